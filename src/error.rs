@@ -1,0 +1,32 @@
+//! The crate-wide error type.
+
+/// Any error this crate returns: one variant per area, each wrapping that area's own error
+/// enum, so `?` works across areas.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{DivisionCode, Error};
+/// fn parse(s: &str) -> Result<DivisionCode, Error> {
+///     Ok(s.parse()?)
+/// }
+/// assert!(matches!(parse("12"), Err(Error::DivisionCode(_))));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A typed identifier failed to parse.
+    #[error(transparent)]
+    Id(#[from] crate::ParseIdError),
+    /// A minute quantity left its range.
+    #[error(transparent)]
+    Minutes(#[from] crate::MinutesError),
+    /// Coordinates were out of range.
+    #[error(transparent)]
+    Geo(#[from] crate::GeoError),
+    /// A division code was malformed.
+    #[error(transparent)]
+    DivisionCode(#[from] crate::DivisionCodeError),
+    /// A division table could not be loaded.
+    #[error(transparent)]
+    DivisionTable(#[from] crate::DivisionTableError),
+}
