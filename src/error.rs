@@ -29,4 +29,10 @@ pub enum Error {
     /// A division table could not be loaded.
     #[error(transparent)]
     DivisionTable(#[from] crate::DivisionTableError),
+    /// A time span or dated period was empty or reversed.
+    #[error(transparent)]
+    Span(#[from] crate::SpanError),
+    /// A tag was malformed.
+    #[error(transparent)]
+    Tag(#[from] crate::TagError),
 }

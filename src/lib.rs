@@ -36,9 +36,15 @@ mod error;
 mod geo;
 mod id;
 mod minutes;
+mod span;
+#[cfg(feature = "proptest")]
+pub mod strategies;
+mod tag;
 
 pub use codes::*;
 pub use error::Error;
 pub use geo::{GeoError, GeoPoint};
 pub use id::*;
 pub use minutes::{MinuteDelta, Minutes, MinutesError};
+pub use span::{DatePeriod, SpanError, TimeSpan};
+pub use tag::{Tag, TagError};

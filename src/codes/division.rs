@@ -406,7 +406,9 @@ impl Division {
 #[non_exhaustive]
 pub enum DivisionTableError {
     /// A line does not have the four columns `code,name,level,parent_code`.
-    #[error("division table line {line}: expected 4 columns code,name,level,parent_code, found {found}")]
+    #[error(
+        "division table line {line}: expected 4 columns code,name,level,parent_code, found {found}"
+    )]
     Columns {
         /// 1-based line number.
         line: usize,

@@ -1,0 +1,151 @@
+//! Strategies for identifiers, quantities, codes, spans and tags.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta};
+use proptest::prelude::*;
+
+use crate::{
+    ActivityId, AssignmentId, DatePeriod, DeploymentId, DivisionCode, GeoPoint, MinuteDelta,
+    Minutes, NeedId, OrgId, PairingId, QualificationId, ShiftId, Tag, TeamId, TemplateId, TimeSpan,
+    TrainingId, VolunteerId,
+};
+
+macro_rules! id_strategy {
+    ($($fn_name:ident => $ty:ident),* $(,)?) => {$(
+        #[doc = concat!("Any [`", stringify!($ty), "`], as a UUID v7 between 2020 and 2040.")]
+        pub fn $fn_name() -> impl Strategy<Value = $ty> {
+            (1_577_836_800_000_u64..2_208_988_800_000, any::<u64>())
+                .prop_map(|(ms, counter)| $ty::from_parts(ms, counter))
+        }
+    )*};
+}
+
+id_strategy! {
+    volunteer_id => VolunteerId,
+    org_id => OrgId,
+    team_id => TeamId,
+    activity_id => ActivityId,
+    shift_id => ShiftId,
+    need_id => NeedId,
+    assignment_id => AssignmentId,
+    qualification_id => QualificationId,
+    training_id => TrainingId,
+    pairing_id => PairingId,
+    deployment_id => DeploymentId,
+    template_id => TemplateId,
+}
+
+/// Durations up to 10,000 hours.
+pub fn minutes() -> impl Strategy<Value = Minutes> {
+    (0_u32..=600_000).prop_map(Minutes::new)
+}
+
+/// Signed ledger amounts of up to ±10,000 hours.
+pub fn minute_delta() -> impl Strategy<Value = MinuteDelta> {
+    (-600_000_i64..=600_000).prop_map(MinuteDelta::new)
+}
+
+/// Any valid point.
+pub fn geo_point() -> impl Strategy<Value = GeoPoint> {
+    (-90_000_000..=90_000_000_i32, -180_000_000..=180_000_000_i32)
+        .prop_map(|(lat, lon)| GeoPoint::from_micro_degrees(lat, lon).expect("generated in range"))
+}
+
+/// Points inside Jiangsu province's bounding box (about 30.7–35.2 °N, 116.3–121.9 °E).
+pub fn geo_point_jiangsu() -> impl Strategy<Value = GeoPoint> {
+    (30_700_000..=35_200_000_i32, 116_300_000..=121_900_000_i32)
+        .prop_map(|(lat, lon)| GeoPoint::from_micro_degrees(lat, lon).expect("generated in range"))
+}
+
+const PROVINCES: [u8; 34] = [
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+    53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
+];
+
+/// Structurally valid division codes at every level, province to village.
+pub fn division_code() -> impl Strategy<Value = DivisionCode> {
+    (
+        prop::sample::select(PROVINCES.to_vec()),
+        0_u8..=5,
+        1_u64..100,
+        1_u64..100,
+        1_u64..1000,
+        1_u64..1000,
+    )
+        .prop_map(|(p, depth, pre, county, town, village)| {
+            let p = u64::from(p);
+            let twelve = match depth {
+                0 => p * 10_000_000_000,
+                1 => p * 10_000_000_000 + pre * 100_000_000,
+                2 | 3 => p * 10_000_000_000 + pre * 100_000_000 + county * 1_000_000,
+                4 => p * 10_000_000_000 + pre * 100_000_000 + county * 1_000_000 + town * 1_000,
+                _ => {
+                    p * 10_000_000_000
+                        + pre * 100_000_000
+                        + county * 1_000_000
+                        + town * 1_000
+                        + village
+                }
+            };
+            format!("{twelve:012}").parse().expect("generated valid")
+        })
+}
+
+/// Offsets from UTC-12:00 to UTC+14:00 in quarter hours.
+pub fn fixed_offset() -> impl Strategy<Value = FixedOffset> {
+    (-48_i32..=56).prop_map(|q| FixedOffset::east_opt(q * 900).expect("in range"))
+}
+
+/// Instants between 2020 and 2030, on a whole minute, in any offset.
+pub fn instant() -> impl Strategy<Value = DateTime<FixedOffset>> {
+    (26_297_280_i64..31_556_160, fixed_offset()).prop_map(|(minute, offset)| {
+        DateTime::from_timestamp(minute * 60, 0)
+            .expect("in range")
+            .with_timezone(&offset)
+    })
+}
+
+/// Spans of 1 minute to 3 days, often crossing midnight.
+pub fn time_span() -> impl Strategy<Value = TimeSpan> {
+    (instant(), 1_i64..=4_320).prop_map(|(start, len)| {
+        TimeSpan::new(start, start + TimeDelta::minutes(len)).expect("positive length")
+    })
+}
+
+/// Days between 2020 and 2030.
+pub fn date() -> impl Strategy<Value = NaiveDate> {
+    (0_u64..3_650).prop_map(|d| {
+        NaiveDate::from_ymd_opt(2020, 1, 1)
+            .and_then(|s| s.checked_add_days(chrono::Days::new(d)))
+            .expect("in range")
+    })
+}
+
+/// Periods of 1 to 3,650 days, or open-ended.
+pub fn date_period() -> impl Strategy<Value = DatePeriod> {
+    (date(), prop::option::of(1_u64..3_650)).prop_map(|(from, len)| {
+        let until = len.map(|l| {
+            from.checked_add_days(chrono::Days::new(l))
+                .expect("in range")
+        });
+        DatePeriod::new(from, until).expect("until after from")
+    })
+}
+
+/// Tags from a realistic vocabulary plus random ASCII and CJK labels.
+pub fn tag() -> impl Strategy<Value = Tag> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "party-member",
+            "youth-league",
+            "women",
+            "professional",
+            "党员",
+            "青年",
+            "巾帼",
+            "专业"
+        ])
+        .prop_map(|s| Tag::new(s).expect("valid")),
+        "[a-z0-9_-]{1,64}".prop_map(|s| Tag::new(&s).expect("valid")),
+        "[\u{4e00}-\u{9fa5}]{1,8}".prop_map(|s| Tag::new(&s).expect("valid")),
+    ]
+}
