@@ -122,7 +122,7 @@ macro_rules! typed_id {
 }
 
 typed_id!(
-    /// Identifies a [`Volunteer`](crate::Volunteer) (志愿者).
+    /// Identifies a volunteer (志愿者).
     VolunteerId, "volunteer"
 );
 typed_id!(
