@@ -1,0 +1,5 @@
+//! The one integration-test binary (see STYLE.md): each module covers one area.
+
+mod meta;
+#[cfg(feature = "serde")]
+mod serde_wire;
