@@ -41,6 +41,11 @@ mod span;
 pub mod strategies;
 mod tag;
 
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub use codes::*;
 pub use error::Error;
 pub use geo::{GeoError, GeoPoint};
