@@ -18,6 +18,8 @@
     reason = "strategies panic only if a generator produced an invalid value, which is a bug"
 )]
 
+mod activity;
 mod basics;
 
+pub use activity::*;
 pub use basics::*;

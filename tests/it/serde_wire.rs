@@ -13,8 +13,11 @@ fn at(s: &str) -> DateTime<chrono::FixedOffset> {
 
 #[test]
 fn basics_wire_shape() {
-    let span = TimeSpan::new(at("2021-07-21T22:00:00+08:00"), at("2021-07-22T06:00:00+08:00"))
-        .expect("valid span");
+    let span = TimeSpan::new(
+        at("2021-07-21T22:00:00+08:00"),
+        at("2021-07-22T06:00:00+08:00"),
+    )
+    .expect("valid span");
     let period = DatePeriod::new(
         NaiveDate::from_ymd_opt(2021, 7, 21).expect("date"),
         NaiveDate::from_ymd_opt(2021, 8, 31),
