@@ -132,6 +132,12 @@ pub enum RosterError {
         /// The refused action.
         action: RosterAction,
     },
+    /// Replaying stored events produced different events: the log does not match the shifts.
+    #[error("replayed roster event {seq} differs from the stored one")]
+    ReplayMismatch {
+        /// The first differing sequence number.
+        seq: u64,
+    },
     /// A withdrawal reason is blank or over 500 characters (FIT-07).
     #[error("withdrawal reason for assignment {assignment} is blank or longer than 500 characters")]
     Reason {
@@ -421,8 +427,12 @@ pub struct Released {
 ///
 /// The roster does not check eligibility (age, qualifications, distance …); the eligibility
 /// module does that before a command is issued. It does enforce capacity, overlaps, insurance
-/// and timing. Serialised (output only) as `{"version", "assignments", "waitlists",
-/// "events"}`.
+/// and timing.
+///
+/// Serialised (output only) as `{"version", "assignments", "waitlists", "events"}`. To
+/// persist a roster, store its [`events`](Self::events) (they deserialise) and rebuild it with
+/// [`Roster::replay`], which re-runs every command against the shifts and so re-checks every
+/// guarantee.
 ///
 /// # Example
 /// ```
@@ -509,6 +519,70 @@ impl Roster {
         self.assignments
             .values()
             .filter(move |a| a.volunteer == volunteer && a.state.holds_place())
+    }
+
+    /// Rebuilds a roster by re-running the commands its events record against `shifts`.
+    ///
+    /// `Promoted` events are not commands: they must reappear as consequences of the command
+    /// before them. The rebuilt event list must equal `events` exactly (identifiers are derived
+    /// from each event's instant and sequence number, so they match).
+    ///
+    /// # Errors
+    /// The first command's error, or [`RosterError::ReplayMismatch`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Roster, VolunteerId};
+    /// let (cal, shift) = doc_fixtures::calendar_with_shift(1);
+    /// let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// let mut roster = Roster::new();
+    /// let a = roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 1), at, None)?;
+    /// roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 2), at, None)?;
+    /// roster.withdraw(&cal, a.assignment, "sick", at, None)?;
+    /// assert_eq!(Roster::replay(&cal, roster.events())?, roster);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
+    pub fn replay(shifts: &impl ShiftLookup, events: &[RosterEvent]) -> Result<Self, RosterError> {
+        let mut r = Self::new();
+        for e in events {
+            let at = e.at;
+            match &e.kind {
+                RosterEventKind::SignedUp {
+                    shift, volunteer, ..
+                }
+                | RosterEventKind::Waitlisted {
+                    shift, volunteer, ..
+                } => r
+                    .sign_up(shifts, *shift, *volunteer, at, None)
+                    .map(|_| ())?,
+                RosterEventKind::Offered {
+                    shift, volunteer, ..
+                } => r.offer(shifts, *shift, *volunteer, at, None).map(|_| ())?,
+                RosterEventKind::OfferAccepted { assignment } => {
+                    r.accept(shifts, *assignment, at, None)?;
+                }
+                RosterEventKind::OfferDeclined { assignment } => {
+                    r.decline(shifts, *assignment, at, None).map(|_| ())?;
+                }
+                RosterEventKind::Withdrew { assignment, reason } => {
+                    r.withdraw(shifts, *assignment, reason, at, None)
+                        .map(|_| ())?;
+                }
+                RosterEventKind::NoShowRecorded { assignment } => {
+                    r.record_no_show(shifts, *assignment, at, None)?;
+                }
+                RosterEventKind::Promoted { .. } => {}
+            }
+            if r.events.len() > events.len() {
+                return Err(RosterError::ReplayMismatch { seq: e.seq });
+            }
+        }
+        if let Some(seq) =
+            (0..r.events.len().max(events.len())).find(|i| r.events.get(*i) != events.get(*i))
+        {
+            return Err(RosterError::ReplayMismatch { seq: seq as u64 });
+        }
+        Ok(r)
     }
 
     fn check_version(&self, expected: Option<u64>) -> Result<(), RosterError> {
@@ -1287,6 +1361,43 @@ mod tests {
         );
     }
 
+    #[test]
+    fn replay_rebuilds_and_detects_tampering() {
+        let (cal, s) = calendar(1);
+        let mut r = Roster::new();
+        let a = r.sign_up(&cal, s[0], v(1), at(BEFORE), None).unwrap();
+        r.sign_up(&cal, s[0], v(2), at(BEFORE), None).unwrap();
+        let o = r.offer(&cal, s[3], v(3), at(BEFORE), None).unwrap();
+        r.accept(&cal, o, at(BEFORE), None).unwrap();
+        r.withdraw(&cal, a.assignment, "sick", at(BEFORE), None)
+            .unwrap();
+        assert_eq!(Roster::replay(&cal, r.events()), Ok(r.clone()));
+        // Dropping the promotion from the log is detected.
+        let tampered: Vec<RosterEvent> = r
+            .events()
+            .iter()
+            .filter(|e| !matches!(e.kind, RosterEventKind::Promoted { .. }))
+            .cloned()
+            .collect();
+        assert!(matches!(
+            Roster::replay(&cal, &tampered),
+            Err(RosterError::ReplayMismatch { .. })
+        ));
+        // An overbooking log is refused by the re-run command itself.
+        let (cal1, _) = calendar(1);
+        let mut events = r.events()[..1].to_vec();
+        events.push(RosterEvent {
+            seq: 1,
+            at: at(BEFORE),
+            kind: RosterEventKind::SignedUp {
+                assignment: AssignmentId::from_parts(0, 1),
+                shift: s[0],
+                volunteer: v(5),
+            },
+        });
+        assert!(Roster::replay(&cal1, &events).is_err());
+    }
+
     /// A command in the property test.
     #[derive(Debug, Clone)]
     enum Cmd {
@@ -1438,6 +1549,14 @@ mod tests {
                     let model_queue: Vec<VolunteerId> = model.queue[i].iter().map(|n| v(*n)).collect();
                     prop_assert_eq!(queue, model_queue);
                 }
+                // The model's overlap table agrees with the calendar.
+                for i in 0..5 {
+                    for j in 0..5 {
+                        let (x, y) = (cal.get(s[i]).unwrap(), cal.get(s[j]).unwrap());
+                        prop_assert_eq!(overlaps(i, j), x.span().overlaps(&y.span()));
+                    }
+                }
+                prop_assert_eq!(Roster::replay(&cal, roster.events()), Ok(roster.clone()));
                 // No volunteer holds two overlapping shifts.
                 for n in 0..6 {
                     let held: Vec<&Assignment> = roster.held_by(v(n)).collect();
