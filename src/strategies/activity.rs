@@ -8,9 +8,10 @@ use super::basics::{
     qualification_id, shift_id, tag, team_id, template_id, time_span, training_id,
 };
 use crate::{
-    Activity, AgeRule, CategoryKey, DispatchMode, Hazard, InsurancePolicy, Jurisdiction, Location,
-    Minutes, Need, NeedStatus, OutcomeMetric, Rating, Recruitment, Requester, Requirements,
-    SEED_CATEGORIES, Shift, ShiftTemplate, Taxonomy,
+    Activity, AgeRule, Assignment, Category, CategoryKey, DispatchMode, Hazard, InsurancePolicy,
+    JiangningRole, Jurisdiction, Location, Minutes, Need, NeedStatus, OutcomeMetric, Rating,
+    Recruitment, Requester, Requirements, Roster, SEED_CATEGORIES, Shift, ShiftCalendar,
+    ShiftTemplate, Taxonomy,
 };
 
 /// Category keys: the default menu's keys and random valid paths of 1–3 segments.
@@ -324,4 +325,97 @@ pub fn need() -> impl Strategy<Value = Need> {
                 n
             },
         )
+}
+
+/// Categories with their names, keyed by [`category_key`].
+pub fn category() -> impl Strategy<Value = Category> {
+    (
+        category_key(),
+        "[A-Za-z][A-Za-z ]{0,30}",
+        "[\u{4e00}-\u{9fa5}]{1,10}",
+    )
+        .prop_map(|(k, en, zh)| Category::new(k, &en, &zh).expect("non-blank names"))
+}
+
+/// The five Jiangning roles.
+pub fn jiangning_role() -> impl Strategy<Value = JiangningRole> {
+    prop::sample::select(JiangningRole::ALL.to_vec())
+}
+
+/// Need states' kinds.
+pub fn need_status() -> impl Strategy<Value = NeedStatus> {
+    prop::sample::select(NeedStatus::ALL.to_vec())
+}
+
+/// A calendar holding one activity (any hazard) and 1–8 shifts of it.
+pub fn shift_calendar() -> impl Strategy<Value = ShiftCalendar> {
+    (activity(), prop::collection::vec(shift(), 1..8)).prop_map(|(a, shifts)| {
+        let mut cal = ShiftCalendar::new();
+        cal.add_activity(&a);
+        for s in shifts {
+            let s = Shift::new(
+                s.id(),
+                a.id(),
+                s.span(),
+                s.slots(),
+                s.requirements().clone(),
+            )
+            .expect("slots >= 1");
+            // Ids are random UUIDs; a rare duplicate is skipped.
+            let _ = cal.add_shift(s);
+        }
+        cal
+    })
+}
+
+/// A calendar with an ordinary activity's shifts and a roster built by random sign-ups and
+/// withdrawals against it, an hour before the first shift.
+pub fn calendar_and_roster() -> impl Strategy<Value = (ShiftCalendar, Roster)> {
+    (
+        shift_calendar(),
+        prop::collection::vec((0_u64..8, 0_usize..8, any::<bool>()), 0..40),
+    )
+        .prop_map(|(mut cal, cmds)| {
+            // Make the activity ordinary so that sign-ups are confirmable.
+            let ids: Vec<_> = cal.shifts().map(Shift::id).collect();
+            let first = cal
+                .shifts()
+                .map(|s| s.span().start())
+                .min()
+                .expect("at least one shift");
+            let activity = cal.shifts().next().map(Shift::activity).expect("a shift");
+            let ordinary = crate::doc_fixtures::activity();
+            let mut plain = ShiftCalendar::new();
+            let a = Activity::builder(
+                activity,
+                ordinary.organiser(),
+                ordinary.title(),
+                ordinary.category().clone(),
+                ordinary.location().clone(),
+                ordinary.recruitment().clone(),
+            )
+            .build()
+            .expect("valid");
+            plain.add_activity(&a);
+            for s in cal.shifts() {
+                let _ = plain.add_shift(s.clone());
+            }
+            cal = plain;
+            let at = first - TimeDelta::hours(1);
+            let mut roster = Roster::new();
+            for (v, s, withdraw) in cmds {
+                let Some(shift) = ids.get(s % ids.len()).copied() else {
+                    continue;
+                };
+                let volunteer = crate::VolunteerId::from_parts(1, v);
+                if withdraw {
+                    if let Some(a) = roster.find(shift, volunteer).map(Assignment::id) {
+                        let _ = roster.withdraw(&cal, a, "cannot come", at, None);
+                    }
+                } else {
+                    let _ = roster.sign_up(&cal, shift, volunteer, at, None);
+                }
+            }
+            (cal, roster)
+        })
 }

@@ -28,6 +28,151 @@ assert_impl!(
     => std::error::Error + Clone + Eq + Send + Sync + 'static
 );
 
+/// Every error message of the activity areas, pinned: a change here is a visible change.
+#[test]
+#[allow(
+    clippy::too_many_lines,
+    clippy::many_single_char_names,
+    reason = "one flat list of every message reads best"
+)]
+fn error_messages_are_pinned() {
+    let at = doc_fixtures::at("2021-07-21T10:00:00+08:00");
+    let a = ActivityId::from_parts(0, 1);
+    let s = ShiftId::from_parts(0, 2);
+    let n = NeedId::from_parts(0, 3);
+    let v = VolunteerId::from_parts(0, 4);
+    let asg = AssignmentId::from_parts(0, 5);
+    let t = TeamId::from_parts(0, 6);
+    let tpl = TemplateId::from_parts(0, 7);
+    let k: CategoryKey = "a.b".parse().expect("valid");
+    let messages: Vec<String> = vec![
+        CategoryKey::new("a.b.c.d")
+            .expect_err("invalid")
+            .to_string(),
+        Category::new(k.clone(), "", "x")
+            .expect_err("invalid")
+            .to_string(),
+        CategoryError::MissingParent {
+            key: k.clone(),
+            parent: "a".parse().expect("valid"),
+        }
+        .to_string(),
+        CategoryError::Duplicate { key: k.clone() }.to_string(),
+        CategoryError::Unknown { key: k.clone() }.to_string(),
+        ActivityError::MissingDisclosure { field: "risks" }.to_string(),
+        ActivityError::ZeroNeeded.to_string(),
+        ActivityError::HazardWithoutRisk { activity: a }.to_string(),
+        ActivityError::NeedRiskNotDisclosed {
+            activity: a,
+            need: n,
+            risk: "stairs".into(),
+        }
+        .to_string(),
+        ActivityError::InsuranceGap {
+            activity: a,
+            policy_no: "P-1".into(),
+            day: "2021-07-22".parse().expect("valid"),
+        }
+        .to_string(),
+        ActivityError::NotHazardous { activity: a }.to_string(),
+        ActivityError::OutcomeOverflow {
+            activity: a,
+            metric: OutcomeMetric::People,
+        }
+        .to_string(),
+        ShiftError::ZeroSlots {
+            shift: s.to_string(),
+        }
+        .to_string(),
+        ShiftError::MinAge { value: 0 }.to_string(),
+        ShiftError::ZeroDistance.to_string(),
+        ShiftError::NoWeekdays { template: tpl }.to_string(),
+        ShiftError::Duration {
+            template: tpl,
+            minutes: 0,
+        }
+        .to_string(),
+        ShiftError::StartTime {
+            template: tpl,
+            start: "08:00:30".parse().expect("valid"),
+        }
+        .to_string(),
+        ShiftError::UnknownActivity { activity: a }.to_string(),
+        ShiftError::UnknownShift { shift: s }.to_string(),
+        ShiftError::DuplicateShift { shift: s }.to_string(),
+        ShiftError::Generation {
+            template: tpl,
+            date: "2021-07-22".parse().expect("valid"),
+        }
+        .to_string(),
+        NeedError::WrongTeam {
+            need: n,
+            assigned: t,
+            team: t,
+        }
+        .to_string(),
+        NeedError::OutOfOrder {
+            need: n,
+            last: at,
+            at,
+        }
+        .to_string(),
+        NeedError::Text {
+            field: "reason",
+            max: 500,
+        }
+        .to_string(),
+        NeedError::Rating { value: 6 }.to_string(),
+        NeedError::NoSubmission { need: n }.to_string(),
+        RosterError::UnknownShift { shift: s }.to_string(),
+        RosterError::UnknownActivity {
+            shift: s,
+            activity: a,
+        }
+        .to_string(),
+        RosterError::UnknownAssignment { assignment: asg }.to_string(),
+        RosterError::Started {
+            shift: s,
+            start: at,
+            at,
+            action: RosterAction::Withdraw,
+        }
+        .to_string(),
+        RosterError::NotStarted {
+            shift: s,
+            start: at,
+            at,
+        }
+        .to_string(),
+        RosterError::AlreadyOnShift {
+            volunteer: v,
+            shift: s,
+            assignment: asg,
+        }
+        .to_string(),
+        RosterError::Overlap {
+            volunteer: v,
+            shift: s,
+            other: s,
+        }
+        .to_string(),
+        RosterError::Insurance {
+            shift: s,
+            source: ActivityError::Uninsured { activity: a },
+        }
+        .to_string(),
+        RosterError::IllegalTransition {
+            assignment: asg,
+            status: AssignmentStatus::NoShow,
+            action: RosterAction::Accept,
+        }
+        .to_string(),
+        RosterError::ReplayMismatch { seq: 3 }.to_string(),
+        RosterError::Reason { assignment: asg }.to_string(),
+    ];
+    insta::assert_snapshot!("activity_error_messages", messages.join("\n"));
+}
+
 #[cfg(feature = "serde")]
 mod wire {
     use super::*;
@@ -155,6 +300,43 @@ mod round_trip {
             } else {
                 prop_assert!(!t.is_scheduled(d));
             }
+        }
+    }
+}
+
+#[cfg(feature = "proptest")]
+mod roster_properties {
+    use proptest::prelude::*;
+    use volunteer_service::strategies as s;
+    use volunteer_service::*;
+
+    proptest! {
+        #[test]
+        fn generated_rosters_keep_every_guarantee((cal, roster) in s::calendar_and_roster()) {
+            for shift in cal.shifts() {
+                prop_assert!(roster.taken(shift.id()) <= shift.slots());
+                if !roster.waitlist(shift.id()).is_empty() {
+                    prop_assert_eq!(roster.taken(shift.id()), shift.slots());
+                }
+            }
+            for a in roster.assignments().filter(|a| a.state().holds_place()) {
+                let span = cal.get(a.shift()).map(Shift::span);
+                for b in roster.held_by(a.volunteer()).filter(|b| b.id() != a.id()) {
+                    prop_assert!(!cal.get(b.shift()).map(Shift::span).zip(span).is_some_and(|(x, y)| x.overlaps(&y)));
+                }
+            }
+            prop_assert_eq!(Roster::replay(&cal, roster.events()), Ok(roster.clone()));
+        }
+
+        #[test]
+        fn taxonomy_subsets_keep_parents(menu in s::taxonomy(), role in s::jiangning_role(), c in s::category()) {
+            for cat in menu.iter() {
+                if let Some(p) = cat.key().parent() {
+                    prop_assert!(menu.get(&p).is_some());
+                }
+            }
+            prop_assert!(role.categories().iter().all(|k| JiangningRole::for_category(k) == Some(role)));
+            prop_assert!(!c.name_en().is_empty() && !c.name_zh().is_empty());
         }
     }
 }
