@@ -458,6 +458,12 @@ pub struct Roster {
     assignments: BTreeMap<AssignmentId, Assignment>,
     waitlists: BTreeMap<ShiftId, Vec<AssignmentId>>,
     events: Vec<RosterEvent>,
+    /// Every assignment per shift, in creation order (an index; assignments are never removed).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    by_shift: BTreeMap<ShiftId, Vec<AssignmentId>>,
+    /// Every assignment per volunteer, in creation order (an index).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    by_volunteer: BTreeMap<VolunteerId, Vec<AssignmentId>>,
 }
 
 fn unix_ms(at: DateTime<FixedOffset>) -> u64 {
@@ -490,12 +496,25 @@ impl Roster {
         self.assignments.values()
     }
 
+    fn on_shift(&self, shift: ShiftId) -> impl Iterator<Item = &Assignment> + '_ {
+        self.by_shift
+            .get(&shift)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.assignments.get(id))
+    }
+
+    fn insert(&mut self, a: Assignment) {
+        self.by_shift.entry(a.shift).or_default().push(a.id);
+        self.by_volunteer.entry(a.volunteer).or_default().push(a.id);
+        self.assignments.insert(a.id, a);
+    }
+
     /// The number of places held (offered or accepted) on a shift.
     pub fn taken(&self, shift: ShiftId) -> u32 {
         let n = self
-            .assignments
-            .values()
-            .filter(|a| a.shift == shift && a.state.holds_place())
+            .on_shift(shift)
+            .filter(|a| a.state.holds_place())
             .count();
         u32::try_from(n).unwrap_or(u32::MAX)
     }
@@ -507,18 +526,20 @@ impl Roster {
 
     /// The live assignment (holding or waiting) of a volunteer on a shift.
     pub fn find(&self, shift: ShiftId, volunteer: VolunteerId) -> Option<&Assignment> {
-        self.assignments.values().find(|a| {
-            a.shift == shift
-                && a.volunteer == volunteer
+        self.on_shift(shift).find(|a| {
+            a.volunteer == volunteer
                 && (a.state.holds_place() || a.state.status() == AssignmentStatus::Waitlisted)
         })
     }
 
     /// The assignments through which a volunteer holds a place (offered or accepted).
     pub fn held_by(&self, volunteer: VolunteerId) -> impl Iterator<Item = &Assignment> + '_ {
-        self.assignments
-            .values()
-            .filter(move |a| a.volunteer == volunteer && a.state.holds_place())
+        self.by_volunteer
+            .get(&volunteer)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.assignments.get(id))
+            .filter(|a| a.state.holds_place())
     }
 
     /// Rebuilds a roster by re-running the commands its events record against `shifts`.
@@ -758,15 +779,12 @@ impl Roster {
         self.check_new(shifts, s, volunteer)?;
         let id = self.next_id(at);
         let outcome = if self.taken(shift) < s.slots() {
-            self.assignments.insert(
+            self.insert(Assignment {
                 id,
-                Assignment {
-                    id,
-                    shift,
-                    volunteer,
-                    state: AssignmentState::Accepted,
-                },
-            );
+                shift,
+                volunteer,
+                state: AssignmentState::Accepted,
+            });
             self.push(
                 at,
                 RosterEventKind::SignedUp {
@@ -784,15 +802,12 @@ impl Roster {
             let queue = self.waitlists.entry(shift).or_default();
             queue.push(id);
             let position = u32::try_from(queue.len()).unwrap_or(u32::MAX);
-            self.assignments.insert(
+            self.insert(Assignment {
                 id,
-                Assignment {
-                    id,
-                    shift,
-                    volunteer,
-                    state: AssignmentState::Waitlisted { position },
-                },
-            );
+                shift,
+                volunteer,
+                state: AssignmentState::Waitlisted { position },
+            });
             self.push(
                 at,
                 RosterEventKind::Waitlisted {
@@ -838,15 +853,12 @@ impl Roster {
             });
         }
         let id = self.next_id(at);
-        self.assignments.insert(
+        self.insert(Assignment {
             id,
-            Assignment {
-                id,
-                shift,
-                volunteer,
-                state: AssignmentState::Offered,
-            },
-        );
+            shift,
+            volunteer,
+            state: AssignmentState::Offered,
+        });
         self.push(
             at,
             RosterEventKind::Offered {
@@ -1041,10 +1053,8 @@ impl Roster {
 
 impl SignUpIndex for Roster {
     fn has_sign_ups(&self, shift: ShiftId) -> bool {
-        self.assignments.values().any(|a| {
-            a.shift == shift
-                && (a.state.holds_place() || a.state.status() == AssignmentStatus::Waitlisted)
-        })
+        self.on_shift(shift)
+            .any(|a| a.state.holds_place() || a.state.status() == AssignmentStatus::Waitlisted)
     }
 }
 
