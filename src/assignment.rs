@@ -834,6 +834,20 @@ impl Roster {
     /// [`RosterError::VersionConflict`], [`RosterError::UnknownShift`],
     /// [`RosterError::Started`], [`RosterError::AlreadyOnShift`], [`RosterError::Overlap`],
     /// [`RosterError::Full`] (offers are never waitlisted). Nothing changes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, AssignmentStatus, Roster, VolunteerId};
+    /// let (cal, shift) = doc_fixtures::calendar_with_shift(2);
+    /// let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// let mut roster = Roster::new();
+    /// let offer = roster.offer(&cal, shift, VolunteerId::from_parts(1, 1), at, None)?;
+    /// let status = |r: &Roster| r.assignment(offer).map(|a| a.state().status());
+    /// assert_eq!(status(&roster), Some(AssignmentStatus::Offered)); // not yet on the shift
+    /// roster.accept(&cal, offer, at, None)?;
+    /// assert_eq!(status(&roster), Some(AssignmentStatus::Accepted));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn offer(
         &mut self,
         shifts: &impl ShiftLookup,
@@ -931,6 +945,20 @@ impl Roster {
     /// # Errors
     /// [`RosterError::VersionConflict`], [`RosterError::UnknownAssignment`],
     /// [`RosterError::IllegalTransition`], [`RosterError::UnknownShift`]. Nothing changes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Roster, VolunteerId};
+    /// let (cal, shift) = doc_fixtures::calendar_with_shift(1);
+    /// let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// let mut roster = Roster::new();
+    /// let offer = roster.offer(&cal, shift, VolunteerId::from_parts(1, 1), at, None)?;
+    /// let waiting = VolunteerId::from_parts(1, 2);
+    /// roster.sign_up(&cal, shift, waiting, at, None)?;
+    /// let freed = roster.decline(&cal, offer, at, None)?;
+    /// assert_eq!(freed.promoted.map(|p| p.volunteer), Some(waiting));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn decline(
         &mut self,
         shifts: &impl ShiftLookup,
@@ -965,6 +993,21 @@ impl Roster {
     /// [`RosterError::IllegalTransition`], [`RosterError::UnknownShift`],
     /// [`RosterError::Started`] (at or after the start), [`RosterError::Reason`]. Nothing
     /// changes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Roster, RosterError, VolunteerId};
+    /// let (cal, shift) = doc_fixtures::calendar_with_shift(1);
+    /// let before = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// let during = doc_fixtures::at("2021-07-21T09:00:00+08:00");
+    /// let mut roster = Roster::new();
+    /// let a = roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 1), before, None)?;
+    /// let late = roster.withdraw(&cal, a.assignment, "overslept", during, None);
+    /// assert!(matches!(late, Err(RosterError::Started { .. })));
+    /// roster.withdraw(&cal, a.assignment, "family emergency", before, None)?;
+    /// assert_eq!(roster.taken(shift), 0);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn withdraw(
         &mut self,
         shifts: &impl ShiftLookup,
@@ -1023,6 +1066,19 @@ impl Roster {
     /// [`RosterError::VersionConflict`], [`RosterError::UnknownAssignment`],
     /// [`RosterError::IllegalTransition`], [`RosterError::UnknownShift`],
     /// [`RosterError::NotStarted`]. Nothing changes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, AssignmentStatus, Roster, VolunteerId};
+    /// let (cal, shift) = doc_fixtures::calendar_with_shift(1);
+    /// let mut roster = Roster::new();
+    /// let before = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// let a = roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 1), before, None)?;
+    /// assert!(roster.record_no_show(&cal, a.assignment, before, None).is_err());
+    /// roster.record_no_show(&cal, a.assignment, doc_fixtures::at("2021-07-21T08:30:00+08:00"), None)?;
+    /// assert_eq!(roster.assignment(a.assignment).map(|x| x.state().status()), Some(AssignmentStatus::NoShow));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn record_no_show(
         &mut self,
         shifts: &impl ShiftLookup,

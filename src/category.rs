@@ -330,6 +330,17 @@ impl Taxonomy {
     ///
     /// # Errors
     /// [`CategoryError::Duplicate`] or [`CategoryError::MissingParent`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Category, Taxonomy};
+    /// let menu = Taxonomy::from_categories([
+    ///     Category::new("culture.opera".parse()?, "Opera", "戏曲")?,
+    ///     Category::new("culture".parse()?, "Culture", "文化")?,
+    /// ])?;
+    /// assert_eq!(menu.roots().count(), 1);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn from_categories(
         categories: impl IntoIterator<Item = Category>,
     ) -> Result<Self, CategoryError> {

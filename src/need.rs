@@ -656,6 +656,23 @@ impl Need {
     ///
     /// # Errors
     /// [`NeedError::Text`] for a blank or over-long description (max 2000) or risk (max 500).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Need, NeedId, NeedState, Requester};
+    /// let need = Need::submit(
+    ///     NeedId::from_parts(1, 1),
+    ///     Requester::new("张大爷", None)?,
+    ///     "epidemic.service.grocery_medicine".parse()?,
+    ///     doc_fixtures::location(),
+    ///     "medicine delivery for a resident in home isolation",
+    ///     vec!["resident under isolation".to_owned()],
+    ///     doc_fixtures::at("2021-07-22T08:00:00+08:00"),
+    /// )?;
+    /// assert_eq!(need.state(), &NeedState::Submitted);
+    /// assert_eq!(need.risks(), ["resident under isolation"]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn submit(
         id: NeedId,
         requester: Requester,
@@ -776,6 +793,18 @@ impl Need {
     /// # Errors
     /// [`NeedError::IllegalTransition`], [`NeedError::Text`] for a blank reason,
     /// [`NeedError::OutOfOrder`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, DispatchMode, NeedState, TeamId};
+    /// let t = doc_fixtures::at("2021-07-21T09:00:00+08:00");
+    /// let mut need = doc_fixtures::need();
+    /// need.start_review(t)?;
+    /// need.dispatch(DispatchMode::Assign(TeamId::from_parts(1, 1)), t)?;
+    /// need.cancel("team redeployed to a checkpoint", t)?;
+    /// assert_eq!(need.state(), &NeedState::UnderReview); // back in the pending pool
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn cancel(&mut self, reason: &str, at: DateTime<FixedOffset>) -> Result<(), NeedError> {
         self.guard(NeedAction::Cancel, at)?;
         let reason = text(reason, "reason", 500)?;

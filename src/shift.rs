@@ -917,6 +917,20 @@ impl ShiftCalendar {
     ///
     /// # Errors
     /// [`ShiftError::UnknownActivity`], [`ShiftError::DuplicateShift`]; nothing changes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Requirements, Shift, ShiftCalendar, ShiftId};
+    /// let activity = doc_fixtures::activity();
+    /// let span = doc_fixtures::span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00");
+    /// let shift = Shift::new(ShiftId::from_parts(1, 1), activity.id(), span, 2, Requirements::none())?;
+    /// let mut cal = ShiftCalendar::new();
+    /// assert!(cal.add_shift(shift.clone()).is_err()); // the activity comes first
+    /// cal.add_activity(&activity);
+    /// cal.add_shift(shift)?;
+    /// assert_eq!(cal.len(), 1);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn add_shift(&mut self, shift: Shift) -> Result<(), ShiftError> {
         if !self.hazards.contains_key(&shift.activity) {
             return Err(ShiftError::UnknownActivity {
