@@ -1168,6 +1168,30 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn random_action_sequences_keep_history_append_only(
+            actions in proptest::collection::vec(proptest::sample::select(NeedAction::ALL.to_vec()), 0..30)
+        ) {
+            let mut n = need();
+            for a in actions {
+                let before = n.clone();
+                match act(&mut n, a) {
+                    Ok(()) => {
+                        proptest::prop_assert_eq!(n.history().len(), before.history().len() + 1);
+                        proptest::prop_assert_eq!(&n.history()[..before.history().len()], before.history());
+                    }
+                    Err(NeedError::IllegalTransition { from, action, .. }) => {
+                        proptest::prop_assert_eq!(from, before.state().status());
+                        proptest::prop_assert_eq!(action, a);
+                        proptest::prop_assert_eq!(&n, &before);
+                    }
+                    Err(e) => proptest::prop_assert!(false, "unexpected {e}"),
+                }
+            }
+        }
+    }
+
     #[cfg(feature = "serde")]
     #[test]
     fn serde_replays_history() {

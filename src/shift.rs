@@ -959,6 +959,20 @@ impl ShiftCalendar {
         self.shifts.len()
     }
 
+    /// The hazard status a shift inherits from its activity (FIT-03), if the shift is known.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let (cal, shift) = doc_fixtures::calendar_with_shift(1);
+    /// assert_eq!(cal.hazard_of(shift).map(|h| h.is_hazardous()), Some(false));
+    /// ```
+    pub fn hazard_of(&self, shift: ShiftId) -> Option<&Hazard> {
+        self.shifts
+            .get(&shift)
+            .and_then(|s| self.hazards.get(&s.activity))
+    }
+
     /// Whether there are no shifts.
     pub fn is_empty(&self) -> bool {
         self.shifts.is_empty()
