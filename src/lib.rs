@@ -32,8 +32,7 @@
 #![doc(test(attr(deny(warnings))))]
 
 mod activity;
-#[doc(hidden)]
-pub mod activity_fixtures;
+mod activity_fixtures;
 mod assignment;
 mod category;
 mod codes;
