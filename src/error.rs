@@ -51,4 +51,19 @@ pub enum Error {
     /// A roster command was refused.
     #[error(transparent)]
     Roster(#[from] crate::RosterError),
+    /// An attendance command was refused.
+    #[error(transparent)]
+    Attendance(#[from] crate::AttendanceError),
+    /// A crediting policy was invalid.
+    #[error(transparent)]
+    Crediting(#[from] crate::CreditingError),
+    /// A service record was invalid.
+    #[error(transparent)]
+    Record(#[from] crate::RecordError),
+    /// A ledger command was refused, or the ledger failed verification.
+    #[error(transparent)]
+    Ledger(#[from] crate::LedgerError),
+    /// An entry hash failed to parse.
+    #[error(transparent)]
+    EntryHash(#[from] crate::ParseHashError),
 }

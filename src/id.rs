@@ -170,6 +170,24 @@ typed_id!(
     /// Identifies a shift template from which recurring shifts are generated.
     TemplateId, "shift template"
 );
+typed_id!(
+    /// Identifies a staff member of an organisation (工作人员) who is not (necessarily) a
+    /// registered volunteer: a recorder, a leader or a confirming officer (REC-07).
+    StaffId, "staff member"
+);
+typed_id!(
+    /// Identifies a service record (志愿服务记录).
+    RecordId, "service record"
+);
+typed_id!(
+    /// Identifies a correction request raised by a volunteer (AUD-01).
+    CorrectionId, "correction request"
+);
+typed_id!(
+    /// An idempotency key carried by every ledger append: a retry with the same key and the
+    /// same content returns the original entries instead of appending again.
+    IdempotencyKey, "idempotency key"
+);
 
 #[cfg(test)]
 mod tests {

@@ -34,13 +34,18 @@
 mod activity;
 mod activity_fixtures;
 mod assignment;
+mod attendance;
 mod category;
 mod codes;
+mod crediting;
 mod error;
 mod geo;
 mod id;
+mod ledger;
+mod ledger_fixtures;
 mod minutes;
 mod need;
+mod record;
 mod shift;
 mod span;
 #[cfg(feature = "proptest")]
@@ -56,6 +61,7 @@ struct ReadmeDoctests;
 #[doc(hidden)]
 pub mod doc_fixtures {
     pub use crate::activity_fixtures::*;
+    pub use crate::ledger_fixtures::*;
 }
 
 pub use activity::{
@@ -66,18 +72,32 @@ pub use assignment::{
     Assignment, AssignmentState, AssignmentStatus, Promotion, Released, Roster, RosterAction,
     RosterError, RosterEvent, RosterEventKind, SignUpOutcome,
 };
+pub use attendance::{Attendance, AttendanceError, AttendanceSource, Punch};
 pub use category::{
     Category, CategoryError, CategoryKey, JiangningRole, MAX_CATEGORY_DEPTH, SEED_CATEGORIES,
     Taxonomy,
 };
 pub use codes::*;
+pub use crediting::{
+    Credit, CreditLine, CreditRequest, CreditStatus, CreditingError, CreditingPolicy,
+    CreditingPolicyBuilder, Exclusion, PolicyVersion, PriorCredits,
+};
 pub use error::Error;
 pub use geo::{GeoError, GeoPoint};
 pub use id::*;
+pub use ledger::{
+    Append, AppendOutcome, AsOf, Claim, Correction, CorrectionRequest, CorrectionStatus, EntryHash,
+    EntryKind, HourLedger, LEDGER_EVENT_VERSION, LedgerEntry, LedgerError, LedgerEvent,
+    LedgerEventKind, MAX_REASON, ParseHashError, Receipt, RecordStatus, Totals,
+};
 pub use minutes::{MinuteDelta, Minutes, MinutesError};
 pub use need::{
     DispatchMode, Need, NeedAction, NeedError, NeedEvent, NeedState, NeedStatus, NeedTransition,
     Rating, Requester,
+};
+pub use record::{
+    Actor, MAX_RECORD_TEXT, Provenance, RecordError, RecordKind, ServiceRecord,
+    ServiceRecordBuilder,
 };
 pub use shift::{
     AgeRule, Jurisdiction, NoSignUps, Requirements, RequirementsBuilder, Shift, ShiftCalendar,

@@ -4,9 +4,9 @@ use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta};
 use proptest::prelude::*;
 
 use crate::{
-    ActivityId, AssignmentId, DatePeriod, DeploymentId, DivisionCode, GeoPoint, MinuteDelta,
-    Minutes, NeedId, OrgId, PairingId, QualificationId, ShiftId, Tag, TeamId, TemplateId, TimeSpan,
-    TrainingId, VolunteerId,
+    ActivityId, AssignmentId, CorrectionId, DatePeriod, DeploymentId, DivisionCode, GeoPoint,
+    IdempotencyKey, MinuteDelta, Minutes, NeedId, OrgId, PairingId, QualificationId, RecordId,
+    ShiftId, StaffId, Tag, TeamId, TemplateId, TimeSpan, TrainingId, VolunteerId,
 };
 
 macro_rules! id_strategy {
@@ -32,6 +32,10 @@ id_strategy! {
     pairing_id => PairingId,
     deployment_id => DeploymentId,
     template_id => TemplateId,
+    staff_id => StaffId,
+    record_id => RecordId,
+    correction_id => CorrectionId,
+    idempotency_key => IdempotencyKey,
 }
 
 /// Durations up to 10,000 hours.

@@ -1,0 +1,452 @@
+//! Ledger entries, their canonical encoding and hash chain, and the append-only journal.
+
+use core::fmt;
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, FixedOffset};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    Actor, CorrectionId, IdempotencyKey, MinuteDelta, OrgId, PolicyVersion, Provenance, RecordId,
+    RecordKind, TimeSpan, VolunteerId,
+};
+
+/// A SHA-256 digest chaining a ledger entry to the one before it.
+///
+/// Displays (and serialises) as 64 lowercase hex digits. The hash before the first entry is
+/// [`EntryHash::GENESIS`] (all zeros).
+///
+/// # Example
+/// ```
+/// use volunteer_service::EntryHash;
+/// assert_eq!(EntryHash::GENESIS.to_string(), "0".repeat(64));
+/// let h: EntryHash = "ab".repeat(32).parse()?;
+/// assert_eq!(h.as_bytes()[0], 0xab);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(into = "String", try_from = "String")
+)]
+pub struct EntryHash([u8; 32]);
+
+impl EntryHash {
+    /// The hash before the first entry: 32 zero bytes.
+    pub const GENESIS: Self = Self([0; 32]);
+
+    /// The digest's bytes.
+    pub const fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl fmt::Display for EntryHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for EntryHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "EntryHash({self})")
+    }
+}
+
+/// Returned when a string is not 64 hex digits.
+///
+/// # Example
+/// ```
+/// use volunteer_service::EntryHash;
+/// let err = "xyz".parse::<EntryHash>().unwrap_err();
+/// assert_eq!(err.to_string(), "invalid entry hash \"xyz\": expected 64 hex digits");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid entry hash {value:?}: expected 64 hex digits")]
+pub struct ParseHashError {
+    value: String,
+}
+
+impl core::str::FromStr for EntryHash {
+    type Err = ParseHashError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || ParseHashError {
+            value: s.chars().take(80).collect(),
+        };
+        let bytes = s.as_bytes();
+        if bytes.len() != 64 {
+            return Err(err());
+        }
+        let mut out = [0_u8; 32];
+        for (o, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+            let hi = (pair[0] as char).to_digit(16).ok_or_else(err)?;
+            let lo = (pair[1] as char).to_digit(16).ok_or_else(err)?;
+            *o = u8::try_from(hi * 16 + lo).map_err(|_| err())?;
+        }
+        Ok(Self(out))
+    }
+}
+
+impl From<EntryHash> for String {
+    fn from(h: EntryHash) -> Self {
+        h.to_string()
+    }
+}
+
+impl TryFrom<String> for EntryHash {
+    type Error = ParseHashError;
+    fn try_from(s: String) -> Result<Self, ParseHashError> {
+        s.parse()
+    }
+}
+
+/// What an entry does: credit minutes, or reverse an earlier credit.
+///
+/// Serialised as `"credit"` or `{"reversal": {"of": <seq>, "reason": "…"}}`.
+///
+/// # Example
+/// ```
+/// use volunteer_service::EntryKind;
+/// assert!(EntryKind::Credit.is_credit());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+#[non_exhaustive]
+pub enum EntryKind {
+    /// A credit from a confirmed record (positive amount).
+    Credit,
+    /// The reversal of the credit at sequence `of` (negative amount, same interval).
+    Reversal {
+        /// The reversed credit's sequence.
+        of: u64,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl EntryKind {
+    /// Whether this is a credit.
+    pub const fn is_credit(&self) -> bool {
+        matches!(self, Self::Credit)
+    }
+}
+
+/// One entry of the hour ledger. Entries are never edited or deleted: the ledger hands out
+/// shared references only.
+///
+/// Every entry repeats the volunteer, organiser, record, provenance, kind and served
+/// interval of the record it credits (or reverses), so totals fold over entries alone.
+///
+/// Serialised as `{"seq", "key", "at", "actor", "kind", "volunteer", "organiser", "record",
+/// "provenance", "record_kind", "served", "amount", "policy", "correction", "hash"}`. A
+/// deserialised entry is checked by [`HourLedger::verify_entries`](crate::HourLedger::verify_entries).
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, Append, IdempotencyKey, MinuteDelta};
+/// let mut ledger = doc_fixtures::ledger();
+/// let at = doc_fixtures::at("2021-07-21T13:00:00+08:00");
+/// let rec = doc_fixtures::record_builder(1).build()?;
+/// let id = rec.id();
+/// ledger.submit(doc_fixtures::recorder(), rec, at)?;
+/// let receipt = ledger.confirm(doc_fixtures::recorder(), id, Append::new(IdempotencyKey::from_parts(0, 1)), at)?;
+/// let entry = ledger.entry(receipt.first()).expect("appended");
+/// assert_eq!(entry.amount(), MinuteDelta::new(240));
+/// assert_eq!(entry.record(), id);
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct LedgerEntry {
+    pub(crate) seq: u64,
+    pub(crate) key: IdempotencyKey,
+    pub(crate) at: DateTime<FixedOffset>,
+    pub(crate) actor: Actor,
+    pub(crate) kind: EntryKind,
+    pub(crate) volunteer: VolunteerId,
+    pub(crate) organiser: OrgId,
+    pub(crate) record: RecordId,
+    pub(crate) provenance: Provenance,
+    pub(crate) record_kind: RecordKind,
+    pub(crate) served: TimeSpan,
+    pub(crate) amount: MinuteDelta,
+    pub(crate) policy: Option<PolicyVersion>,
+    pub(crate) correction: Option<CorrectionId>,
+    pub(crate) hash: EntryHash,
+}
+
+impl LedgerEntry {
+    /// The gap-free sequence number, from 0.
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+    /// The idempotency key of the append that produced it.
+    pub fn key(&self) -> IdempotencyKey {
+        self.key
+    }
+    /// When it was appended.
+    pub fn at(&self) -> DateTime<FixedOffset> {
+        self.at
+    }
+    /// Who appended it.
+    pub fn actor(&self) -> Actor {
+        self.actor
+    }
+    /// Credit or reversal.
+    pub fn kind(&self) -> &EntryKind {
+        &self.kind
+    }
+    /// The credited volunteer.
+    pub fn volunteer(&self) -> VolunteerId {
+        self.volunteer
+    }
+    /// The organiser that owns the record.
+    pub fn organiser(&self) -> OrgId {
+        self.organiser
+    }
+    /// The record credited or reversed.
+    pub fn record(&self) -> RecordId {
+        self.record
+    }
+    /// The record's provenance.
+    pub fn provenance(&self) -> Provenance {
+        self.provenance
+    }
+    /// Service or training.
+    pub fn record_kind(&self) -> RecordKind {
+        self.record_kind
+    }
+    /// The served interval.
+    pub fn served(&self) -> TimeSpan {
+        self.served
+    }
+    /// Signed minutes: positive for a credit, negative for a reversal.
+    pub fn amount(&self) -> MinuteDelta {
+        self.amount
+    }
+    /// The crediting policy version stamped on the credit.
+    pub fn policy(&self) -> Option<PolicyVersion> {
+        self.policy
+    }
+    /// The correction that produced the entry, if any (AUD-01).
+    pub fn correction(&self) -> Option<CorrectionId> {
+        self.correction
+    }
+    /// The chained SHA-256 hash of this entry.
+    pub fn hash(&self) -> EntryHash {
+        self.hash
+    }
+
+    /// A copy with another amount but the same stored hash, to test tamper detection.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn tampered_amount(&self, amount: MinuteDelta) -> Self {
+        Self {
+            amount,
+            ..self.clone()
+        }
+    }
+
+    /// Hashes the canonical encoding of the entry after `prev`.
+    ///
+    /// The encoding (format 1), fed to SHA-256 in this fixed order, integers big-endian:
+    /// `b"VSL1"`, `prev` (32 bytes), `seq` (u64), `key` (16 bytes), `at` (i64 Unix seconds,
+    /// u32 nanoseconds, i32 offset seconds), `actor` (u8 tag 1 volunteer / 2 staff, 16
+    /// bytes), `volunteer`, `organiser`, `record` (16 bytes each), `provenance` (u8:
+    /// 1 verified check-in … 5 correction), `record_kind` (u8: 1 service, 2 training),
+    /// `served` start and end (each as `at`), `amount` (i64), `policy` (u8 0, or u8 1 and
+    /// u32), `correction` (u8 0, or u8 1 and 16 bytes), then the kind: u8 1 for a credit, or
+    /// u8 2, `of` (u64), the reason's UTF-8 length (u32) and bytes.
+    pub(crate) fn compute_hash(&self, prev: &EntryHash) -> EntryHash {
+        fn instant(h: &mut Sha256, t: DateTime<FixedOffset>) {
+            h.update(t.timestamp().to_be_bytes());
+            h.update(t.timestamp_subsec_nanos().to_be_bytes());
+            h.update(t.offset().local_minus_utc().to_be_bytes());
+        }
+        let mut h = Sha256::new();
+        h.update(b"VSL1");
+        h.update(prev.0);
+        h.update(self.seq.to_be_bytes());
+        h.update(self.key.as_uuid().as_bytes());
+        instant(&mut h, self.at);
+        match self.actor {
+            Actor::Volunteer(v) => {
+                h.update([1]);
+                h.update(v.as_uuid().as_bytes());
+            }
+            Actor::Staff(s) => {
+                h.update([2]);
+                h.update(s.as_uuid().as_bytes());
+            }
+        }
+        h.update(self.volunteer.as_uuid().as_bytes());
+        h.update(self.organiser.as_uuid().as_bytes());
+        h.update(self.record.as_uuid().as_bytes());
+        h.update([
+            self.provenance.code(),
+            match self.record_kind {
+                RecordKind::Service => 1,
+                RecordKind::Training => 2,
+            },
+        ]);
+        instant(&mut h, self.served.start());
+        instant(&mut h, self.served.end());
+        h.update(self.amount.get().to_be_bytes());
+        match self.policy {
+            None => h.update([0]),
+            Some(p) => {
+                h.update([1]);
+                h.update(p.get().to_be_bytes());
+            }
+        }
+        match self.correction {
+            None => h.update([0]),
+            Some(c) => {
+                h.update([1]);
+                h.update(c.as_uuid().as_bytes());
+            }
+        }
+        match &self.kind {
+            EntryKind::Credit => h.update([1]),
+            EntryKind::Reversal { of, reason } => {
+                h.update([2]);
+                h.update(of.to_be_bytes());
+                h.update(
+                    u32::try_from(reason.len())
+                        .unwrap_or(u32::MAX)
+                        .to_be_bytes(),
+                );
+                h.update(reason.as_bytes());
+            }
+        }
+        EntryHash(h.finalize().into())
+    }
+}
+
+/// A credited interval in a volunteer's index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Slot {
+    pub(crate) end: i64,
+    pub(crate) record: RecordId,
+    pub(crate) seq: u64,
+}
+
+/// The append-only journal: entries, the hash head, and derived indexes (rebuilt by replay).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Journal {
+    entries: Vec<LedgerEntry>,
+    head: EntryHash,
+    /// Idempotency key → (first sequence, number of entries).
+    keys: HashMap<IdempotencyKey, (u64, u64)>,
+    /// Credited, unreversed intervals per volunteer, keyed by start (Unix seconds).
+    intervals: HashMap<VolunteerId, BTreeMap<i64, Slot>>,
+    /// Credit sequence → its reversal's sequence.
+    reversed: HashMap<u64, u64>,
+}
+
+impl Default for EntryHash {
+    fn default() -> Self {
+        Self::GENESIS
+    }
+}
+
+impl Journal {
+    pub(crate) fn entries(&self) -> &[LedgerEntry] {
+        &self.entries
+    }
+
+    pub(crate) fn next_seq(&self) -> u64 {
+        self.entries.len() as u64
+    }
+
+    pub(crate) fn head(&self) -> EntryHash {
+        self.head
+    }
+
+    pub(crate) fn key(&self, key: IdempotencyKey) -> Option<(u64, u64)> {
+        self.keys.get(&key).copied()
+    }
+
+    pub(crate) fn entry(&self, seq: u64) -> Option<&LedgerEntry> {
+        usize::try_from(seq).ok().and_then(|i| self.entries.get(i))
+    }
+
+    pub(crate) fn reversal_of(&self, seq: u64) -> Option<u64> {
+        self.reversed.get(&seq).copied()
+    }
+
+    /// The credited interval of `volunteer` that overlaps `span`, other than the credit at
+    /// `ignoring`. O(log n): the index holds disjoint intervals, so only the last one
+    /// starting before `span`'s end (or the one before it, if that is ignored) can overlap.
+    pub(crate) fn overlap(
+        &self,
+        volunteer: VolunteerId,
+        span: &TimeSpan,
+        ignoring: Option<u64>,
+    ) -> Option<Slot> {
+        let index = self.intervals.get(&volunteer)?;
+        let start = span.start().timestamp();
+        let end = span.end().timestamp();
+        index
+            .range(..end)
+            .rev()
+            .map(|(_, slot)| *slot)
+            .find(|slot| Some(slot.seq) != ignoring)
+            .filter(|slot| slot.end > start)
+    }
+
+    /// Appends, computing the hash and updating the indexes. The caller has validated.
+    pub(crate) fn push(&mut self, mut entry: LedgerEntry) {
+        entry.seq = self.next_seq();
+        entry.hash = entry.compute_hash(&self.head);
+        self.head = entry.hash;
+        self.keys
+            .entry(entry.key)
+            .and_modify(|(_, n)| *n += 1)
+            .or_insert((entry.seq, 1));
+        let start = entry.served.start().timestamp();
+        match &entry.kind {
+            EntryKind::Credit => {
+                self.intervals.entry(entry.volunteer).or_default().insert(
+                    start,
+                    Slot {
+                        end: entry.served.end().timestamp(),
+                        record: entry.record,
+                        seq: entry.seq,
+                    },
+                );
+            }
+            EntryKind::Reversal { of, .. } => {
+                self.reversed.insert(*of, entry.seq);
+                if let Some(index) = self.intervals.get_mut(&entry.volunteer)
+                    && index.get(&start).is_some_and(|s| s.seq == *of)
+                {
+                    index.remove(&start);
+                }
+            }
+        }
+        self.entries.push(entry);
+    }
+}
+
+/// Walks a chain and returns the sequence of the first entry whose position, link or
+/// content does not match its hash.
+pub(crate) fn first_altered(entries: &[LedgerEntry]) -> Option<u64> {
+    let mut prev = EntryHash::GENESIS;
+    for (i, e) in entries.iter().enumerate() {
+        let i = i as u64;
+        if e.seq != i || e.compute_hash(&prev) != e.hash {
+            return Some(i);
+        }
+        prev = e.hash;
+    }
+    None
+}

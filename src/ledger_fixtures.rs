@@ -1,0 +1,59 @@
+//! Ready-made records and ledgers for doc examples and tests (hidden from the docs).
+
+#![allow(
+    clippy::missing_panics_doc,
+    clippy::expect_used,
+    reason = "fixtures are built from constants that are known to be valid"
+)]
+
+use chrono::TimeDelta;
+
+use crate::activity_fixtures::at;
+use crate::{
+    ActivityId, Actor, HourLedger, OrgId, RecordId, ServiceRecord, ServiceRecordBuilder, StaffId,
+    TimeSpan, VolunteerId,
+};
+
+const T0: u64 = 1_626_825_600_000;
+
+/// The volunteer of [`record_builder`].
+pub fn volunteer() -> VolunteerId {
+    VolunteerId::from_parts(T0, 100)
+}
+
+/// The organiser of [`record_builder`] (the same as the activity fixture's).
+pub fn organiser() -> OrgId {
+    OrgId::from_parts(T0, 2)
+}
+
+/// A staff recorder of [`organiser`].
+pub fn recorder() -> Actor {
+    Actor::Staff(StaffId::from_parts(T0, 200))
+}
+
+/// Record `n` of [`volunteer`]: 08:00–12:00 (+08:00) on 2021-07-21 plus `n − 1` days,
+/// 4 hours, attested manual entry, recorded by [`recorder`].
+pub fn record_builder(n: u64) -> ServiceRecordBuilder {
+    let day = i64::try_from(n.saturating_sub(1)).unwrap_or(0);
+    let start = at("2021-07-21T08:00:00+08:00") + TimeDelta::days(day);
+    ServiceRecord::builder(
+        RecordId::from_parts(T0, n),
+        volunteer(),
+        organiser(),
+        ActivityId::from_parts(T0, 1),
+    )
+    .activity_name("核酸检测点登记 testing-site registration")
+    .place("禄口街道社区卫生服务中心")
+    .beneficiary("residents of Lukou")
+    .content("registration and crowd order")
+    .served(TimeSpan::new(start, start + TimeDelta::hours(4)).expect("valid span"))
+    .duration(crate::Minutes::new(240))
+    .recorder(recorder())
+}
+
+/// A ledger in which [`recorder`] is a recorder of [`organiser`].
+pub fn ledger() -> HourLedger {
+    let mut l = HourLedger::new();
+    l.appoint_recorder(organiser(), recorder(), at("2021-07-20T00:00:00+08:00"));
+    l
+}
