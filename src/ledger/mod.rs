@@ -361,7 +361,22 @@ struct RecordSlot {
     status: RecordStatus,
 }
 
-/// The hour ledger. See the [module documentation](self) for its guarantees.
+/// The hour ledger (服务时长台账): an append-only, hash-chained journal of credits and
+/// reversals, with the records, recorders and correction requests behind them.
+///
+/// Whatever the order of commands, an [`HourLedger`] guarantees:
+/// - entries are only appended, with a gap-free sequence from 0; none is edited or deleted;
+/// - only an organiser's recorders submit and confirm its records, and nobody confirms a
+///   record of their own service (REC-06, REC-08);
+/// - no volunteer is credited for two overlapping intervals, across all organisers;
+/// - a retried append (same idempotency key, same content) returns the original entries;
+///   the same key with other content is refused;
+/// - an append may state the sequence it expects (optimistic concurrency);
+/// - each entry is chained to the one before by SHA-256, and [`HourLedger::verify`] finds
+///   the first altered entry;
+/// - every accepted command appends one [`LedgerEvent`]; [`HourLedger::replay`] rebuilds an
+///   identical ledger; a refused command changes nothing.
+///
 ///
 /// Serialised (output only) as `{"entries", "corrections", "events"}`; persist
 /// [`events`](Self::events) and rebuild with [`replay`](Self::replay).
