@@ -74,7 +74,8 @@ pub enum LedgerError {
         /// The submitting actor.
         actor: Actor,
     },
-    /// A volunteer tried to confirm (or decide on) their own record (REC-08).
+    /// A volunteer tried to confirm, reverse or decide on a record of their own service
+    /// (REC-08).
     #[error("volunteer {volunteer} cannot confirm record {record} of their own service")]
     SelfConfirmation {
         /// The record.
@@ -812,7 +813,8 @@ impl HourLedger {
     /// # Errors
     /// [`LedgerError::KeyReused`], [`LedgerError::SequenceConflict`],
     /// [`LedgerError::Reason`], [`LedgerError::UnknownEntry`], [`LedgerError::NotACredit`],
-    /// [`LedgerError::NotRecorder`], [`LedgerError::AlreadyReversed`].
+    /// [`LedgerError::AlreadyReversed`], [`LedgerError::NotRecorder`],
+    /// [`LedgerError::SelfConfirmation`] (nobody reverses a credit of their own service).
     ///
     /// # Example
     /// See [`Totals`].
@@ -830,6 +832,12 @@ impl HourLedger {
         check_text(reason, "reversal reason")?;
         let credit = self.checked_credit(entry)?;
         self.require_recorder(credit.organiser, actor)?;
+        if actor.is_volunteer(credit.volunteer) {
+            return Err(LedgerError::SelfConfirmation {
+                record: credit.record,
+                volunteer: credit.volunteer,
+            });
+        }
         let record = credit.record;
         let rev = Self::reversal_entry(credit, append.key, actor, at, reason.to_owned(), None);
         let seq = self.journal.next_seq();
@@ -1267,3 +1275,6 @@ impl HourLedger {
         Ok(l)
     }
 }
+
+#[cfg(test)]
+mod tests;
