@@ -68,8 +68,8 @@ pub enum LedgerEventKind {
     RecordSubmitted {
         /// The recorder.
         by: Actor,
-        /// The record.
-        record: ServiceRecord,
+        /// The record (boxed to keep events small).
+        record: Box<ServiceRecord>,
     },
     /// A recorder confirmed a record; the ledger appended its credit.
     RecordConfirmed {
@@ -106,7 +106,7 @@ pub enum LedgerEventKind {
         /// The request.
         correction: CorrectionId,
         /// The corrected or missing record, if any.
-        record: Option<ServiceRecord>,
+        record: Option<Box<ServiceRecord>>,
         /// The append's key and expected sequence.
         append: Append,
     },

@@ -36,6 +36,17 @@ impl EntryHash {
     /// The hash before the first entry: 32 zero bytes.
     pub const GENESIS: Self = Self([0; 32]);
 
+    /// Wraps digest bytes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::EntryHash;
+    /// assert_eq!(EntryHash::from_bytes([0; 32]), EntryHash::GENESIS);
+    /// ```
+    pub const fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
     /// The digest's bytes.
     pub const fn as_bytes(&self) -> &[u8; 32] {
         &self.0
@@ -359,6 +370,14 @@ impl Default for EntryHash {
 }
 
 impl Journal {
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        Self {
+            entries: Vec::with_capacity(n),
+            keys: HashMap::with_capacity(n),
+            ..Self::default()
+        }
+    }
+
     pub(crate) fn entries(&self) -> &[LedgerEntry] {
         &self.entries
     }

@@ -430,6 +430,16 @@ impl serde::Serialize for HourLedger {
     }
 }
 
+fn overlap_error(record: &ServiceRecord, slot: journal::Slot) -> LedgerError {
+    LedgerError::Overlap {
+        volunteer: record.volunteer(),
+        record: record.id(),
+        served: record.served(),
+        conflicting: slot.record,
+        entry: slot.seq,
+    }
+}
+
 /// The content a command would append, compared against a key's earlier entries.
 enum Intent<'a> {
     Confirm(RecordId),
@@ -448,6 +458,21 @@ impl HourLedger {
     /// ```
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty ledger with room for `entries` entries and events, for bulk loads.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::HourLedger;
+    /// assert_eq!(HourLedger::with_capacity(1_000), HourLedger::new());
+    /// ```
+    pub fn with_capacity(entries: usize) -> Self {
+        Self {
+            journal: Journal::with_capacity(entries),
+            events: Vec::with_capacity(entries),
+            ..Self::default()
+        }
     }
 
     /// Every entry, in sequence order (shared references only: entries are never edited).
@@ -611,13 +636,7 @@ impl HourLedger {
             .journal
             .overlap(record.volunteer(), &record.served(), ignoring)
         {
-            Some(slot) => Err(LedgerError::Overlap {
-                volunteer: record.volunteer(),
-                record: record.id(),
-                served: record.served(),
-                conflicting: slot.record,
-                entry: slot.seq,
-            }),
+            Some(slot) => Err(overlap_error(record, slot)),
             None => Ok(()),
         }
     }
@@ -731,7 +750,13 @@ impl HourLedger {
             };
         }
         self.insert_record(record.clone(), RecordStatus::Pending);
-        self.event(at, LedgerEventKind::RecordSubmitted { by: actor, record });
+        self.event(
+            at,
+            LedgerEventKind::RecordSubmitted {
+                by: actor,
+                record: Box::new(record),
+            },
+        );
         Ok(())
     }
 
@@ -770,12 +795,24 @@ impl HourLedger {
         if let Some(r) = self.check_append(append, actor, &Intent::Confirm(record))? {
             return Ok(r);
         }
-        let slot = self
-            .records
-            .get(&record)
+        // Split borrows: one record lookup per append (this is the hot path).
+        let Self {
+            journal,
+            recorders,
+            records,
+            events,
+            ..
+        } = self;
+        let slot = records
+            .get_mut(&record)
             .ok_or(LedgerError::UnknownRecord { record })?;
         let rec = &slot.record;
-        self.require_recorder(rec.organiser(), actor)?;
+        if !recorders.contains(&(rec.organiser(), actor)) {
+            return Err(LedgerError::NotRecorder {
+                actor,
+                organiser: rec.organiser(),
+            });
+        }
         if actor.is_volunteer(rec.volunteer()) {
             return Err(LedgerError::SelfConfirmation {
                 record,
@@ -788,19 +825,21 @@ impl HourLedger {
                 status: slot.status,
             });
         }
-        self.check_overlap(rec, None)?;
-        let entry = Self::credit_entry(rec, append.key, actor, at, None);
-        let seq = self.journal.next_seq();
-        self.journal.push(entry);
-        self.set_status(record, RecordStatus::Credited { entry: seq });
-        self.event(
+        if let Some(conflict) = journal.overlap(rec.volunteer(), &rec.served(), None) {
+            return Err(overlap_error(rec, conflict));
+        }
+        let seq = journal.next_seq();
+        journal.push(Self::credit_entry(rec, append.key, actor, at, None));
+        slot.status = RecordStatus::Credited { entry: seq };
+        events.push(LedgerEvent {
+            version: LEDGER_EVENT_VERSION,
             at,
-            LedgerEventKind::RecordConfirmed {
+            kind: LedgerEventKind::RecordConfirmed {
                 by: actor,
                 record,
                 append,
             },
-        );
+        });
         Ok(Receipt {
             first: seq,
             count: 1,
@@ -1120,7 +1159,7 @@ impl HourLedger {
             LedgerEventKind::CorrectionApproved {
                 by: actor,
                 correction,
-                record,
+                record: record.map(Box::new),
                 append,
             },
         );
@@ -1227,7 +1266,7 @@ impl HourLedger {
     /// # Example
     /// See [`LedgerEvent`].
     pub fn replay(events: &[LedgerEvent]) -> Result<Self, LedgerError> {
-        let mut l = Self::new();
+        let mut l = Self::with_capacity(events.len());
         for e in events {
             if e.version != LEDGER_EVENT_VERSION {
                 return Err(LedgerError::UnsupportedEventVersion { version: e.version });
@@ -1239,7 +1278,7 @@ impl HourLedger {
                     recorder,
                 } => l.appoint_recorder(*organiser, *recorder, at),
                 LedgerEventKind::RecordSubmitted { by, record } => {
-                    l.submit(*by, record.clone(), at)?;
+                    l.submit(*by, (**record).clone(), at)?;
                 }
                 LedgerEventKind::RecordConfirmed { by, record, append } => {
                     l.confirm(*by, *record, *append, at)?;
@@ -1261,7 +1300,13 @@ impl HourLedger {
                     record,
                     append,
                 } => {
-                    l.approve_correction(*by, *correction, record.clone(), *append, at)?;
+                    l.approve_correction(
+                        *by,
+                        *correction,
+                        record.as_deref().cloned(),
+                        *append,
+                        at,
+                    )?;
                 }
                 LedgerEventKind::CorrectionRejected {
                     by,

@@ -1123,3 +1123,50 @@ proptest! {
         }
     }
 }
+
+/// A quick timing of `confirm` with all validation (run with `--release -- --ignored`).
+#[test]
+#[ignore = "timing; run in release"]
+fn timing_confirm() {
+    const N: u64 = 200_000;
+    let mut l = HourLedger::with_capacity(2 * 200_000);
+    l.appoint_recorder(org(0), staff(0), hour(0));
+    let mut ids = Vec::with_capacity(200_000);
+    for n in 0..N {
+        let v = n % 1_000;
+        let slot = i64::try_from(n / 1_000).unwrap();
+        let rec = ServiceRecord::builder(
+            RecordId::from_parts(4, n),
+            vol(v),
+            org(0),
+            ActivityId::from_parts(5, 0),
+        )
+        .activity_name("a")
+        .place("p")
+        .beneficiary("b")
+        .content("c")
+        .served(TimeSpan::new(hour(slot * 2), hour(slot * 2 + 1)).unwrap())
+        .duration(Minutes::new(60))
+        .recorder(staff(0))
+        .build()
+        .unwrap();
+        ids.push(rec.id());
+        l.submit(staff(0), rec, hour(0)).unwrap();
+    }
+    let keys: Vec<Append> = (0..N)
+        .map(|n| Append::new(IdempotencyKey::from_parts(6, n)).expecting(n))
+        .collect();
+    let t = hour(1);
+    let start = std::time::Instant::now();
+    for (append, id) in keys.iter().zip(&ids) {
+        l.confirm(staff(0), *id, *append, t).unwrap();
+    }
+    let elapsed = start.elapsed();
+    let verify_start = std::time::Instant::now();
+    l.verify().unwrap();
+    eprintln!(
+        "confirm: {N} appends in {elapsed:?} = {} appends/s; verify {:?}",
+        u128::from(N) * 1_000_000 / elapsed.as_micros().max(1),
+        verify_start.elapsed()
+    );
+}

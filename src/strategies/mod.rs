@@ -20,6 +20,8 @@
 
 mod activity;
 mod basics;
+mod ledger;
 
 pub use activity::*;
 pub use basics::*;
+pub use ledger::*;
