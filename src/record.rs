@@ -137,8 +137,9 @@ impl fmt::Display for Actor {
     }
 }
 
-/// Service or training: training is recorded in its own block, not as service hours
-/// (HRS-05, REC-02). Serialised as `"service"` or `"training"`.
+/// Service, training or drill: training is recorded in its own block, not as service hours
+/// (HRS-05, REC-02), and drills or practice runs are kept apart from real service (HRS-07).
+/// Serialised as `"service"`, `"training"` or `"drill"`.
 ///
 /// # Example
 /// ```
@@ -151,12 +152,25 @@ impl fmt::Display for Actor {
     derive(serde::Serialize, serde::Deserialize),
     serde(rename_all = "snake_case")
 )]
+#[non_exhaustive]
 pub enum RecordKind {
     /// Service hours.
     #[default]
     Service,
     /// Training.
     Training,
+    /// A drill or practice run (演练).
+    Drill,
+}
+
+impl RecordKind {
+    pub(crate) const fn code(self) -> u8 {
+        match self {
+            Self::Service => 1,
+            Self::Training => 2,
+            Self::Drill => 3,
+        }
+    }
 }
 
 /// Where a record's duration came from (HRS-03, AUD-02).

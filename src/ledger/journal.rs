@@ -272,7 +272,7 @@ impl LedgerEntry {
     /// `b"VSL1"`, `prev` (32 bytes), `seq` (u64), `key` (16 bytes), `at` (i64 Unix seconds,
     /// u32 nanoseconds, i32 offset seconds), `actor` (u8 tag 1 volunteer / 2 staff, 16
     /// bytes), `volunteer`, `organiser`, `record` (16 bytes each), `provenance` (u8:
-    /// 1 verified check-in … 5 correction), `record_kind` (u8: 1 service, 2 training),
+    /// 1 verified check-in … 5 correction), `record_kind` (u8: 1 service, 2 training, 3 drill),
     /// `served` start and end (each as `at`), `amount` (i64), `policy` (u8 0, or u8 1 and
     /// u32), `correction` (u8 0, or u8 1 and 16 bytes), then the kind: u8 1 for a credit, or
     /// u8 2, `of` (u64), the reason's UTF-8 length (u32) and bytes.
@@ -301,13 +301,7 @@ impl LedgerEntry {
         h.update(self.volunteer.as_uuid().as_bytes());
         h.update(self.organiser.as_uuid().as_bytes());
         h.update(self.record.as_uuid().as_bytes());
-        h.update([
-            self.provenance.code(),
-            match self.record_kind {
-                RecordKind::Service => 1,
-                RecordKind::Training => 2,
-            },
-        ]);
+        h.update([self.provenance.code(), self.record_kind.code()]);
         instant(&mut h, self.served.start());
         instant(&mut h, self.served.end());
         h.update(self.amount.get().to_be_bytes());

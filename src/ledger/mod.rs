@@ -444,7 +444,8 @@ fn overlap_error(record: &ServiceRecord, slot: journal::Slot) -> LedgerError {
 enum Intent<'a> {
     Confirm(RecordId),
     Reverse(u64, &'a str),
-    Approve(CorrectionId),
+    /// The correction and the id of the record it credits, if any.
+    Approve(CorrectionId, Option<RecordId>),
 }
 
 impl HourLedger {
@@ -601,7 +602,9 @@ impl HourLedger {
                         (Intent::Reverse(of, why), EntryKind::Reversal { of: o, reason }) => {
                             of == o && why == reason && e.correction.is_none()
                         }
-                        (Intent::Approve(c), _) => e.correction == Some(*c),
+                        (Intent::Approve(c, new), _) => {
+                            e.correction == Some(*c) && self.credited_record(first, count) == *new
+                        }
                         _ => false,
                     }
             });
@@ -625,6 +628,14 @@ impl HourLedger {
             }
             _ => Ok(None),
         }
+    }
+
+    /// The record credited by the entries `first..first + count`, if any.
+    fn credited_record(&self, first: u64, count: u64) -> Option<RecordId> {
+        (first..first.saturating_add(count))
+            .filter_map(|seq| self.journal.entry(seq))
+            .find(|e| e.kind.is_credit())
+            .map(|e| e.record)
     }
 
     fn check_overlap(
@@ -1106,7 +1117,8 @@ impl HourLedger {
         append: Append,
         at: DateTime<FixedOffset>,
     ) -> Result<Receipt, LedgerError> {
-        if let Some(r) = self.check_append(append, actor, &Intent::Approve(correction))? {
+        let intent = Intent::Approve(correction, record.as_ref().map(ServiceRecord::id));
+        if let Some(r) = self.check_append(append, actor, &intent)? {
             return Ok(r);
         }
         let reversal = self.check_remedy(actor, correction, record.as_ref())?;

@@ -379,6 +379,19 @@ fn corrections_error_omission_and_rejection() {
         MinuteDelta::new(180)
     );
     assert_eq!(l.entry(1).unwrap().correction(), Some(req.id()));
+    // A retry returns the pair; the same key with another corrected record is refused.
+    let retry = l
+        .approve_correction(recorder(), req.id(), Some(fixed.clone()), key(10), now())
+        .unwrap();
+    assert_eq!(
+        (retry.seqs(), retry.outcome()),
+        (1..3, AppendOutcome::Retried)
+    );
+    let other = record_builder(9).corrects(rec1).build().unwrap();
+    assert!(matches!(
+        l.approve_correction(recorder(), req.id(), Some(other), key(10), now()),
+        Err(LedgerError::KeyReused { entry: 1, .. })
+    ));
     assert!(matches!(
         l.approve_correction(recorder(), req.id(), Some(fixed), key(11), now()),
         Err(LedgerError::CorrectionClosed { .. })
@@ -472,6 +485,15 @@ fn policy_version_and_kind_are_stamped_and_training_kept_apart() {
         MinuteDelta::new(240)
     );
     assert_eq!(l.totals().all_kinds().all(), MinuteDelta::new(240));
+    let drill = record_builder(2).kind(RecordKind::Drill).build().unwrap();
+    let id = drill.id();
+    l.submit(recorder(), drill, now()).unwrap();
+    l.confirm(recorder(), id, key(2), now()).unwrap();
+    assert_eq!(l.totals().volunteer(volunteer()), MinuteDelta::ZERO);
+    assert_eq!(
+        l.totals().kind(RecordKind::Drill).all(),
+        MinuteDelta::new(240)
+    );
 }
 
 #[test]
@@ -1164,6 +1186,7 @@ fn timing_confirm() {
     let elapsed = start.elapsed();
     let verify_start = std::time::Instant::now();
     l.verify().unwrap();
+    std::hint::black_box(&l);
     eprintln!(
         "confirm: {N} appends in {elapsed:?} = {} appends/s; verify {:?}",
         u128::from(N) * 1_000_000 / elapsed.as_micros().max(1),

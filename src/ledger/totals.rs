@@ -30,7 +30,7 @@ pub enum AsOf {
 }
 
 /// A totals query over the ledger's entries. By default it counts every entry known now,
-/// of kind [`RecordKind::Service`] (training is kept apart, HRS-05).
+/// of kind [`RecordKind::Service`] (training and drills are kept apart, HRS-05, HRS-07).
 ///
 /// Every total is a fold over the selected entries: the sum of their signed amounts, so a
 /// credit and its reversal net to zero. Sums saturate at the `i64` range.

@@ -105,7 +105,11 @@ pub fn prior_credits() -> impl Strategy<Value = PriorCredits> {
 
 /// Service or training.
 pub fn record_kind() -> impl Strategy<Value = RecordKind> {
-    prop_oneof![Just(RecordKind::Service), Just(RecordKind::Training)]
+    prop_oneof![
+        Just(RecordKind::Service),
+        Just(RecordKind::Training),
+        Just(RecordKind::Drill)
+    ]
 }
 
 /// Any provenance.
