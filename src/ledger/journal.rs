@@ -276,63 +276,165 @@ impl LedgerEntry {
     /// `served` start and end (each as `at`), `amount` (i64), `policy` (u8 0, or u8 1 and
     /// u32), `correction` (u8 0, or u8 1 and 16 bytes), then the kind: u8 1 for a credit, or
     /// u8 2, `of` (u64), the reason's UTF-8 length (u32) and bytes.
+    ///
+    /// The fixed-size part (at most [`FIXED_ENCODING_MAX`] bytes) is written into a stack
+    /// buffer and hashed in one call; only a reversal's reason is fed separately. No heap
+    /// allocation.
     pub(crate) fn compute_hash(&self, prev: &EntryHash) -> EntryHash {
-        fn instant(h: &mut Sha256, t: DateTime<FixedOffset>) {
-            h.update(t.timestamp().to_be_bytes());
-            h.update(t.timestamp_subsec_nanos().to_be_bytes());
-            h.update(t.offset().local_minus_utc().to_be_bytes());
-        }
+        let b = self.fixed_part(prev);
         let mut h = Sha256::new();
-        h.update(b"VSL1");
-        h.update(prev.0);
-        h.update(self.seq.to_be_bytes());
-        h.update(self.key.as_uuid().as_bytes());
-        instant(&mut h, self.at);
+        h.update(b.as_slice());
+        if let EntryKind::Reversal { reason, .. } = &self.kind {
+            h.update(reason.as_bytes());
+        }
+        EntryHash(h.finalize().into())
+    }
+
+    fn fixed_part(&self, prev: &EntryHash) -> StackBuf {
+        let mut b = StackBuf::new();
+        b.put(b"VSL1");
+        b.put(&prev.0);
+        b.put(&self.seq.to_be_bytes());
+        b.put(self.key.as_uuid().as_bytes());
+        b.instant(self.at);
         match self.actor {
             Actor::Volunteer(v) => {
-                h.update([1]);
-                h.update(v.as_uuid().as_bytes());
+                b.put(&[1]);
+                b.put(v.as_uuid().as_bytes());
             }
             Actor::Staff(s) => {
-                h.update([2]);
-                h.update(s.as_uuid().as_bytes());
+                b.put(&[2]);
+                b.put(s.as_uuid().as_bytes());
             }
         }
-        h.update(self.volunteer.as_uuid().as_bytes());
-        h.update(self.organiser.as_uuid().as_bytes());
-        h.update(self.record.as_uuid().as_bytes());
-        h.update([self.provenance.code(), self.record_kind.code()]);
-        instant(&mut h, self.served.start());
-        instant(&mut h, self.served.end());
-        h.update(self.amount.get().to_be_bytes());
+        b.put(self.volunteer.as_uuid().as_bytes());
+        b.put(self.organiser.as_uuid().as_bytes());
+        b.put(self.record.as_uuid().as_bytes());
+        b.put(&[self.provenance.code(), self.record_kind.code()]);
+        b.instant(self.served.start());
+        b.instant(self.served.end());
+        b.put(&self.amount.get().to_be_bytes());
         match self.policy {
-            None => h.update([0]),
+            None => b.put(&[0]),
             Some(p) => {
-                h.update([1]);
-                h.update(p.get().to_be_bytes());
+                b.put(&[1]);
+                b.put(&p.get().to_be_bytes());
             }
         }
         match self.correction {
-            None => h.update([0]),
+            None => b.put(&[0]),
             Some(c) => {
-                h.update([1]);
-                h.update(c.as_uuid().as_bytes());
+                b.put(&[1]);
+                b.put(c.as_uuid().as_bytes());
             }
         }
         match &self.kind {
-            EntryKind::Credit => h.update([1]),
+            EntryKind::Credit => b.put(&[1]),
             EntryKind::Reversal { of, reason } => {
-                h.update([2]);
-                h.update(of.to_be_bytes());
-                h.update(
-                    u32::try_from(reason.len())
+                b.put(&[2]);
+                b.put(&of.to_be_bytes());
+                b.put(
+                    &u32::try_from(reason.len())
                         .unwrap_or(u32::MAX)
                         .to_be_bytes(),
                 );
-                h.update(reason.as_bytes());
             }
         }
-        EntryHash(h.finalize().into())
+        b
+    }
+}
+
+/// The largest fixed-size part of the canonical encoding, in bytes: a reversal with a
+/// policy and a correction.
+pub(crate) const FIXED_ENCODING_MAX: usize =
+    4 + 32 + 8 + 16 + 16 + 17 + 48 + 2 + 32 + 8 + 5 + 17 + 1 + 8 + 4;
+
+/// A stack buffer for the fixed-size part of the encoding.
+struct StackBuf {
+    bytes: [u8; FIXED_ENCODING_MAX],
+    len: usize,
+}
+
+impl StackBuf {
+    const fn new() -> Self {
+        Self {
+            bytes: [0; FIXED_ENCODING_MAX],
+            len: 0,
+        }
+    }
+
+    /// Appends `data`. The encoding is at most [`FIXED_ENCODING_MAX`] bytes, so this always
+    /// fits; the test `the_largest_entry_fills_the_buffer_exactly` pins it.
+    fn put(&mut self, data: &[u8]) {
+        let end = self.len + data.len();
+        if let Some(dst) = self.bytes.get_mut(self.len..end) {
+            dst.copy_from_slice(data);
+            self.len = end;
+        }
+    }
+
+    fn instant(&mut self, t: DateTime<FixedOffset>) {
+        self.put(&t.timestamp().to_be_bytes());
+        self.put(&t.timestamp_subsec_nanos().to_be_bytes());
+        self.put(&t.offset().local_minus_utc().to_be_bytes());
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::doc_fixtures::span;
+
+    #[test]
+    fn the_largest_entry_fills_the_buffer_exactly() {
+        let e = LedgerEntry {
+            seq: u64::MAX,
+            key: IdempotencyKey::from_parts(1, 2),
+            at: crate::doc_fixtures::at("2021-07-21T13:00:00+08:00"),
+            actor: Actor::Volunteer(VolunteerId::from_parts(1, 3)),
+            kind: EntryKind::Reversal {
+                of: 7,
+                reason: "a reason".into(),
+            },
+            volunteer: VolunteerId::from_parts(1, 4),
+            organiser: OrgId::from_parts(1, 5),
+            record: RecordId::from_parts(1, 6),
+            provenance: Provenance::Correction,
+            record_kind: RecordKind::Drill,
+            served: span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"),
+            amount: MinuteDelta::new(-240),
+            policy: Some(PolicyVersion::new(9)),
+            correction: Some(CorrectionId::from_parts(1, 7)),
+            hash: EntryHash::GENESIS,
+        };
+        assert_eq!(e.fixed_part(&EntryHash::GENESIS).len, FIXED_ENCODING_MAX);
+        let credit = LedgerEntry {
+            kind: EntryKind::Credit,
+            policy: None,
+            correction: None,
+            ..e.clone()
+        };
+        assert_eq!(
+            credit.fixed_part(&EntryHash::GENESIS).len,
+            FIXED_ENCODING_MAX - 12 - 4 - 16
+        );
+        // The reason is hashed after the fixed part: changing it changes the hash.
+        let other = LedgerEntry {
+            kind: EntryKind::Reversal {
+                of: 7,
+                reason: "a reasoN".into(),
+            },
+            ..e.clone()
+        };
+        assert_ne!(
+            e.compute_hash(&EntryHash::GENESIS),
+            other.compute_hash(&EntryHash::GENESIS)
+        );
     }
 }
 
