@@ -286,6 +286,14 @@ impl PriorCredits {
     pub fn on_day(&self, day: NaiveDate) -> Minutes {
         self.days.get(&day).copied().unwrap_or(Minutes::ZERO)
     }
+    /// Minutes already credited for the activity.
+    pub fn on_activity(&self) -> Minutes {
+        self.activity
+    }
+    /// Minutes already credited to the account.
+    pub fn on_account(&self) -> Minutes {
+        self.account
+    }
 }
 
 /// What the policy is asked to credit: one attendance on one shift.

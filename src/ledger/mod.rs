@@ -34,8 +34,8 @@ use correction::check_text;
 use journal::Journal;
 
 use crate::{
-    Actor, CorrectionId, IdempotencyKey, MinuteDelta, OrgId, RecordId, ServiceRecord, TimeSpan,
-    VolunteerId,
+    Actor, CorrectionId, IdempotencyKey, MinuteDelta, Minutes, OrgId, PriorCredits, RecordId,
+    ServiceRecord, TimeSpan, VolunteerId,
 };
 
 /// Returned when a ledger command is refused. The ledger is unchanged.
@@ -524,6 +524,68 @@ impl HourLedger {
     /// A totals query over the entries.
     pub fn totals(&self) -> Totals<'_> {
         Totals::new(self.journal.entries())
+    }
+
+    /// The net service minutes already credited to `volunteer`, for a crediting policy's
+    /// caps (HRS-04): on the account, on `activity`, and per local day in `offset`.
+    ///
+    /// Account and activity totals are exact. A credit's minutes are attributed to the
+    /// local days of its served interval in order, each day taking at most the interval's
+    /// minutes on that day (exact unless breaks were subtracted, where earlier days are
+    /// counted first: the cap errs towards crediting less).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Append, IdempotencyKey, Minutes};
+    /// let mut ledger = doc_fixtures::ledger();
+    /// let at = doc_fixtures::at("2021-07-21T13:00:00+08:00");
+    /// let rec = doc_fixtures::record_builder(1).build()?;
+    /// let (id, v, a) = (rec.id(), rec.volunteer(), rec.activity());
+    /// ledger.submit(doc_fixtures::recorder(), rec, at)?;
+    /// ledger.confirm(doc_fixtures::recorder(), id, Append::new(IdempotencyKey::from_parts(0, 1)), at)?;
+    /// let prior = ledger.prior_credits(v, a, *at.offset());
+    /// assert_eq!(prior.on_day("2021-07-21".parse().expect("date")), Minutes::new(240));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
+    pub fn prior_credits(
+        &self,
+        volunteer: VolunteerId,
+        activity: crate::ActivityId,
+        offset: FixedOffset,
+    ) -> PriorCredits {
+        let mut account = 0_i64;
+        let mut on_activity = 0_i64;
+        let mut days: BTreeMap<chrono::NaiveDate, i64> = BTreeMap::new();
+        let service = self
+            .totals()
+            .entries()
+            .filter(|e| e.volunteer() == volunteer);
+        for e in service {
+            let amount = e.amount().get();
+            account = account.saturating_add(amount);
+            let same_activity = self
+                .records
+                .get(&e.record())
+                .is_some_and(|s| s.record.activity() == activity);
+            if same_activity {
+                on_activity = on_activity.saturating_add(amount);
+            }
+            let sign = amount.signum();
+            let mut left = amount.abs();
+            for (day, minutes) in e.served().with_offset(offset).local_days() {
+                let take = left.min(i64::from(minutes.get()));
+                left -= take;
+                let slot = days.entry(day).or_default();
+                *slot = slot.saturating_add(sign * take);
+            }
+        }
+        let clamp = |m: i64| Minutes::new(u32::try_from(m.max(0)).unwrap_or(u32::MAX));
+        days.into_iter().fold(
+            PriorCredits::none()
+                .account(clamp(account))
+                .activity(clamp(on_activity)),
+            |p, (d, m)| p.day(d, clamp(m)),
+        )
     }
 
     /// The records of `volunteer` that `viewer` may see: all of them for the volunteer,

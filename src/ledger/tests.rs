@@ -529,6 +529,76 @@ fn totals_as_of_both_axes() {
 }
 
 #[test]
+fn prior_credits_feed_the_daily_cap_of_the_next_shift() {
+    use crate::{
+        AssignmentId, Attendance, AttendanceSource, CreditRequest, CreditingPolicy, Exclusion,
+    };
+    // An overnight record 22:00–06:00 (+08:00) on 07-21/22, then a morning shift on 07-22
+    // under a 8-hour daily cap: 6 h of the 22nd are already used.
+    let mut l = credited(&[]);
+    let night = record_builder(1)
+        .served(span(
+            "2021-07-21T22:00:00+08:00",
+            "2021-07-22T06:00:00+08:00",
+        ))
+        .duration(Minutes::new(480))
+        .build()
+        .unwrap();
+    let (id, activity) = (night.id(), night.activity());
+    l.submit(recorder(), night, now()).unwrap();
+    l.confirm(recorder(), id, key(1), now()).unwrap();
+    let prior = l.prior_credits(volunteer(), activity, *now().offset());
+    assert_eq!(
+        prior.on_day("2021-07-21".parse().unwrap()),
+        Minutes::new(120)
+    );
+    assert_eq!(
+        prior.on_day("2021-07-22".parse().unwrap()),
+        Minutes::new(360)
+    );
+    let policy = CreditingPolicy::builder(PolicyVersion::new(1))
+        .per_day_max(Minutes::new(480))
+        .build()
+        .unwrap();
+    let shift = span("2021-07-22T09:00:00+08:00", "2021-07-22T13:00:00+08:00");
+    let att = Attendance::checked_in(
+        AssignmentId::from_parts(0, 1),
+        shift.start(),
+        AttendanceSource::Kiosk,
+    )
+    .close(shift.end(), AttendanceSource::Kiosk)
+    .unwrap();
+    let credit = policy.credit(&CreditRequest::new(activity, shift, att, shift.end()).prior(prior));
+    assert_eq!(credit.credited(), Minutes::new(120));
+    assert_eq!(
+        credit.excluded(Exclusion::DailyCap("2021-07-22".parse().unwrap())),
+        Minutes::new(120)
+    );
+    // The credit flows into a record stamped with the policy version.
+    let rec = record_builder(2).credit(&credit).build().unwrap();
+    assert_eq!(rec.provenance(), Provenance::VerifiedCheckIn);
+    assert_eq!(rec.policy(), Some(PolicyVersion::new(1)));
+    let rid = rec.id();
+    l.submit(recorder(), rec, now()).unwrap();
+    l.confirm(recorder(), rid, key(2), now()).unwrap();
+    assert_eq!(l.entry(1).unwrap().policy(), Some(PolicyVersion::new(1)));
+    assert_eq!(
+        l.prior_credits(volunteer(), activity, *now().offset())
+            .on_day("2021-07-22".parse().unwrap()),
+        Minutes::new(480)
+    );
+    // Reversals net out of the prior credits.
+    l.reverse(recorder(), 0, "wrong night", key(3), now())
+        .unwrap();
+    let after = l.prior_credits(volunteer(), activity, *now().offset());
+    assert_eq!(after.on_day("2021-07-21".parse().unwrap()), Minutes::ZERO);
+    assert_eq!(
+        after.on_day("2021-07-22".parse().unwrap()),
+        Minutes::new(120)
+    );
+}
+
+#[test]
 fn tampering_is_found_at_the_first_altered_entry() {
     let l = credited(&[1, 2, 3]);
     l.verify().unwrap();
