@@ -298,6 +298,8 @@ impl PriorCredits {
 
 /// What the policy is asked to credit: one attendance on one shift.
 ///
+/// Serialised as `{"activity", "shift", "attendance", "breaks", "travel", "prior", "now"}`.
+///
 /// # Example
 /// ```
 /// use volunteer_service::{doc_fixtures::{at, span}, ActivityId, AssignmentId, Attendance,
@@ -313,6 +315,7 @@ impl PriorCredits {
 /// # Ok::<(), volunteer_service::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreditRequest {
     activity: ActivityId,
     shift: TimeSpan,
@@ -681,6 +684,23 @@ impl CreditingPolicy {
         self.auto_close_after
     }
 
+    /// The check-out minute and status, or `None` while the attendance is open.
+    fn closing(&self, req: &CreditRequest, shift_end: i64) -> Option<(i64, CreditStatus)> {
+        if let Some(p) = req.attendance.check_out() {
+            return Some((floor_min(p.at()), CreditStatus::Closed));
+        }
+        let due = req
+            .shift
+            .end()
+            .checked_add_signed(self.auto_close_after?.to_delta())?;
+        (req.now >= due).then_some((
+            shift_end,
+            CreditStatus::AutoClosed {
+                at: req.shift.end(),
+            },
+        ))
+    }
+
     /// Credits one attendance on one shift (see the module documentation for the steps).
     ///
     /// # Example
@@ -720,27 +740,16 @@ impl CreditingPolicy {
                 minutes: req.travel,
             });
         }
-        let (co, status) = match req.attendance.check_out() {
-            Some(p) => (floor_min(p.at()), CreditStatus::Closed),
-            None => match self.auto_close_after {
-                Some(delay) if req.now >= req.shift.end() + delay.to_delta() => (
-                    s1,
-                    CreditStatus::AutoClosed {
-                        at: req.shift.end(),
-                    },
-                ),
-                _ => {
-                    return Credit {
-                        policy: self.version,
-                        status: CreditStatus::Open,
-                        attended: Minutes::ZERO,
-                        credited: Minutes::ZERO,
-                        served: None,
-                        days: Vec::new(),
-                        lines,
-                    };
-                }
-            },
+        let Some((co, status)) = self.closing(req, s1) else {
+            return Credit {
+                policy: self.version,
+                status: CreditStatus::Open,
+                attended: Minutes::ZERO,
+                credited: Minutes::ZERO,
+                served: None,
+                days: Vec::new(),
+                lines,
+            };
         };
         let mut push = |reason, m: i64| {
             if m > 0 {
