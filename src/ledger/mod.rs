@@ -362,6 +362,34 @@ struct RecordSlot {
     status: RecordStatus,
 }
 
+/// Records in submission order with an index by id: a small index table and a dense slab,
+/// so confirming records in roughly the order they were submitted stays cache-friendly.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct RecordTable {
+    index: HashMap<RecordId, usize>,
+    slots: Vec<RecordSlot>,
+}
+
+impl RecordTable {
+    fn get(&self, id: &RecordId) -> Option<&RecordSlot> {
+        self.index.get(id).and_then(|&i| self.slots.get(i))
+    }
+
+    fn get_mut(&mut self, id: &RecordId) -> Option<&mut RecordSlot> {
+        self.index.get(id).and_then(|&i| self.slots.get_mut(i))
+    }
+
+    fn contains_key(&self, id: &RecordId) -> bool {
+        self.index.contains_key(id)
+    }
+
+    /// Adds a record whose id is not in the table (callers check first).
+    fn insert(&mut self, id: RecordId, slot: RecordSlot) {
+        self.index.insert(id, self.slots.len());
+        self.slots.push(slot);
+    }
+}
+
 /// The hour ledger (服务时长台账): an append-only, hash-chained journal of credits and
 /// reversals, with the records, recorders and correction requests behind them.
 ///
@@ -412,7 +440,7 @@ struct RecordSlot {
 pub struct HourLedger {
     journal: Journal,
     recorders: BTreeSet<(OrgId, Actor)>,
-    records: HashMap<RecordId, RecordSlot>,
+    records: RecordTable,
     by_volunteer: BTreeMap<VolunteerId, Vec<RecordId>>,
     corrections: BTreeMap<CorrectionId, Correction>,
     events: Vec<LedgerEvent>,

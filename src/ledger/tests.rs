@@ -1216,6 +1216,17 @@ proptest! {
     }
 }
 
+/// Nanoseconds this thread has run on a CPU (Linux), so a timing on a loaded machine
+/// excludes the time other processes held the core.
+fn thread_cpu_ns() -> Option<u128> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// A quick timing of `confirm` with all validation (run with `--release -- --ignored`).
 #[test]
 #[ignore = "timing; run in release"]
@@ -1249,11 +1260,20 @@ fn timing_confirm() {
         .map(|n| Append::new(IdempotencyKey::from_parts(6, n)).expecting(n))
         .collect();
     let t = hour(1);
+    let cpu_start = thread_cpu_ns();
     let start = std::time::Instant::now();
     for (append, id) in keys.iter().zip(&ids) {
         l.confirm(staff(0), *id, *append, t).unwrap();
     }
     let elapsed = start.elapsed();
+    let cpu = thread_cpu_ns().zip(cpu_start).map(|(b, a)| b - a);
+    if let Some(ns) = cpu {
+        eprintln!(
+            "confirm: on-CPU {} ms = {} appends per CPU second",
+            ns / 1_000_000,
+            u128::from(N) * 1_000_000_000 / ns.max(1)
+        );
+    }
     let verify_start = std::time::Instant::now();
     l.verify().unwrap();
     std::hint::black_box(&l);
