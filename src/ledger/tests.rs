@@ -621,6 +621,53 @@ fn tampering_is_found_at_the_first_altered_entry() {
 }
 
 #[test]
+fn the_journal_clock_never_goes_back() {
+    let mut l = credited(&[1]);
+    let rec = record_builder(2).build().unwrap();
+    let id = rec.id();
+    l.submit(recorder(), rec, now()).unwrap();
+    let earlier = at("2021-07-21T12:59:00+08:00");
+    let err = LedgerError::ClockWentBack {
+        at: earlier,
+        last: now(),
+        entry: 0,
+    };
+    assert_eq!(
+        err.to_string(),
+        "append at 2021-07-21 12:59:00 +08:00 is before entry 0 at 2021-07-21 13:00:00 +08:00: \
+         the journal's clock never goes back"
+    );
+    refused(&mut l, &err, |l| {
+        l.confirm(recorder(), id, key(2), earlier).map(|_| ())
+    });
+    // The same instant, or the same moment in another offset, is fine; a retry is too.
+    assert!(
+        l.confirm(recorder(), id, key(2), at("2021-07-21T05:00:00Z"))
+            .is_ok()
+    );
+    assert!(
+        l.confirm(
+            recorder(),
+            RecordId::from_parts(1_626_825_600_000, 1),
+            key(1),
+            earlier
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn replay_refuses_a_duplicated_event() {
+    let l = credited(&[1]);
+    let mut events = l.events().to_vec();
+    let confirm = events[2].clone();
+    events.push(confirm);
+    let err = LedgerError::ReplayMismatch { event: 3 };
+    assert_eq!(err.to_string(), "ledger event 3 does not replay to itself");
+    assert_eq!(HourLedger::replay(&events), Err(err));
+}
+
+#[test]
 fn replay_rejects_unknown_versions_and_reproduces_hashes() {
     let l = credited(&[1, 2]);
     let back = HourLedger::replay(l.events()).unwrap();
@@ -849,6 +896,8 @@ struct Harness {
     seqs: Vec<u64>,
     done: Vec<Done>,
     next: u64,
+    /// The command clock: minutes after 2021-07-25, never going back.
+    clock: i64,
 }
 
 fn hour(h: i64) -> DateTime<FixedOffset> {
@@ -869,7 +918,14 @@ impl Harness {
             seqs: Vec::new(),
             done: Vec::new(),
             next: 1,
+            clock: 0,
         }
+    }
+
+    /// The next command instant.
+    fn tick(&mut self) -> DateTime<FixedOffset> {
+        self.clock += 1;
+        hour(100) + TimeDelta::minutes(self.clock)
     }
 
     fn fresh(&mut self) -> u64 {
@@ -921,6 +977,7 @@ impl Harness {
     }
 
     fn run(&mut self, cmd: &Cmd) {
+        let now = self.tick();
         let before = self.ledger.clone();
         match *cmd {
             Cmd::Credit {
@@ -933,7 +990,7 @@ impl Harness {
             } => {
                 let rec = self.record(v, o, h, len, None, staff(o));
                 let id = rec.id();
-                self.ledger.submit(staff(o), rec, hour(60)).unwrap();
+                self.ledger.submit(staff(o), rec, now).unwrap();
                 let after_submit = self.ledger.clone();
                 let actor = Self::actor(who, v, o);
                 let k = self.fresh();
@@ -943,7 +1000,7 @@ impl Harness {
                 } else {
                     Append::new(IdempotencyKey::from_parts(6, k)).expecting(next)
                 };
-                let res = self.ledger.confirm(actor, id, append, hour(60));
+                let res = self.ledger.confirm(actor, id, append, now);
                 let authorised = matches!(who, Who::Recorder);
                 let expect_ok = !stale && authorised && !self.overlaps(v, h, h + len, None);
                 assert_eq!(res.is_ok(), expect_ok, "{cmd:?}: {res:?}");
@@ -993,9 +1050,9 @@ impl Harness {
                 let actor = Self::actor(who, c.v, c.o);
                 let k = self.fresh();
                 let append = Append::new(IdempotencyKey::from_parts(6, k));
-                let res =
-                    self.ledger
-                        .reverse(actor, self.seqs[i], "model reversal", append, hour(61));
+                let res = self
+                    .ledger
+                    .reverse(actor, self.seqs[i], "model reversal", append, now);
                 let authorised = matches!(who, Who::Recorder);
                 assert_eq!(res.is_ok(), authorised && c.active, "{cmd:?}: {res:?}");
                 if res.is_ok() {
@@ -1018,14 +1075,14 @@ impl Harness {
                         actor,
                         record,
                         append,
-                    } => self.ledger.confirm(actor, record, append, hour(62)),
+                    } => self.ledger.confirm(actor, record, append, now),
                     Done::Reverse {
                         actor,
                         entry,
                         append,
                     } => self
                         .ledger
-                        .reverse(actor, entry, "model reversal", append, hour(62)),
+                        .reverse(actor, entry, "model reversal", append, now),
                 };
                 assert_eq!(res.map(|r| r.outcome()), Ok(AppendOutcome::Retried));
                 assert_eq!(self.ledger, before, "a retry changed the ledger");
@@ -1039,9 +1096,9 @@ impl Harness {
                 };
                 let rec = self.record(0, 1, h, 1, None, staff(1));
                 let id = rec.id();
-                self.ledger.submit(staff(1), rec, hour(63)).unwrap();
+                self.ledger.submit(staff(1), rec, now).unwrap();
                 let after_submit = self.ledger.clone();
-                let res = self.ledger.confirm(staff(1), id, append, hour(63));
+                let res = self.ledger.confirm(staff(1), id, append, now);
                 assert!(matches!(res, Err(LedgerError::KeyReused { .. })), "{res:?}");
                 assert_eq!(self.ledger, after_submit);
             }
@@ -1061,7 +1118,7 @@ impl Harness {
                     CorrectionRequest::error(cid, vol(c.v), c.record, "times are wrong").unwrap();
                 let res = self
                     .ledger
-                    .request_correction(Actor::Volunteer(vol(c.v)), req, hour(64));
+                    .request_correction(Actor::Volunteer(vol(c.v)), req, now);
                 assert_eq!(res.is_ok(), c.active, "{res:?}");
                 if res.is_err() {
                     assert_eq!(self.ledger, before);
@@ -1073,7 +1130,7 @@ impl Harness {
                             staff(c.o),
                             cid,
                             "not supported by the sign-in sheet",
-                            hour(65),
+                            now,
                         )
                         .unwrap();
                     return;
@@ -1083,9 +1140,9 @@ impl Harness {
                 let k = self.fresh();
                 let append = Append::new(IdempotencyKey::from_parts(6, k));
                 let after_request = self.ledger.clone();
-                let res =
-                    self.ledger
-                        .approve_correction(staff(c.o), cid, Some(fixed), append, hour(65));
+                let res = self
+                    .ledger
+                    .approve_correction(staff(c.o), cid, Some(fixed), append, now);
                 let ok = !self.overlaps(c.v, h, h + len, Some(i));
                 assert_eq!(res.is_ok(), ok, "{res:?}");
                 if let Ok(r) = res {
@@ -1109,7 +1166,7 @@ impl Harness {
                 let cid = CorrectionId::from_parts(7, self.fresh());
                 let req = CorrectionRequest::omission(cid, vol(v), org(o), "not recorded").unwrap();
                 self.ledger
-                    .request_correction(Actor::Volunteer(vol(v)), req, hour(64))
+                    .request_correction(Actor::Volunteer(vol(v)), req, now)
                     .unwrap();
                 let missing = self.record(v, o, h, len, None, staff(o));
                 let id = missing.id();
@@ -1119,7 +1176,7 @@ impl Harness {
                     cid,
                     Some(missing),
                     Append::new(IdempotencyKey::from_parts(6, k)),
-                    hour(65),
+                    now,
                 );
                 assert_eq!(res.is_ok(), !self.overlaps(v, h, h + len, None), "{res:?}");
                 if let Ok(r) = res {
