@@ -35,4 +35,19 @@ pub enum Error {
     /// A tag was malformed.
     #[error(transparent)]
     Tag(#[from] crate::TagError),
+    /// A resident ID number was malformed.
+    #[error(transparent)]
+    ResidentId(#[from] crate::ResidentIdError),
+    /// An identity document was malformed.
+    #[error(transparent)]
+    IdDocument(#[from] crate::IdDocumentError),
+    /// A phone number was malformed.
+    #[error(transparent)]
+    PhoneNumber(#[from] crate::PhoneNumberError),
+    /// A volunteer number was malformed or looked like an ID number.
+    #[error(transparent)]
+    VolunteerNo(#[from] crate::VolunteerNoError),
+    /// A person's name was malformed.
+    #[error(transparent)]
+    PersonName(#[from] crate::PersonNameError),
 }

@@ -36,6 +36,7 @@ mod error;
 mod geo;
 mod id;
 mod minutes;
+mod person;
 mod span;
 #[cfg(feature = "proptest")]
 pub mod strategies;
@@ -46,5 +47,6 @@ pub use error::Error;
 pub use geo::{GeoError, GeoPoint};
 pub use id::*;
 pub use minutes::{MinuteDelta, Minutes, MinutesError};
+pub use person::{PersonName, PersonNameError, Sex};
 pub use span::{DatePeriod, SpanError, TimeSpan};
 pub use tag::{Tag, TagError};

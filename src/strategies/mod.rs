@@ -19,5 +19,7 @@
 )]
 
 mod basics;
+mod identity;
 
 pub use basics::*;
+pub use identity::*;
