@@ -50,4 +50,7 @@ pub enum Error {
     /// A person's name was malformed.
     #[error(transparent)]
     PersonName(#[from] crate::PersonNameError),
+    /// The qualification graph, a grant or a training record was invalid.
+    #[error(transparent)]
+    Qualification(#[from] crate::QualificationError),
 }

@@ -37,6 +37,7 @@ mod geo;
 mod id;
 mod minutes;
 mod person;
+mod qualification;
 mod span;
 #[cfg(feature = "proptest")]
 pub mod strategies;
@@ -48,5 +49,9 @@ pub use geo::{GeoError, GeoPoint};
 pub use id::*;
 pub use minutes::{MinuteDelta, Minutes, MinutesError};
 pub use person::{PersonName, PersonNameError, Sex};
+pub use qualification::{
+    QualificationError, QualificationGrant, QualificationGraph, QualificationKind,
+    QualificationShortfall, TrainingRecord, TrainingShortfall, check_training,
+};
 pub use span::{DatePeriod, SpanError, TimeSpan};
 pub use tag::{Tag, TagError};
