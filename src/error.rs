@@ -53,4 +53,10 @@ pub enum Error {
     /// The qualification graph, a grant or a training record was invalid.
     #[error(transparent)]
     Qualification(#[from] crate::QualificationError),
+    /// A time window or availability was malformed.
+    #[error(transparent)]
+    Availability(#[from] crate::AvailabilityError),
+    /// An e-mail address was malformed.
+    #[error(transparent)]
+    Email(#[from] crate::EmailError),
 }

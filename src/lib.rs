@@ -31,7 +31,9 @@
 //! - `proptest`: `strategies` with proptest strategies for valid domain values.
 #![doc(test(attr(deny(warnings))))]
 
+mod availability;
 mod codes;
+mod contact;
 mod error;
 mod geo;
 mod id;
@@ -43,7 +45,9 @@ mod span;
 pub mod strategies;
 mod tag;
 
+pub use availability::{Availability, AvailabilityError, TimeWindow};
 pub use codes::*;
+pub use contact::{Contact, Email, EmailError};
 pub use error::Error;
 pub use geo::{GeoError, GeoPoint};
 pub use id::*;
