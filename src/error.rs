@@ -59,4 +59,7 @@ pub enum Error {
     /// An e-mail address was malformed.
     #[error(transparent)]
     Email(#[from] crate::EmailError),
+    /// A volunteer profile was inconsistent or a status change was not allowed.
+    #[error(transparent)]
+    Volunteer(#[from] crate::VolunteerError),
 }

@@ -34,6 +34,8 @@
 mod availability;
 mod codes;
 mod contact;
+#[doc(hidden)]
+pub mod doc_fixtures;
 mod error;
 mod geo;
 mod id;
@@ -44,6 +46,7 @@ mod span;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 mod tag;
+mod volunteer;
 
 pub use availability::{Availability, AvailabilityError, TimeWindow};
 pub use codes::*;
@@ -59,3 +62,8 @@ pub use qualification::{
 };
 pub use span::{DatePeriod, SpanError, TimeSpan};
 pub use tag::{Tag, TagError};
+pub use volunteer::{
+    Accompaniment, GuardianConsent, MinorPolicy, MinorViolation, RegistrationChannel,
+    RegistrationStatus, StatusKind, StatusReason, VerificationMethod, Volunteer, VolunteerBuilder,
+    VolunteerError, WorkKind,
+};
