@@ -62,4 +62,7 @@ pub enum Error {
     /// A volunteer profile was inconsistent or a status change was not allowed.
     #[error(transparent)]
     Volunteer(#[from] crate::VolunteerError),
+    /// A volunteer registry command was rejected.
+    #[error(transparent)]
+    Registry(#[from] crate::RegistryError),
 }

@@ -42,6 +42,7 @@ mod id;
 mod minutes;
 mod person;
 mod qualification;
+mod registry;
 mod span;
 #[cfg(feature = "proptest")]
 pub mod strategies;
@@ -60,6 +61,7 @@ pub use qualification::{
     QualificationError, QualificationGrant, QualificationGraph, QualificationKind,
     QualificationShortfall, TrainingRecord, TrainingShortfall, check_training,
 };
+pub use registry::{RegistryError, VolunteerRegistry};
 pub use span::{DatePeriod, SpanError, TimeSpan};
 pub use tag::{Tag, TagError};
 pub use volunteer::{

@@ -20,6 +20,8 @@
 
 mod basics;
 mod identity;
+mod volunteer;
 
 pub use basics::*;
 pub use identity::*;
+pub use volunteer::*;
