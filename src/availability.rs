@@ -235,9 +235,14 @@ impl TryFrom<AvailabilityWire> for Availability {
         let offset = FixedOffset::east_opt(w.offset_seconds).ok_or(AvailabilityError::Offset {
             seconds: w.offset_seconds,
         })?;
+        let mut weekly = w.weekly;
+        for day in &mut weekly {
+            day.sort_unstable();
+            day.dedup();
+        }
         Ok(Self {
             offset,
-            weekly: w.weekly,
+            weekly,
             unavailable: w.unavailable,
             extra: w.extra,
         })
@@ -411,6 +416,18 @@ mod tests {
 
     fn cst() -> FixedOffset {
         FixedOffset::east_opt(8 * 3600).unwrap()
+    }
+
+    #[test]
+    fn error_messages_are_pinned() {
+        insta::assert_snapshot!(
+            TimeWindow::from_minutes(1440, 10).unwrap_err(),
+            @"time window starting at minute 1440 lasting 10 minutes is out of range: expected start 0..1440 and length 1..=1440"
+        );
+        insta::assert_snapshot!(
+            AvailabilityError::Offset { seconds: 86_400 },
+            @"utc offset of 86400 s is out of range: expected less than a day"
+        );
     }
 
     #[test]

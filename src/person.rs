@@ -153,6 +153,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn error_messages_are_pinned() {
+        insta::assert_snapshot!(
+            PersonName::new("张\n三").unwrap_err(),
+            @r#"name "张\n三" contains control character '\n': not allowed in a name"#
+        );
+    }
+
+    #[test]
     fn names_are_trimmed_and_bounded() {
         assert_eq!(PersonName::new(" 李四\t").unwrap().as_str(), "李四");
         assert!(matches!(

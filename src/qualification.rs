@@ -813,6 +813,65 @@ mod tests {
     }
 
     #[test]
+    fn error_messages_are_pinned() {
+        let mut g = graph(1);
+        assert_eq!(
+            g.add_kind(QualificationKind::new(q(0), "x", None).unwrap())
+                .unwrap_err()
+                .to_string(),
+            format!(
+                "qualification {} is already defined: ids must be unique",
+                q(0)
+            )
+        );
+        assert_eq!(
+            g.add_includes(q(0), q(5)).unwrap_err().to_string(),
+            format!("qualification {} is not defined in the graph", q(5))
+        );
+        insta::assert_snapshot!(
+            QualificationKind::new(q(0), "", None).unwrap_err(),
+            @r#"qualification name "" has 0 characters: expected 1..=64"#
+        );
+        assert_eq!(
+            QualificationKind::new(q(0), "x", Some(0))
+                .unwrap_err()
+                .to_string(),
+            format!(
+                "qualification {} has a default validity of 0 months: expected at least 1",
+                q(0)
+            )
+        );
+        insta::assert_snapshot!(
+            TrainingRecord::new(TrainingId::from_parts(1, 1), d("2021-07-01"), Some(d("2021-06-01"))).unwrap_err(),
+            @"training record valid from 2021-07-01 expires on 2021-06-01: expiry must be after the start"
+        );
+        let t = TrainingId::from_parts(1, 1);
+        assert_eq!(
+            TrainingShortfall::NotYetValid {
+                training: t,
+                from: d("2021-07-01")
+            }
+            .to_string(),
+            format!("training {t} not valid before 2021-07-01")
+        );
+        assert_eq!(
+            QualificationShortfall::Missing {
+                qualification: q(0)
+            }
+            .describe(&graph(1)),
+            "q0 missing"
+        );
+        assert_eq!(
+            QualificationShortfall::NotYetValid {
+                qualification: q(9),
+                from: d("2021-07-01")
+            }
+            .describe(&graph(1)),
+            format!("qualification {} not valid before 2021-07-01", q(9))
+        );
+    }
+
+    #[test]
     fn includes_is_reflexive_and_transitive() {
         let mut g = graph(4);
         g.add_includes(q(2), q(1)).unwrap();

@@ -379,6 +379,58 @@ mod tests {
     }
 
     #[test]
+    fn error_messages_are_pinned() {
+        let a = VolunteerId::from_parts(1, 1);
+        let b = VolunteerId::from_parts(1, 2);
+        assert_eq!(
+            RegistryError::DuplicateDocument {
+                volunteer: a,
+                kind: "resident_id",
+                existing: b
+            }
+            .to_string(),
+            format!(
+                "volunteer {a} has the same resident_id document as volunteer {b}: one registration per id document (VOL-05)"
+            )
+        );
+        assert_eq!(
+            RegistryError::DuplicateVolunteerNo {
+                volunteer: a,
+                number: VolunteerNo::new("JS-1").unwrap(),
+                existing: b
+            }
+            .to_string(),
+            format!("volunteer {a} has volunteer number JS-1, already used by volunteer {b}")
+        );
+        assert_eq!(
+            RegistryError::Unknown { volunteer: a }.to_string(),
+            format!("volunteer {a} is not registered")
+        );
+        let e = RegistryError::MinorPolicy {
+            volunteer: a,
+            violations: vec![
+                MinorViolation::BelowMinimumAge {
+                    volunteer: a,
+                    age: 13,
+                    min_age: 14,
+                },
+                MinorViolation::GuardianConsentMissing {
+                    volunteer: a,
+                    age: 13,
+                    under: 18,
+                },
+            ],
+        };
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "volunteer {a} cannot register: volunteer {a} is 13: the minimum age is 14 (MIN-07); \
+                 volunteer {a} is 13: guardian consent is required under 18 (MIN-02)"
+            )
+        );
+    }
+
+    #[test]
     fn document_uniqueness_normalises_case_and_legacy_numbers() {
         let mut reg = VolunteerRegistry::default();
         reg.register(female_1949(1, "A1", "11010519491231002X"), d("2021-07-21"))

@@ -1366,6 +1366,94 @@ mod tests {
     }
 
     #[test]
+    fn error_messages_are_pinned() {
+        let id = VolunteerId::from_parts(1, 1);
+        let cases = [
+            (
+                VolunteerError::MissingField {
+                    volunteer: id,
+                    field: "sex",
+                },
+                format!("volunteer {id} has no sex: it is required"),
+            ),
+            (
+                VolunteerError::BirthDateMismatch {
+                    volunteer: id,
+                    declared: d("1991-01-02"),
+                },
+                format!(
+                    "volunteer {id} declared birth date 1991-01-02, which does not match the resident id (ID-06)"
+                ),
+            ),
+            (
+                VolunteerError::SexMismatch {
+                    volunteer: id,
+                    declared: Sex::Female,
+                },
+                format!(
+                    "volunteer {id} declared sex female, which does not match the resident id (ID-06)"
+                ),
+            ),
+            (
+                VolunteerError::OutOfOrder {
+                    volunteer: id,
+                    at: at("2021-07-21T08:00:00+08:00"),
+                    last: at("2021-07-21T09:00:00+08:00"),
+                },
+                format!(
+                    "volunteer {id} status change at 2021-07-21 08:00:00 +08:00 is before the previous change at 2021-07-21 09:00:00 +08:00"
+                ),
+            ),
+            (
+                VolunteerError::Cancelled { volunteer: id },
+                format!("volunteer {id} is cancelled: the registration can no longer change"),
+            ),
+            (
+                VolunteerError::ReasonLength { len: 0 },
+                "reason has 0 characters: expected 1..=200 after trimming".to_owned(),
+            ),
+            (
+                VolunteerError::IllegalTransition {
+                    volunteer: id,
+                    from: StatusKind::Cancelled,
+                    to: StatusKind::Suspended,
+                },
+                format!("volunteer {id} cannot go from cancelled to suspended"),
+            ),
+        ];
+        for (err, text) in cases {
+            assert_eq!(err.to_string(), text);
+        }
+        let v = MinorViolation::HazardousWork {
+            volunteer: id,
+            age: 16,
+            min_age: 18,
+        };
+        assert_eq!(
+            v.to_string(),
+            format!("volunteer {id} is 16: hazardous work needs age 18 or over (MIN-05)")
+        );
+        let v = MinorViolation::NotAccompanied {
+            volunteer: id,
+            age: 9,
+            under: 10,
+        };
+        assert_eq!(
+            v.to_string(),
+            format!("volunteer {id} is 9: must be accompanied by a guardian under 10 (MIN-06)")
+        );
+        let v = MinorViolation::BelowMinimumAge {
+            volunteer: id,
+            age: 13,
+            min_age: 14,
+        };
+        assert_eq!(
+            v.to_string(),
+            format!("volunteer {id} is 13: the minimum age is 14 (MIN-07)")
+        );
+    }
+
+    #[test]
     fn builder_requires_birth_date_sex_and_channel() {
         let b = Volunteer::builder(
             VolunteerId::from_parts(1, 1),

@@ -377,6 +377,14 @@ mod tests {
     }
 
     #[test]
+    fn error_messages_are_pinned() {
+        insta::assert_snapshot!(
+            DocumentNumber::new("AB-123").unwrap_err(),
+            @"document number A****3 contains '-': expected letters A-Z and digits 0-9"
+        );
+    }
+
+    #[test]
     fn keys_normalise_case_and_legacy_numbers() {
         let a = IdDocument::parse(None, "110105491231002").unwrap();
         let b = IdDocument::parse(None, "11010519491231002x").unwrap();

@@ -218,6 +218,14 @@ mod tests {
     }
 
     #[test]
+    fn error_messages_are_pinned() {
+        insta::assert_snapshot!(
+            PhoneNumber::new("+0123456789").unwrap_err(),
+            @"phone number +01****6789 is not an E.164 number: expected '+' and 8-15 digits"
+        );
+    }
+
+    #[test]
     fn masks_everywhere() {
         let p = PhoneNumber::new("13812345678").unwrap();
         assert_eq!(p.to_string(), "138****5678");

@@ -182,6 +182,18 @@ mod tests {
     }
 
     #[test]
+    fn error_messages_are_pinned() {
+        insta::assert_snapshot!(
+            VolunteerNo::new("").unwrap_err(),
+            @"volunteer number * has 0 characters: expected 1..=32"
+        );
+        insta::assert_snapshot!(
+            VolunteerNo::new("JS_1").unwrap_err(),
+            @"volunteer number J**1 contains '_': expected A-Z, 0-9 or '-'"
+        );
+    }
+
+    #[test]
     fn rejects_bad_length_and_characters() {
         assert!(matches!(
             VolunteerNo::new(""),

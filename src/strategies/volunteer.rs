@@ -3,18 +3,19 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{Days, FixedOffset, Weekday};
+use chrono::{Days, FixedOffset, TimeDelta, Weekday};
 use proptest::prelude::*;
 
 use super::{
     birth_date, date, division_code, document_number, fixed_offset, geo_point_jiangsu,
-    id_document_kind, org_id, person_name, phone_number, qualification_id, resident_id_for, sex,
-    tag, time_span, training_id, volunteer_id, volunteer_no,
+    id_document_kind, instant, org_id, person_name, phone_number, qualification_id,
+    resident_id_for, sex, tag, time_span, training_id, volunteer_id, volunteer_no,
 };
 use crate::{
     Accompaniment, Availability, Contact, Email, GuardianConsent, IdDocument, MinorPolicy,
-    QualificationGrant, QualificationKind, RegistrationChannel, StatusReason, TimeWindow,
-    TrainingRecord, VerificationMethod, Volunteer, WorkKind,
+    QualificationGrant, QualificationGraph, QualificationKind, RegistrationChannel,
+    RegistrationStatus, StatusKind, StatusReason, TimeWindow, TrainingRecord, VerificationMethod,
+    Volunteer, VolunteerRegistry, WorkKind,
 };
 
 /// E-mail addresses of the shape `local@domain.tld`.
@@ -230,4 +231,121 @@ pub fn volunteer() -> impl Strategy<Value = Volunteer> {
                 b.build().expect("generated consistent")
             },
         )
+}
+
+/// Acyclic graphs of 1–8 kinds: edges only run from a later kind to an earlier one.
+pub fn qualification_graph() -> impl Strategy<Value = QualificationGraph> {
+    (
+        prop::collection::vec(qualification_kind(), 1..8),
+        prop::collection::vec((0_usize..8, 0_usize..8), 0..12),
+    )
+        .prop_map(|(kinds, edges)| {
+            let mut g = QualificationGraph::new();
+            let mut ids = Vec::new();
+            for k in kinds {
+                let id = k.id();
+                if g.add_kind(k).is_ok() {
+                    ids.push(id);
+                }
+            }
+            for (a, b) in edges {
+                if let (Some(&hi), Some(&lo)) = (ids.get(a.max(b)), ids.get(a.min(b)))
+                    && a != b
+                {
+                    g.add_includes(hi, lo).expect("later to earlier is acyclic");
+                }
+            }
+            g
+        })
+}
+
+/// Every state name.
+pub fn status_kind() -> impl Strategy<Value = StatusKind> {
+    prop::sample::select(vec![
+        StatusKind::Registered,
+        StatusKind::RealNameVerified,
+        StatusKind::Suspended,
+        StatusKind::Cancelled,
+    ])
+}
+
+/// Statuses in every state, with instants in 2020–2030.
+pub fn registration_status() -> impl Strategy<Value = RegistrationStatus> {
+    prop_oneof![
+        Just(RegistrationStatus::Registered),
+        (instant(), verification_method())
+            .prop_map(|(at, method)| RegistrationStatus::RealNameVerified { at, method }),
+        (
+            instant(),
+            1_i64..100_000,
+            status_reason(),
+            verification_method()
+        )
+            .prop_map(|(verified_at, after, reason, method)| {
+                RegistrationStatus::Suspended {
+                    at: verified_at + TimeDelta::minutes(after),
+                    reason,
+                    verified_at,
+                    method,
+                }
+            }),
+        (instant(), status_reason())
+            .prop_map(|(at, reason)| RegistrationStatus::Cancelled { at, reason }),
+    ]
+}
+
+/// Registries of up to 8 volunteers under a policy without consent or age limits; entries
+/// whose id, document or number collide are skipped.
+pub fn volunteer_registry() -> impl Strategy<Value = VolunteerRegistry> {
+    prop::collection::vec(volunteer(), 0..8).prop_map(|vs| {
+        let policy = MinorPolicy::national().with_consent_under(None);
+        let mut reg = VolunteerRegistry::new(policy);
+        let day = chrono::NaiveDate::from_ymd_opt(2030, 1, 1).expect("valid date");
+        for v in vs {
+            // Collisions are possible in principle; skip them.
+            let _ = reg.register(v, day);
+        }
+        reg
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::strategies::{id_document, resident_id};
+    use crate::{DocumentNumber, PhoneNumber, ResidentId, VolunteerNo};
+
+    proptest! {
+        /// Every strategy yields values that the constructors accept again.
+        #[test]
+        fn strategies_yield_values_constructors_accept(
+            id in resident_id(),
+            doc in id_document(),
+            phone in phone_number(),
+            no in volunteer_no(),
+            window in time_window(),
+            grant in qualification_grant(),
+            g in qualification_graph(),
+        ) {
+            prop_assert_eq!(ResidentId::new(id.expose()).unwrap(), id);
+            if let IdDocument::Other { number, .. } = &doc {
+                prop_assert_eq!(&DocumentNumber::new(number.expose()).unwrap(), number);
+            }
+            prop_assert_eq!(PhoneNumber::new(phone.expose()).unwrap(), phone);
+            prop_assert_eq!(VolunteerNo::new(no.as_str()).unwrap(), no);
+            prop_assert_eq!(TimeWindow::from_minutes(window.start_minute(), window.minutes()).unwrap(), window);
+            prop_assert!(QualificationGrant::new(grant.qualification(), grant.granted_on(), grant.expires_on(), grant.issuer()).is_ok());
+            for (a, b) in g.edges() {
+                prop_assert!(!g.includes(b, a));
+            }
+        }
+
+        #[test]
+        fn generated_registries_are_consistent(reg in volunteer_registry()) {
+            for v in reg.iter() {
+                prop_assert_eq!(reg.by_document(v.document()).map(Volunteer::id), Some(v.id()));
+                prop_assert_eq!(reg.by_volunteer_no(v.volunteer_no()).map(Volunteer::id), Some(v.id()));
+            }
+        }
+    }
 }
