@@ -65,4 +65,20 @@ pub enum Error {
     /// A volunteer registry command was rejected.
     #[error(transparent)]
     Registry(#[from] crate::RegistryError),
+    /// A service category or menu was invalid.
+    #[error(transparent)]
+    Category(#[from] crate::CategoryError),
+    /// An activity, recruitment notice or insurance was invalid, or an activity operation
+    /// was refused.
+    #[error(transparent)]
+    Activity(#[from] crate::ActivityError),
+    /// A shift, requirement set, template or calendar operation was invalid.
+    #[error(transparent)]
+    Shift(#[from] crate::ShiftError),
+    /// A need was invalid or a need transition was refused.
+    #[error(transparent)]
+    Need(#[from] crate::NeedError),
+    /// A roster command was refused.
+    #[error(transparent)]
+    Roster(#[from] crate::RosterError),
 }

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 
 use crate::{
-    Availability, Contact, DivisionCode, GeoPoint, IdDocument, OrgId, PersonName, PhoneNumber,
-    QualificationGrant, Sex, Tag, TrainingRecord, VolunteerId, VolunteerNo,
+    Availability, Contact, DivisionCode, GeoPoint, Hazard, IdDocument, OrgId, PersonName,
+    PhoneNumber, QualificationGrant, Sex, Tag, TrainingRecord, VolunteerId, VolunteerNo,
 };
 
 /// Returned when a volunteer profile is inconsistent or a status change is not allowed.
@@ -994,26 +994,6 @@ fn age_between(birth: NaiveDate, day: NaiveDate) -> u32 {
     u32::try_from(years - i32::from(before_birthday)).unwrap_or(0)
 }
 
-/// Whether a task may endanger life or health (FIT-03, MIN-05).
-///
-/// # Example
-/// ```
-/// use volunteer_service::WorkKind;
-/// assert_ne!(WorkKind::Hazardous, WorkKind::Ordinary);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(rename_all = "snake_case")
-)]
-pub enum WorkKind {
-    /// Ordinary service.
-    Ordinary,
-    /// Rescue, disaster relief or other work that may endanger life or health (抢险救灾等).
-    Hazardous,
-}
-
 /// Whether a guardian accompanies the volunteer on the task (MIN-06).
 ///
 /// # Example
@@ -1116,10 +1096,10 @@ pub enum MinorViolation {
 /// # Example
 /// ```
 /// use chrono::NaiveDate;
-/// use volunteer_service::{doc_fixtures, Accompaniment, MinorPolicy, WorkKind};
+/// use volunteer_service::{doc_fixtures, Accompaniment, Hazard, MinorPolicy};
 /// let child = doc_fixtures::child(); // born 2012-03-01, consent on file
 /// let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
-/// let found = MinorPolicy::dongying_2021().evaluate(&child, day, WorkKind::Hazardous, Accompaniment::Unaccompanied);
+/// let found = MinorPolicy::dongying_2021().evaluate(&child, day, &Hazard::Hazardous { insurance: None }, Accompaniment::Unaccompanied);
 /// assert_eq!(found.len(), 2); // hazardous work, and not accompanied under 10
 /// assert!(MinorPolicy::national().registration_violations(&child, day).is_empty());
 /// ```
@@ -1277,19 +1257,19 @@ impl MinorPolicy {
         out
     }
 
-    /// Every rule the volunteer breaks for a task of kind `work` on `day`: the registration
+    /// Every rule the volunteer breaks for work with `hazard` on `day`: the registration
     /// rules, plus hazardous work (MIN-05) and accompaniment (MIN-06).
     pub fn evaluate(
         &self,
         volunteer: &Volunteer,
         day: NaiveDate,
-        work: WorkKind,
+        hazard: &Hazard,
         accompaniment: Accompaniment,
     ) -> Vec<MinorViolation> {
         let mut out = self.registration_violations(volunteer, day);
         let age = volunteer.age_on(day);
         let id = volunteer.id();
-        if work == WorkKind::Hazardous && age < u32::from(self.hazardous_min_age) {
+        if hazard.is_hazardous() && age < u32::from(self.hazardous_min_age) {
             out.push(MinorViolation::HazardousWork {
                 volunteer: id,
                 age,
@@ -1647,7 +1627,12 @@ mod tests {
         let p = MinorPolicy::national();
         let day = d("2021-07-21");
         let sixteen = aged("2004-07-22");
-        let found = p.evaluate(&sixteen, day, WorkKind::Hazardous, Accompaniment::Guardian);
+        let found = p.evaluate(
+            &sixteen,
+            day,
+            &Hazard::Hazardous { insurance: None },
+            Accompaniment::Guardian,
+        );
         assert_eq!(
             found,
             vec![MinorViolation::HazardousWork {
@@ -1657,19 +1642,14 @@ mod tests {
             }]
         );
         assert!(
-            p.evaluate(
-                &sixteen,
-                day,
-                WorkKind::Ordinary,
-                Accompaniment::Unaccompanied
-            )
-            .is_empty()
+            p.evaluate(&sixteen, day, &Hazard::None, Accompaniment::Unaccompanied)
+                .is_empty()
         );
         assert!(
             p.evaluate(
                 &aged("2003-07-21"),
                 day,
-                WorkKind::Hazardous,
+                &Hazard::Hazardous { insurance: None },
                 Accompaniment::Unaccompanied
             )
             .is_empty()
@@ -1681,7 +1661,7 @@ mod tests {
         let day = d("2021-07-21");
         let nine = aged("2012-01-01");
         let dongying = MinorPolicy::dongying_2021();
-        let found = dongying.evaluate(&nine, day, WorkKind::Ordinary, Accompaniment::Unaccompanied);
+        let found = dongying.evaluate(&nine, day, &Hazard::None, Accompaniment::Unaccompanied);
         assert!(found.contains(&MinorViolation::NotAccompanied {
             volunteer: nine.id(),
             age: 9,
@@ -1689,14 +1669,14 @@ mod tests {
         }));
         assert!(
             !dongying
-                .evaluate(&nine, day, WorkKind::Ordinary, Accompaniment::Guardian)
+                .evaluate(&nine, day, &Hazard::None, Accompaniment::Guardian)
                 .iter()
                 .any(|v| matches!(v, MinorViolation::NotAccompanied { .. }))
         );
         // National: accompaniment off by default.
         assert!(
             !MinorPolicy::national()
-                .evaluate(&nine, day, WorkKind::Ordinary, Accompaniment::Unaccompanied)
+                .evaluate(&nine, day, &Hazard::None, Accompaniment::Unaccompanied)
                 .iter()
                 .any(|v| matches!(v, MinorViolation::NotAccompanied { .. }))
         );

@@ -18,10 +18,12 @@
     reason = "strategies panic only if a generator produced an invalid value, which is a bug"
 )]
 
+mod activity;
 mod basics;
 mod identity;
 mod volunteer;
 
+pub use activity::*;
 pub use basics::*;
 pub use identity::*;
 pub use volunteer::*;

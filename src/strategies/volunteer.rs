@@ -15,7 +15,7 @@ use crate::{
     Accompaniment, Availability, Contact, Email, GuardianConsent, IdDocument, MinorPolicy,
     QualificationGrant, QualificationGraph, QualificationKind, RegistrationChannel,
     RegistrationStatus, StatusKind, StatusReason, TimeWindow, TrainingRecord, VerificationMethod,
-    Volunteer, VolunteerRegistry, WorkKind,
+    Volunteer, VolunteerRegistry,
 };
 
 /// E-mail addresses of the shape `local@domain.tld`.
@@ -144,11 +144,6 @@ pub fn minor_policy() -> impl Strategy<Value = MinorPolicy> {
                     .with_accompany_under(accompany)
             }),
     ]
-}
-
-/// Either kind of work.
-pub fn work_kind() -> impl Strategy<Value = WorkKind> {
-    prop_oneof![Just(WorkKind::Ordinary), Just(WorkKind::Hazardous)]
 }
 
 /// Either accompaniment.

@@ -1,4 +1,4 @@
-//! Small fixtures that keep the documentation examples short. Not part of the public API.
+//! Ready-made volunteers for doc examples, re-exported through `doc_fixtures`.
 
 #![allow(
     clippy::missing_panics_doc,
@@ -6,17 +6,12 @@
     reason = "fixtures panic only on a bug in their literals"
 )]
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::{
     GuardianConsent, IdDocument, PersonName, PhoneNumber, RegistrationChannel, Sex, Volunteer,
     VolunteerId, VolunteerNo,
 };
-
-/// Parses an RFC 3339 instant.
-pub fn at(s: &str) -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339(s).unwrap()
-}
 
 /// An adult volunteer, 张三, male, born 1991-01-01, registered through `WeChat`.
 pub fn volunteer() -> Volunteer {
