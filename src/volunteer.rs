@@ -94,6 +94,15 @@ pub enum VolunteerError {
         /// The volunteer.
         volunteer: VolunteerId,
     },
+    /// A stored status disagrees with its own dates (on deserialisation): a suspension
+    /// before its verification, or a last-change instant missing or before the state's.
+    #[error("volunteer {volunteer} has status {status} inconsistent with its dates")]
+    StatusInconsistent {
+        /// The volunteer.
+        volunteer: VolunteerId,
+        /// The stored state.
+        status: StatusKind,
+    },
     /// A reason is empty or longer than 200 characters.
     #[error("reason has {len} characters: expected 1..=200 after trimming")]
     ReasonLength {
@@ -494,6 +503,24 @@ impl TryFrom<VolunteerWire> for Volunteer {
         b.trainings = w.trainings;
         b.guardian_consent = w.guardian_consent;
         let mut v = b.build()?;
+        let consistent = match (&w.status, w.status_changed_at) {
+            (RegistrationStatus::Registered, changed) => changed.is_none(),
+            (RegistrationStatus::RealNameVerified { at, .. }, Some(changed)) => *at <= changed,
+            (
+                RegistrationStatus::Suspended {
+                    at, verified_at, ..
+                },
+                Some(changed),
+            ) => verified_at <= at && *at == changed,
+            (RegistrationStatus::Cancelled { at, .. }, Some(changed)) => *at == changed,
+            (_, None) => false,
+        };
+        if !consistent {
+            return Err(VolunteerError::StatusInconsistent {
+                volunteer: v.id,
+                status: w.status.kind(),
+            });
+        }
         v.status = w.status;
         v.status_changed_at = w.status_changed_at;
         Ok(v)
@@ -1389,6 +1416,13 @@ mod tests {
                 format!("volunteer {id} is cancelled: the registration can no longer change"),
             ),
             (
+                VolunteerError::StatusInconsistent {
+                    volunteer: id,
+                    status: StatusKind::Suspended,
+                },
+                format!("volunteer {id} has status suspended inconsistent with its dates"),
+            ),
+            (
                 VolunteerError::ReasonLength { len: 0 },
                 "reason has 0 characters: expected 1..=200 after trimming".to_owned(),
             ),
@@ -1738,9 +1772,16 @@ mod tests {
         assert_eq!(json["document"]["kind"], "resident_id");
         let back: Volunteer = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(back, v);
-        let mut bad = json;
+        let mut bad = json.clone();
         bad["sex"] = serde_json::json!("female");
         assert!(serde_json::from_value::<Volunteer>(bad).is_err());
+        let mut bad = json;
+        bad["status_changed_at"] = serde_json::json!("2021-07-20T08:00:00+08:00");
+        let err = serde_json::from_value::<Volunteer>(bad).unwrap_err();
+        assert!(
+            err.to_string().contains("inconsistent with its dates"),
+            "{err}"
+        );
         let p: MinorPolicy = serde_json::from_str(
             r#"{"adult_age":18,"consent_under":18,"min_age":14,"hazardous_min_age":18,"accompany_under":null}"#,
         )
