@@ -38,6 +38,7 @@ mod availability;
 mod category;
 mod codes;
 mod contact;
+mod eligibility;
 mod error;
 mod geo;
 mod id;
@@ -81,6 +82,9 @@ pub use category::{
 };
 pub use codes::*;
 pub use contact::{Contact, Email, EmailError};
+pub use eligibility::{
+    Commitment, Eligibility, EligibilityPolicy, Ineligibility, RegistrationRequirement, Verdict,
+};
 pub use error::Error;
 pub use geo::{GeoError, GeoPoint};
 pub use id::*;

@@ -20,10 +20,12 @@
 
 mod activity;
 mod basics;
+mod eligibility;
 mod identity;
 mod volunteer;
 
 pub use activity::*;
 pub use basics::*;
+pub use eligibility::*;
 pub use identity::*;
 pub use volunteer::*;

@@ -1,6 +1,7 @@
 //! The one integration-test binary (see STYLE.md): each module covers one area.
 
 mod activity;
+mod eligibility;
 mod identity;
 mod meta;
 #[cfg(feature = "serde")]
