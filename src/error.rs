@@ -35,4 +35,10 @@ pub enum Error {
     /// A tag was malformed.
     #[error(transparent)]
     Tag(#[from] crate::TagError),
+    /// A unified social credit code was malformed.
+    #[error(transparent)]
+    Uscc(#[from] crate::UsccError),
+    /// An organisation or a change to the organisation hierarchy was rejected.
+    #[error(transparent)]
+    Org(#[from] crate::OrgError),
 }

@@ -36,15 +36,20 @@ mod error;
 mod geo;
 mod id;
 mod minutes;
+mod org;
 mod span;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 mod tag;
+mod team;
 
 pub use codes::*;
 pub use error::Error;
 pub use geo::{GeoError, GeoPoint};
 pub use id::*;
 pub use minutes::{MinuteDelta, Minutes, MinutesError};
+pub use org::{
+    LegalForm, OrgError, OrgHierarchy, OrgKind, Organisation, OrganisationBuilder, PracticeLevel,
+};
 pub use span::{DatePeriod, SpanError, TimeSpan};
 pub use tag::{Tag, TagError};
