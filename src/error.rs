@@ -41,4 +41,7 @@ pub enum Error {
     /// An organisation or a change to the organisation hierarchy was rejected.
     #[error(transparent)]
     Org(#[from] crate::OrgError),
+    /// A team, membership, pairing or deployment was rejected.
+    #[error(transparent)]
+    Team(#[from] crate::TeamError),
 }

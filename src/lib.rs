@@ -53,3 +53,7 @@ pub use org::{
 };
 pub use span::{DatePeriod, SpanError, TimeSpan};
 pub use tag::{Tag, TagError};
+pub use team::{
+    Deployment, DeploymentTarget, Membership, Pairing, PairingScope, Readiness, Role, Specialty,
+    Team, TeamBuilder, TeamError, TeamKind, TeamLevel, TeamRegistry,
+};

@@ -19,5 +19,7 @@
 )]
 
 mod basics;
+mod org;
 
 pub use basics::*;
+pub use org::*;
