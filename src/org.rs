@@ -711,6 +711,11 @@ impl Index {
         }
     }
 
+    /// The number of nodes the index covers: those that existed when it was built.
+    fn covered(&self) -> u32 {
+        u32::try_from(self.tin.len()).unwrap_or(NONE)
+    }
+
     fn within(&self, a: u32, b: u32) -> bool {
         let (a, b) = (a as usize, b as usize);
         self.tin[b] <= self.tin[a] && self.tin[a] < self.tout[b]
@@ -741,11 +746,15 @@ struct Lift {
 /// [`is_within_on`](Self::is_within_on)) answer "which subtree was this org in on day D".
 /// When several changes share a date the last one applied wins for that date.
 ///
-/// Queries on the current tree use dense internal indices and an Euler-tour index that is
-/// rebuilt, in O(n), by the first query after a change: [`is_within`](Self::is_within) is
-/// O(1), [`lowest_common_ancestor`](Self::lowest_common_ancestor) O(log depth). Interleaving
-/// single changes with index queries therefore costs O(n) per change; load in bulk with
-/// [`from_edges`](Self::from_edges). Unknown identifiers in queries read as absent: `None`,
+/// Queries on the current tree use dense internal indices and an Euler-tour index built, in
+/// O(n), by the first query that needs it: [`is_within`](Self::is_within) and
+/// [`depth`](Self::depth) are O(1) plus the number of ancestors added since the index was
+/// built, [`lowest_common_ancestor`](Self::lowest_common_ancestor) O(log depth) plus the same.
+/// Additions keep the index (it is rebuilt once a quarter of the nodes are new, amortised O(1)
+/// per addition), so interleaving additions with these queries stays near-linear. A
+/// re-parenting drops it, and [`children`](Self::children) and
+/// [`descendants`](Self::descendants) need an index over every node, so interleaving those
+/// with changes costs O(n) per change. Load in bulk with [`from_edges`](Self::from_edges). Unknown identifiers in queries read as absent: `None`,
 /// `false` or an empty iterator.
 ///
 /// Wire shape: `{"organisations": [Organisation…], "changes": [{"org", "parent", "from"}…]}`
@@ -781,8 +790,13 @@ pub struct OrgHierarchy {
     ids: IdMap,
     parent: Vec<u32>,
     log: Vec<Change>,
+    /// Euler-tour index built by the first query; additions keep it (it then covers a prefix
+    /// of the nodes), re-parenting drops it.
     index: OnceLock<Index>,
+    /// Binary lifting over the nodes `index` covers.
     lift: OnceLock<Lift>,
+    /// An index over every node, for `children` and `descendants` while `index` is partial.
+    full: OnceLock<Index>,
 }
 
 impl PartialEq for OrgHierarchy {
@@ -837,8 +851,37 @@ impl OrgHierarchy {
         self.nodes.get(v as usize).map(|n| n.org.id)
     }
 
+    /// The Euler-tour index. After additions without re-parenting it may cover only the
+    /// first [`Index::covered`] nodes: newer nodes hang below covered ones or below each other,
+    /// never above a covered node, and covered nodes keep their parents.
     fn index(&self) -> &Index {
         self.index.get_or_init(|| Index::build(&self.parent))
+    }
+
+    /// An index covering every node.
+    fn full_index(&self) -> &Index {
+        let index = self.index();
+        if index.covered() as usize == self.nodes.len() {
+            index
+        } else {
+            self.full.get_or_init(|| Index::build(&self.parent))
+        }
+    }
+
+    fn parent_of(&self, v: u32) -> u32 {
+        self.parent.get(v as usize).copied().unwrap_or(NONE)
+    }
+
+    /// The nodes not covered by the index from `v` upwards (`v` first), and the first covered
+    /// ancestor-or-self (`NONE` if the chain ends at an uncovered root).
+    fn uncovered_chain(&self, v: u32, covered: u32) -> (Vec<u32>, u32) {
+        let mut chain = Vec::new();
+        let mut x = v;
+        while x != NONE && x >= covered {
+            chain.push(x);
+            x = self.parent_of(x);
+        }
+        (chain, x)
     }
 
     fn lift(&self) -> &Lift {
@@ -846,8 +889,9 @@ impl OrgHierarchy {
             let index = self.index();
             let max_depth = index.depth.iter().copied().max().unwrap_or(0);
             let levels = (u32::BITS - max_depth.leading_zeros()).max(1) as usize;
+            let covered = self.parent.get(..index.covered() as usize).unwrap_or(&[]);
             let first: Vec<u32> = (0_u32..)
-                .zip(&self.parent)
+                .zip(covered)
                 .map(|(v, &p)| if p == NONE { v } else { p })
                 .collect();
             let mut up = Vec::with_capacity(levels);
@@ -864,6 +908,22 @@ impl OrgHierarchy {
     fn invalidate(&mut self) {
         self.index.take();
         self.lift.take();
+        self.full.take();
+    }
+
+    /// After an addition: the full index is stale; the partial one stays valid, but is dropped
+    /// once a quarter of the nodes are uncovered so rebuilds stay amortised O(1) per addition
+    /// and uncovered chains stay short.
+    fn after_addition(&mut self) {
+        self.full.take();
+        let stale = self.index.get().is_some_and(|index| {
+            let covered = index.covered() as usize;
+            self.nodes.len() - covered > covered / 4 + 64
+        });
+        if stale {
+            self.index.take();
+            self.lift.take();
+        }
     }
 
     /// The organisation with this identifier.
@@ -967,7 +1027,7 @@ impl OrgHierarchy {
             from,
             parent,
         });
-        self.invalidate();
+        self.after_addition();
     }
 
     fn add(
@@ -1210,7 +1270,7 @@ impl OrgHierarchy {
 
     /// The current children, in the order they were added.
     pub fn children(&self, org: OrgId) -> impl Iterator<Item = OrgId> + '_ {
-        let index = self.index();
+        let index = self.full_index();
         let range = self.idx(org).map_or(0..0, |v| {
             let s = index.child_start.get(v as usize).copied().unwrap_or(0) as usize;
             let e = index.child_start.get(v as usize + 1).copied().unwrap_or(0) as usize;
@@ -1261,7 +1321,7 @@ impl OrgHierarchy {
 
     /// The current descendants of `org` in preorder, excluding `org` itself.
     pub fn descendants(&self, org: OrgId) -> impl Iterator<Item = OrgId> + '_ {
-        let index = self.index();
+        let index = self.full_index();
         let range = self.idx(org).map_or(0..0, |v| {
             let s = index.tin.get(v as usize).copied().unwrap_or(0) as usize;
             let e = index.tout.get(v as usize).copied().unwrap_or(0) as usize;
@@ -1290,16 +1350,37 @@ impl OrgHierarchy {
     /// # Ok::<(), volunteer_service::Error>(())
     /// ```
     pub fn is_within(&self, a: OrgId, b: OrgId) -> bool {
-        match (self.idx(a), self.idx(b)) {
-            (Some(a), Some(b)) => self.index().within(a, b),
-            _ => false,
+        let (Some(a), Some(b)) = (self.idx(a), self.idx(b)) else {
+            return false;
+        };
+        let index = self.index();
+        let covered = index.covered();
+        // Climb through nodes added since the index was built; they are never above a
+        // covered node, so an uncovered `b` must be met on the way.
+        let mut x = a;
+        while x >= covered {
+            if x == NONE {
+                return false;
+            }
+            if x == b {
+                return true;
+            }
+            x = self.parent_of(x);
         }
+        b < covered && index.within(x, b)
     }
 
     /// The current depth: 0 for a root, `None` for an unknown id.
     pub fn depth(&self, org: OrgId) -> Option<u32> {
         let v = self.idx(org)?;
-        self.index().depth.get(v as usize).copied()
+        let index = self.index();
+        let (chain, x) = self.uncovered_chain(v, index.covered());
+        let above = u32::try_from(chain.len()).unwrap_or(NONE);
+        if x == NONE {
+            Some(above.saturating_sub(1))
+        } else {
+            index.depth.get(x as usize).map(|d| d + above)
+        }
     }
 
     /// The lowest common ancestor of `a` and `b` in the current tree (either may be the
@@ -1321,6 +1402,17 @@ impl OrgHierarchy {
     pub fn lowest_common_ancestor(&self, a: OrgId, b: OrgId) -> Option<OrgId> {
         let (a, b) = (self.idx(a)?, self.idx(b)?);
         let index = self.index();
+        let covered = index.covered();
+        // Nodes added since the index was built: an uncovered common ancestor lies on both
+        // uncovered chains; otherwise the answer is that of the first covered ancestors.
+        let (chain_a, a) = self.uncovered_chain(a, covered);
+        let (chain_b, b) = self.uncovered_chain(b, covered);
+        if let Some(&c) = chain_b.iter().find(|c| chain_a.contains(c)) {
+            return self.id_of(c);
+        }
+        if a == NONE || b == NONE {
+            return None;
+        }
         if index.within(a, b) {
             return self.id_of(b);
         }
@@ -1536,6 +1628,7 @@ impl OrgHierarchy {
             log: Vec::with_capacity(slots.len()),
             index: OnceLock::new(),
             lift: OnceLock::new(),
+            full: OnceLock::new(),
         };
         for &old in &index.order {
             if let Some((org, from)) = slots.get_mut(old as usize).and_then(Option::take) {
@@ -1818,6 +1911,44 @@ mod tests {
         assert_eq!(t.depth(id(9)), None);
         assert!(!t.is_within(id(9), id(0)));
         assert_eq!(t.parent(id(9)), None);
+    }
+
+    #[test]
+    fn queries_interleaved_with_additions_use_a_partial_index() {
+        // A chain 0 ← 1 ← … with a side branch every 5 nodes; query after every addition so
+        // the index covers a prefix and is dropped when a quarter of the nodes are new.
+        let mut t = OrgHierarchy::new();
+        let mut parent: Vec<Option<u64>> = Vec::new();
+        for i in 0..400_u64 {
+            let p = (i > 0).then(|| if i % 5 == 0 { i / 2 } else { i - 1 });
+            match p {
+                Some(p) => t.add_under(plain(i), id(p), day(0)).unwrap(),
+                None => t.add_root(plain(i), day(0)).unwrap(),
+            }
+            parent.push(p);
+            let walk = |mut v: u64| {
+                let mut out = vec![];
+                while let Some(p) = parent[v as usize] {
+                    out.push(p);
+                    v = p;
+                }
+                out
+            };
+            for a in [i, i / 2, i / 3, 0] {
+                let anc = walk(a);
+                assert_eq!(t.depth(id(a)), Some(anc.len() as u32));
+                for b in [i, i - i.min(1), i / 2, i / 7, 0] {
+                    assert_eq!(t.is_within(id(a), id(b)), a == b || anc.contains(&b));
+                    let mut chain_a = vec![a];
+                    chain_a.extend(&anc);
+                    let mut chain_b = vec![b];
+                    chain_b.extend(walk(b));
+                    let lca = chain_a.into_iter().find(|x| chain_b.contains(x));
+                    assert_eq!(t.lowest_common_ancestor(id(a), id(b)), lca.map(id));
+                }
+            }
+            assert_eq!(t.descendants(id(0)).count() as u64, i);
+        }
     }
 
     #[test]
@@ -2371,6 +2502,67 @@ mod tests {
         }
     }
 
+    proptest! {
+        /// `from_edges` on a shuffled random forest equals adding in preorder, and its index
+        /// agrees with walking parents.
+        #[test]
+        fn from_edges_agrees_with_walking(
+            parents in prop::collection::vec(any::<prop::sample::Index>(), 1..60),
+            roots in prop::collection::vec(any::<bool>(), 60),
+            shuffle in any::<u64>(),
+        ) {
+            // Node i's parent is some j < i, or none.
+            let n = parents.len();
+            let parent: Vec<Option<usize>> = (0..n)
+                .map(|i| (i > 0 && !roots[i]).then(|| parents[i].index(i)))
+                .collect();
+            let mut order: Vec<usize> = (0..n).collect();
+            let mut x = shuffle;
+            for i in (1..n).rev() {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                order.swap(i, (x >> 33) as usize % (i + 1));
+            }
+            let tree = OrgHierarchy::from_edges(
+                order.iter().map(|&i| (plain(i as u64), parent[i].map(|p| id(p as u64)), day(0))),
+            )
+            .unwrap();
+            let mut one = OrgHierarchy::new();
+            for o in tree.organisations() {
+                match tree.parent(o.id()) {
+                    Some(p) => one.add_under(o.clone(), p, day(0)).unwrap(),
+                    None => one.add_root(o.clone(), day(0)).unwrap(),
+                }
+            }
+            prop_assert_eq!(&one, &tree);
+            let walk = |mut v: usize| {
+                let mut out = vec![];
+                while let Some(p) = parent[v] {
+                    out.push(p);
+                    v = p;
+                }
+                out
+            };
+            for a in 0..n {
+                let anc = walk(a);
+                prop_assert_eq!(
+                    tree.ancestors(id(a as u64)).collect::<Vec<_>>(),
+                    anc.iter().map(|&x| id(x as u64)).collect::<Vec<_>>()
+                );
+                prop_assert_eq!(tree.depth(id(a as u64)), Some(anc.len() as u32));
+                let kids: Vec<OrgId> = tree.children(id(a as u64)).collect();
+                prop_assert_eq!(kids.len(), (0..n).filter(|&c| parent[c] == Some(a)).count());
+                let desc = tree.descendants(id(a as u64)).count();
+                prop_assert_eq!(desc, (0..n).filter(|&c| walk(c).contains(&a)).count());
+                for b in (0..n).step_by(3) {
+                    prop_assert_eq!(
+                        tree.is_within(id(a as u64), id(b as u64)),
+                        a == b || anc.contains(&b)
+                    );
+                }
+            }
+        }
+    }
+
     /// Builds a six-level hierarchy of `n` nodes: 1 root, fan-out 10 per level.
     fn six_level_edges(n: u64) -> Vec<(Organisation, Option<OrgId>, NaiveDate)> {
         (0..n)
@@ -2423,5 +2615,20 @@ mod tests {
             found += u32::from(t.lowest_common_ancestor(a, b).is_some());
         }
         println!("1M lowest_common_ancestor: {:?} ({found})", start.elapsed());
+        // Interleaving: additions keep the partial index, so queries stay cheap.
+        let start = Instant::now();
+        let mut t = OrgHierarchy::new();
+        for (o, p, d) in six_level_edges(n) {
+            let me = o.id();
+            match p {
+                Some(p) => t.add_under(o, p, d).unwrap(),
+                None => t.add_root(o, d).unwrap(),
+            }
+            assert!(t.is_within(me, id(0)));
+        }
+        println!(
+            "100k adds each followed by is_within: {:?}",
+            start.elapsed()
+        );
     }
 }
