@@ -678,14 +678,57 @@ impl DeploymentTarget {
 
 /// A deployment (下沉) of a team or of listed members to a community for a period.
 ///
-/// Wire shape: `{"id", "target", "community", "period"}`.
+/// Wire shape: `{"id", "target", "community", "period"}`; deserialisation checks that a
+/// member list is non-empty and has no repeats.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "DeploymentWire")
+)]
 pub struct Deployment {
     id: DeploymentId,
     target: DeploymentTarget,
     community: DivisionCode,
     period: DatePeriod,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct DeploymentWire {
+    id: DeploymentId,
+    target: DeploymentTarget,
+    community: DivisionCode,
+    period: DatePeriod,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<DeploymentWire> for Deployment {
+    type Error = TeamError;
+    fn try_from(w: DeploymentWire) -> Result<Self, TeamError> {
+        check_members(w.id, &w.target)?;
+        Ok(Self {
+            id: w.id,
+            target: w.target,
+            community: w.community,
+            period: w.period,
+        })
+    }
+}
+
+/// Checks that a member deployment lists at least one volunteer, each once.
+fn check_members(id: DeploymentId, target: &DeploymentTarget) -> Result<(), TeamError> {
+    if let DeploymentTarget::Members { volunteers, .. } = target {
+        let distinct: BTreeSet<_> = volunteers.iter().collect();
+        if volunteers.is_empty() || distinct.len() != volunteers.len() {
+            return Err(TeamError::DeploymentMembers {
+                deployment: id,
+                listed: volunteers.len(),
+                distinct: distinct.len(),
+            });
+        }
+    }
+    Ok(())
 }
 
 impl Deployment {
@@ -1122,15 +1165,8 @@ impl TeamRegistry {
             return Err(TeamError::DuplicateDeployment { deployment: id });
         }
         self.known(target.team())?;
+        check_members(id, &target)?;
         if let DeploymentTarget::Members { team, volunteers } = &target {
-            let distinct: BTreeSet<_> = volunteers.iter().collect();
-            if volunteers.is_empty() || distinct.len() != volunteers.len() {
-                return Err(TeamError::DeploymentMembers {
-                    deployment: id,
-                    listed: volunteers.len(),
-                    distinct: distinct.len(),
-                });
-            }
             let day = period.from_date();
             if let Some(&v) = volunteers
                 .iter()
@@ -1702,6 +1738,13 @@ mod tests {
         );
         let back: TeamRegistry = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(back, r);
+        let mut empty = json["deployments"][0].clone();
+        empty["target"]["members"]["volunteers"] = serde_json::json!([]);
+        assert!(serde_json::from_value::<Deployment>(empty).is_err());
+        assert_eq!(
+            serde_json::from_value::<Deployment>(json["deployments"][0].clone()).unwrap(),
+            *r.deployment(DeploymentId::from_parts(1, 1)).unwrap()
+        );
         // A second overlapping leader on the wire is rejected.
         let mut bad = json;
         let mut second = bad["memberships"][0].clone();
