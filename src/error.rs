@@ -35,6 +35,22 @@ pub enum Error {
     /// A tag was malformed.
     #[error(transparent)]
     Tag(#[from] crate::TagError),
+    /// A service category or menu was invalid.
+    #[error(transparent)]
+    Category(#[from] crate::CategoryError),
+    /// An activity, recruitment notice or insurance was invalid, or an activity operation
+    /// was refused.
+    #[error(transparent)]
+    Activity(#[from] crate::ActivityError),
+    /// A shift, requirement set, template or calendar operation was invalid.
+    #[error(transparent)]
+    Shift(#[from] crate::ShiftError),
+    /// A need was invalid or a need transition was refused.
+    #[error(transparent)]
+    Need(#[from] crate::NeedError),
+    /// A roster command was refused.
+    #[error(transparent)]
+    Roster(#[from] crate::RosterError),
     /// A unified social credit code was malformed.
     #[error(transparent)]
     Uscc(#[from] crate::UsccError),

@@ -31,25 +31,62 @@
 //! - `proptest`: `strategies` with proptest strategies for valid domain values.
 #![doc(test(attr(deny(warnings))))]
 
+mod activity;
+mod activity_fixtures;
+mod assignment;
+mod category;
 mod codes;
 mod error;
 mod geo;
 mod id;
 mod minutes;
+mod need;
 mod org;
+mod shift;
 mod span;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 mod tag;
 mod team;
 
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
+/// Ready-made values for doc examples (not part of the stable API).
+#[doc(hidden)]
+pub mod doc_fixtures {
+    pub use crate::activity_fixtures::*;
+}
+
+pub use activity::{
+    Activity, ActivityBuilder, ActivityError, Hazard, InsurancePolicy, Location, OutcomeMetric,
+    Recruitment, RecruitmentBuilder,
+};
+pub use assignment::{
+    Assignment, AssignmentState, AssignmentStatus, Promotion, Released, Roster, RosterAction,
+    RosterError, RosterEvent, RosterEventKind, SignUpOutcome,
+};
+pub use category::{
+    Category, CategoryError, CategoryKey, JiangningRole, MAX_CATEGORY_DEPTH, SEED_CATEGORIES,
+    Taxonomy,
+};
 pub use codes::*;
 pub use error::Error;
 pub use geo::{GeoError, GeoPoint};
 pub use id::*;
 pub use minutes::{MinuteDelta, Minutes, MinutesError};
+pub use need::{
+    DispatchMode, Need, NeedAction, NeedError, NeedEvent, NeedState, NeedStatus, NeedTransition,
+    Rating, Requester,
+};
 pub use org::{
     LegalForm, OrgError, OrgHierarchy, OrgKind, Organisation, OrganisationBuilder, PracticeLevel,
+};
+pub use shift::{
+    AgeRule, Jurisdiction, NoSignUps, Requirements, RequirementsBuilder, Shift, ShiftCalendar,
+    ShiftError, ShiftLookup, ShiftOrigin, ShiftTemplate, SignUpIndex, SkipReason, TemplateOutcome,
 };
 pub use span::{DatePeriod, SpanError, TimeSpan};
 pub use tag::{Tag, TagError};

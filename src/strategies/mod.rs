@@ -18,8 +18,10 @@
     reason = "strategies panic only if a generator produced an invalid value, which is a bug"
 )]
 
+mod activity;
 mod basics;
 mod org;
 
+pub use activity::*;
 pub use basics::*;
 pub use org::*;

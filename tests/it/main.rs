@@ -1,0 +1,6 @@
+//! The one integration-test binary (see STYLE.md): each module covers one area.
+
+mod activity;
+mod meta;
+#[cfg(feature = "serde")]
+mod serde_wire;
