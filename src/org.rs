@@ -200,9 +200,9 @@ pub enum OrgError {
         /// The rejected successor.
         successor: OrgId,
     },
-    /// The hierarchy already holds `u32::MAX - 1` organisations.
+    /// The hierarchy already holds `u32::MAX` organisations.
     #[error(
-        "organisation {org} cannot be added: the hierarchy is full at 4294967294 organisations"
+        "organisation {org} cannot be added: the hierarchy is full at 4294967295 organisations"
     )]
     Full {
         /// The organisation that did not fit.

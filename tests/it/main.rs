@@ -2,5 +2,6 @@
 
 mod activity;
 mod meta;
+mod org;
 #[cfg(feature = "serde")]
 mod serde_wire;
