@@ -7,9 +7,9 @@ use super::{
     date_period, deployment_id, division_code, org_id, pairing_id, tag, team_id, volunteer_id,
 };
 use crate::{
-    DatePeriod, DeploymentTarget, LegalForm, OrgHierarchy, OrgId, OrgKind, Organisation,
-    PairingScope, PracticeLevel, Readiness, RegisteringDepartment, Role, Specialty, Team, TeamKind,
-    TeamLevel, TeamRegistry, Uscc,
+    DatePeriod, Deployment, DeploymentTarget, LegalForm, Membership, OrgHierarchy, OrgId, OrgKind,
+    Organisation, Pairing, PairingScope, PracticeLevel, Readiness, RegisteringDepartment, Role,
+    Specialty, Team, TeamId, TeamKind, TeamLevel, TeamRegistry, Uscc,
 };
 
 /// Unified social credit codes with a computed check character, any department in
@@ -358,7 +358,7 @@ pub fn team_registry(max_teams: usize) -> impl Strategy<Value = TeamRegistry> {
                 let team = *team.get(&ids);
                 let members: Vec<_> = registry
                     .members_on(team, period.from_date())
-                    .map(crate::Membership::volunteer)
+                    .map(Membership::volunteer)
                     .collect();
                 let target = if members.is_empty() {
                     DeploymentTarget::Team(team)
@@ -371,6 +371,88 @@ pub fn team_registry(max_teams: usize) -> impl Strategy<Value = TeamRegistry> {
                 let _ = registry.deploy(id, target, community, period);
             }
             registry
+        })
+}
+
+/// Any deployment target: a whole team or 1–5 distinct members of it.
+pub fn deployment_target() -> impl Strategy<Value = DeploymentTarget> {
+    prop_oneof![
+        team_id().prop_map(DeploymentTarget::Team),
+        (
+            team_id(),
+            prop::collection::btree_set(volunteer_id(), 1..=5)
+        )
+            .prop_map(|(team, volunteers)| DeploymentTarget::Members {
+                team,
+                volunteers: volunteers.into_iter().collect(),
+            }),
+    ]
+}
+
+/// A registry holding one levelled team (only values a registry accepts exist).
+fn one_team_registry(team: TeamId) -> TeamRegistry {
+    let mut registry = TeamRegistry::new();
+    let host = OrgId::from_parts(1_577_836_800_000, 0);
+    let added = Team::builder(team, "team", TeamKind::Level(TeamLevel::Squad), host)
+        .build()
+        .map(|t| registry.add_team(t));
+    assert!(
+        matches!(added, Ok(Ok(()))),
+        "a fresh registry accepts a team"
+    );
+    registry
+}
+
+/// Memberships with any volunteer, role and period.
+pub fn membership() -> impl Strategy<Value = Membership> {
+    (team_id(), membership_request()).prop_map(|(team, (volunteer, role, period))| {
+        let mut registry = one_team_registry(team);
+        registry
+            .join(team, volunteer, role, period)
+            .expect("an empty team accepts a member");
+        registry
+            .memberships(team)
+            .next()
+            .cloned()
+            .expect("just joined")
+    })
+}
+
+/// Pairings of a team with any division for any period.
+pub fn pairing() -> impl Strategy<Value = Pairing> {
+    (team_id(), pairing_id(), division_code(), date_period()).prop_map(
+        |(team, id, division, period)| {
+            let mut registry = one_team_registry(team);
+            registry
+                .pair(id, team, division, period)
+                .expect("the first pairing is accepted");
+            registry.pairing(id).cloned().expect("just paired")
+        },
+    )
+}
+
+/// Deployments of a whole team or of members who joined on the first day.
+pub fn deployment() -> impl Strategy<Value = Deployment> {
+    (
+        deployment_id(),
+        deployment_target(),
+        division_code(),
+        date_period(),
+    )
+        .prop_map(|(id, target, community, period)| {
+            let team = target.team();
+            let mut registry = one_team_registry(team);
+            if let DeploymentTarget::Members { volunteers, .. } = &target {
+                for &v in volunteers {
+                    registry
+                        .join(team, v, Role::Member, period)
+                        .expect("distinct members are accepted");
+                }
+            }
+            registry
+                .deploy(id, target, community, period)
+                .expect("members joined on the first day");
+            registry.deployment(id).cloned().expect("just deployed")
         })
 }
 
@@ -419,6 +501,16 @@ mod tests {
                 let back: TeamRegistry =
                     serde_json::from_str(&serde_json::to_string(&registry).unwrap()).unwrap();
                 prop_assert_eq!(back, registry);
+            }
+        }
+
+        #[test]
+        fn dated_values_are_valid(m in membership(), p in pairing(), d in deployment()) {
+            let mut registry = one_team_registry(m.team());
+            prop_assert!(registry.join(m.team(), m.volunteer(), m.role(), m.period()).is_ok());
+            prop_assert!(p.period().contains(p.period().from_date()));
+            if let DeploymentTarget::Members { volunteers, .. } = d.target() {
+                prop_assert!(!volunteers.is_empty());
             }
         }
 
