@@ -1610,20 +1610,28 @@ impl OrgHierarchy {
                 return Err(OrgError::Cycle { org, parent, from });
             }
         }
-        Ok(Self::renumbered(orgs, &parent, &index))
+        Ok(Self::renumbered(orgs, ids, &parent, &index))
     }
 
     /// Stores validated nodes in preorder so that parents come first, as if added one by one.
-    fn renumbered(orgs: Vec<(Organisation, NaiveDate)>, parent: &[u32], index: &Index) -> Self {
+    fn renumbered(
+        orgs: Vec<(Organisation, NaiveDate)>,
+        mut ids: IdMap,
+        parent: &[u32],
+        index: &Index,
+    ) -> Self {
         let mut new_of = vec![NONE; orgs.len()];
         for (new, &old) in (0_u32..).zip(&index.order) {
             new_of[old as usize] = new;
+        }
+        for v in ids.values_mut() {
+            *v = new_of.get(*v as usize).copied().unwrap_or(NONE);
         }
         let mut slots: Vec<Option<(Organisation, NaiveDate)>> =
             orgs.into_iter().map(Some).collect();
         let mut tree = Self {
             nodes: Vec::with_capacity(slots.len()),
-            ids: IdMap::with_capacity_and_hasher(slots.len(), BuildHasherDefault::default()),
+            ids,
             parent: Vec::with_capacity(slots.len()),
             log: Vec::with_capacity(slots.len()),
             index: OnceLock::new(),
@@ -1638,7 +1646,6 @@ impl OrgHierarchy {
                     .copied()
                     .unwrap_or(NONE);
                 let v = u32::try_from(tree.nodes.len()).unwrap_or(NONE);
-                tree.ids.insert(org.id, v);
                 tree.nodes.push(Node {
                     org,
                     history: vec![(from, p)],
