@@ -81,4 +81,13 @@ pub enum Error {
     /// A roster command was refused.
     #[error(transparent)]
     Roster(#[from] crate::RosterError),
+    /// A unified social credit code was malformed.
+    #[error(transparent)]
+    Uscc(#[from] crate::UsccError),
+    /// An organisation or a change to the organisation hierarchy was rejected.
+    #[error(transparent)]
+    Org(#[from] crate::OrgError),
+    /// A team, membership, pairing or deployment was rejected.
+    #[error(transparent)]
+    Team(#[from] crate::TeamError),
 }

@@ -44,6 +44,7 @@ mod geo;
 mod id;
 mod minutes;
 mod need;
+mod org;
 mod person;
 mod qualification;
 mod registry;
@@ -52,6 +53,7 @@ mod span;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 mod tag;
+mod team;
 mod volunteer;
 mod volunteer_fixtures;
 
@@ -93,6 +95,9 @@ pub use need::{
     DispatchMode, Need, NeedAction, NeedError, NeedEvent, NeedState, NeedStatus, NeedTransition,
     Rating, Requester,
 };
+pub use org::{
+    LegalForm, OrgError, OrgHierarchy, OrgKind, Organisation, OrganisationBuilder, PracticeLevel,
+};
 pub use person::{PersonName, PersonNameError, Sex};
 pub use qualification::{
     QualificationError, QualificationGrant, QualificationGraph, QualificationKind,
@@ -105,6 +110,10 @@ pub use shift::{
 };
 pub use span::{DatePeriod, SpanError, TimeSpan};
 pub use tag::{Tag, TagError};
+pub use team::{
+    Deployment, DeploymentTarget, Membership, Pairing, PairingScope, Readiness, Role, Specialty,
+    Team, TeamBuilder, TeamError, TeamKind, TeamLevel, TeamRegistry,
+};
 pub use volunteer::{
     Accompaniment, GuardianConsent, MinorPolicy, MinorViolation, RegistrationChannel,
     RegistrationStatus, StatusKind, StatusReason, VerificationMethod, Volunteer, VolunteerBuilder,

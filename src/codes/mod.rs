@@ -6,6 +6,7 @@ mod id_document;
 mod mask;
 mod phone;
 mod resident_id;
+mod uscc;
 mod volunteer_no;
 
 pub use division::{
@@ -15,4 +16,5 @@ pub use id_document::{DocumentNumber, IdDocument, IdDocumentError, IdDocumentKey
 pub use mask::MaskLevel;
 pub use phone::{PhoneNumber, PhoneNumberError};
 pub use resident_id::{ResidentId, ResidentIdError};
+pub use uscc::{RegisteringDepartment, Uscc, UsccError};
 pub use volunteer_no::{VolunteerNo, VolunteerNoError};

@@ -29,3 +29,8 @@ pub use basics::*;
 pub use eligibility::*;
 pub use identity::*;
 pub use volunteer::*;
+mod org;
+
+pub use activity::*;
+pub use basics::*;
+pub use org::*;

@@ -4,5 +4,6 @@ mod activity;
 mod eligibility;
 mod identity;
 mod meta;
+mod org;
 #[cfg(feature = "serde")]
 mod serde_wire;
