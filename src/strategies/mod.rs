@@ -22,15 +22,12 @@ mod activity;
 mod basics;
 mod eligibility;
 mod identity;
+mod org;
 mod volunteer;
 
 pub use activity::*;
 pub use basics::*;
 pub use eligibility::*;
 pub use identity::*;
-pub use volunteer::*;
-mod org;
-
-pub use activity::*;
-pub use basics::*;
 pub use org::*;
+pub use volunteer::*;
