@@ -351,10 +351,24 @@ impl ResidentId {
         NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN)
     }
 
-    /// Builds a number from its parts, computing the check character; used by the proptest
-    /// strategies and fixtures.
-    #[cfg(any(test, feature = "proptest"))]
-    pub(crate) fn from_parts(
+    /// Builds a number from its parts, computing the check character: a 6-digit address code
+    /// (the place of household registration, GB/T 2260), the birth date and a 3-digit sequence
+    /// (odd for men, even for women). For test data and for systems that store the parts.
+    ///
+    /// # Errors
+    /// [`ResidentIdError`] if the address is not 6 digits with a real province, the sequence is
+    /// above 999, or the year is outside what an 18-character number can hold.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{ResidentId, Sex};
+    /// let id = ResidentId::from_parts(110_105, NaiveDate::from_ymd_opt(1949, 12, 31).unwrap(), 2)?;
+    /// assert_eq!(id.expose(), "11010519491231002X");
+    /// assert_eq!(id.sex(), Sex::Female);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
+    pub fn from_parts(
         address: u32,
         birth: NaiveDate,
         sequence: u16,
