@@ -1507,7 +1507,7 @@ impl OrgHierarchy {
     }
 
     /// Builds a hierarchy in one pass from `(organisation, parent, from)` triples in any
-    /// order, validating the whole forest once; far faster than adding one by one.
+    /// order (children before parents is fine), validating the whole forest once.
     ///
     /// Organisations are stored parents first (in preorder), so the result equals adding them
     /// one by one in that order.
