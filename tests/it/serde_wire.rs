@@ -98,3 +98,38 @@ mod round_trip {
         }
     }
 }
+
+#[test]
+fn eligibility_wire_shape() {
+    let policy = EligibilityPolicy::default()
+        .with_min_rest(Minutes::from_hm(11, 0).expect("minutes"))
+        .with_daily_cap(Minutes::from_hm(10, 0).expect("minutes"));
+    let verdict = Verdict::from_failures(vec![
+        Ineligibility::Overlap {
+            shift: ShiftId::from_parts(1_626_825_600_000, 1),
+            overlap: Minutes::new(30),
+        },
+        Ineligibility::DailyCap {
+            day: NaiveDate::from_ymd_opt(2021, 7, 22).expect("date"),
+            would_be: Minutes::new(660),
+            cap: Minutes::new(600),
+        },
+        Ineligibility::Unavailable,
+        Ineligibility::Minor(MinorViolation::HazardousWork {
+            volunteer: VolunteerId::from_parts(1_626_825_600_000, 2),
+            age: 16,
+            min_age: 18,
+        }),
+        Ineligibility::Training(TrainingShortfall::Expired {
+            training: TrainingId::from_parts(1_626_825_600_000, 3),
+            on: NaiveDate::from_ymd_opt(2021, 7, 31).expect("date"),
+        }),
+    ]);
+    assert_json_snapshot!(
+        "eligibility",
+        serde_json::json!({ "policy": policy, "verdict": verdict })
+    );
+    let back: Verdict =
+        serde_json::from_value(serde_json::to_value(&verdict).expect("json")).expect("verdict");
+    assert_eq!(back, verdict);
+}
