@@ -90,4 +90,7 @@ pub enum Error {
     /// A team, membership, pairing or deployment was rejected.
     #[error(transparent)]
     Team(#[from] crate::TeamError),
+    /// An emergency operation refused a declaration or a dispatch.
+    #[error(transparent)]
+    Emergency(#[from] crate::EmergencyError),
 }

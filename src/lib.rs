@@ -39,6 +39,7 @@ mod category;
 mod codes;
 mod contact;
 mod eligibility;
+mod emergency;
 mod error;
 mod geo;
 mod id;
@@ -87,6 +88,7 @@ pub use contact::{Contact, Email, EmailError};
 pub use eligibility::{
     Commitment, Eligibility, EligibilityPolicy, Ineligibility, RegistrationRequirement, Verdict,
 };
+pub use emergency::{EmergencyError, EmergencyOperation};
 pub use error::Error;
 pub use geo::{GeoError, GeoPoint};
 pub use id::*;

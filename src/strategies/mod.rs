@@ -21,6 +21,7 @@
 mod activity;
 mod basics;
 mod eligibility;
+mod emergency;
 mod identity;
 mod org;
 mod volunteer;
@@ -28,6 +29,7 @@ mod volunteer;
 pub use activity::*;
 pub use basics::*;
 pub use eligibility::*;
+pub use emergency::*;
 pub use identity::*;
 pub use org::*;
 pub use volunteer::*;
