@@ -1317,7 +1317,7 @@ impl HourLedger {
     /// use volunteer_service::{doc_fixtures, Actor, CorrectionId, CorrectionRequest, CorrectionStatus};
     /// let mut ledger = doc_fixtures::ledger();
     /// let at = doc_fixtures::at("2021-07-21T13:00:00+08:00");
-    /// let v = doc_fixtures::volunteer();
+    /// let v = doc_fixtures::volunteer_id();
     /// let id = CorrectionId::from_parts(0, 1);
     /// ledger.request_correction(Actor::Volunteer(v),
     ///     CorrectionRequest::omission(id, v, doc_fixtures::organiser(), "served on 07-22")?, at)?;

@@ -10,7 +10,7 @@ use chrono::TimeDelta;
 use proptest::prelude::*;
 
 use super::*;
-use crate::doc_fixtures::{at, organiser, record_builder, recorder, span, volunteer};
+use crate::doc_fixtures::{at, organiser, record_builder, recorder, span, volunteer_id};
 use crate::{ActivityId, Minutes, PolicyVersion, Provenance, RecordKind, StaffId};
 
 fn key(n: u64) -> Append {
@@ -102,7 +102,7 @@ fn only_the_organisers_recorders_submit_and_confirm() {
 #[test]
 fn a_volunteer_never_confirms_their_own_record_even_as_a_recorder() {
     let mut l = credited(&[]);
-    let me = Actor::Volunteer(volunteer());
+    let me = Actor::Volunteer(volunteer_id());
     l.appoint_recorder(organiser(), me, now());
     let rec = record_builder(1).build().unwrap();
     let id = rec.id();
@@ -111,7 +111,7 @@ fn a_volunteer_never_confirms_their_own_record_even_as_a_recorder() {
         &mut l,
         &LedgerError::SelfConfirmation {
             record: id,
-            volunteer: volunteer(),
+            volunteer: volunteer_id(),
         },
         |l| l.confirm(me, id, key(1), now()).map(|_| ()),
     );
@@ -123,7 +123,7 @@ fn no_overlapping_credit_across_organisers() {
     l.appoint_recorder(other_org(), other_recorder(), now());
     let clash = ServiceRecord::builder(
         RecordId::from_parts(9, 1),
-        volunteer(),
+        volunteer_id(),
         other_org(),
         ActivityId::from_parts(9, 2),
     )
@@ -142,7 +142,7 @@ fn no_overlapping_credit_across_organisers() {
     let id = clash.id();
     l.submit(other_recorder(), clash, now()).unwrap();
     let err = LedgerError::Overlap {
-        volunteer: volunteer(),
+        volunteer: volunteer_id(),
         record: id,
         served: span("2021-07-21T11:59:00+08:00", "2021-07-21T14:00:00+08:00"),
         conflicting: RecordId::from_parts(1_626_825_600_000, 1),
@@ -297,7 +297,7 @@ fn reversal_rules() {
             reason: "duplicate".into()
         }
     );
-    assert_eq!(l.totals().volunteer(volunteer()), MinuteDelta::ZERO);
+    assert_eq!(l.totals().volunteer(volunteer_id()), MinuteDelta::ZERO);
     assert!(matches!(
         l.record(RecordId::from_parts(1_626_825_600_000, 1)),
         Some((
@@ -313,7 +313,7 @@ fn reversal_rules() {
 #[test]
 fn corrections_error_omission_and_rejection() {
     let mut l = credited(&[1]);
-    let v = volunteer();
+    let v = volunteer_id();
     let me = Actor::Volunteer(v);
     let rec1 = RecordId::from_parts(1_626_825_600_000, 1);
     // Only the volunteer raises a correction of their record.
@@ -446,25 +446,25 @@ fn volunteers_see_their_own_records_only() {
     let mut l = credited(&[1, 2]);
     let other = VolunteerId::from_parts(5, 5);
     assert_eq!(
-        l.records_for(Actor::Volunteer(volunteer()), volunteer())
+        l.records_for(Actor::Volunteer(volunteer_id()), volunteer_id())
             .unwrap()
             .len(),
         2
     );
     assert_eq!(
-        l.records_for(Actor::Volunteer(other), volunteer()),
+        l.records_for(Actor::Volunteer(other), volunteer_id()),
         Err(LedgerError::NotTheVolunteer {
             actor: Actor::Volunteer(other),
-            volunteer: volunteer()
+            volunteer: volunteer_id()
         })
     );
     l.appoint_recorder(other_org(), other_recorder(), now());
     assert!(
-        l.records_for(other_recorder(), volunteer())
+        l.records_for(other_recorder(), volunteer_id())
             .unwrap()
             .is_empty()
     );
-    assert_eq!(l.records_for(recorder(), volunteer()).unwrap().len(), 2);
+    assert_eq!(l.records_for(recorder(), volunteer_id()).unwrap().len(), 2);
 }
 
 #[test]
@@ -479,9 +479,11 @@ fn policy_version_and_kind_are_stamped_and_training_kept_apart() {
     l.submit(recorder(), rec, now()).unwrap();
     l.confirm(recorder(), id, key(1), now()).unwrap();
     assert_eq!(l.entry(0).unwrap().policy(), Some(PolicyVersion::new(7)));
-    assert_eq!(l.totals().volunteer(volunteer()), MinuteDelta::ZERO);
+    assert_eq!(l.totals().volunteer(volunteer_id()), MinuteDelta::ZERO);
     assert_eq!(
-        l.totals().kind(RecordKind::Training).volunteer(volunteer()),
+        l.totals()
+            .kind(RecordKind::Training)
+            .volunteer(volunteer_id()),
         MinuteDelta::new(240)
     );
     assert_eq!(l.totals().all_kinds().all(), MinuteDelta::new(240));
@@ -489,7 +491,7 @@ fn policy_version_and_kind_are_stamped_and_training_kept_apart() {
     let id = drill.id();
     l.submit(recorder(), drill, now()).unwrap();
     l.confirm(recorder(), id, key(2), now()).unwrap();
-    assert_eq!(l.totals().volunteer(volunteer()), MinuteDelta::ZERO);
+    assert_eq!(l.totals().volunteer(volunteer_id()), MinuteDelta::ZERO);
     assert_eq!(
         l.totals().kind(RecordKind::Drill).all(),
         MinuteDelta::new(240)
@@ -502,14 +504,14 @@ fn totals_as_of_both_axes() {
     let later = at("2021-08-01T00:00:00+08:00");
     l.reverse(recorder(), 1, "wrong", key(9), later).unwrap();
     let t = l.totals();
-    assert_eq!(t.volunteer(volunteer()), MinuteDelta::new(240));
+    assert_eq!(t.volunteer(volunteer_id()), MinuteDelta::new(240));
     assert_eq!(
-        t.known(AsOf::Sequence(2)).volunteer(volunteer()),
+        t.known(AsOf::Sequence(2)).volunteer(volunteer_id()),
         MinuteDelta::new(480)
     );
     assert_eq!(
         t.known(AsOf::Instant(at("2021-07-31T00:00:00+08:00")))
-            .volunteer(volunteer()),
+            .volunteer(volunteer_id()),
         MinuteDelta::new(480)
     );
     // Served by the end of 07-21: record 1 only (record 2 is on 07-22, and reversed).
@@ -547,7 +549,7 @@ fn prior_credits_feed_the_daily_cap_of_the_next_shift() {
     let (id, activity) = (night.id(), night.activity());
     l.submit(recorder(), night, now()).unwrap();
     l.confirm(recorder(), id, key(1), now()).unwrap();
-    let prior = l.prior_credits(volunteer(), activity, *now().offset());
+    let prior = l.prior_credits(volunteer_id(), activity, *now().offset());
     assert_eq!(
         prior.on_day("2021-07-21".parse().unwrap()),
         Minutes::new(120)
@@ -583,14 +585,14 @@ fn prior_credits_feed_the_daily_cap_of_the_next_shift() {
     l.confirm(recorder(), rid, key(2), now()).unwrap();
     assert_eq!(l.entry(1).unwrap().policy(), Some(PolicyVersion::new(1)));
     assert_eq!(
-        l.prior_credits(volunteer(), activity, *now().offset())
+        l.prior_credits(volunteer_id(), activity, *now().offset())
             .on_day("2021-07-22".parse().unwrap()),
         Minutes::new(480)
     );
     // Reversals net out of the prior credits.
     l.reverse(recorder(), 0, "wrong night", key(3), now())
         .unwrap();
-    let after = l.prior_credits(volunteer(), activity, *now().offset());
+    let after = l.prior_credits(volunteer_id(), activity, *now().offset());
     assert_eq!(after.on_day("2021-07-21".parse().unwrap()), Minutes::ZERO);
     assert_eq!(
         after.on_day("2021-07-22".parse().unwrap()),
@@ -689,7 +691,7 @@ fn replay_rejects_unknown_versions_and_reproduces_hashes() {
 #[test]
 fn events_round_trip_through_json() {
     let mut l = credited(&[1]);
-    let v = volunteer();
+    let v = volunteer_id();
     let req = CorrectionRequest::error(
         CorrectionId::from_parts(0, 1),
         v,
