@@ -833,6 +833,8 @@ enum Cmd {
         hour: i64,
         len: i64,
         approve: bool,
+        /// Someone who first tries (and fails) to request or decide in the wrong role.
+        intruder: Option<Who>,
     },
     Omission {
         v: u64,
@@ -858,7 +860,10 @@ fn cmd() -> impl Strategy<Value = Cmd> {
         2 => any::<usize>().prop_map(|pick| Cmd::Retry { pick }),
         1 => (any::<usize>(), 0_i64..48).prop_map(|(pick, hour)| Cmd::ReuseKey { pick, hour }),
         2 => (any::<usize>(), 0_i64..48, 1_i64..5, any::<bool>())
-            .prop_map(|(pick, hour, len, approve)| Cmd::Correct { pick, hour, len, approve }),
+            .prop_flat_map(|(pick, hour, len, approve)| {
+                prop::option::of(prop_oneof![Just(Who::Outsider), Just(Who::Volunteer)])
+                    .prop_map(move |intruder| Cmd::Correct { pick, hour, len, approve, intruder })
+            }),
         1 => (0..VOLUNTEERS, 0..ORGS, 0_i64..48, 1_i64..5)
             .prop_map(|(v, o, hour, len)| Cmd::Omission { v, o, hour, len }),
     ]
@@ -1109,6 +1114,7 @@ impl Harness {
                 hour: h,
                 len,
                 approve,
+                intruder,
             } => {
                 if self.credits.is_empty() {
                     return;
@@ -1118,6 +1124,16 @@ impl Harness {
                 let cid = CorrectionId::from_parts(7, self.fresh());
                 let req =
                     CorrectionRequest::error(cid, vol(c.v), c.record, "times are wrong").unwrap();
+                if intruder.is_some() {
+                    // Another volunteer cannot raise it for them.
+                    let other = Actor::Volunteer(vol((c.v + 1) % VOLUNTEERS));
+                    let res = self.ledger.request_correction(other, req.clone(), now);
+                    assert!(
+                        matches!(res, Err(LedgerError::NotTheVolunteer { .. })),
+                        "{res:?}"
+                    );
+                    assert_eq!(self.ledger, before);
+                }
                 let res = self
                     .ledger
                     .request_correction(Actor::Volunteer(vol(c.v)), req, now);
@@ -1125,6 +1141,36 @@ impl Harness {
                 if res.is_err() {
                     assert_eq!(self.ledger, before);
                     return;
+                }
+                if let Some(who) = intruder {
+                    // An outsider or the volunteer (a recorder of organiser 0) cannot decide.
+                    let actor = Self::actor(who, c.v, c.o);
+                    let after_request = self.ledger.clone();
+                    let res = self.ledger.reject_correction(actor, cid, "no", now);
+                    assert!(
+                        matches!(
+                            res,
+                            Err(LedgerError::NotRecorder { .. }
+                                | LedgerError::SelfConfirmation { .. })
+                        ),
+                        "{res:?}"
+                    );
+                    let res = self.ledger.approve_correction(
+                        actor,
+                        cid,
+                        None,
+                        Append::new(IdempotencyKey::from_parts(8, self.next)),
+                        now,
+                    );
+                    assert!(
+                        matches!(
+                            res,
+                            Err(LedgerError::NotRecorder { .. }
+                                | LedgerError::SelfConfirmation { .. })
+                        ),
+                        "{res:?}"
+                    );
+                    assert_eq!(self.ledger, after_request);
                 }
                 if !approve {
                     self.ledger
