@@ -1,0 +1,91 @@
+//! Hour-ledger benchmarks (issue 3): confirming records into the hash-chained journal with
+//! every validation on (recorder permission, idempotency key, expected sequence, per-volunteer
+//! overlap, SHA-256 chaining), and verifying the chain.
+//!
+//! Run: `cargo bench --bench ledger`. Results are recorded in BENCHMARKS.md.
+
+use std::hint::black_box;
+
+use chrono::{DateTime, FixedOffset, TimeDelta};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use volunteer_service::{
+    ActivityId, Actor, Append, HourLedger, IdempotencyKey, Minutes, OrgId, RecordId, ServiceRecord,
+    StaffId, TimeSpan, VolunteerId,
+};
+
+const N: u64 = 100_000;
+const VOLUNTEERS: u64 = 1_000;
+
+fn hour(h: i64) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339("2021-07-21T00:00:00+08:00").expect("instant")
+        + TimeDelta::hours(h)
+}
+
+/// A ledger with `N` submitted (not yet confirmed) one-hour records for 1,000 volunteers, and
+/// the appends that confirm them.
+fn submitted() -> (HourLedger, Vec<(RecordId, Append)>) {
+    let recorder = Actor::Staff(StaffId::from_parts(3, 0));
+    let organiser = OrgId::from_parts(2, 0);
+    let mut ledger = HourLedger::with_capacity(2 * usize::try_from(N).expect("fits"));
+    ledger.appoint_recorder(organiser, recorder, hour(0));
+    let mut work = Vec::with_capacity(usize::try_from(N).expect("fits"));
+    for n in 0..N {
+        let slot = i64::try_from(n / VOLUNTEERS).expect("fits");
+        let record = ServiceRecord::builder(
+            RecordId::from_parts(4, n),
+            VolunteerId::from_parts(1, n % VOLUNTEERS),
+            organiser,
+            ActivityId::from_parts(5, 0),
+        )
+        .activity_name("核酸检测点服务")
+        .place("禄口街道")
+        .beneficiary("residents")
+        .content("registration")
+        .served(TimeSpan::new(hour(slot * 2), hour(slot * 2 + 1)).expect("span"))
+        .duration(Minutes::new(60))
+        .recorder(recorder)
+        .build()
+        .expect("record");
+        let id = record.id();
+        ledger.submit(recorder, record, hour(0)).expect("submitted");
+        work.push((
+            id,
+            Append::new(IdempotencyKey::from_parts(6, n)).expecting(n),
+        ));
+    }
+    (ledger, work)
+}
+
+fn append(c: &mut Criterion) {
+    let recorder = Actor::Staff(StaffId::from_parts(3, 0));
+    let mut group = c.benchmark_group("ledger");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(N));
+    group.bench_function("confirm_100k_all_validation", |b| {
+        b.iter_batched(
+            submitted,
+            |(mut ledger, work)| {
+                for (id, append) in work {
+                    ledger
+                        .confirm(recorder, id, append, hour(1))
+                        .expect("confirmed");
+                }
+                ledger
+            },
+            BatchSize::LargeInput,
+        );
+    });
+    let (mut ledger, work) = submitted();
+    for (id, append) in work {
+        ledger
+            .confirm(recorder, id, append, hour(1))
+            .expect("confirmed");
+    }
+    group.bench_function("verify_chain_100k", |b| {
+        b.iter(|| black_box(&ledger).verify().expect("intact"));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, append);
+criterion_main!(benches);
