@@ -28,17 +28,20 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Weekday};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeDelta, Weekday};
 use volunteer_service::{
-    Accompaniment, Activity, ActivityId, Commitment, Contact, DatePeriod, DeploymentId,
-    DeploymentTarget, DivisionCode, DivisionLevel, DivisionTable, Eligibility, EligibilityPolicy,
-    GeoPoint, Hazard, IdDocument, Ineligibility, InsurancePolicy, JiangningRole, Jurisdiction,
-    Location, MinorPolicy, Minutes, NoSignUps, OrgHierarchy, OrgId, OrgKind, Organisation,
-    OutcomeMetric, PairingId, PersonName, PhoneNumber, PracticeLevel, QualificationGrant,
-    QualificationGraph, QualificationId, QualificationKind, Readiness, Recruitment,
-    RegistrationChannel, Requirements, ResidentId, Role, Sex, Shift, ShiftCalendar, ShiftId,
-    ShiftTemplate, Specialty, Tag, Taxonomy, Team, TeamId, TeamKind, TeamLevel, TeamRegistry,
-    TemplateId, VerificationMethod, Volunteer, VolunteerId, VolunteerNo, VolunteerRegistry,
+    Accompaniment, Activity, ActivityId, Actor, Append, AssignmentStatus, Attendance,
+    AttendanceSource, Commitment, Contact, CreditRequest, CreditingPolicy, DatePeriod,
+    DeploymentId, DeploymentTarget, DivisionCode, DivisionLevel, DivisionTable, Eligibility,
+    EligibilityPolicy, GeoPoint, Hazard, HourLedger, IdDocument, IdempotencyKey, Ineligibility,
+    InsurancePolicy, JiangningRole, Jurisdiction, Location, MinorPolicy, Minutes, NoSignUps,
+    OrgHierarchy, OrgId, OrgKind, Organisation, OutcomeMetric, PairingId, PersonName, PhoneNumber,
+    PolicyVersion, PracticeLevel, Provenance, QualificationGrant, QualificationGraph,
+    QualificationId, QualificationKind, Readiness, RecordId, RecordKind, Recruitment,
+    RegistrationChannel, Requirements, ResidentId, Role, Roster, ServiceRecord, Sex, Shift,
+    ShiftCalendar, ShiftId, ShiftTemplate, Specialty, StaffId, Tag, Taxonomy, Team, TeamId,
+    TeamKind, TeamLevel, TeamRegistry, TemplateId, TimeSpan, VerificationMethod, Volunteer,
+    VolunteerId, VolunteerNo, VolunteerRegistry,
 };
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -168,6 +171,8 @@ fn main() -> Result<()> {
     build_suzhou(&mut w)?;
     build_testing_sites(&mut w)?;
     show_verdicts(&w, &jiangning_people)?;
+    let ledger = record_hours(&mut w)?;
+    report(&w, &ledger);
     Ok(())
 }
 
@@ -1032,4 +1037,261 @@ fn rule_name(f: &Ineligibility) -> &'static str {
         Ineligibility::Uninsured => "uninsured",
         _ => "other",
     }
+}
+
+/// The recording officer (记录人) of an organiser: in this replay, one per organiser.
+fn recorder_of(org: OrgId) -> Actor {
+    Actor::Staff(StaffId::from_uuid(*org.as_uuid()))
+}
+
+/// A record waiting for confirmation: when, by whom, and the record.
+type Pending = (DateTime<FixedOffset>, Actor, ServiceRecord);
+
+/// Day one at the testing sites: volunteers living in each site's community sign up for its
+/// shifts (first come, first served, eligibility checked), check in and out, and the
+/// institute's recorder confirms the credited minutes into the ledger. Zhenjiang's deployed
+/// party members record a morning of door-knocking; Suzhou's reserve holds a drill.
+fn record_hours(w: &mut World) -> Result<HourLedger> {
+    let policy = EligibilityPolicy::default().with_daily_cap(Minutes::from_hm(10, 0)?);
+    let checker = Eligibility::new(&w.graph, &policy);
+    let crediting = CreditingPolicy::builder(PolicyVersion::new(1))
+        .per_day_max(Minutes::from_hm(10, 0)?)
+        .build()?;
+    let now = at("2021-07-20T20:00:00+08:00")?;
+    let first_day = day("2021-07-21")?;
+    let mut by_village: BTreeMap<DivisionCode, Vec<VolunteerId>> = BTreeMap::new();
+    for v in w.volunteers.iter() {
+        if let Some(home) = v.home_division() {
+            by_village.entry(home).or_default().push(v.id());
+        }
+    }
+    let village_of: BTreeMap<ActivityId, DivisionCode> =
+        w.sites.iter().map(|(a, v, _)| (*a, *v)).collect();
+    let mut shifts: Vec<Shift> = w
+        .calendar
+        .shifts()
+        .filter(|s| s.span().start().date_naive() == first_day)
+        .cloned()
+        .collect();
+    shifts.sort_by_key(|s| (s.span().start(), s.id()));
+    let mut roster = Roster::new();
+    let mut held: BTreeMap<VolunteerId, Vec<Commitment>> = BTreeMap::new();
+    let mut placed = Vec::new();
+    for (k, shift) in shifts.iter().enumerate() {
+        let activity = &w.activities[&shift.activity()];
+        let Some(people) = by_village.get(&village_of[&shift.activity()]) else {
+            continue;
+        };
+        let mut taken = 0;
+        // Rotate the starting point so that sign-ups spread over the community.
+        for i in 0..people.len() {
+            if taken == shift.slots() {
+                break;
+            }
+            let id = people[(i + k * 7) % people.len()];
+            let v = w.volunteers.get(id).ok_or("registered")?;
+            let mine = held.entry(id).or_default();
+            if !checker
+                .check(v, shift, activity, mine, now, Accompaniment::Unaccompanied)
+                .is_eligible()
+            {
+                continue;
+            }
+            let outcome = roster.sign_up(&w.calendar, shift.id(), id, now, None)?;
+            if outcome.status == AssignmentStatus::Accepted {
+                mine.push(Commitment::from(shift));
+                placed.push((shift.clone(), id, outcome.assignment));
+                taken += 1;
+            }
+        }
+    }
+    let mut ledger = HourLedger::new();
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut no_shows = 0;
+    for (shift, volunteer, assignment) in &placed {
+        let activity = &w.activities[&shift.activity()];
+        let span = shift.span();
+        let r = &mut w.rng;
+        if r.chance(3) {
+            roster.record_no_show(
+                &w.calendar,
+                *assignment,
+                span.start() + TimeDelta::minutes(30),
+                None,
+            )?;
+            no_shows += 1;
+            continue;
+        }
+        let arrive = if r.chance(12) {
+            span.start() + TimeDelta::minutes(i64::try_from(5 + r.below(40))?)
+        } else {
+            span.start() - TimeDelta::minutes(i64::try_from(r.below(25))?)
+        };
+        let leave = if r.chance(8) {
+            span.end() - TimeDelta::minutes(i64::try_from(10 + r.below(60))?)
+        } else {
+            span.end() + TimeDelta::minutes(i64::try_from(r.below(20))?)
+        };
+        let attendance = Attendance::checked_in(*assignment, arrive, AttendanceSource::CodeScan)
+            .close(leave, AttendanceSource::CodeScan)?;
+        let credit = crediting.credit(
+            &CreditRequest::new(activity.id(), span, attendance, span.end())
+                .travel(Minutes::new(25)),
+        );
+        let organiser = activity.organiser();
+        let recorder = recorder_of(organiser);
+        let record = ServiceRecord::builder(
+            w.ids.next(RecordId::from_parts),
+            *volunteer,
+            organiser,
+            activity.id(),
+        )
+        .activity_name(activity.title())
+        .place(activity.location().address())
+        .beneficiary("residents queuing for nucleic-acid tests")
+        .content("registration, crowd order and health-code checks")
+        .credit(&credit)
+        .recorder(recorder)
+        .provenance(Provenance::VerifiedCheckIn)
+        .build()?;
+        pending.push((span.end() + TimeDelta::minutes(30), recorder, record));
+    }
+    record_zhenjiang_and_suzhou(w, &mut pending)?;
+    pending.sort_by_key(|(t, _, r)| (*t, r.id()));
+    for (t, recorder, record) in pending {
+        ledger.appoint_recorder(record.organiser(), recorder, t);
+        let id = record.id();
+        ledger.submit(recorder, record, t)?;
+        let key = w.ids.next(IdempotencyKey::from_parts);
+        let append = Append::new(key).expecting(ledger.next_seq());
+        ledger.confirm(recorder, id, append, t)?;
+        // A network retry of the same append returns the original entry: nothing doubles.
+        if key.as_uuid().as_u128().is_multiple_of(1_000) {
+            ledger.confirm(recorder, id, Append::new(key), t)?;
+        }
+    }
+    ledger.verify()?;
+    println!(
+        "\nDay one at the testing sites: {} places taken by sign-up ({} shifts), {no_shows} no-shows recorded",
+        placed.len(),
+        shifts.len()
+    );
+    println!(
+        "Hour ledger: {} entries, hash chain verified, head {}",
+        ledger.entries().len(),
+        ledger.head()
+    );
+    Ok(ledger)
+}
+
+/// Zhenjiang's door-knocking morning (one record per deployed member) and Suzhou's reserve
+/// drill (recorded as a drill, kept apart from service hours).
+fn record_zhenjiang_and_suzhou(w: &mut World, pending: &mut Vec<Pending>) -> Result<()> {
+    let on = day("2021-08-01")?;
+    let morning = TimeSpan::new(
+        at("2021-08-01T08:30:00+08:00")?,
+        at("2021-08-01T12:00:00+08:00")?,
+    )?;
+    let deployments: Vec<_> = w.teams.deployments_on(on).cloned().collect();
+    for deployment in deployments {
+        let DeploymentTarget::Members { team, volunteers } = deployment.target() else {
+            continue;
+        };
+        let host = w.teams.team(*team).ok_or("team")?.host();
+        let recorder = recorder_of(host);
+        for v in volunteers {
+            let record = ServiceRecord::builder(
+                w.ids.next(RecordId::from_parts),
+                *v,
+                host,
+                ActivityId::from_parts(EPOCH_MS, 9_100_000),
+            )
+            .activity_name("敲门行动 door-knocking screening")
+            .place(format!("community {}", deployment.community()))
+            .beneficiary("households of the community")
+            .content("stop, ask, measure, record, issue")
+            .served(morning)
+            .duration(morning.minutes())
+            .recorder(recorder)
+            .provenance(Provenance::Schedule)
+            .build()?;
+            pending.push((morning.end() + TimeDelta::hours(2), recorder, record));
+        }
+    }
+    let drill = TimeSpan::new(
+        at("2021-07-25T14:00:00+08:00")?,
+        at("2021-07-25T17:00:00+08:00")?,
+    )?;
+    let reserve: Vec<(TeamId, OrgId)> = w
+        .teams
+        .teams()
+        .filter(|t| t.readiness() == Readiness::StandbyReserve)
+        .map(|t| (t.id(), t.host()))
+        .collect();
+    for (team, host) in reserve {
+        let recorder = recorder_of(host);
+        for v in w
+            .teams
+            .members_on(team, day("2021-07-25")?)
+            .map(volunteer_service::Membership::volunteer)
+            .collect::<Vec<_>>()
+        {
+            let record = ServiceRecord::builder(
+                w.ids.next(RecordId::from_parts),
+                v,
+                host,
+                ActivityId::from_parts(EPOCH_MS, 9_100_001),
+            )
+            .activity_name("交通卡口应急演练 checkpoint emergency drill")
+            .place("苏州绕城高速卡口")
+            .beneficiary("none (drill)")
+            .content("emergency drill at a traffic checkpoint")
+            .served(drill)
+            .duration(drill.minutes())
+            .recorder(recorder)
+            .kind(RecordKind::Drill)
+            .provenance(Provenance::Schedule)
+            .build()?;
+            pending.push((drill.end() + TimeDelta::hours(1), recorder, record));
+        }
+    }
+    Ok(())
+}
+
+/// A bulletin-style report: hours per city and district, by the organiser of each record.
+fn report(w: &World, ledger: &HourLedger) {
+    let totals = ledger.totals();
+    let by_organiser = totals.by_organiser();
+    let mut by_place: BTreeMap<DivisionCode, i64> = BTreeMap::new();
+    for (org, minutes) in &by_organiser {
+        let Some(division) = w.orgs.get(*org).and_then(Organisation::division) else {
+            continue;
+        };
+        let mut code = Some(division);
+        while let Some(c) = code {
+            if c.level() <= DivisionLevel::County {
+                *by_place.entry(c).or_default() += minutes.get();
+            }
+            code = c.parent();
+        }
+    }
+    println!("\n== Report: service hours by the organiser's place (谁组织谁记录) ==");
+    for (code, minutes) in &by_place {
+        let name = w.table.get(*code).map_or("?", |d| d.name());
+        let indent = match code.level() {
+            DivisionLevel::Province => "",
+            DivisionLevel::Prefecture => "  ",
+            _ => "    ",
+        };
+        println!(
+            "{indent}{name} ({code}): {}",
+            volunteer_service::MinuteDelta::new(*minutes)
+        );
+    }
+    let served = totals.by_volunteer().len();
+    let drills = ledger.totals().kind(RecordKind::Drill).all();
+    println!(
+        "  volunteers with service hours: {served}; drill hours (kept apart): {drills}; verified check-ins: {}",
+        totals.provenance(Provenance::VerifiedCheckIn)
+    );
 }
