@@ -35,4 +35,7 @@ pub enum Error {
     /// A tag was malformed.
     #[error(transparent)]
     Tag(#[from] crate::TagError),
+    /// A matching problem was malformed, too large or infeasible, or a solution was rejected.
+    #[error(transparent)]
+    Matching(#[from] crate::matching::MatchingError),
 }

@@ -35,6 +35,7 @@ mod codes;
 mod error;
 mod geo;
 mod id;
+pub mod matching;
 mod minutes;
 mod span;
 #[cfg(feature = "proptest")]

@@ -1,0 +1,57 @@
+//! Exact solvers for matching volunteers (志愿者) to shifts (班次): a transportation /
+//! b-matching solver and the general min-cost flow engine under it.
+//!
+//! This is the lower level of the matching engine. It knows nothing of eligibility or scores:
+//! callers turn those into integer arc costs, then ask for an optimal assignment.
+//!
+//! - [`TransportProblem`] (built with [`TransportBuilder`]): sources (volunteers) with a
+//!   capacity, sinks (shifts) with a demand in slots and a penalty per unfilled slot, candidate
+//!   arcs with a cost `>= 0`. [`TransportProblem::solve`] minimises
+//!   `Σ cost + Σ penalty × unfilled` exactly and returns a [`TransportSolution`] with an
+//!   optimality certificate (LP dual values) that [`verify`] checks independently.
+//! - [`FlowProblem`] (built with [`FlowBuilder`]): general min-cost flow with node supplies and
+//!   arcs of integer capacity and cost, for callers with their own network.
+//!
+//! # Method
+//! Cost-scaling push–relabel (Goldberg) with global price updates, on compact CSR arrays;
+//! costs are scaled by `n + 1` so a 1-optimal flow is exactly optimal; a final Dijkstra turns the
+//! prices into exact integer potentials (the certificate). The transportation problem is solved
+//! as a flow from a hub node that supplies every slot, either through a volunteer (cost of the
+//! arc) or directly (the penalty), so it is always feasible.
+//!
+//! # Determinism
+//! Same problem, same output, bit for bit: arcs are kept in canonical `(source, sink)` order
+//! (for [`FlowProblem`], in the order added), and the engine is a fixed sequence of passes in
+//! index order with ties broken by the lowest index. Shuffling the arcs of a
+//! [`TransportBuilder`] does not change the solution.
+//!
+//! # Example
+//! ```
+//! use volunteer_service::matching::{verify, TransportBuilder};
+//! let mut b = TransportBuilder::new();
+//! let zhang = b.add_source(1);
+//! let li = b.add_source(2);
+//! let clinic = b.add_sink(2, 1_000_000)?; // 2 slots; an unfilled slot costs 1,000,000
+//! let school = b.add_sink(1, 1_000_000)?;
+//! b.add_arc(zhang, clinic, 120)?;
+//! b.add_arc(li, clinic, 300)?;
+//! b.add_arc(li, school, 50)?;
+//! let problem = b.build()?;
+//! let solution = problem.solve()?;
+//! assert_eq!(solution.objective(), 120 + 300 + 50);
+//! assert_eq!(solution.unfilled(), &[0, 0]);
+//! verify(&problem, &solution)?;
+//! # Ok::<(), volunteer_service::Error>(())
+//! ```
+
+mod engine;
+mod error;
+mod flow;
+mod transport;
+
+pub use error::MatchingError;
+pub use flow::{FlowBuilder, FlowProblem, FlowSolution, NodeIndex, verify_flow};
+pub use transport::{
+    SinkIndex, SourceIndex, TransportArc, TransportBuilder, TransportCertificate, TransportProblem,
+    TransportSolution, UsedArc, verify,
+};
