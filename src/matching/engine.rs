@@ -5,12 +5,16 @@
 //! then call [`solve`].
 //!
 //! # Method
-//! Costs are multiplied by `n + 1` (`n` nodes). Refine phases run with
-//! `ε = ε₀/α, ε₀/α², …, 1`; each turns a `αε`-optimal flow into an `ε`-optimal one by saturating
-//! every residual arc of negative reduced cost, then discharging active nodes in FIFO order with
-//! pushes on admissible arcs (reduced cost `< 0`) and relabels, interleaved with global price
-//! updates (a Dijkstra from the deficit nodes on the reversed residual graph, in units of `ε`).
-//! A flow that is 1-optimal for costs scaled by `n + 1` is optimal (Bertsekas; Goldberg–Tarjan).
+//! 1. With no negative cost, [`Solver::ssp`] tries successive shortest paths from a greedy
+//!    start, within a budget of slot scans; if it runs out, the state is reset.
+//! 2. Cost scaling: costs are multiplied by `n + 1`. Refine phases run with
+//!    `ε = ε₀/α, ε₀/α², …, 1`; each turns a `αε`-optimal flow into an `ε`-optimal one by
+//!    saturating every residual arc of negative reduced cost, then discharging active nodes in
+//!    FIFO order with pushes on admissible arcs (reduced cost `< 0`) and relabels, interleaved
+//!    with global price updates (a Dijkstra from the deficit nodes on the reversed residual
+//!    graph, in units of `ε`). A flow that is 1-optimal for costs scaled by `n + 1` is optimal
+//!    (Bertsekas; Goldberg–Tarjan). Below one cost unit, each phase ends with an attempt to
+//!    certify the flow (candidate potentials, checked on every residual arc).
 //!
 //! Exact potentials: with final prices `π`, every residual arc has
 //! `l = (n+1)·c + π(u) − π(v) + 1 ≥ 0`. Dijkstra from a virtual root (arc `root → v` of original

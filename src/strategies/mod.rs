@@ -19,5 +19,7 @@
 )]
 
 mod basics;
+mod matching;
 
 pub use basics::*;
+pub use matching::*;
