@@ -219,6 +219,12 @@ fn idx_u64(x: u64) -> usize {
 }
 
 const CACHE_K: usize = 16;
+
+/// Work charged for one heap pop in [`Solver::ssp`], in slot scans.
+const POP_WORK: usize = 32;
+
+/// Marks a heap entry of [`Solver::ssp`] that relaxes the uncached arcs of a node.
+const LATER: u32 = 1 << 31;
 /// Nodes with more slots than this keep a best-arc cache.
 const CACHE_MIN_DEGREE: u32 = 64;
 
@@ -243,7 +249,9 @@ where
     F: Fn(usize) -> EngineArc,
 {
     let n = supply.len();
-    u32_of(n)?;
+    if n >= idx(LATER) {
+        return Err(EngineError::Overflow);
+    }
     let max_cost = (0..m).map(|i| arc(i).cost.abs()).max().unwrap_or(0);
     let max_negative = (0..m).map(|i| -arc(i).cost).max().unwrap_or(0).max(0);
     if !fits(n, max_cost) {
@@ -431,16 +439,26 @@ impl Solver {
             if self.buf.is_empty() {
                 continue;
             }
-            self.buf.sort_unstable();
-            let mut acc = 0_u64;
-            let mut t = 0_i64;
-            for &(rc, r) in &self.buf {
-                t = rc;
-                acc += u64::from(r);
-                if acc >= e {
-                    break;
+            let units: u64 = self.buf.iter().map(|x| u64::from(x.1)).sum();
+            let t = if units <= e {
+                self.buf.iter().map(|x| x.0).max().unwrap_or(0)
+            } else if self.buf.iter().all(|x| x.1 == 1) {
+                // Unit arcs: the e-th cheapest by selection, no full sort.
+                let k = usize::try_from(e - 1).unwrap_or(0);
+                self.buf.select_nth_unstable(k).1.0
+            } else {
+                self.buf.sort_unstable();
+                let mut acc = 0_u64;
+                let mut t = 0_i64;
+                for &(rc, r) in &self.buf {
+                    t = rc;
+                    acc += u64::from(r);
+                    if acc >= e {
+                        break;
+                    }
                 }
-            }
+                t
+            };
             if t <= 0 {
                 continue;
             }
@@ -477,7 +495,7 @@ impl Solver {
             while self.excess[src] > 0 {
                 // Give up when over budget, or when the pace so far projects past it.
                 let done_units = u128::try_from(total - left).unwrap_or(0);
-                let projected_over = work > 2 * slots
+                let projected_over = work > slots / 2
                     && (work as u128) * u128::try_from(total).unwrap_or(0)
                         > (budget as u128) * done_units;
                 if work > budget || projected_over {
@@ -493,8 +511,20 @@ impl Solver {
                 seen.push(u32_of(src)?);
                 heap.push(Reverse((0, u32_of(src)?)));
                 let mut reach = None;
-                while let Some(Reverse((d, u32u))) = heap.pop() {
-                    let u = idx(u32u);
+                while let Some(Reverse((d, code))) = heap.pop() {
+                    work += POP_WORK;
+                    if code & LATER != 0 {
+                        // The rest of a cached node's arcs, no shorter than this key.
+                        let u = idx(code & !LATER);
+                        let (lo, hi) = (idx(self.g.first[u]), idx(self.g.first[u + 1]));
+                        work += hi - lo;
+                        let du = dist[u];
+                        for a in lo..hi {
+                            self.relax(u, du, a, &mut dist, &mut parent, &mut seen, &mut heap)?;
+                        }
+                        continue;
+                    }
+                    let u = idx(code);
                     if d > dist[u] {
                         continue;
                     }
@@ -502,23 +532,32 @@ impl Solver {
                         reach = Some((d, u));
                         break;
                     }
-                    done_list.push(u32u);
-                    let pu = self.price[u];
-                    let (lo, hi) = (idx(self.g.first[u]), idx(self.g.first[u + 1]));
-                    work += hi - lo;
-                    for a in lo..hi {
-                        if self.g.resid[a] == 0 {
-                            continue;
+                    done_list.push(code);
+                    let c = self.cache.id[u];
+                    if c == u32::MAX {
+                        let (lo, hi) = (idx(self.g.first[u]), idx(self.g.first[u + 1]));
+                        work += hi - lo;
+                        for a in lo..hi {
+                            self.relax(u, d, a, &mut dist, &mut parent, &mut seen, &mut heap)?;
                         }
-                        let v = idx(self.g.head[a]);
-                        let nd = d + self.g.cost[a] + pu - self.price[v];
-                        if nd < dist[v] {
-                            if dist[v] == i64::MAX {
-                                seen.push(self.g.head[a]);
-                            }
-                            dist[v] = nd;
-                            parent[v] = u32_of(a)?;
-                            heap.push(Reverse((nd, self.g.head[a])));
+                    } else {
+                        // A high-degree node: relax its cached best arcs now, the others
+                        // only if the search gets as far as their lower bound.
+                        let c = idx(c);
+                        if !self.cache.valid[c] {
+                            work += idx(self.g.first[u + 1] - self.g.first[u]);
+                            self.rebuild(u);
+                        }
+                        let len = usize::from(self.cache.len[c]);
+                        work += len + CACHE_K;
+                        for i in 0..len {
+                            let a = idx(self.cache.slots[c * CACHE_K + i]);
+                            self.relax(u, d, a, &mut dist, &mut parent, &mut seen, &mut heap)?;
+                        }
+                        let thr = self.cache.thr[c];
+                        if thr != i64::MIN {
+                            let bound = (self.price[u] - thr).max(0);
+                            heap.push(Reverse((d + bound, code | LATER)));
                         }
                     }
                 }
@@ -546,7 +585,11 @@ impl Solver {
                 while v != src {
                     let a = idx(parent[v]);
                     self.g.resid[a] -= d32;
-                    self.g.resid[idx(self.g.rev[a])] += d32;
+                    let r = self.g.rev[a];
+                    if self.g.resid[idx(r)] == 0 {
+                        self.gain(v, r);
+                    }
+                    self.g.resid[idx(r)] += d32;
                     v = idx(self.g.head[idx(self.g.rev[a])]);
                 }
                 self.excess[src] -= delta;
@@ -555,6 +598,40 @@ impl Solver {
             }
         }
         Ok(true)
+    }
+
+    /// Dijkstra relaxation of slot `a` out of `u` (at distance `d`) in [`Solver::ssp`].
+    #[allow(
+        clippy::too_many_arguments,
+        clippy::inline_always,
+        reason = "the search's scratch state, borrowed apart; the hottest loop of the search"
+    )]
+    #[inline(always)]
+    fn relax(
+        &self,
+        u: usize,
+        d: i64,
+        a: usize,
+        dist: &mut [i64],
+        parent: &mut [u32],
+        seen: &mut Vec<u32>,
+        heap: &mut BinaryHeap<Reverse<(i64, u32)>>,
+    ) -> Result<(), EngineError> {
+        if self.g.resid[a] == 0 {
+            return Ok(());
+        }
+        let h = self.g.head[a];
+        let v = idx(h);
+        let nd = d + self.g.cost[a] + self.price[u] - self.price[v];
+        if nd < dist[v] {
+            if dist[v] == i64::MAX {
+                seen.push(h);
+            }
+            dist[v] = nd;
+            parent[v] = u32_of(a)?;
+            heap.push(Reverse((nd, h)));
+        }
+        Ok(())
     }
 
     /// Blocking flow on tight arcs (residual, reduced cost 0): depth-first from every node
@@ -584,7 +661,11 @@ impl Solver {
                         for &a in &path {
                             let a = idx(a);
                             self.g.resid[a] -= d32;
-                            self.g.resid[idx(self.g.rev[a])] += d32;
+                            let r = self.g.rev[a];
+                            if self.g.resid[idx(r)] == 0 {
+                                self.gain(idx(self.g.head[a]), r);
+                            }
+                            self.g.resid[idx(r)] += d32;
                         }
                         self.excess[s] -= delta;
                         self.excess[u] += delta;
