@@ -108,4 +108,7 @@ pub enum Error {
     /// An entry hash failed to parse.
     #[error(transparent)]
     EntryHash(#[from] crate::ParseHashError),
+    /// A matching problem was malformed, too large or infeasible, or a solution was rejected.
+    #[error(transparent)]
+    Matching(#[from] crate::matching::MatchingError),
 }

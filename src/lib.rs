@@ -47,6 +47,7 @@ mod geo;
 mod id;
 mod ledger;
 mod ledger_fixtures;
+pub mod matching;
 mod minutes;
 mod need;
 mod org;

@@ -24,6 +24,7 @@ mod eligibility;
 mod emergency;
 mod identity;
 mod ledger;
+mod matching;
 mod org;
 mod volunteer;
 
@@ -33,5 +34,6 @@ pub use eligibility::*;
 pub use emergency::*;
 pub use identity::*;
 pub use ledger::*;
+pub use matching::*;
 pub use org::*;
 pub use volunteer::*;

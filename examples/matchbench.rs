@@ -1,0 +1,184 @@
+//! Solves one `MATCHBENCH 1` instance (see the benchmark kit) with the crate's exact
+//! transportation solver, verifies the certificate, and prints one JSON line.
+//!
+//! ```text
+//! cargo run --release --example matchbench -- /tmp/inst/s100k.txt
+//! ```
+
+use std::io::{BufRead, BufReader, Read};
+use std::time::Instant;
+
+use volunteer_service::matching::{SinkIndex, SourceIndex, TransportBuilder, verify};
+
+type BoxError = Box<dyn std::error::Error>;
+
+/// A streaming whitespace tokenizer over a buffered reader, parsing integers without
+/// allocating per token.
+struct Tokens<R: Read> {
+    reader: BufReader<R>,
+}
+
+impl<R: Read> Tokens<R> {
+    fn word(&mut self) -> Result<Vec<u8>, BoxError> {
+        let mut out = Vec::new();
+        loop {
+            let buf = self.reader.fill_buf()?;
+            if buf.is_empty() {
+                break;
+            }
+            let mut used = 0;
+            let mut done = false;
+            for &b in buf {
+                used += 1;
+                if b.is_ascii_whitespace() {
+                    if !out.is_empty() {
+                        done = true;
+                        break;
+                    }
+                } else {
+                    out.push(b);
+                }
+            }
+            self.reader.consume(used);
+            if done {
+                break;
+            }
+        }
+        if out.is_empty() {
+            return Err("unexpected end of file".into());
+        }
+        Ok(out)
+    }
+
+    fn int(&mut self) -> Result<i64, BoxError> {
+        let mut value: i64 = 0;
+        let mut negative = false;
+        let mut seen = false;
+        loop {
+            let buf = self.reader.fill_buf()?;
+            if buf.is_empty() {
+                break;
+            }
+            let mut used = 0;
+            let mut done = false;
+            for &b in buf {
+                used += 1;
+                match b {
+                    b'0'..=b'9' => {
+                        seen = true;
+                        value = value
+                            .checked_mul(10)
+                            .and_then(|v| v.checked_add(i64::from(b - b'0')))
+                            .ok_or("integer overflow")?;
+                    }
+                    b'-' if !seen && !negative => negative = true,
+                    _ if b.is_ascii_whitespace() => {
+                        if seen || negative {
+                            done = true;
+                            break;
+                        }
+                    }
+                    _ => return Err(format!("unexpected byte {b:?}").into()),
+                }
+            }
+            self.reader.consume(used);
+            if done {
+                break;
+            }
+        }
+        if !seen {
+            return Err("expected an integer".into());
+        }
+        Ok(if negative { -value } else { value })
+    }
+
+    fn u32(&mut self) -> Result<u32, BoxError> {
+        Ok(u32::try_from(self.int()?)?)
+    }
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(-1.0, |kb| kb / 1024.0)
+}
+
+/// User + system CPU seconds of this process (from `/proc/self/stat`, 100 ticks a second).
+fn cpu_s() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn main() -> Result<(), BoxError> {
+    let path = std::env::args().nth(1).ok_or("usage: matchbench FILE")?;
+    let t0 = Instant::now();
+    let mut tok = Tokens {
+        reader: BufReader::with_capacity(1 << 20, std::fs::File::open(&path)?),
+    };
+    if tok.word()? != b"MATCHBENCH" || tok.int()? != 1 {
+        return Err("not a MATCHBENCH 1 file".into());
+    }
+    let kind = tok.word()?;
+    let (rows, cols, m, penalty) = (tok.u32()?, tok.u32()?, tok.int()?, tok.int()?);
+    let mut builder = TransportBuilder::new();
+    builder.reserve_arcs(usize::try_from(m)?);
+    match kind.as_slice() {
+        b"sparse" => {
+            for _ in 0..cols {
+                builder.add_sink(tok.u32()?, penalty)?;
+            }
+            for _ in 0..rows {
+                let cap = tok.u32()?;
+                builder.add_source(cap);
+            }
+            for _ in 0..m {
+                let (v, s, cost) = (tok.u32()?, tok.u32()?, tok.int()?);
+                builder.add_arc(SourceIndex::new(v), SinkIndex::new(s), cost)?;
+            }
+        }
+        b"dense" => {
+            for _ in 0..cols {
+                builder.add_sink(1, penalty)?;
+            }
+            for _ in 0..rows {
+                builder.add_source(1);
+            }
+            for v in 0..rows {
+                for s in 0..cols {
+                    let cost = tok.int()?;
+                    builder.add_arc(SourceIndex::new(v), SinkIndex::new(s), cost)?;
+                }
+            }
+        }
+        other => return Err(format!("unknown kind {:?}", String::from_utf8_lossy(other)).into()),
+    }
+    let problem = builder.build()?;
+    let build_s = t0.elapsed().as_secs_f64();
+    let t1 = Instant::now();
+    let c1 = cpu_s();
+    let solution = problem.solve()?;
+    let solve_s = t1.elapsed().as_secs_f64();
+    let solve_cpu_s = cpu_s() - c1;
+    let t2 = Instant::now();
+    verify(&problem, &solution)?;
+    let verify_s = t2.elapsed().as_secs_f64();
+    let assigned: u64 = solution.filled().iter().map(|&f| u64::from(f)).sum();
+    let unfilled: u64 = solution.unfilled().iter().map(|&f| u64::from(f)).sum();
+    println!(
+        "{{\"solver\": \"volunteer_service::matching\", \"instance\": {path:?}, \"objective\": {}, \"assigned\": {assigned}, \"unfilled\": {unfilled}, \"solve_s\": {solve_s:.4}, \"solve_cpu_s\": {solve_cpu_s:.2}, \"build_s\": {build_s:.4}, \"verify_s\": {verify_s:.4}, \"verified\": true, \"peak_rss_mb\": {:.1}}}",
+        solution.objective(),
+        peak_rss_mb()
+    );
+    Ok(())
+}

@@ -1,0 +1,1289 @@
+//! The transportation (b-matching) problem: volunteers with capacities, shifts with slots and an
+//! unfilled penalty, candidate arcs with integer costs.
+
+use super::MatchingError;
+use super::engine::{self, EngineArc, EngineError};
+
+/// Position of a source (volunteer, 志愿者) in a [`TransportProblem`], in the order added.
+///
+/// Serialised as a bare integer.
+///
+/// # Example
+/// ```
+/// use volunteer_service::matching::{SourceIndex, TransportBuilder};
+/// let mut b = TransportBuilder::new();
+/// assert_eq!(b.add_source(1), SourceIndex::new(0));
+/// assert_eq!(b.add_source(2).get(), 1);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(transparent)
+)]
+pub struct SourceIndex(u32);
+
+impl SourceIndex {
+    /// Wraps a raw index; [`TransportBuilder::add_arc`] checks that it exists.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(volunteer_service::matching::SourceIndex::new(7).get(), 7);
+    /// ```
+    pub const fn new(index: u32) -> Self {
+        Self(index)
+    }
+
+    /// The raw index.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(volunteer_service::matching::SourceIndex::new(3).get(), 3);
+    /// ```
+    pub const fn get(self) -> u32 {
+        self.0
+    }
+}
+
+/// Position of a sink (shift, 班次) in a [`TransportProblem`], in the order added.
+///
+/// Serialised as a bare integer.
+///
+/// # Example
+/// ```
+/// use volunteer_service::matching::{SinkIndex, TransportBuilder};
+/// let mut b = TransportBuilder::new();
+/// assert_eq!(b.add_sink(3, 1_000)?, SinkIndex::new(0));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(transparent)
+)]
+pub struct SinkIndex(u32);
+
+impl SinkIndex {
+    /// Wraps a raw index; [`TransportBuilder::add_arc`] checks that it exists.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(volunteer_service::matching::SinkIndex::new(7).get(), 7);
+    /// ```
+    pub const fn new(index: u32) -> Self {
+        Self(index)
+    }
+
+    /// The raw index.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(volunteer_service::matching::SinkIndex::new(3).get(), 3);
+    /// ```
+    pub const fn get(self) -> u32 {
+        self.0
+    }
+}
+
+/// A candidate arc: source `source` may fill up to `capacity` slots of sink `sink` at `cost` each.
+///
+/// Serialised as `{"source": 0, "sink": 1, "cost": 25, "capacity": 1}`.
+///
+/// # Example
+/// ```
+/// use volunteer_service::matching::TransportBuilder;
+/// let mut b = TransportBuilder::new();
+/// let v = b.add_source(1);
+/// let s = b.add_sink(1, 1_000)?;
+/// b.add_arc(v, s, 25)?;
+/// let p = b.build()?;
+/// let arc = p.arcs()[0];
+/// assert_eq!((arc.source(), arc.sink(), arc.cost(), arc.capacity()), (v, s, 25, 1));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TransportArc {
+    source: SourceIndex,
+    sink: SinkIndex,
+    cost: i64,
+    capacity: u32,
+}
+
+impl TransportArc {
+    /// The source (volunteer).
+    pub const fn source(&self) -> SourceIndex {
+        self.source
+    }
+    /// The sink (shift).
+    pub const fn sink(&self) -> SinkIndex {
+        self.sink
+    }
+    /// Cost per unit of flow, `>= 0`.
+    pub const fn cost(&self) -> i64 {
+        self.cost
+    }
+    /// Most units the arc may carry (1 unless set with [`TransportBuilder::add_arc_with_capacity`]).
+    pub const fn capacity(&self) -> u32 {
+        self.capacity
+    }
+    fn key(&self) -> (u32, u32) {
+        (self.source.0, self.sink.0)
+    }
+}
+
+/// Collects sources, sinks and arcs, then [`build`](Self::build)s a [`TransportProblem`].
+///
+/// Every `add_*` call validates its input and leaves the builder unchanged when it fails.
+///
+/// # Example
+/// ```
+/// use volunteer_service::matching::TransportBuilder;
+/// let mut b = TransportBuilder::new();
+/// let li = b.add_source(1); // 李: at most one shift
+/// let wang = b.add_source(2); // 王: at most two
+/// let gate = b.add_sink(2, 1_000)?; // 2 slots, 1,000 per unfilled slot
+/// b.add_arc(li, gate, 10)?;
+/// b.add_arc(wang, gate, 30)?;
+/// let solution = b.build()?.solve()?;
+/// assert_eq!(solution.objective(), 40);
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct TransportBuilder {
+    capacities: Vec<u32>,
+    demands: Vec<u32>,
+    penalties: Vec<i64>,
+    arcs: Vec<TransportArc>,
+}
+
+fn index_u32(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
+}
+
+/// Sources, sinks and arcs each stay below this count.
+const MAX_COUNT: usize = 1 << 31;
+
+impl TransportBuilder {
+    /// An empty builder.
+    ///
+    /// # Example
+    /// ```
+    /// let p = volunteer_service::matching::TransportBuilder::new().build()?;
+    /// assert_eq!(p.sources(), 0);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reserves room for `additional` more arcs (avoids regrowth on large problems).
+    ///
+    /// # Example
+    /// ```
+    /// let mut b = volunteer_service::matching::TransportBuilder::new();
+    /// b.reserve_arcs(1_000);
+    /// assert_eq!(b.build()?.arcs().len(), 0);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
+    pub fn reserve_arcs(&mut self, additional: usize) {
+        self.arcs.reserve_exact(additional);
+    }
+
+    /// Adds a source (volunteer) that may fill at most `capacity` slots in total.
+    ///
+    /// # Example
+    /// ```
+    /// let mut b = volunteer_service::matching::TransportBuilder::new();
+    /// let v = b.add_source(3);
+    /// assert_eq!(b.build()?.source_capacity(v), Some(3));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
+    pub fn add_source(&mut self, capacity: u32) -> SourceIndex {
+        let i = SourceIndex(index_u32(self.capacities.len()));
+        self.capacities.push(capacity);
+        i
+    }
+
+    /// Adds a sink (shift) with `demand` slots; each slot left unfilled costs `penalty`.
+    ///
+    /// Use one penalty for every sink for a global "fill as many as possible" rule, larger than
+    /// any arc cost.
+    ///
+    /// # Errors
+    /// [`MatchingError::NegativePenalty`] if `penalty < 0`.
+    ///
+    /// # Example
+    /// ```
+    /// let mut b = volunteer_service::matching::TransportBuilder::new();
+    /// let s = b.add_sink(10, 1_000_000)?;
+    /// assert!(b.add_sink(1, -1).is_err());
+    /// let p = b.build()?;
+    /// assert_eq!((p.sinks(), p.sink_demand(s), p.sink_penalty(s)), (1, Some(10), Some(1_000_000)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
+    pub fn add_sink(&mut self, demand: u32, penalty: i64) -> Result<SinkIndex, MatchingError> {
+        let i = index_u32(self.demands.len());
+        if penalty < 0 {
+            return Err(MatchingError::NegativePenalty { index: i, penalty });
+        }
+        self.demands.push(demand);
+        self.penalties.push(penalty);
+        Ok(SinkIndex(i))
+    }
+
+    /// Adds an arc of capacity 1: `source` may take one slot of `sink` at `cost`.
+    ///
+    /// # Errors
+    /// [`MatchingError::UnknownSource`], [`MatchingError::UnknownSink`] or
+    /// [`MatchingError::NegativeCost`]. Duplicates are reported by [`build`](Self::build).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{SinkIndex, TransportBuilder};
+    /// let mut b = TransportBuilder::new();
+    /// let v = b.add_source(1);
+    /// b.add_sink(1, 100)?;
+    /// assert!(b.add_arc(v, SinkIndex::new(5), 1).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
+    pub fn add_arc(
+        &mut self,
+        source: SourceIndex,
+        sink: SinkIndex,
+        cost: i64,
+    ) -> Result<(), MatchingError> {
+        self.add_arc_with_capacity(source, sink, cost, 1)
+    }
+
+    /// Adds an arc that may carry up to `capacity` units (a volunteer taking several slots of
+    /// the same shift).
+    ///
+    /// # Errors
+    /// As [`add_arc`](Self::add_arc).
+    ///
+    /// # Example
+    /// ```
+    /// let mut b = volunteer_service::matching::TransportBuilder::new();
+    /// let team = b.add_source(5);
+    /// let s = b.add_sink(3, 100)?;
+    /// b.add_arc_with_capacity(team, s, 7, 3)?;
+    /// assert_eq!(b.build()?.solve()?.objective(), 21);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
+    pub fn add_arc_with_capacity(
+        &mut self,
+        source: SourceIndex,
+        sink: SinkIndex,
+        cost: i64,
+        capacity: u32,
+    ) -> Result<(), MatchingError> {
+        if source.0 as usize >= self.capacities.len() {
+            return Err(MatchingError::UnknownSource {
+                index: source.0,
+                count: self.capacities.len(),
+            });
+        }
+        if sink.0 as usize >= self.demands.len() {
+            return Err(MatchingError::UnknownSink {
+                index: sink.0,
+                count: self.demands.len(),
+            });
+        }
+        if cost < 0 {
+            return Err(MatchingError::NegativeCost {
+                source_index: source.0,
+                sink_index: sink.0,
+                cost,
+            });
+        }
+        self.arcs.push(TransportArc {
+            source,
+            sink,
+            cost,
+            capacity,
+        });
+        Ok(())
+    }
+
+    /// Sorts the arcs into canonical `(source, sink)` order and checks the whole problem.
+    ///
+    /// # Errors
+    /// [`MatchingError::DuplicateArc`] if two arcs join the same pair;
+    /// [`MatchingError::Overflow`] if there are `2^31` or more sources, sinks or arcs, or if
+    /// `max(cost, penalty) · (nodes + 1)²` exceeds about `2^60` (nodes = sources + sinks + 1).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{MatchingError, TransportBuilder};
+    /// let mut b = TransportBuilder::new();
+    /// let v = b.add_source(1);
+    /// let s = b.add_sink(1, 100)?;
+    /// b.add_arc(v, s, 1)?;
+    /// b.add_arc(v, s, 2)?;
+    /// assert!(matches!(b.build(), Err(MatchingError::DuplicateArc { .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
+    pub fn build(mut self) -> Result<TransportProblem, MatchingError> {
+        let nodes = self.capacities.len() + self.demands.len() + 1;
+        let max_cost = self
+            .arcs
+            .iter()
+            .map(|a| a.cost)
+            .chain(self.penalties.iter().copied())
+            .max()
+            .unwrap_or(0);
+        let overflow = MatchingError::Overflow { nodes, max_cost };
+        if self.capacities.len() >= MAX_COUNT
+            || self.demands.len() >= MAX_COUNT
+            || self.arcs.len() + self.capacities.len() + self.demands.len() >= MAX_COUNT
+            || !engine::fits(nodes, max_cost)
+        {
+            return Err(overflow);
+        }
+        if !self.arcs.is_sorted_by_key(TransportArc::key) {
+            self.arcs.sort_unstable_by_key(TransportArc::key);
+        }
+        if let Some(w) = self.arcs.windows(2).find(|w| w[0].key() == w[1].key()) {
+            return Err(MatchingError::DuplicateArc {
+                source_index: w[0].source.0,
+                sink_index: w[0].sink.0,
+            });
+        }
+        Ok(TransportProblem {
+            capacities: self.capacities,
+            demands: self.demands,
+            penalties: self.penalties,
+            arcs: self.arcs,
+        })
+    }
+}
+
+/// A validated transportation (b-matching) problem: minimise
+/// `Σ cost × units on arcs + Σ penalty × unfilled slots`, where each source fills at most its
+/// capacity, each arc carries at most its capacity, and each sink takes at most its demand.
+///
+/// Built with [`TransportBuilder`]; arcs are kept in canonical `(source, sink)` order, so the
+/// order in which they were added never changes the result.
+///
+/// # Example
+/// ```
+/// use volunteer_service::matching::{verify, TransportBuilder};
+/// let mut b = TransportBuilder::new();
+/// let (a, c) = (b.add_source(1), b.add_source(1));
+/// let (x, y) = (b.add_sink(1, 1_000)?, b.add_sink(1, 1_000)?);
+/// b.add_arc(a, x, 1)?;
+/// b.add_arc(a, y, 2)?;
+/// b.add_arc(c, x, 1)?;
+/// let problem = b.build()?;
+/// let solution = problem.solve()?;
+/// assert_eq!(solution.objective(), 3); // a → y, c → x
+/// verify(&problem, &solution)?;
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportProblem {
+    capacities: Vec<u32>,
+    demands: Vec<u32>,
+    penalties: Vec<i64>,
+    arcs: Vec<TransportArc>,
+}
+
+impl TransportProblem {
+    /// Number of sources.
+    pub fn sources(&self) -> usize {
+        self.capacities.len()
+    }
+    /// Number of sinks.
+    pub fn sinks(&self) -> usize {
+        self.demands.len()
+    }
+    /// A source's capacity, or `None` if it does not exist.
+    pub fn source_capacity(&self, source: SourceIndex) -> Option<u32> {
+        self.capacities.get(source.0 as usize).copied()
+    }
+    /// A sink's demand (slots), or `None` if it does not exist.
+    pub fn sink_demand(&self, sink: SinkIndex) -> Option<u32> {
+        self.demands.get(sink.0 as usize).copied()
+    }
+    /// A sink's penalty per unfilled slot, or `None` if it does not exist.
+    pub fn sink_penalty(&self, sink: SinkIndex) -> Option<i64> {
+        self.penalties.get(sink.0 as usize).copied()
+    }
+    /// The arcs in canonical `(source, sink)` order.
+    pub fn arcs(&self) -> &[TransportArc] {
+        &self.arcs
+    }
+
+    /// Solves the problem exactly and returns an optimal solution with its certificate.
+    ///
+    /// The result depends only on the problem (sources, sinks, and the set of arcs), never on
+    /// the order arcs were added: among optimal solutions the engine's deterministic run picks
+    /// one, processing arcs in canonical `(source, sink)` order.
+    ///
+    /// # Errors
+    /// [`MatchingError::Overflow`] if the objective does not fit an `i64` (or, defensively, if
+    /// internal prices would leave their range).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::TransportBuilder;
+    /// let mut b = TransportBuilder::new();
+    /// let v = b.add_source(1);
+    /// let s = b.add_sink(3, 500)?;
+    /// b.add_arc(v, s, 20)?;
+    /// let sol = b.build()?.solve()?;
+    /// assert_eq!((sol.filled()[0], sol.unfilled()[0], sol.objective()), (1, 2, 1_020));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
+    pub fn solve(&self) -> Result<TransportSolution, MatchingError> {
+        self.solve_with(engine::Start::ShortestPathsFirst)
+    }
+
+    fn solve_with(&self, start: engine::Start) -> Result<TransportSolution, MatchingError> {
+        let nv = self.sources();
+        let ns = self.sinks();
+        let hub = nv + ns;
+        let m = self.arcs.len();
+        let nodes = hub + 1;
+        let max_cost = self
+            .arcs
+            .iter()
+            .map(|a| a.cost)
+            .chain(self.penalties.iter().copied())
+            .max()
+            .unwrap_or(0);
+        let overflow = MatchingError::Overflow { nodes, max_cost };
+        // The network is oriented from shifts to volunteers: each sink supplies its slots, and
+        // every slot reaches the hub either through a volunteer (arc cost, then the volunteer's
+        // capacity arc) or directly (the penalty). A sink then bids for volunteers along its
+        // forward arcs, and a volunteer returns surplus along its few assigned arcs.
+        let mut supply = vec![0_i64; nodes];
+        let mut total = 0_i64;
+        for (s, &d) in self.demands.iter().enumerate() {
+            supply[nv + s] = i64::from(d);
+            total += i64::from(d);
+        }
+        supply[hub] = -total;
+        let hub32 = index_u32(hub);
+        let nv32 = index_u32(nv);
+        let arc = |i: usize| -> EngineArc {
+            if let Some(a) = self.arcs.get(i) {
+                EngineArc {
+                    from: nv32 + a.sink.0,
+                    to: a.source.0,
+                    capacity: a.capacity,
+                    cost: a.cost,
+                }
+            } else if let Some(&cap) = self.capacities.get(i - m) {
+                EngineArc {
+                    from: index_u32(i - m),
+                    to: hub32,
+                    capacity: cap,
+                    cost: 0,
+                }
+            } else {
+                let s = i - m - nv;
+                EngineArc {
+                    from: nv32 + index_u32(s),
+                    to: hub32,
+                    capacity: self.demands.get(s).copied().unwrap_or(0),
+                    cost: self.penalties.get(s).copied().unwrap_or(0),
+                }
+            }
+        };
+        let start_cost = self.arcs.iter().map(|a| a.cost).max().unwrap_or(0);
+        let sol = engine::solve(&supply, m + nv + ns, arc, Some(start_cost), start).map_err(
+            |e| match e {
+                // The hub's arcs make every transportation problem feasible.
+                EngineError::Infeasible | EngineError::Overflow => overflow.clone(),
+            },
+        )?;
+        let phi_hub = sol.potential[hub];
+        let mut filled = vec![0_u32; ns];
+        let mut assignment = Vec::new();
+        let mut objective = 0_i128;
+        for (a, &f) in self.arcs.iter().zip(&sol.flow) {
+            if f > 0 {
+                filled[a.sink.0 as usize] += f;
+                objective += i128::from(a.cost) * i128::from(f);
+                assignment.push(UsedArc {
+                    source: a.source,
+                    sink: a.sink,
+                    units: f,
+                });
+            }
+        }
+        let unfilled: Vec<u32> = self
+            .demands
+            .iter()
+            .zip(&filled)
+            .map(|(&d, &f)| d - f)
+            .collect();
+        for (&u, &p) in unfilled.iter().zip(&self.penalties) {
+            objective += i128::from(u) * i128::from(p);
+        }
+        let objective = i64::try_from(objective).map_err(|_| overflow.clone())?;
+        // The network is reversed, so the LP duals are the negated potentials: with
+        // φ = −potential, rent = max(0, φ(v) − φ(hub)) and price = min(penalty, φ(s) − φ(hub)).
+        let source_rent = sol.potential[..nv]
+            .iter()
+            .map(|&p| (phi_hub - p).max(0))
+            .collect();
+        let sink_price = sol.potential[nv..hub]
+            .iter()
+            .zip(&self.penalties)
+            .map(|(&p, &pen)| (phi_hub - p).min(pen))
+            .collect();
+        Ok(TransportSolution {
+            assignment,
+            objective,
+            filled,
+            unfilled,
+            certificate: TransportCertificate {
+                source_rent,
+                sink_price,
+            },
+        })
+    }
+}
+
+/// One arc carrying flow in a [`TransportSolution`]: `source` fills `units` slots of `sink`.
+///
+/// Serialised as `{"source": 0, "sink": 1, "units": 1}`.
+///
+/// # Example
+/// ```
+/// use volunteer_service::matching::TransportBuilder;
+/// let mut b = TransportBuilder::new();
+/// let v = b.add_source(1);
+/// let s = b.add_sink(1, 100)?;
+/// b.add_arc(v, s, 5)?;
+/// let used = b.build()?.solve()?.assignment()[0];
+/// assert_eq!((used.source(), used.sink(), used.units()), (v, s, 1));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct UsedArc {
+    source: SourceIndex,
+    sink: SinkIndex,
+    units: u32,
+}
+
+impl UsedArc {
+    /// The source (volunteer).
+    pub const fn source(&self) -> SourceIndex {
+        self.source
+    }
+    /// The sink (shift).
+    pub const fn sink(&self) -> SinkIndex {
+        self.sink
+    }
+    /// Units carried, `>= 1`.
+    pub const fn units(&self) -> u32 {
+        self.units
+    }
+}
+
+/// LP dual values proving a [`TransportSolution`] optimal.
+///
+/// With `rent[v] >= 0` per source and `price[s] <= penalty[s]` per sink, the reduced cost of
+/// arc `(v, s)` is `cost + rent[v] − price[s]`. Optimality (complementary slackness): arcs below
+/// capacity have reduced cost `>= 0`, arcs carrying flow have reduced cost `<= 0`, a source with
+/// positive rent is at capacity, and a sink with unfilled slots has `price == penalty`. Then the
+/// dual objective `Σ demand·price − Σ capacity·rent − Σ arc capacity·max(0, −reduced cost)`
+/// equals the primal objective. [`verify`] checks all of this.
+///
+/// Serialised as `{"source_rent": [...], "sink_price": [...]}`.
+///
+/// # Example
+/// ```
+/// use volunteer_service::matching::TransportBuilder;
+/// let mut b = TransportBuilder::new();
+/// let v = b.add_source(1);
+/// let s = b.add_sink(2, 100)?;
+/// b.add_arc(v, s, 30)?;
+/// let sol = b.build()?.solve()?;
+/// // One slot stays unfilled, so the shift's price is its penalty.
+/// assert_eq!(sol.certificate().sink_price()[0], 100);
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TransportCertificate {
+    source_rent: Vec<i64>,
+    sink_price: Vec<i64>,
+}
+
+impl TransportCertificate {
+    /// Dual value of each source's capacity, `>= 0`.
+    pub fn source_rent(&self) -> &[i64] {
+        &self.source_rent
+    }
+    /// Dual value of each sink's slots, `<= penalty`.
+    pub fn sink_price(&self) -> &[i64] {
+        &self.sink_price
+    }
+}
+
+/// An optimal assignment with its objective, fill counts and optimality certificate.
+///
+/// Serialised as `{"assignment": [...], "objective": 0, "filled": [...], "unfilled": [...],
+/// "certificate": {...}}`.
+///
+/// # Example
+/// ```
+/// use volunteer_service::matching::TransportBuilder;
+/// let mut b = TransportBuilder::new();
+/// let v = b.add_source(2);
+/// let (x, y) = (b.add_sink(1, 1_000)?, b.add_sink(1, 1_000)?);
+/// b.add_arc(v, x, 4)?;
+/// b.add_arc(v, y, 6)?;
+/// let sol = b.build()?.solve()?;
+/// assert_eq!(sol.objective(), 10);
+/// assert_eq!(sol.assignment().len(), 2);
+/// assert_eq!(sol.filled(), &[1, 1]);
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TransportSolution {
+    assignment: Vec<UsedArc>,
+    objective: i64,
+    filled: Vec<u32>,
+    unfilled: Vec<u32>,
+    certificate: TransportCertificate,
+}
+
+impl TransportSolution {
+    /// Arcs carrying flow, in canonical `(source, sink)` order.
+    pub fn assignment(&self) -> &[UsedArc] {
+        &self.assignment
+    }
+    /// `Σ cost × units + Σ penalty × unfilled`.
+    pub fn objective(&self) -> i64 {
+        self.objective
+    }
+    /// Slots filled per sink.
+    pub fn filled(&self) -> &[u32] {
+        &self.filled
+    }
+    /// Slots left unfilled per sink.
+    pub fn unfilled(&self) -> &[u32] {
+        &self.unfilled
+    }
+    /// The dual values that prove optimality.
+    pub fn certificate(&self) -> &TransportCertificate {
+        &self.certificate
+    }
+}
+
+fn reject(reason: String) -> MatchingError {
+    MatchingError::Rejected { reason }
+}
+
+/// Checks a solution and its certificate against the problem, independently of the solver.
+///
+/// Checks, in order: sizes; every used arc exists, in canonical order, within its capacity;
+/// source capacities; `filled + unfilled == demand` with `filled` matching the arcs; the
+/// objective; dual feasibility (`rent >= 0`, `price <= penalty`); complementary slackness on
+/// every arc, source and sink; and that the dual objective equals the primal. All sums are exact
+/// (`i128`).
+///
+/// # Errors
+/// [`MatchingError::Rejected`] naming the first failed check.
+///
+/// # Example
+/// ```
+/// use volunteer_service::matching::{verify, TransportBuilder};
+/// let mut b = TransportBuilder::new();
+/// let v = b.add_source(1);
+/// let s = b.add_sink(1, 100)?;
+/// b.add_arc(v, s, 5)?;
+/// let p = b.build()?;
+/// verify(&p, &p.solve()?)?;
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
+#[allow(
+    clippy::too_many_lines,
+    clippy::needless_range_loop,
+    reason = "one linear list of independent checks reads best in one place"
+)]
+pub fn verify(
+    problem: &TransportProblem,
+    solution: &TransportSolution,
+) -> Result<(), MatchingError> {
+    let nv = problem.sources();
+    let ns = problem.sinks();
+    let cert = &solution.certificate;
+    if solution.filled.len() != ns
+        || solution.unfilled.len() != ns
+        || cert.sink_price.len() != ns
+        || cert.source_rent.len() != nv
+    {
+        return Err(reject(format!(
+            "sizes do not match the problem's {nv} sources and {ns} sinks"
+        )));
+    }
+    let mut used = vec![0_u64; nv];
+    let mut into = vec![0_u64; ns];
+    let mut primal = 0_i128;
+    let mut dual = 0_i128;
+    let mut k = 0_usize;
+    let mut prev: Option<(u32, u32)> = None;
+    for u in &solution.assignment {
+        let key = (u.source.0, u.sink.0);
+        if prev.is_some_and(|p| p >= key) {
+            return Err(reject(format!(
+                "used arc ({}, {}) is out of canonical order or repeated",
+                key.0, key.1
+            )));
+        }
+        if u.units == 0 {
+            return Err(reject(format!(
+                "used arc ({}, {}) carries 0 units",
+                key.0, key.1
+            )));
+        }
+        prev = Some(key);
+    }
+    for a in &problem.arcs {
+        let units = match solution.assignment.get(k) {
+            Some(u) if (u.source, u.sink) == (a.source, a.sink) => {
+                k += 1;
+                u.units
+            }
+            _ => 0,
+        };
+        let (v, s) = (a.source.0 as usize, a.sink.0 as usize);
+        if units > a.capacity {
+            return Err(reject(format!(
+                "arc ({v}, {s}) carries {units} units: capacity {}",
+                a.capacity
+            )));
+        }
+        let (Some(uv), Some(is)) = (used.get_mut(v), into.get_mut(s)) else {
+            return Err(reject(format!("arc ({v}, {s}) names an unknown node")));
+        };
+        *uv += u64::from(units);
+        *is += u64::from(units);
+        primal += i128::from(a.cost) * i128::from(units);
+        let rent = cert.source_rent.get(v).copied().unwrap_or(0);
+        let price = cert.sink_price.get(s).copied().unwrap_or(0);
+        let rc = i128::from(a.cost) + i128::from(rent) - i128::from(price);
+        if units < a.capacity && rc < 0 {
+            return Err(reject(format!(
+                "arc ({v}, {s}) has reduced cost {rc} < 0 but spare capacity"
+            )));
+        }
+        if units > 0 && rc > 0 {
+            return Err(reject(format!(
+                "arc ({v}, {s}) carries flow with reduced cost {rc} > 0"
+            )));
+        }
+        if rc < 0 {
+            dual -= i128::from(a.capacity) * -rc;
+        }
+    }
+    if let Some(u) = solution.assignment.get(k) {
+        return Err(reject(format!(
+            "used arc ({}, {}) is not an arc of the problem",
+            u.source.0, u.sink.0
+        )));
+    }
+    for (v, ((&cap, &u), &rent)) in problem
+        .capacities
+        .iter()
+        .zip(&used)
+        .zip(&cert.source_rent)
+        .enumerate()
+    {
+        if u > u64::from(cap) {
+            return Err(reject(format!(
+                "source {v} fills {u} slots: capacity {cap}"
+            )));
+        }
+        if rent < 0 {
+            return Err(reject(format!("source {v} has rent {rent} < 0")));
+        }
+        if rent > 0 && u < u64::from(cap) {
+            return Err(reject(format!(
+                "source {v} has rent {rent} > 0 but fills {u} of {cap} slots"
+            )));
+        }
+        dual -= i128::from(cap) * i128::from(rent);
+    }
+    for s in 0..ns {
+        let (d, pen) = (problem.demands[s], problem.penalties[s]);
+        let (f, un, price) = (solution.filled[s], solution.unfilled[s], cert.sink_price[s]);
+        if u64::from(f) != into[s] || u64::from(f) + u64::from(un) != u64::from(d) {
+            return Err(reject(format!(
+                "sink {s} reports {f} filled and {un} unfilled, arcs bring {}: demand {d}",
+                into[s]
+            )));
+        }
+        if price > pen {
+            return Err(reject(format!(
+                "sink {s} has price {price} above its penalty {pen}"
+            )));
+        }
+        if un > 0 && price != pen {
+            return Err(reject(format!(
+                "sink {s} has {un} unfilled slots but price {price} != penalty {pen}"
+            )));
+        }
+        primal += i128::from(pen) * i128::from(un);
+        dual += i128::from(d) * i128::from(price);
+    }
+    if primal != i128::from(solution.objective) {
+        return Err(reject(format!(
+            "objective {} differs from the recomputed {primal}",
+            solution.objective
+        )));
+    }
+    if dual != primal {
+        return Err(reject(format!(
+            "dual objective {dual} differs from the primal {primal}"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A small problem as plain data: source capacities, sinks `(demand, penalty)`, arcs
+    /// `(source, sink, cost, capacity)`.
+    #[derive(Debug, Clone)]
+    struct Raw {
+        caps: Vec<u32>,
+        sinks: Vec<(u32, i64)>,
+        arcs: Vec<(u32, u32, i64, u32)>,
+    }
+
+    fn build(raw: &Raw) -> TransportProblem {
+        let mut b = TransportBuilder::new();
+        for &c in &raw.caps {
+            b.add_source(c);
+        }
+        for &(d, p) in &raw.sinks {
+            b.add_sink(d, p).unwrap();
+        }
+        for &(v, s, c, k) in &raw.arcs {
+            b.add_arc_with_capacity(SourceIndex(v), SinkIndex(s), c, k)
+                .unwrap();
+        }
+        b.build().unwrap()
+    }
+
+    /// Minimum objective by enumerating every flow on every arc.
+    fn brute_force(raw: &Raw) -> i64 {
+        let n = raw.arcs.len();
+        let mut units = vec![0_u32; n];
+        let mut best = i64::MAX;
+        loop {
+            let mut used = vec![0_u32; raw.caps.len()];
+            let mut filled = vec![0_u32; raw.sinks.len()];
+            let mut cost = 0_i64;
+            for (&(v, s, c, _), &x) in raw.arcs.iter().zip(&units) {
+                used[v as usize] += x;
+                filled[s as usize] += x;
+                cost += c * i64::from(x);
+            }
+            let ok = used.iter().zip(&raw.caps).all(|(u, c)| u <= c)
+                && filled.iter().zip(&raw.sinks).all(|(f, (d, _))| f <= d);
+            if ok {
+                for (f, (d, p)) in filled.iter().zip(&raw.sinks) {
+                    cost += p * i64::from(d - f);
+                }
+                best = best.min(cost);
+            }
+            // Next combination (odometer).
+            let mut i = 0;
+            loop {
+                if i == n {
+                    return best;
+                }
+                if units[i] < raw.arcs[i].3 {
+                    units[i] += 1;
+                    break;
+                }
+                units[i] = 0;
+                i += 1;
+            }
+        }
+    }
+
+    fn raw_problem() -> impl Strategy<Value = Raw> {
+        (1_u32..=6, 1_u32..=4).prop_flat_map(|(nv, ns)| {
+            let pairs: Vec<(u32, u32)> =
+                (0..nv).flat_map(|v| (0..ns).map(move |s| (v, s))).collect();
+            (
+                proptest::collection::vec(0_u32..=3, nv as usize),
+                proptest::collection::vec((0_u32..=4, 0_i64..=60), ns as usize),
+                proptest::sample::subsequence(pairs.clone(), 0..=pairs.len().min(9)),
+                proptest::collection::vec((0_i64..=40, 1_u32..=2), 9),
+            )
+                .prop_map(|(caps, sinks, pairs, costs)| Raw {
+                    caps,
+                    sinks,
+                    arcs: pairs
+                        .into_iter()
+                        .zip(costs)
+                        .map(|((v, s), (c, k))| (v, s, c, k))
+                        .collect(),
+                })
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn optimal_like_brute_force_and_verified(raw in raw_problem()) {
+            let p = build(&raw);
+            let sol = p.solve().unwrap();
+            prop_assert_eq!(sol.objective(), brute_force(&raw));
+            prop_assert_eq!(verify(&p, &sol), Ok(()));
+        }
+
+        #[test]
+        fn arc_order_does_not_change_the_solution(
+            raw in raw_problem(),
+            seed in any::<u64>(),
+        ) {
+            let mut shuffled = raw.clone();
+            // Deterministic Fisher–Yates from the seed.
+            let mut x = seed | 1;
+            for i in (1..shuffled.arcs.len()).rev() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let j = usize::try_from(x % (i as u64 + 1)).unwrap();
+                shuffled.arcs.swap(i, j);
+            }
+            let a = build(&raw).solve().unwrap();
+            let b = build(&shuffled).solve().unwrap();
+            prop_assert_eq!(a, b);
+        }
+
+        #[test]
+        fn small_problems_agree_on_both_engine_paths(raw in raw_problem()) {
+            let p = build(&raw);
+            let sol = p.solve_with(engine::Start::ScalingOnly).unwrap();
+            prop_assert_eq!(sol.objective(), brute_force(&raw));
+            prop_assert_eq!(verify(&p, &sol), Ok(()));
+        }
+    }
+
+    /// A medium problem where every sink has more than 64 candidate arcs, so the best-arc
+    /// caches of the engine are used, generated from a seed.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_possible_wrap,
+        reason = "values drawn below small bounds"
+    )]
+    fn medium(seed: u64, nv: u32, ns: u32, cap_max: u32, demand_max: u32) -> Raw {
+        let mut x = seed | 1;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        let caps = (0..nv)
+            .map(|_| 1 + next(u64::from(cap_max)) as u32)
+            .collect();
+        let sinks = (0..ns)
+            .map(|_| (1 + next(u64::from(demand_max)) as u32, 5_000))
+            .collect();
+        let mut arcs = Vec::new();
+        for v in 0..nv {
+            for s in 0..ns {
+                if next(4) != 0 {
+                    arcs.push((v, s, next(300) as i64, 1));
+                }
+            }
+        }
+        Raw { caps, sinks, arcs }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        #[test]
+        fn medium_problems_are_certified_on_both_engine_paths(
+            seed in any::<u64>(),
+            tight in any::<bool>(),
+        ) {
+            // Tight: about as many slots as volunteer capacity; else capacity to spare.
+            let raw = if tight { medium(seed, 240, 20, 1, 24) } else { medium(seed, 240, 12, 3, 15) };
+            let p = build(&raw);
+            let first = p.solve_with(engine::Start::ShortestPathsFirst).unwrap();
+            let scaling = p.solve_with(engine::Start::ScalingOnly).unwrap();
+            prop_assert_eq!(verify(&p, &first), Ok(()));
+            prop_assert_eq!(verify(&p, &scaling), Ok(()));
+            prop_assert_eq!(first.objective(), scaling.objective());
+        }
+    }
+
+    #[test]
+    fn medium_problem_is_deterministic_under_shuffled_arcs() {
+        let raw = medium(7, 240, 20, 1, 24);
+        let mut shuffled = raw.clone();
+        shuffled.arcs.reverse();
+        shuffled.arcs.rotate_left(1_000);
+        let a = build(&raw).solve().unwrap();
+        let b = build(&shuffled).solve().unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn empty_problem_has_zero_objective() {
+        let p = TransportBuilder::new().build().unwrap();
+        let sol = p.solve().unwrap();
+        assert_eq!(sol.objective(), 0);
+        assert!(sol.assignment().is_empty());
+        assert_eq!(verify(&p, &sol), Ok(()));
+    }
+
+    #[test]
+    fn sink_without_arcs_stays_unfilled() {
+        let raw = Raw {
+            caps: vec![1, 1],
+            sinks: vec![(2, 100), (3, 7)],
+            arcs: vec![(0, 0, 5, 1), (1, 0, 6, 1)],
+        };
+        let p = build(&raw);
+        let sol = p.solve().unwrap();
+        assert_eq!(sol.unfilled(), &[0, 3]);
+        assert_eq!(sol.objective(), 5 + 6 + 3 * 7);
+        assert_eq!(sol.certificate().sink_price()[1], 7);
+        assert_eq!(verify(&p, &sol), Ok(()));
+    }
+
+    #[test]
+    fn more_slots_than_volunteers_fills_the_cheapest_way() {
+        // 2 volunteers, 5 slots: the penalty decides which shift stays short.
+        let raw = Raw {
+            caps: vec![1, 1],
+            sinks: vec![(3, 1_000), (2, 2_000)],
+            arcs: vec![(0, 0, 1, 1), (0, 1, 50, 1), (1, 0, 1, 1), (1, 1, 60, 1)],
+        };
+        let p = build(&raw);
+        let sol = p.solve().unwrap();
+        assert_eq!(sol.filled(), &[0, 2]);
+        assert_eq!(sol.objective(), 50 + 60 + 3 * 1_000);
+        assert_eq!(sol.objective(), brute_force(&raw));
+        assert_eq!(verify(&p, &sol), Ok(()));
+    }
+
+    #[test]
+    fn capacity_above_one_lets_a_volunteer_take_several_shifts() {
+        let raw = Raw {
+            caps: vec![3],
+            sinks: vec![(1, 100), (1, 100), (1, 100), (1, 100)],
+            arcs: vec![(0, 0, 4, 1), (0, 1, 3, 1), (0, 2, 2, 1), (0, 3, 1, 1)],
+        };
+        let p = build(&raw);
+        let sol = p.solve().unwrap();
+        assert_eq!(sol.filled(), &[0, 1, 1, 1]);
+        assert_eq!(sol.objective(), 3 + 2 + 1 + 100);
+        assert!(sol.certificate().source_rent()[0] > 0);
+        assert_eq!(verify(&p, &sol), Ok(()));
+    }
+
+    #[test]
+    fn ties_resolve_the_same_way_whatever_the_arc_order() {
+        // Four volunteers, two single-slot shifts, every cost equal.
+        let forward: Vec<(u32, u32, i64, u32)> = (0..4)
+            .flat_map(|v| (0..2).map(move |s| (v, s, 10, 1)))
+            .collect();
+        let mut backward = forward.clone();
+        backward.reverse();
+        let mk = |arcs| Raw {
+            caps: vec![1; 4],
+            sinks: vec![(1, 1_000), (1, 1_000)],
+            arcs,
+        };
+        let a = build(&mk(forward)).solve().unwrap();
+        let b = build(&mk(backward)).solve().unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.objective(), 20);
+    }
+
+    #[test]
+    fn penalty_below_cost_leaves_the_slot_unfilled() {
+        let raw = Raw {
+            caps: vec![1],
+            sinks: vec![(1, 10)],
+            arcs: vec![(0, 0, 11, 1)],
+        };
+        let p = build(&raw);
+        let sol = p.solve().unwrap();
+        assert!(sol.assignment().is_empty());
+        assert_eq!(sol.objective(), 10);
+        assert_eq!(verify(&p, &sol), Ok(()));
+    }
+
+    #[test]
+    fn rejected_builder_calls_change_nothing() {
+        let mut b = TransportBuilder::new();
+        let v = b.add_source(1);
+        let s = b.add_sink(1, 100).unwrap();
+        let before = format!("{b:?}");
+        assert_eq!(
+            b.add_arc(SourceIndex(9), s, 1),
+            Err(MatchingError::UnknownSource { index: 9, count: 1 })
+        );
+        assert_eq!(
+            b.add_arc(v, SinkIndex(4), 1),
+            Err(MatchingError::UnknownSink { index: 4, count: 1 })
+        );
+        assert_eq!(
+            b.add_arc(v, s, -1),
+            Err(MatchingError::NegativeCost {
+                source_index: 0,
+                sink_index: 0,
+                cost: -1
+            })
+        );
+        assert_eq!(
+            b.add_sink(1, -3),
+            Err(MatchingError::NegativePenalty {
+                index: 1,
+                penalty: -3
+            })
+        );
+        assert_eq!(format!("{b:?}"), before);
+    }
+
+    #[test]
+    fn duplicate_arcs_are_rejected() {
+        let mut b = TransportBuilder::new();
+        let v = b.add_source(1);
+        let s = b.add_sink(1, 100).unwrap();
+        b.add_arc(v, s, 3).unwrap();
+        b.add_arc(v, s, 3).unwrap();
+        assert_eq!(
+            b.build(),
+            Err(MatchingError::DuplicateArc {
+                source_index: 0,
+                sink_index: 0
+            })
+        );
+    }
+
+    #[test]
+    fn costs_near_the_overflow_limit_are_rejected_or_solved_exactly() {
+        // Too large: rejected at build, before any arithmetic.
+        let mut b = TransportBuilder::new();
+        let v = b.add_source(1);
+        let s = b.add_sink(1, 1).unwrap();
+        b.add_arc(v, s, i64::MAX).unwrap();
+        assert_eq!(
+            b.build(),
+            Err(MatchingError::Overflow {
+                nodes: 3,
+                max_cost: i64::MAX
+            })
+        );
+        // The largest accepted cost for 3 nodes: max_cost * 16 * 2 <= i64::MAX / 4.
+        let limit = i64::MAX / 4 / 32;
+        let mut b = TransportBuilder::new();
+        let v = b.add_source(1);
+        let s = b.add_sink(1, limit).unwrap();
+        b.add_arc(v, s, limit - 1).unwrap();
+        let p = b.build().unwrap();
+        let sol = p.solve().unwrap();
+        assert_eq!(sol.objective(), limit - 1);
+        assert_eq!(verify(&p, &sol), Ok(()));
+    }
+
+    #[test]
+    fn objective_overflow_is_reported() {
+        // The penalty is accepted (5 nodes: penalty * 6^2 * 2 <= i64::MAX / 4), but three
+        // sinks of u32::MAX unfilled slots each cost more than an i64 holds.
+        let limit = i64::MAX / 4 / (6 * 6 * 2);
+        let mut b = TransportBuilder::new();
+        b.add_source(0);
+        b.add_sink(u32::MAX, limit).unwrap();
+        b.add_sink(u32::MAX, limit).unwrap();
+        b.add_sink(u32::MAX, limit).unwrap();
+        let p = b.build().unwrap();
+        assert!(matches!(p.solve(), Err(MatchingError::Overflow { .. })));
+    }
+
+    #[test]
+    fn verify_rejects_tampered_solutions() {
+        let raw = Raw {
+            caps: vec![1, 1],
+            sinks: vec![(1, 100), (1, 100)],
+            arcs: vec![(0, 0, 1, 1), (0, 1, 5, 1), (1, 0, 2, 1), (1, 1, 9, 1)],
+        };
+        let p = build(&raw);
+        let good = p.solve().unwrap();
+        assert_eq!(verify(&p, &good), Ok(()));
+
+        let mut bad = good.clone();
+        bad.objective += 1;
+        assert!(verify(&p, &bad).is_err());
+
+        let mut bad = good.clone();
+        bad.certificate.sink_price[0] += 1;
+        assert!(verify(&p, &bad).is_err());
+
+        let mut bad = good.clone();
+        bad.certificate.source_rent[0] = -1;
+        assert!(verify(&p, &bad).is_err());
+
+        let mut bad = good.clone();
+        bad.assignment.pop();
+        assert!(verify(&p, &bad).is_err());
+
+        // A feasible but suboptimal assignment with its true objective: no certificate fits.
+        let mut bad = good.clone();
+        bad.assignment = vec![
+            UsedArc {
+                source: SourceIndex(0),
+                sink: SinkIndex(0),
+                units: 1,
+            },
+            UsedArc {
+                source: SourceIndex(1),
+                sink: SinkIndex(1),
+                units: 1,
+            },
+        ];
+        bad.objective = 1 + 9;
+        assert!(verify(&p, &bad).is_err());
+
+        let mut bad = good;
+        bad.assignment.push(UsedArc {
+            source: SourceIndex(1),
+            sink: SinkIndex(1),
+            units: 0,
+        });
+        assert!(verify(&p, &bad).is_err());
+    }
+
+    #[test]
+    fn error_messages_name_the_values() {
+        insta::assert_snapshot!(
+            MatchingError::UnknownSink { index: 4, count: 2 },
+            @"arc names sink 4: the problem has 2 sinks"
+        );
+        insta::assert_snapshot!(
+            MatchingError::DuplicateArc { source_index: 1, sink_index: 2 },
+            @"arc from source 1 to sink 2 is given twice: expected at most one arc per pair"
+        );
+        insta::assert_snapshot!(
+            MatchingError::Overflow { nodes: 3, max_cost: 9 },
+            @"3 nodes with costs up to 9 risk i64 overflow: expected max_cost * (nodes + 1)^2 <= 2^60, nodes and arcs < 2^31"
+        );
+    }
+}
