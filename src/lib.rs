@@ -31,21 +31,92 @@
 //! - `proptest`: `strategies` with proptest strategies for valid domain values.
 #![doc(test(attr(deny(warnings))))]
 
+mod activity;
+mod activity_fixtures;
+mod assignment;
+mod availability;
+mod category;
 mod codes;
+mod contact;
+mod eligibility;
 mod error;
 mod geo;
 mod id;
 pub mod matching;
 mod minutes;
+mod need;
+mod org;
+mod person;
+mod qualification;
+mod registry;
+mod shift;
 mod span;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 mod tag;
+mod team;
+mod volunteer;
+mod volunteer_fixtures;
 
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
+/// Ready-made values for doc examples (not part of the stable API).
+#[doc(hidden)]
+pub mod doc_fixtures {
+    pub use crate::activity_fixtures::*;
+    pub use crate::volunteer_fixtures::*;
+}
+
+pub use activity::{
+    Activity, ActivityBuilder, ActivityError, Hazard, InsurancePolicy, Location, OutcomeMetric,
+    Recruitment, RecruitmentBuilder,
+};
+pub use assignment::{
+    Assignment, AssignmentState, AssignmentStatus, Promotion, Released, Roster, RosterAction,
+    RosterError, RosterEvent, RosterEventKind, SignUpOutcome,
+};
+pub use availability::{Availability, AvailabilityError, TimeWindow};
+pub use category::{
+    Category, CategoryError, CategoryKey, JiangningRole, MAX_CATEGORY_DEPTH, SEED_CATEGORIES,
+    Taxonomy,
+};
 pub use codes::*;
+pub use contact::{Contact, Email, EmailError};
+pub use eligibility::{
+    Commitment, Eligibility, EligibilityPolicy, Ineligibility, RegistrationRequirement, Verdict,
+};
 pub use error::Error;
 pub use geo::{GeoError, GeoPoint};
 pub use id::*;
 pub use minutes::{MinuteDelta, Minutes, MinutesError};
+pub use need::{
+    DispatchMode, Need, NeedAction, NeedError, NeedEvent, NeedState, NeedStatus, NeedTransition,
+    Rating, Requester,
+};
+pub use org::{
+    LegalForm, OrgError, OrgHierarchy, OrgKind, Organisation, OrganisationBuilder, PracticeLevel,
+};
+pub use person::{PersonName, PersonNameError, Sex};
+pub use qualification::{
+    QualificationError, QualificationGrant, QualificationGraph, QualificationKind,
+    QualificationShortfall, TrainingRecord, TrainingShortfall, check_training,
+};
+pub use registry::{RegistryError, VolunteerRegistry};
+pub use shift::{
+    AgeRule, Jurisdiction, NoSignUps, Requirements, RequirementsBuilder, Shift, ShiftCalendar,
+    ShiftError, ShiftLookup, ShiftOrigin, ShiftTemplate, SignUpIndex, SkipReason, TemplateOutcome,
+};
 pub use span::{DatePeriod, SpanError, TimeSpan};
 pub use tag::{Tag, TagError};
+pub use team::{
+    Deployment, DeploymentTarget, Membership, Pairing, PairingScope, Readiness, Role, Specialty,
+    Team, TeamBuilder, TeamError, TeamKind, TeamLevel, TeamRegistry,
+};
+pub use volunteer::{
+    Accompaniment, GuardianConsent, MinorPolicy, MinorViolation, RegistrationChannel,
+    RegistrationStatus, StatusKind, StatusReason, VerificationMethod, Volunteer, VolunteerBuilder,
+    VolunteerError,
+};

@@ -18,6 +18,16 @@
     reason = "strategies panic only if a generator produced an invalid value, which is a bug"
 )]
 
+mod activity;
 mod basics;
+mod eligibility;
+mod identity;
+mod org;
+mod volunteer;
 
+pub use activity::*;
 pub use basics::*;
+pub use eligibility::*;
+pub use identity::*;
+pub use org::*;
+pub use volunteer::*;

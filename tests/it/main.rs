@@ -1,0 +1,9 @@
+//! The one integration-test binary (see STYLE.md): each module covers one area.
+
+mod activity;
+mod eligibility;
+mod identity;
+mod meta;
+mod org;
+#[cfg(feature = "serde")]
+mod serde_wire;

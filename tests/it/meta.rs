@@ -1,0 +1,48 @@
+//! Trait and size checks for public types (time-style `assert_impl!`).
+
+use volunteer_service::*;
+
+macro_rules! assert_impl {
+    ($($ty:ty),* $(,)? => $($bound:tt)+) => {
+        const _: fn() = || {
+            fn check<T: ?Sized + $($bound)+>() {}
+            $(check::<$ty>();)*
+        };
+    };
+}
+
+// Value types: cheap to copy, ordered, hashable, thread-safe.
+assert_impl!(
+    VolunteerId, OrgId, TeamId, ActivityId, ShiftId, NeedId, AssignmentId, QualificationId,
+    TrainingId, PairingId, DeploymentId, TemplateId, DivisionCode, Minutes, MinuteDelta, GeoPoint
+    => Copy + Clone + Eq + Ord + core::hash::Hash + core::fmt::Debug + Send + Sync
+);
+assert_impl!(Tag, DatePeriod => Clone + Eq + Ord + core::hash::Hash + core::fmt::Debug + Send + Sync);
+assert_impl!(TimeSpan, Division, DivisionTable => Clone + Eq + core::fmt::Debug + Send + Sync);
+
+// Errors: std errors, comparable, thread-safe, so they cross `?` and threads.
+assert_impl!(
+    Error, ParseIdError, MinutesError, GeoError, DivisionCodeError, DivisionTableError, SpanError,
+    TagError
+    => std::error::Error + Clone + Eq + Send + Sync + 'static
+);
+
+#[cfg(feature = "serde")]
+mod wire {
+    use super::*;
+    use serde::{Serialize, de::DeserializeOwned};
+    assert_impl!(
+        VolunteerId, OrgId, TeamId, ShiftId, DivisionCode, DivisionLevel, Minutes, MinuteDelta,
+        GeoPoint, Tag, TimeSpan, DatePeriod, Division
+        => Serialize + DeserializeOwned
+    );
+}
+
+#[test]
+fn sizes_stay_small() {
+    assert_eq!(size_of::<VolunteerId>(), 16);
+    assert_eq!(size_of::<DivisionCode>(), 8);
+    assert_eq!(size_of::<Minutes>(), 4);
+    assert_eq!(size_of::<Option<Minutes>>(), 8);
+    assert_eq!(size_of::<GeoPoint>(), 8);
+}

@@ -1,0 +1,100 @@
+//! The JSON wire format, frozen by snapshots, and round-trip properties.
+//!
+//! Snapshots live in `tests/it/snapshots/`; a change to one is a change to the wire format and
+//! belongs in the CHANGELOG.
+
+use chrono::{DateTime, NaiveDate};
+use insta::assert_json_snapshot;
+use volunteer_service::*;
+
+fn at(s: &str) -> DateTime<chrono::FixedOffset> {
+    DateTime::parse_from_rfc3339(s).expect("valid instant")
+}
+
+#[test]
+fn basics_wire_shape() {
+    let span = TimeSpan::new(
+        at("2021-07-21T22:00:00+08:00"),
+        at("2021-07-22T06:00:00+08:00"),
+    )
+    .expect("valid span");
+    let period = DatePeriod::new(
+        NaiveDate::from_ymd_opt(2021, 7, 21).expect("date"),
+        NaiveDate::from_ymd_opt(2021, 8, 31),
+    )
+    .expect("valid period");
+    let value = serde_json::json!({
+        "volunteer_id": VolunteerId::from_parts(1_626_825_600_000, 1),
+        "division_code": "320115005001".parse::<DivisionCode>().expect("code"),
+        "division_level": DivisionLevel::Township,
+        "minutes": Minutes::new(480),
+        "minute_delta": MinuteDelta::new(-90),
+        "geo_point": GeoPoint::from_micro_degrees(31_742_000, 118_862_000).expect("point"),
+        "tag": Tag::new("party-member").expect("tag"),
+        "time_span": span,
+        "date_period": period,
+    });
+    assert_json_snapshot!("basics", value);
+}
+
+#[test]
+fn invalid_values_are_rejected_on_deserialise() {
+    assert!(serde_json::from_str::<DivisionCode>("\"320015\"").is_err());
+    assert!(serde_json::from_str::<Tag>("\"a b\"").is_err());
+    assert!(serde_json::from_str::<GeoPoint>(r#"{"lat_e6":91000000,"lon_e6":0}"#).is_err());
+    assert!(
+        serde_json::from_str::<TimeSpan>(
+            r#"{"start":"2021-07-21T08:00:00+08:00","end":"2021-07-21T08:00:00+08:00"}"#
+        )
+        .is_err()
+    );
+    assert!(
+        serde_json::from_str::<DatePeriod>(r#"{"from":"2021-07-21","until":"2021-07-20"}"#)
+            .is_err()
+    );
+}
+
+#[cfg(feature = "proptest")]
+mod round_trip {
+    use proptest::prelude::*;
+    use volunteer_service::strategies as s;
+    use volunteer_service::*;
+
+    fn json_round_trip<T>(value: &T) -> T
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned,
+    {
+        let text = serde_json::to_string(value).expect("serialises");
+        serde_json::from_str(&text).expect("deserialises")
+    }
+
+    proptest! {
+        #[test]
+        fn ids(id in s::volunteer_id(), org in s::org_id()) {
+            prop_assert_eq!(json_round_trip(&id), id);
+            prop_assert_eq!(id.to_string().parse::<VolunteerId>().unwrap(), id);
+            prop_assert_eq!(json_round_trip(&org), org);
+        }
+
+        #[test]
+        fn codes_and_quantities(
+            code in s::division_code(), m in s::minutes(), d in s::minute_delta(), p in s::geo_point(),
+        ) {
+            prop_assert_eq!(json_round_trip(&code), code);
+            prop_assert_eq!(code.to_string().parse::<DivisionCode>().unwrap(), code);
+            prop_assert_eq!(json_round_trip(&m), m);
+            prop_assert_eq!(json_round_trip(&d), d);
+            prop_assert_eq!(json_round_trip(&p), p);
+        }
+
+        #[test]
+        fn spans_and_tags(span in s::time_span(), period in s::date_period(), tag in s::tag()) {
+            let back = json_round_trip(&span);
+            prop_assert_eq!(back, span);
+            prop_assert_eq!(*back.start().offset(), *span.start().offset());
+            prop_assert_eq!(json_round_trip(&period), period);
+            prop_assert_eq!(tag.to_string().parse::<Tag>().unwrap(), tag.clone());
+            prop_assert_eq!(json_round_trip(&tag), tag);
+        }
+    }
+}
