@@ -2441,4 +2441,51 @@ mod tests {
         assert!(input.clone().with_shift(s.clone(), None).is_err());
         assert_eq!(input.priority(s.id()), Some(1));
     }
+
+    /// A quick timing of a 10k-volunteer × 1k-shift match (run with `--release --ignored`).
+    #[test]
+    #[ignore = "timing: cargo test --release --lib timing_10k -- --ignored --nocapture"]
+    fn timing_10k_volunteers_by_1k_shifts() {
+        let (g, r, p) = matcher_parts();
+        let m = Matcher::new(Eligibility::new(&g, &r), &p);
+        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let vols: Vec<Volunteer> = (1..=10_000)
+            .map(|i| vol(i, next(30) as i32 - 15, next(30) as i32 - 15))
+            .collect();
+        let req = Requirements::builder()
+            .max_distance_m(8_000)
+            .build()
+            .unwrap();
+        let shifts: Vec<Shift> = (1..=1_000)
+            .map(|i| {
+                let place = Location::new("320115005".parse().unwrap(), "点")
+                    .unwrap()
+                    .with_point(point(next(30) as i32 - 15, next(30) as i32 - 15));
+                shift(
+                    i,
+                    span(next(3) as u32, next(3) as u32),
+                    1 + next(10) as u32,
+                    req.clone(),
+                )
+                .with_location(place)
+            })
+            .collect();
+        let t0 = std::time::Instant::now();
+        let input = MatchInput::new(vols, shifts, vec![activity()]).unwrap();
+        let out = m.assign(&input, at()).unwrap();
+        let placed = out.placements().len();
+        let open: u32 = out.unfilled().values().sum();
+        println!(
+            "10k x 1k: {placed} placed, {open} unfilled, {}, {:.2} s",
+            out.optimality(),
+            t0.elapsed().as_secs_f64()
+        );
+        assert!(placed > 0);
+    }
 }

@@ -268,6 +268,21 @@ impl PairingRequest {
         Ok(self)
     }
 
+    /// The jurisdictions, by division.
+    pub fn jurisdictions(&self) -> &[JurisdictionDemand] {
+        &self.jurisdictions
+    }
+
+    /// The teams, by id.
+    pub fn teams(&self) -> &[TeamOffer] {
+        &self.teams
+    }
+
+    /// How many pairings to make.
+    pub const fn pairings(&self) -> u32 {
+        self.pairings
+    }
+
     /// Scores a team for a jurisdiction.
     fn score(&self, t: &TeamOffer, j: &JurisdictionDemand) -> i64 {
         let [wa, wj, wd] = self.weights.map(i64::from);

@@ -22,6 +22,7 @@ mod activity;
 mod basics;
 mod eligibility;
 mod identity;
+mod matching;
 mod org;
 mod volunteer;
 
@@ -29,5 +30,6 @@ pub use activity::*;
 pub use basics::*;
 pub use eligibility::*;
 pub use identity::*;
+pub use matching::*;
 pub use org::*;
 pub use volunteer::*;
