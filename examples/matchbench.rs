@@ -106,6 +106,20 @@ fn peak_rss_mb() -> f64 {
         .map_or(-1.0, |kb| kb / 1024.0)
 }
 
+/// User + system CPU seconds of this process (from `/proc/self/stat`, 100 ticks a second).
+fn cpu_s() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn main() -> Result<(), BoxError> {
     let path = std::env::args().nth(1).ok_or("usage: matchbench FILE")?;
     let t0 = Instant::now();
@@ -152,15 +166,17 @@ fn main() -> Result<(), BoxError> {
     let problem = builder.build()?;
     let build_s = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
+    let c1 = cpu_s();
     let solution = problem.solve()?;
     let solve_s = t1.elapsed().as_secs_f64();
+    let solve_cpu_s = cpu_s() - c1;
     let t2 = Instant::now();
     verify(&problem, &solution)?;
     let verify_s = t2.elapsed().as_secs_f64();
     let assigned: u64 = solution.filled().iter().map(|&f| u64::from(f)).sum();
     let unfilled: u64 = solution.unfilled().iter().map(|&f| u64::from(f)).sum();
     println!(
-        "{{\"solver\": \"volunteer_service::matching\", \"instance\": {path:?}, \"objective\": {}, \"assigned\": {assigned}, \"unfilled\": {unfilled}, \"solve_s\": {solve_s:.4}, \"build_s\": {build_s:.4}, \"verify_s\": {verify_s:.4}, \"verified\": true, \"peak_rss_mb\": {:.1}}}",
+        "{{\"solver\": \"volunteer_service::matching\", \"instance\": {path:?}, \"objective\": {}, \"assigned\": {assigned}, \"unfilled\": {unfilled}, \"solve_s\": {solve_s:.4}, \"solve_cpu_s\": {solve_cpu_s:.2}, \"build_s\": {build_s:.4}, \"verify_s\": {verify_s:.4}, \"verified\": true, \"peak_rss_mb\": {:.1}}}",
         solution.objective(),
         peak_rss_mb()
     );

@@ -5,12 +5,16 @@
 //! then call [`solve`].
 //!
 //! # Method
-//! Costs are multiplied by `n + 1` (`n` nodes). Refine phases run with
-//! `ε = ε₀/α, ε₀/α², …, 1`; each turns a `αε`-optimal flow into an `ε`-optimal one by saturating
-//! every residual arc of negative reduced cost, then discharging active nodes in FIFO order with
-//! pushes on admissible arcs (reduced cost `< 0`) and relabels, interleaved with global price
-//! updates (a Dijkstra from the deficit nodes on the reversed residual graph, in units of `ε`).
-//! A flow that is 1-optimal for costs scaled by `n + 1` is optimal (Bertsekas; Goldberg–Tarjan).
+//! 1. With no negative cost, [`Solver::ssp`] tries successive shortest paths from a greedy
+//!    start, within a budget of slot scans; if it runs out, the state is reset.
+//! 2. Cost scaling: costs are multiplied by `n + 1`. Refine phases run with
+//!    `ε = ε₀/α, ε₀/α², …, 1`; each turns a `αε`-optimal flow into an `ε`-optimal one by
+//!    saturating every residual arc of negative reduced cost, then discharging active nodes in
+//!    FIFO order with pushes on admissible arcs (reduced cost `< 0`) and relabels, interleaved
+//!    with global price updates (a Dijkstra from the deficit nodes on the reversed residual
+//!    graph, in units of `ε`). A flow that is 1-optimal for costs scaled by `n + 1` is optimal
+//!    (Bertsekas; Goldberg–Tarjan). Below one cost unit, each phase ends with an attempt to
+//!    certify the flow (candidate potentials, checked on every residual arc).
 //!
 //! Exact potentials: with final prices `π`, every residual arc has
 //! `l = (n+1)·c + π(u) − π(v) + 1 ≥ 0`. Dijkstra from a virtual root (arc `root → v` of original
@@ -38,6 +42,19 @@ const PRICE_LIMIT: i64 = i64::MAX / 4;
 
 /// The cost-scaling factor.
 const ALPHA: i64 = 16;
+
+/// A global price update runs after this many times `n / 2` relabels.
+const UPDATE_EVERY_HALF_N: usize = 1;
+
+/// How the engine starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Start {
+    /// Try successive shortest paths first (when no cost is negative), then cost scaling.
+    ShortestPathsFirst,
+    /// Cost scaling only (tests use it to exercise that path on small problems).
+    #[cfg_attr(not(test), allow(dead_code, reason = "used by tests"))]
+    ScalingOnly,
+}
 
 /// One arc of the engine's input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +103,9 @@ struct Graph {
     /// Scaled cost of each slot (negated on reverse slots).
     cost: Vec<i64>,
     resid: Vec<u32>,
+    /// Capacity of the arc a slot belongs to (same on both slots of a pair), so the residual
+    /// capacity of the paired slot is `pair_cap[a] − resid[a]` without a random access.
+    pair_cap: Vec<u32>,
     /// Forward slot of each input arc.
     arc_slot: Vec<u32>,
 }
@@ -123,6 +143,7 @@ impl Graph {
         let mut rev = vec![0_u32; slots];
         let mut cost = vec![0_i64; slots];
         let mut resid = vec![0_u32; slots];
+        let mut pair_cap = vec![0_u32; slots];
         let mut arc_slot = vec![0_u32; m];
         for i in 0..m {
             let a = arc(i);
@@ -135,6 +156,8 @@ impl Graph {
             rev[idx(f)] = r;
             cost[idx(f)] = c;
             resid[idx(f)] = a.capacity;
+            pair_cap[idx(f)] = a.capacity;
+            pair_cap[idx(r)] = a.capacity;
             head[idx(r)] = a.from;
             rev[idx(r)] = f;
             cost[idx(r)] = -c;
@@ -147,6 +170,7 @@ impl Graph {
             rev,
             cost,
             resid,
+            pair_cap,
             arc_slot,
         })
     }
@@ -161,17 +185,75 @@ struct Solver {
     queue: VecDeque<u32>,
     relabels_since_update: usize,
     update_every: usize,
+    buf: Vec<(i64, u32)>,
+    /// Scratch space of the global price update.
+    pu: UpdateScratch,
+    /// Best-arc caches of high-degree nodes (see [`Solver::discharge_cached`]).
+    cache: BestArcs,
 }
+
+/// Arcs a high-degree node keeps at hand: the (up to) `CACHE_K` residual arcs of highest value
+/// `price(head) − cost` found by its last full scan, and `thr`, a bound on the value of every
+/// other residual arc. Values only fall during a phase (prices only fall), and an arc that
+/// becomes residual is inserted, so the bound stays true until the next phase.
+struct BestArcs {
+    /// Cache id of each node, or `u32::MAX` for nodes scanned in full.
+    id: Vec<u32>,
+    slots: Vec<u32>,
+    len: Vec<u8>,
+    thr: Vec<i64>,
+    valid: Vec<bool>,
+}
+
+#[derive(Default)]
+struct UpdateScratch {
+    buckets: Vec<Vec<u32>>,
+    max_bucket: usize,
+    far: BinaryHeap<Reverse<(u64, u32)>>,
+    dist: Vec<u64>,
+    done: Vec<bool>,
+}
+
+fn idx_u64(x: u64) -> usize {
+    usize::try_from(x).unwrap_or(usize::MAX)
+}
+
+const CACHE_K: usize = 16;
+
+/// Work charged for one heap pop in [`Solver::ssp`], in slot scans.
+const POP_WORK: usize = 32;
+
+/// Marks a heap entry of [`Solver::ssp`] that relaxes the uncached arcs of a node.
+const LATER: u32 = 1 << 31;
+/// Nodes with more slots than this keep a best-arc cache.
+const CACHE_MIN_DEGREE: u32 = 64;
+
+/// Successive shortest paths may scan this many times the residual graph before giving up.
+const SSP_BUDGET: usize = 16;
 
 /// Solves min-cost flow exactly: `supply[v] > 0` is a supply, `< 0` a demand; the supplies must
 /// sum to zero and every arc endpoint must be `< supply.len()` (the callers validate both).
-pub(crate) fn solve<F>(supply: &[i64], m: usize, arc: F) -> Result<EngineSolution, EngineError>
+///
+/// `start_cost` is a hint for the first scaling phase: the largest cost that matters for the
+/// bulk of the flow (for a transportation problem, the largest arc cost, not the penalties).
+/// Any value is correct; the engine never starts below the largest negative cost, where the
+/// zero flow would not be ε-optimal.
+pub(crate) fn solve<F>(
+    supply: &[i64],
+    m: usize,
+    arc: F,
+    start_cost: Option<i64>,
+    how: Start,
+) -> Result<EngineSolution, EngineError>
 where
     F: Fn(usize) -> EngineArc,
 {
     let n = supply.len();
-    u32_of(n)?;
+    if n >= idx(LATER) {
+        return Err(EngineError::Overflow);
+    }
     let max_cost = (0..m).map(|i| arc(i).cost.abs()).max().unwrap_or(0);
+    let max_negative = (0..m).map(|i| -arc(i).cost).max().unwrap_or(0).max(0);
     if !fits(n, max_cost) {
         return Err(EngineError::Overflow);
     }
@@ -185,17 +267,48 @@ where
         excess: supply.to_vec(),
         queue: VecDeque::new(),
         relabels_since_update: 0,
-        update_every: n / 2 + 1,
+        buf: Vec::new(),
+        pu: UpdateScratch::default(),
+        cache: BestArcs {
+            id: Vec::new(),
+            slots: Vec::new(),
+            len: Vec::new(),
+            thr: Vec::new(),
+            valid: Vec::new(),
+        },
+        update_every: n * UPDATE_EVERY_HALF_N / 2 + 1,
     };
-    let mut eps = max_cost * scale;
-    loop {
+    s.init_cache()?;
+    let start = start_cost.map_or(max_cost, |c| c.clamp(max_negative, max_cost));
+    let mut eps = start * scale;
+    // With no negative cost the zero flow is 0-optimal: successive shortest paths solve the
+    // problem outright when augmenting paths stay short (volunteers to spare). If they grow
+    // long (a tight problem), the attempt is abandoned after a bounded amount of work and cost
+    // scaling starts afresh.
+    let mut potential = None;
+    if max_negative == 0 && how == Start::ShortestPathsFirst {
+        let done = s.ssp(s.g.head.len().saturating_mul(SSP_BUDGET))?;
+        if done {
+            potential = Some(s.potentials_from(1, scale)?);
+        } else {
+            s.reset(supply);
+        }
+    }
+    while potential.is_none() {
         eps = (eps / ALPHA).max(1);
         s.refine(eps)?;
         if eps == 1 {
-            break;
+            // 1-optimal for costs scaled by n + 1: optimal, and the potentials are exact.
+            potential = Some(s.potentials_from(1, scale)?);
+        } else if eps < scale {
+            // Below one cost unit the flow is often optimal already: try to prove it.
+            let phi = s.potentials_from(eps, scale)?;
+            if s.certifies(&phi, scale) {
+                potential = Some(phi);
+            }
         }
     }
-    let potential = s.exact_potentials(scale)?;
+    let potential = potential.unwrap_or_default();
     let flow = (0..m)
         .map(|i| arc(i).capacity - s.g.resid[idx(s.g.arc_slot[i])])
         .collect();
@@ -223,6 +336,7 @@ impl Solver {
             }
         }
         self.queue.clear();
+        self.cache.valid.fill(false);
         for u in 0..self.n {
             if self.excess[u] > 0 {
                 self.queue.push_back(u32_of(u)?);
@@ -239,6 +353,9 @@ impl Solver {
     }
 
     fn discharge(&mut self, u: usize, eps: i64) -> Result<(), EngineError> {
+        if self.cache.id[u] != u32::MAX {
+            return self.discharge_cached(u, eps);
+        }
         while self.excess[u] > 0 {
             let end = idx(self.g.first[u + 1]);
             let pu = self.price[u];
@@ -248,10 +365,22 @@ impl Solver {
                 if r > 0 {
                     let v = idx(self.g.head[a]);
                     if self.g.cost[a] + pu - self.price[v] < 0 {
+                        // Look-ahead: don't push into a node that would only push back.
+                        if self.excess[v] >= 0
+                            && self.look_ahead(v, eps)?
+                            && self.g.cost[a] + pu - self.price[v] >= 0
+                        {
+                            a += 1;
+                            continue;
+                        }
                         let ex = self.excess[u];
                         let delta = u32::try_from(ex).map_or(r, |e| e.min(r));
                         self.g.resid[a] -= delta;
-                        self.g.resid[idx(self.g.rev[a])] += delta;
+                        let r = self.g.rev[a];
+                        if self.g.resid[idx(r)] == 0 {
+                            self.gain(v, r);
+                        }
+                        self.g.resid[idx(r)] += delta;
                         self.excess[u] -= i64::from(delta);
                         let before = self.excess[v];
                         self.excess[v] += i64::from(delta);
@@ -277,10 +406,571 @@ impl Solver {
         Ok(())
     }
 
+    /// Successive shortest paths from a 0-optimal pseudoflow (every residual arc has reduced
+    /// cost `>= 0`): make each supply node's cheapest arc tight (a price-consistent greedy
+    /// start), then alternate a blocking flow on tight arcs with a multi-source Dijkstra that
+    /// raises the tight set to the next distance. Stops early, returning `false`, once the
+    /// Dijkstra searches have scanned `budget` slots: the remaining excess is left to cost
+    /// scaling, which accepts any 0-optimal pseudoflow.
+    #[allow(
+        clippy::too_many_lines,
+        reason = "greedy start, search, potential update and augmentation share their scratch state"
+    )]
+    fn ssp(&mut self, budget: usize) -> Result<bool, EngineError> {
+        let n = self.n;
+        // Greedy start: a node with excess e lowers its price until its e cheapest residual
+        // units are tight or better, and saturates the strictly better ones at once.
+        for u in 0..n {
+            let Ok(e) = u64::try_from(self.excess[u]) else {
+                continue;
+            };
+            if e == 0 {
+                continue;
+            }
+            let (lo, hi) = (idx(self.g.first[u]), idx(self.g.first[u + 1]));
+            self.buf.clear();
+            for a in lo..hi {
+                let r = self.g.resid[a];
+                if r > 0 {
+                    let rc = self.g.cost[a] + self.price[u] - self.price[idx(self.g.head[a])];
+                    self.buf.push((rc, r));
+                }
+            }
+            if self.buf.is_empty() {
+                continue;
+            }
+            let units: u64 = self.buf.iter().map(|x| u64::from(x.1)).sum();
+            let t = if units <= e {
+                self.buf.iter().map(|x| x.0).max().unwrap_or(0)
+            } else if self.buf.iter().all(|x| x.1 == 1) {
+                // Unit arcs: the e-th cheapest by selection, no full sort.
+                let k = usize::try_from(e - 1).unwrap_or(0);
+                self.buf.select_nth_unstable(k).1.0
+            } else {
+                self.buf.sort_unstable();
+                let mut acc = 0_u64;
+                let mut t = 0_i64;
+                for &(rc, r) in &self.buf {
+                    t = rc;
+                    acc += u64::from(r);
+                    if acc >= e {
+                        break;
+                    }
+                }
+                t
+            };
+            if t <= 0 {
+                continue;
+            }
+            self.price[u] -= t;
+            let pu = self.price[u];
+            for a in lo..hi {
+                let r = self.g.resid[a];
+                if r == 0 {
+                    continue;
+                }
+                let v = idx(self.g.head[a]);
+                if self.g.cost[a] + pu - self.price[v] < 0 {
+                    self.g.resid[a] = 0;
+                    self.g.resid[idx(self.g.rev[a])] += r;
+                    self.excess[u] -= i64::from(r);
+                    self.excess[v] += i64::from(r);
+                }
+            }
+        }
+        let mut dist = vec![i64::MAX; n];
+        let mut parent = vec![u32::MAX; n];
+        let mut seen: Vec<u32> = Vec::new();
+        let mut done_list: Vec<u32> = Vec::new();
+        let mut heap: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
+        let mut dead = vec![false; n];
+        let mut on_path = vec![false; n];
+        self.augment_tight(&mut dead, &mut on_path)?;
+        let mut work = 0_usize;
+        let total: i64 = self.excess.iter().filter(|&&e| e > 0).sum();
+        let mut left = total;
+        let slots = self.g.head.len();
+        // One shortest path at a time from each node with excess, in index order.
+        for src in 0..n {
+            while self.excess[src] > 0 {
+                // Give up when over budget, or when the pace so far projects past it.
+                let done_units = u128::try_from(total - left).unwrap_or(0);
+                let projected_over = work > slots / 2
+                    && (work as u128) * u128::try_from(total).unwrap_or(0)
+                        > (budget as u128) * done_units;
+                if work > budget || projected_over {
+                    return Ok(false);
+                }
+                for &v in &seen {
+                    dist[idx(v)] = i64::MAX;
+                }
+                seen.clear();
+                done_list.clear();
+                heap.clear();
+                dist[src] = 0;
+                seen.push(u32_of(src)?);
+                heap.push(Reverse((0, u32_of(src)?)));
+                let mut reach = None;
+                while let Some(Reverse((d, code))) = heap.pop() {
+                    work += POP_WORK;
+                    if code & LATER != 0 {
+                        // The rest of a cached node's arcs, no shorter than this key.
+                        let u = idx(code & !LATER);
+                        let (lo, hi) = (idx(self.g.first[u]), idx(self.g.first[u + 1]));
+                        work += hi - lo;
+                        let du = dist[u];
+                        for a in lo..hi {
+                            self.relax(u, du, a, &mut dist, &mut parent, &mut seen, &mut heap)?;
+                        }
+                        continue;
+                    }
+                    let u = idx(code);
+                    if d > dist[u] {
+                        continue;
+                    }
+                    if self.excess[u] < 0 {
+                        reach = Some((d, u));
+                        break;
+                    }
+                    done_list.push(code);
+                    let c = self.cache.id[u];
+                    if c == u32::MAX {
+                        let (lo, hi) = (idx(self.g.first[u]), idx(self.g.first[u + 1]));
+                        work += hi - lo;
+                        for a in lo..hi {
+                            self.relax(u, d, a, &mut dist, &mut parent, &mut seen, &mut heap)?;
+                        }
+                    } else {
+                        // A high-degree node: relax its cached best arcs now, the others
+                        // only if the search gets as far as their lower bound.
+                        let c = idx(c);
+                        if !self.cache.valid[c] {
+                            work += idx(self.g.first[u + 1] - self.g.first[u]);
+                            self.rebuild(u);
+                        }
+                        let len = usize::from(self.cache.len[c]);
+                        work += len + CACHE_K;
+                        for i in 0..len {
+                            let a = idx(self.cache.slots[c * CACHE_K + i]);
+                            self.relax(u, d, a, &mut dist, &mut parent, &mut seen, &mut heap)?;
+                        }
+                        let thr = self.cache.thr[c];
+                        if thr != i64::MIN {
+                            let bound = (self.price[u] - thr).max(0);
+                            heap.push(Reverse((d + bound, code | LATER)));
+                        }
+                    }
+                }
+                let (reach, t) = reach.ok_or(EngineError::Infeasible)?;
+                for &v in &done_list {
+                    let v = idx(v);
+                    if dist[v] < reach {
+                        let p = self.price[v] - (reach - dist[v]);
+                        if p < -PRICE_LIMIT {
+                            return Err(EngineError::Overflow);
+                        }
+                        self.price[v] = p;
+                    }
+                }
+                // Augment along the parent path from `src` to `t`.
+                let mut delta = self.excess[src].min(-self.excess[t]);
+                let mut v = t;
+                while v != src {
+                    let a = idx(parent[v]);
+                    delta = delta.min(i64::from(self.g.resid[a]));
+                    v = idx(self.g.head[idx(self.g.rev[a])]);
+                }
+                let d32 = u32::try_from(delta).map_err(|_| EngineError::Overflow)?;
+                let mut v = t;
+                while v != src {
+                    let a = idx(parent[v]);
+                    self.g.resid[a] -= d32;
+                    let r = self.g.rev[a];
+                    if self.g.resid[idx(r)] == 0 {
+                        self.gain(v, r);
+                    }
+                    self.g.resid[idx(r)] += d32;
+                    v = idx(self.g.head[idx(self.g.rev[a])]);
+                }
+                self.excess[src] -= delta;
+                self.excess[t] += delta;
+                left -= delta;
+            }
+        }
+        Ok(true)
+    }
+
+    /// Dijkstra relaxation of slot `a` out of `u` (at distance `d`) in [`Solver::ssp`].
+    #[allow(
+        clippy::too_many_arguments,
+        clippy::inline_always,
+        reason = "the search's scratch state, borrowed apart; the hottest loop of the search"
+    )]
+    #[inline(always)]
+    fn relax(
+        &self,
+        u: usize,
+        d: i64,
+        a: usize,
+        dist: &mut [i64],
+        parent: &mut [u32],
+        seen: &mut Vec<u32>,
+        heap: &mut BinaryHeap<Reverse<(i64, u32)>>,
+    ) -> Result<(), EngineError> {
+        if self.g.resid[a] == 0 {
+            return Ok(());
+        }
+        let h = self.g.head[a];
+        let v = idx(h);
+        let nd = d + self.g.cost[a] + self.price[u] - self.price[v];
+        if nd < dist[v] {
+            if dist[v] == i64::MAX {
+                seen.push(h);
+            }
+            dist[v] = nd;
+            parent[v] = u32_of(a)?;
+            heap.push(Reverse((nd, h)));
+        }
+        Ok(())
+    }
+
+    /// Blocking flow on tight arcs (residual, reduced cost 0): depth-first from every node
+    /// with excess to nodes with deficit, with current arcs and dead-end marks.
+    fn augment_tight(
+        &mut self,
+        dead: &mut [bool],
+        on_path: &mut [bool],
+    ) -> Result<(), EngineError> {
+        let n = self.n;
+        self.current.copy_from_slice(&self.g.first[..n]);
+        dead.fill(false);
+        let mut path: Vec<u32> = Vec::new();
+        for s in 0..n {
+            while self.excess[s] > 0 && !dead[s] {
+                path.clear();
+                let mut u = s;
+                on_path[s] = true;
+                loop {
+                    if self.excess[u] < 0 {
+                        // Augment along the path.
+                        let mut delta = self.excess[s].min(-self.excess[u]);
+                        for &a in &path {
+                            delta = delta.min(i64::from(self.g.resid[idx(a)]));
+                        }
+                        let d32 = u32::try_from(delta).map_err(|_| EngineError::Overflow)?;
+                        for &a in &path {
+                            let a = idx(a);
+                            self.g.resid[a] -= d32;
+                            let r = self.g.rev[a];
+                            if self.g.resid[idx(r)] == 0 {
+                                self.gain(idx(self.g.head[a]), r);
+                            }
+                            self.g.resid[idx(r)] += d32;
+                        }
+                        self.excess[s] -= delta;
+                        self.excess[u] += delta;
+                        on_path[s] = false;
+                        for &a in &path {
+                            on_path[idx(self.g.head[idx(a)])] = false;
+                        }
+                        break;
+                    }
+                    let end = idx(self.g.first[u + 1]);
+                    let pu = self.price[u];
+                    let mut a = idx(self.current[u]);
+                    let mut next = None;
+                    while a < end {
+                        if self.g.resid[a] > 0 {
+                            let v = idx(self.g.head[a]);
+                            if !dead[v] && !on_path[v] && self.g.cost[a] + pu == self.price[v] {
+                                next = Some(v);
+                                break;
+                            }
+                        }
+                        a += 1;
+                    }
+                    self.current[u] = u32_of(a)?;
+                    if let Some(v) = next {
+                        path.push(u32_of(a)?);
+                        on_path[v] = true;
+                        u = v;
+                    } else {
+                        dead[u] = true;
+                        on_path[u] = false;
+                        let Some(last) = path.pop() else {
+                            break;
+                        };
+                        let back = idx(self.g.head[idx(self.g.rev[idx(last)])]);
+                        self.current[back] += 1;
+                        u = back;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn init_cache(&mut self) -> Result<(), EngineError> {
+        let mut id = vec![u32::MAX; self.n];
+        let mut count = 0_u32;
+        for u in 0..self.n {
+            if self.g.first[u + 1] - self.g.first[u] > CACHE_MIN_DEGREE {
+                id[u] = count;
+                count += 1;
+            }
+        }
+        let c = idx(count);
+        self.cache = BestArcs {
+            id,
+            slots: vec![0; c.checked_mul(CACHE_K).ok_or(EngineError::Overflow)?],
+            len: vec![0; c],
+            thr: vec![i64::MIN; c],
+            valid: vec![false; c],
+        };
+        Ok(())
+    }
+
+    fn value(&self, a: usize) -> i64 {
+        self.price[idx(self.g.head[a])] - self.g.cost[a]
+    }
+
+    /// Slot `slot` of node `v` just became residual: keep `v`'s cache true.
+    fn gain(&mut self, v: usize, slot: u32) {
+        let c = self.cache.id[v];
+        if c == u32::MAX || !self.cache.valid[idx(c)] {
+            return;
+        }
+        let c = idx(c);
+        let base = c * CACHE_K;
+        let len = usize::from(self.cache.len[c]);
+        if self.cache.slots[base..base + len].contains(&slot) {
+            return;
+        }
+        if len < CACHE_K {
+            self.cache.slots[base + len] = slot;
+            self.cache.len[c] += 1;
+            return;
+        }
+        // Full: evict the lowest-valued arc (or drop the newcomer), raising the bound.
+        let mut worst = base;
+        let mut worst_val = i64::MAX;
+        for i in base..base + len {
+            let a = idx(self.cache.slots[i]);
+            let val = if self.g.resid[a] > 0 {
+                self.value(a)
+            } else {
+                i64::MIN
+            };
+            if val < worst_val {
+                worst_val = val;
+                worst = i;
+            }
+        }
+        let new_val = self.value(idx(slot));
+        if new_val > worst_val {
+            self.cache.slots[worst] = slot;
+            self.cache.thr[c] = self.cache.thr[c].max(worst_val);
+        } else {
+            self.cache.thr[c] = self.cache.thr[c].max(new_val);
+        }
+    }
+
+    /// Full scan of `u`: caches its best residual arcs and bounds the rest.
+    fn rebuild(&mut self, u: usize) {
+        let c = idx(self.cache.id[u]);
+        self.buf.clear();
+        for a in idx(self.g.first[u])..idx(self.g.first[u + 1]) {
+            if self.g.resid[a] > 0 {
+                let slot = u32::try_from(a).unwrap_or(u32::MAX);
+                self.buf.push((self.value(a), slot));
+            }
+        }
+        let base = c * CACHE_K;
+        let thr = if self.buf.len() > CACHE_K {
+            self.buf
+                .select_nth_unstable_by(CACHE_K, |x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+            self.buf[CACHE_K..]
+                .iter()
+                .map(|x| x.0)
+                .max()
+                .unwrap_or(i64::MIN)
+        } else {
+            i64::MIN
+        };
+        let len = self.buf.len().min(CACHE_K);
+        for (i, x) in self.buf[..len].iter().enumerate() {
+            self.cache.slots[base + i] = x.1;
+        }
+        self.cache.len[c] = u8::try_from(len).unwrap_or(0);
+        self.cache.thr[c] = thr;
+        self.cache.valid[c] = true;
+    }
+
+    /// Discharge of a high-degree node (a shift with hundreds of candidates) through its
+    /// best-arc cache: pushes and relabels look at `CACHE_K` arcs, and fall back to a full
+    /// scan only when the cache cannot prove its answer.
+    fn discharge_cached(&mut self, u: usize, eps: i64) -> Result<(), EngineError> {
+        let c = idx(self.cache.id[u]);
+        let base = c * CACHE_K;
+        while self.excess[u] > 0 {
+            if !self.cache.valid[c] {
+                self.rebuild(u);
+            }
+            // Push along admissible cached arcs.
+            let pu = self.price[u];
+            let mut i = 0;
+            while i < usize::from(self.cache.len[c]) && self.excess[u] > 0 {
+                let a = idx(self.cache.slots[base + i]);
+                i += 1;
+                let r = self.g.resid[a];
+                if r == 0 || self.value(a) <= pu {
+                    continue;
+                }
+                let v = idx(self.g.head[a]);
+                if self.excess[v] >= 0 && self.look_ahead(v, eps)? && self.value(a) <= pu {
+                    continue;
+                }
+                let delta = u32::try_from(self.excess[u]).map_or(r, |e| e.min(r));
+                self.g.resid[a] -= delta;
+                let rv = self.g.rev[a];
+                if self.g.resid[idx(rv)] == 0 {
+                    self.gain(v, rv);
+                }
+                self.g.resid[idx(rv)] += delta;
+                self.excess[u] -= i64::from(delta);
+                let before = self.excess[v];
+                self.excess[v] += i64::from(delta);
+                if before <= 0 && self.excess[v] > 0 {
+                    self.queue.push_back(self.g.head[a]);
+                }
+            }
+            if self.excess[u] == 0 {
+                break;
+            }
+            // No admissible cached arc. An uncached arc may still be admissible if the bound
+            // exceeds our price: rescan and retry.
+            if self.cache.thr[c] > pu {
+                self.rebuild(u);
+                let len = usize::from(self.cache.len[c]);
+                let any = (0..len).any(|i| {
+                    let a = idx(self.cache.slots[base + i]);
+                    self.g.resid[a] > 0 && self.value(a) > pu
+                });
+                if any {
+                    continue;
+                }
+            }
+            self.relabel_cached(u, c, eps)?;
+            self.relabels_since_update += 1;
+            if self.relabels_since_update >= self.update_every {
+                self.price_update(eps)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Relabel through the cache when it holds the `e` best units; else a full relabel.
+    fn relabel_cached(&mut self, u: usize, c: usize, eps: i64) -> Result<(), EngineError> {
+        let e = u64::try_from(self.excess[u]).unwrap_or(0);
+        let base = c * CACHE_K;
+        let len = usize::from(self.cache.len[c]);
+        self.buf.clear();
+        for i in 0..len {
+            let slot = self.cache.slots[base + i];
+            let a = idx(slot);
+            let r = self.g.resid[a];
+            if r > 0 {
+                self.buf.push((self.value(a), r));
+            }
+        }
+        self.buf.sort_unstable_by_key(|x| Reverse(x.0));
+        let mut acc = 0_u64;
+        let mut t = None;
+        for &(val, r) in &self.buf {
+            acc += u64::from(r);
+            if acc >= e {
+                t = Some(val);
+                break;
+            }
+        }
+        let thr = self.cache.thr[c];
+        let t = match t {
+            Some(t) if t >= thr => t,
+            // All residual arcs are cached but hold fewer than `e` units: the lowest is `t`.
+            None if thr == i64::MIN && !self.buf.is_empty() => {
+                self.buf.last().map_or(i64::MIN, |x| x.0)
+            }
+            _ => {
+                // The cache cannot prove the threshold: full relabel, then rebuild later.
+                self.cache.valid[c] = false;
+                return self.relabel(u, eps);
+            }
+        };
+        let p = t - eps;
+        if p < -PRICE_LIMIT {
+            return Err(EngineError::Overflow);
+        }
+        self.price[u] = p;
+        // Saturate arcs strictly above t (all cached, since uncached ones are <= thr <= t).
+        for i in 0..len {
+            let a = idx(self.cache.slots[base + i]);
+            let r = self.g.resid[a];
+            if r == 0 || self.value(a) <= t {
+                continue;
+            }
+            let h = self.g.head[a];
+            let v = idx(h);
+            self.g.resid[a] = 0;
+            let rv = self.g.rev[a];
+            if self.g.resid[idx(rv)] == 0 {
+                self.gain(v, rv);
+            }
+            self.g.resid[idx(rv)] += r;
+            self.excess[u] -= i64::from(r);
+            let before = self.excess[v];
+            self.excess[v] += i64::from(r);
+            if before <= 0 && self.excess[v] > 0 {
+                self.queue.push_back(h);
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes sure `v` has an admissible arc before flow is pushed into it: if it has none,
+    /// relabels it and returns `true`.
+    fn look_ahead(&mut self, v: usize, eps: i64) -> Result<bool, EngineError> {
+        if self.cache.id[v] != u32::MAX {
+            // Cached nodes keep no current arc; they take the push and sort it out themselves.
+            return Ok(false);
+        }
+        let end = idx(self.g.first[v + 1]);
+        let pv = self.price[v];
+        let mut b = idx(self.current[v]);
+        while b < end {
+            if self.g.resid[b] > 0 && self.g.cost[b] + pv - self.price[idx(self.g.head[b])] < 0 {
+                self.current[v] = u32_of(b)?;
+                return Ok(false);
+            }
+            b += 1;
+        }
+        match self.relabel(v, eps) {
+            Ok(()) => {
+                self.relabels_since_update += 1;
+                Ok(true)
+            }
+            // No residual arc out of `v` at all: the push goes ahead and `v` will send it back.
+            Err(EngineError::Infeasible) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Lowers `price[u]` as far as ε-optimality allows, so an arc becomes admissible.
     fn relabel(&mut self, u: usize, eps: i64) -> Result<(), EngineError> {
         let start = idx(self.g.first[u]);
         let end = idx(self.g.first[u + 1]);
+        if self.excess[u] > 1 {
+            return self.multi_relabel(u, eps, start, end);
+        }
         let mut best = i64::MIN;
         let mut best_arc = start;
         for a in start..end {
@@ -305,35 +995,151 @@ impl Solver {
         Ok(())
     }
 
+    /// Relabel for a node with excess `e > 1` (a shift with several open slots): lowers the
+    /// price to `t − ε`, where `t` is the `e`-th best `price(v) − cost` over residual units,
+    /// and saturates at once every arc strictly better than `t` (fewer than `e` units), so the
+    /// result is ε-optimal and one scan places up to `e` units instead of one.
+    fn multi_relabel(
+        &mut self,
+        u: usize,
+        eps: i64,
+        start: usize,
+        end: usize,
+    ) -> Result<(), EngineError> {
+        let e = u64::try_from(self.excess[u]).unwrap_or(0);
+        self.buf.clear();
+        let mut units = 0_u64;
+        let mut unit_arcs = true;
+        for a in start..end {
+            let r = self.g.resid[a];
+            if r > 0 {
+                self.buf
+                    .push((self.price[idx(self.g.head[a])] - self.g.cost[a], r));
+                units += u64::from(r);
+                unit_arcs &= r == 1;
+            }
+        }
+        if self.buf.is_empty() {
+            return Err(EngineError::Infeasible);
+        }
+        let t = if units <= e {
+            self.buf.iter().map(|x| x.0).min().unwrap_or(i64::MIN)
+        } else if unit_arcs {
+            let k = usize::try_from(e - 1).unwrap_or(0);
+            self.buf.select_nth_unstable_by(k, |x, y| y.0.cmp(&x.0)).1.0
+        } else {
+            self.buf.sort_unstable_by_key(|x| Reverse(x.0));
+            let mut acc = 0_u64;
+            let mut t = i64::MIN;
+            for &(val, r) in &self.buf {
+                acc += u64::from(r);
+                t = val;
+                if acc >= e {
+                    break;
+                }
+            }
+            t
+        };
+        let p = t - eps;
+        if p < -PRICE_LIMIT {
+            return Err(EngineError::Overflow);
+        }
+        self.price[u] = p;
+        for a in start..end {
+            let r = self.g.resid[a];
+            if r == 0 {
+                continue;
+            }
+            let h = self.g.head[a];
+            let v = idx(h);
+            if self.price[v] - self.g.cost[a] > t {
+                self.g.resid[a] = 0;
+                let rv = self.g.rev[a];
+                if self.g.resid[idx(rv)] == 0 {
+                    self.gain(v, rv);
+                }
+                self.g.resid[idx(rv)] += r;
+                self.excess[u] -= i64::from(r);
+                let before = self.excess[v];
+                self.excess[v] += i64::from(r);
+                if before <= 0 && self.excess[v] > 0 {
+                    self.queue.push_back(h);
+                }
+            }
+        }
+        self.current[u] = u32_of(start)?;
+        Ok(())
+    }
+
     /// Global price update: distances (in units of ε) from every node to the nearest deficit in
     /// the residual graph; each node's price drops by its distance times ε. Keeps ε-optimality
     /// and makes an admissible path from every active node to a deficit.
     fn price_update(&mut self, eps: i64) -> Result<(), EngineError> {
         self.relabels_since_update = 0;
         let n = self.n;
-        let mut dist = vec![u64::MAX; n];
-        let mut done = vec![false; n];
-        let mut heap: BinaryHeap<Reverse<(u64, u32)>> = BinaryHeap::new();
+        // Dial's buckets for distances below `nb`, a heap beyond.
+        let nb = n + 2;
+        let mut pu = std::mem::take(&mut self.pu);
+        if pu.buckets.len() < nb {
+            pu.buckets.resize_with(nb, Vec::new);
+            pu.dist.resize(n, u64::MAX);
+            pu.done.resize(n, false);
+        }
+        let result = self.price_update_with(eps, &mut pu, nb as u64);
+        // Leave the scratch space clean for the next update.
+        for b in &mut pu.buckets[..=pu.max_bucket.min(nb - 1)] {
+            b.clear();
+        }
+        pu.far.clear();
+        pu.dist.fill(u64::MAX);
+        pu.done.fill(false);
+        pu.max_bucket = 0;
+        self.pu = pu;
+        result
+    }
+
+    fn price_update_with(
+        &mut self,
+        eps: i64,
+        pu: &mut UpdateScratch,
+        nb: u64,
+    ) -> Result<(), EngineError> {
+        let n = self.n;
         let mut active = 0_usize;
         for v in 0..n {
             if self.excess[v] < 0 {
-                dist[v] = 0;
-                heap.push(Reverse((0, u32_of(v)?)));
+                pu.dist[v] = 0;
+                pu.buckets[0].push(u32_of(v)?);
             } else if self.excess[v] > 0 {
                 active += 1;
             }
         }
         let mut level = 0_u64;
+        let mut b = 0_u64;
         while active > 0 {
-            let Some(Reverse((d, w))) = heap.pop() else {
-                // Some active node cannot reach any deficit.
-                return Err(EngineError::Infeasible);
+            // Next node in distance order: buckets first, then the far heap.
+            let (d, w) = loop {
+                if b < nb {
+                    if let Some(w) = pu.buckets[idx_u64(b)].pop() {
+                        break (b, w);
+                    }
+                    if b >= pu.max_bucket as u64 && pu.far.is_empty() {
+                        // Nothing left to reach: some active node has no path to a deficit.
+                        return Err(EngineError::Infeasible);
+                    }
+                    b += 1;
+                } else {
+                    let Some(Reverse((d, w))) = pu.far.pop() else {
+                        return Err(EngineError::Infeasible);
+                    };
+                    break (d, w);
+                }
             };
             let w = idx(w);
-            if done[w] || d != dist[w] {
+            if pu.done[w] || d != pu.dist[w] {
                 continue;
             }
-            done[w] = true;
+            pu.done[w] = true;
             level = d;
             if self.excess[w] > 0 {
                 active -= 1;
@@ -343,25 +1149,31 @@ impl Solver {
             }
             let pw = self.price[w];
             for a in idx(self.g.first[w])..idx(self.g.first[w + 1]) {
-                let r = idx(self.g.rev[a]);
-                if self.g.resid[r] == 0 {
+                // The paired slot is the arc v → w; skip it unless it is residual.
+                if self.g.pair_cap[a] == self.g.resid[a] {
                     continue;
                 }
                 let v = idx(self.g.head[a]);
-                if done[v] {
+                if pu.done[v] {
                     continue;
                 }
-                let rc = self.g.cost[r] + self.price[v] - pw;
+                let rc = -self.g.cost[a] + self.price[v] - pw;
                 let len = u64::try_from(rc.div_euclid(eps) + 1).unwrap_or(0);
                 let nd = d.saturating_add(len);
-                if nd < dist[v] {
-                    dist[v] = nd;
-                    heap.push(Reverse((nd, u32_of(v)?)));
+                if nd < pu.dist[v] {
+                    pu.dist[v] = nd;
+                    if nd < nb {
+                        let k = idx_u64(nd);
+                        pu.buckets[k].push(self.g.head[a]);
+                        pu.max_bucket = pu.max_bucket.max(k);
+                    } else {
+                        pu.far.push(Reverse((nd, self.g.head[a])));
+                    }
                 }
             }
         }
         for v in 0..n {
-            let rank = if done[v] { dist[v] } else { level };
+            let rank = if pu.done[v] { pu.dist[v] } else { level };
             if rank > 0 {
                 let drop = i64::try_from(rank)
                     .ok()
@@ -378,11 +1190,13 @@ impl Solver {
         Ok(())
     }
 
-    /// Exact integer potentials from the 1-optimal prices (see the module docs).
-    fn exact_potentials(&self, scale: i64) -> Result<Vec<i64>, EngineError> {
+    /// Integer potentials from ε-optimal prices: Dijkstra from a virtual root with lengths
+    /// `cost + π(u) − π(v) + ε >= 0` (see the module docs). Exact when `ε = 1`; for larger `ε`
+    /// a candidate that [`Solver::certifies`] checks.
+    fn potentials_from(&self, eps: i64, scale: i64) -> Result<Vec<i64>, EngineError> {
         let n = self.n;
         let k = self.price.iter().copied().max().unwrap_or(0);
-        let mut dist: Vec<i64> = self.price.iter().map(|&p| k - p + 1).collect();
+        let mut dist: Vec<i64> = self.price.iter().map(|&p| k - p + eps).collect();
         let mut done = vec![false; n];
         let mut heap: BinaryHeap<Reverse<(i64, u32)>> = (0..n)
             .map(|v| Ok(Reverse((dist[v], u32_of(v)?))))
@@ -399,9 +1213,9 @@ impl Solver {
                     continue;
                 }
                 let v = idx(self.g.head[a]);
-                let l = self.g.cost[a] + pu - self.price[v] + 1;
+                let l = self.g.cost[a] + pu - self.price[v] + eps;
                 if l < 0 {
-                    // The flow is not 1-optimal: a bug, reported rather than hidden.
+                    // The flow is not ε-optimal: a bug, reported rather than hidden.
                     return Err(EngineError::Overflow);
                 }
                 let nd = d + l;
@@ -414,5 +1228,29 @@ impl Solver {
         Ok((0..n)
             .map(|v| (dist[v] + self.price[v] - k).div_euclid(scale))
             .collect())
+    }
+
+    /// Whether `phi` proves the current flow optimal: no residual arc of negative reduced cost
+    /// in original units (costs are stored multiplied by `scale`).
+    fn certifies(&self, phi: &[i64], scale: i64) -> bool {
+        if self.excess.iter().any(|&e| e != 0) {
+            return false;
+        }
+        (0..self.n).all(|u| {
+            let pu = phi[u];
+            (idx(self.g.first[u])..idx(self.g.first[u + 1])).all(|a| {
+                self.g.resid[a] == 0 || self.g.cost[a] / scale + pu - phi[idx(self.g.head[a])] >= 0
+            })
+        })
+    }
+
+    /// Back to the zero flow and zero prices.
+    fn reset(&mut self, supply: &[i64]) {
+        self.g.resid.fill(0);
+        for &f in &self.g.arc_slot {
+            self.g.resid[idx(f)] = self.g.pair_cap[idx(f)];
+        }
+        self.price.fill(0);
+        self.excess.copy_from_slice(supply);
     }
 }

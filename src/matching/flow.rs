@@ -226,13 +226,17 @@ impl FlowProblem {
     pub fn solve(&self) -> Result<FlowSolution, MatchingError> {
         let nodes = self.nodes();
         let max_cost = self.arcs.iter().map(|a| a.cost.abs()).max().unwrap_or(0);
-        let sol =
-            engine::solve(&self.supply, self.arcs.len(), |i| self.arcs[i]).map_err(
-                |e| match e {
-                    EngineError::Infeasible => MatchingError::Infeasible,
-                    EngineError::Overflow => MatchingError::Overflow { nodes, max_cost },
-                },
-            )?;
+        let sol = engine::solve(
+            &self.supply,
+            self.arcs.len(),
+            |i| self.arcs[i],
+            None,
+            engine::Start::ShortestPathsFirst,
+        )
+        .map_err(|e| match e {
+            EngineError::Infeasible => MatchingError::Infeasible,
+            EngineError::Overflow => MatchingError::Overflow { nodes, max_cost },
+        })?;
         let objective: i128 = self
             .arcs
             .iter()

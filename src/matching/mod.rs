@@ -13,11 +13,23 @@
 //!   arcs of integer capacity and cost, for callers with their own network.
 //!
 //! # Method
-//! Cost-scaling push–relabel (Goldberg) with global price updates, on compact CSR arrays;
-//! costs are scaled by `n + 1` so a 1-optimal flow is exactly optimal; a final Dijkstra turns the
-//! prices into exact integer potentials (the certificate). The transportation problem is solved
-//! as a flow from a hub node that supplies every slot, either through a volunteer (cost of the
-//! arc) or directly (the penalty), so it is always feasible.
+//! One exact engine, on compact CSR arrays (`u32` heads and capacities, `i64` costs, no
+//! per-arc allocation):
+//! 1. **Successive shortest paths** from a price-consistent greedy start (every supply node
+//!    takes its cheapest units at once), with Dijkstra on reduced costs. This finishes quickly
+//!    when augmenting paths stay short — volunteers to spare — and is abandoned after a bounded
+//!    amount of work otherwise.
+//! 2. **Cost-scaling push–relabel** (Goldberg) for the rest: costs scaled by `n + 1`, `ε`
+//!    divided by 16 per phase, FIFO discharge with look-ahead, global price updates (Dial
+//!    buckets), multi-unit relabels for nodes with several units of excess, and a cache of the
+//!    best arcs of each high-degree node (a shift with hundreds of candidates).
+//!    Once `ε` is below one cost unit, each phase tries to prove optimality early.
+//! 3. **Exact potentials**: one Dijkstra turns the final prices into integer node potentials
+//!    under which every residual arc has reduced cost `>= 0`; they are the certificate.
+//!
+//! The transportation problem is solved as a flow from shifts to a hub: each shift supplies its
+//! slots, and each slot reaches the hub through a volunteer (arc cost, then the volunteer's
+//! capacity) or directly (the penalty), so every problem is feasible.
 //!
 //! # Determinism
 //! Same problem, same output, bit for bit: arcs are kept in canonical `(source, sink)` order

@@ -438,6 +438,10 @@ impl TransportProblem {
     /// # Ok::<(), volunteer_service::Error>(())
     /// ```
     pub fn solve(&self) -> Result<TransportSolution, MatchingError> {
+        self.solve_with(engine::Start::ShortestPathsFirst)
+    }
+
+    fn solve_with(&self, start: engine::Start) -> Result<TransportSolution, MatchingError> {
         let nv = self.sources();
         let ns = self.sinks();
         let hub = nv + ns;
@@ -451,44 +455,51 @@ impl TransportProblem {
             .max()
             .unwrap_or(0);
         let overflow = MatchingError::Overflow { nodes, max_cost };
+        // The network is oriented from shifts to volunteers: each sink supplies its slots, and
+        // every slot reaches the hub either through a volunteer (arc cost, then the volunteer's
+        // capacity arc) or directly (the penalty). A sink then bids for volunteers along its
+        // forward arcs, and a volunteer returns surplus along its few assigned arcs.
         let mut supply = vec![0_i64; nodes];
         let mut total = 0_i64;
         for (s, &d) in self.demands.iter().enumerate() {
-            supply[nv + s] = -i64::from(d);
+            supply[nv + s] = i64::from(d);
             total += i64::from(d);
         }
-        supply[hub] = total;
+        supply[hub] = -total;
         let hub32 = index_u32(hub);
         let nv32 = index_u32(nv);
         let arc = |i: usize| -> EngineArc {
             if let Some(a) = self.arcs.get(i) {
                 EngineArc {
-                    from: a.source.0,
-                    to: nv32 + a.sink.0,
+                    from: nv32 + a.sink.0,
+                    to: a.source.0,
                     capacity: a.capacity,
                     cost: a.cost,
                 }
             } else if let Some(&cap) = self.capacities.get(i - m) {
                 EngineArc {
-                    from: hub32,
-                    to: index_u32(i - m),
+                    from: index_u32(i - m),
+                    to: hub32,
                     capacity: cap,
                     cost: 0,
                 }
             } else {
                 let s = i - m - nv;
                 EngineArc {
-                    from: hub32,
-                    to: nv32 + index_u32(s),
+                    from: nv32 + index_u32(s),
+                    to: hub32,
                     capacity: self.demands.get(s).copied().unwrap_or(0),
                     cost: self.penalties.get(s).copied().unwrap_or(0),
                 }
             }
         };
-        let sol = engine::solve(&supply, m + nv + ns, arc).map_err(|e| match e {
-            // The hub's arcs make every transportation problem feasible.
-            EngineError::Infeasible | EngineError::Overflow => overflow.clone(),
-        })?;
+        let start_cost = self.arcs.iter().map(|a| a.cost).max().unwrap_or(0);
+        let sol = engine::solve(&supply, m + nv + ns, arc, Some(start_cost), start).map_err(
+            |e| match e {
+                // The hub's arcs make every transportation problem feasible.
+                EngineError::Infeasible | EngineError::Overflow => overflow.clone(),
+            },
+        )?;
         let phi_hub = sol.potential[hub];
         let mut filled = vec![0_u32; ns];
         let mut assignment = Vec::new();
@@ -514,14 +525,16 @@ impl TransportProblem {
             objective += i128::from(u) * i128::from(p);
         }
         let objective = i64::try_from(objective).map_err(|_| overflow.clone())?;
+        // The network is reversed, so the LP duals are the negated potentials: with
+        // φ = −potential, rent = max(0, φ(v) − φ(hub)) and price = min(penalty, φ(s) − φ(hub)).
         let source_rent = sol.potential[..nv]
             .iter()
-            .map(|&p| (p - phi_hub).max(0))
+            .map(|&p| (phi_hub - p).max(0))
             .collect();
         let sink_price = sol.potential[nv..hub]
             .iter()
             .zip(&self.penalties)
-            .map(|(&p, &pen)| (p - phi_hub).min(pen))
+            .map(|(&p, &pen)| (phi_hub - p).min(pen))
             .collect();
         Ok(TransportSolution {
             assignment,
@@ -957,6 +970,76 @@ mod tests {
             let b = build(&shuffled).solve().unwrap();
             prop_assert_eq!(a, b);
         }
+
+        #[test]
+        fn small_problems_agree_on_both_engine_paths(raw in raw_problem()) {
+            let p = build(&raw);
+            let sol = p.solve_with(engine::Start::ScalingOnly).unwrap();
+            prop_assert_eq!(sol.objective(), brute_force(&raw));
+            prop_assert_eq!(verify(&p, &sol), Ok(()));
+        }
+    }
+
+    /// A medium problem where every sink has more than 64 candidate arcs, so the best-arc
+    /// caches of the engine are used, generated from a seed.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_possible_wrap,
+        reason = "values drawn below small bounds"
+    )]
+    fn medium(seed: u64, nv: u32, ns: u32, cap_max: u32, demand_max: u32) -> Raw {
+        let mut x = seed | 1;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        let caps = (0..nv)
+            .map(|_| 1 + next(u64::from(cap_max)) as u32)
+            .collect();
+        let sinks = (0..ns)
+            .map(|_| (1 + next(u64::from(demand_max)) as u32, 5_000))
+            .collect();
+        let mut arcs = Vec::new();
+        for v in 0..nv {
+            for s in 0..ns {
+                if next(4) != 0 {
+                    arcs.push((v, s, next(300) as i64, 1));
+                }
+            }
+        }
+        Raw { caps, sinks, arcs }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        #[test]
+        fn medium_problems_are_certified_on_both_engine_paths(
+            seed in any::<u64>(),
+            tight in any::<bool>(),
+        ) {
+            // Tight: about as many slots as volunteer capacity; else capacity to spare.
+            let raw = if tight { medium(seed, 240, 20, 1, 24) } else { medium(seed, 240, 12, 3, 15) };
+            let p = build(&raw);
+            let first = p.solve_with(engine::Start::ShortestPathsFirst).unwrap();
+            let scaling = p.solve_with(engine::Start::ScalingOnly).unwrap();
+            prop_assert_eq!(verify(&p, &first), Ok(()));
+            prop_assert_eq!(verify(&p, &scaling), Ok(()));
+            prop_assert_eq!(first.objective(), scaling.objective());
+        }
+    }
+
+    #[test]
+    fn medium_problem_is_deterministic_under_shuffled_arcs() {
+        let raw = medium(7, 240, 20, 1, 24);
+        let mut shuffled = raw.clone();
+        shuffled.arcs.reverse();
+        shuffled.arcs.rotate_left(1_000);
+        let a = build(&raw).solve().unwrap();
+        let b = build(&shuffled).solve().unwrap();
+        assert_eq!(a, b);
     }
 
     #[test]
