@@ -33,8 +33,8 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset};
 
 use crate::{
-    Accompaniment, Activity, ActivityId, Commitment, Eligibility, Ineligibility, Shift, ShiftId,
-    Verdict, Volunteer, VolunteerId,
+    Accompaniment, Activity, ActivityId, Commitment, DivisionCode, Eligibility, Ineligibility,
+    Shift, ShiftId, TeamId, Verdict, Volunteer, VolunteerId,
 };
 
 use super::score::{MAX_PRIORITY, Scarcity, score};
@@ -66,6 +66,7 @@ pub struct MatchInput {
     held: BTreeMap<VolunteerId, Vec<Commitment>>,
     profiles: BTreeMap<VolunteerId, VolunteerProfile>,
     accompanied: BTreeSet<VolunteerId>,
+    pairings: BTreeMap<TeamId, Vec<DivisionCode>>,
 }
 
 impl MatchInput {
@@ -107,6 +108,7 @@ impl MatchInput {
             held: BTreeMap::new(),
             profiles: BTreeMap::new(),
             accompanied: BTreeSet::new(),
+            pairings: BTreeMap::new(),
         })
     }
 
@@ -156,6 +158,20 @@ impl MatchInput {
         self.volunteer_index(volunteer)?;
         self.profiles.insert(volunteer, profile);
         Ok(self)
+    }
+
+    /// Records that `team` is paired (结对) with `division`, for [`Factor::Team`]
+    /// (see [`PairingRequest`](super::PairingRequest)); the volunteers' teams come from their
+    /// profiles.
+    ///
+    /// [`Factor::Team`]: super::Factor::Team
+    #[must_use]
+    pub fn with_pairing(mut self, team: TeamId, division: DivisionCode) -> Self {
+        let list = self.pairings.entry(team).or_default();
+        if let Err(i) = list.binary_search(&division) {
+            list.insert(i, division);
+        }
+        self
     }
 
     /// Records that a (minor) volunteer serves accompanied by a guardian.
@@ -837,6 +853,27 @@ pub struct Matcher<'a> {
     policy: &'a MatchPolicy,
 }
 
+/// Placements by volunteer and by shift, for explanations.
+#[derive(Debug, Default)]
+struct PlacedIndex {
+    by_volunteer: BTreeMap<VolunteerId, Vec<ShiftId>>,
+    by_shift: BTreeMap<ShiftId, Vec<(VolunteerId, i64)>>,
+}
+
+impl PlacedIndex {
+    fn new(placed: impl Iterator<Item = (VolunteerId, ShiftId, i64)>) -> Self {
+        let mut out = Self::default();
+        for (v, s, score) in placed {
+            out.by_volunteer.entry(v).or_default().push(s);
+            out.by_shift.entry(s).or_default().push((v, score));
+        }
+        for l in out.by_volunteer.values_mut() {
+            l.sort_unstable();
+        }
+        out
+    }
+}
+
 /// A candidate edge.
 #[derive(Debug, Clone, Copy)]
 struct Edge {
@@ -856,6 +893,19 @@ struct Core {
     filled: Vec<u32>,
     cost: i64,
     bound: i64,
+}
+
+impl Core {
+    fn edge(&self, e: u32) -> Option<&Edge> {
+        self.edges.get(e as usize)
+    }
+    /// `(volunteer, shift)` of an edge; `u32::MAX` for an unknown edge (never built).
+    fn ends(&self, e: u32) -> (u32, u32) {
+        self.edge(e).map_or((u32::MAX, u32::MAX), |x| (x.v, x.s))
+    }
+    fn total(&self, e: u32) -> i64 {
+        self.edge(e).map_or(0, |x| x.score.total())
+    }
 }
 
 fn idx(i: usize) -> u32 {
@@ -1108,11 +1158,12 @@ impl<'a> Matcher<'a> {
         let vi = input.volunteer_index(volunteer)?;
         let si = input.shift_index(shift)?;
         let scarcity = Scarcity::new(input.volunteers.iter());
-        let placed: Vec<(VolunteerId, ShiftId, i64)> = outcome
-            .placements
-            .iter()
-            .map(|p| (p.volunteer, p.shift, p.score.total()))
-            .collect();
+        let placed = PlacedIndex::new(
+            outcome
+                .placements
+                .iter()
+                .map(|p| (p.volunteer, p.shift, p.score.total())),
+        );
         Ok(self.why(input, &scarcity, vi, si, &placed, at))
     }
 
@@ -1122,7 +1173,7 @@ impl<'a> Matcher<'a> {
         scarcity: &Scarcity,
         vi: usize,
         si: usize,
-        placed: &[(VolunteerId, ShiftId, i64)],
+        placed: &PlacedIndex,
         at: DateTime<FixedOffset>,
     ) -> WhyNot {
         let (Some(v), Some(s)) = (input.volunteers.get(vi), input.shifts.get(si)) else {
@@ -1138,10 +1189,10 @@ impl<'a> Matcher<'a> {
             return WhyNot::Ineligible { verdict };
         }
         let mine: Vec<ShiftId> = placed
-            .iter()
-            .filter(|p| p.0 == v.id())
-            .map(|p| p.1)
-            .collect();
+            .by_volunteer
+            .get(&v.id())
+            .cloned()
+            .unwrap_or_default();
         if mine.contains(&s.id()) {
             return WhyNot::Chosen;
         }
@@ -1160,16 +1211,18 @@ impl<'a> Matcher<'a> {
         if !verdict.is_eligible() {
             return WhyNot::Conflict { verdict };
         }
-        let on: Vec<&(VolunteerId, ShiftId, i64)> =
-            placed.iter().filter(|p| p.1 == s.id()).collect();
+        let on = placed.by_shift.get(&s.id()).map_or(&[][..], Vec::as_slice);
         if u32::try_from(on.len()).unwrap_or(u32::MAX) >= s.slots() {
             let own_score = self
                 .edge_score(input, scarcity, v, si, at)
                 .map_or(0, |b| b.total());
-            if let Some(w) = on.iter().min_by(|a, b| a.2.cmp(&b.2).then(b.0.cmp(&a.0))) {
+            // The weakest: lowest score, then highest id.
+            if let Some(&(by, by_score)) =
+                on.iter().min_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            {
                 return WhyNot::Beaten {
-                    by: w.0,
-                    by_score: w.2,
+                    by,
+                    by_score,
                     own_score,
                 };
             }
@@ -1196,9 +1249,17 @@ impl<'a> Matcher<'a> {
             at,
             input.accompaniment(v.id()),
         );
-        verdict
-            .is_eligible()
-            .then(|| score(self.policy, scarcity, v, input.profile(v.id()), s, activity))
+        verdict.is_eligible().then(|| {
+            score(
+                self.policy,
+                scarcity,
+                v,
+                input.profile(v.id()),
+                s,
+                activity,
+                &input.pairings,
+            )
+        })
     }
 
     /// Whether taking both shifts breaks a pairwise schedule rule (overlap beyond the grace,
@@ -1368,6 +1429,8 @@ impl<'a> Matcher<'a> {
     /// by the eligibility module), then refills open slots greedily.
     fn repair_conflicts(&self, input: &MatchInput, at: DateTime<FixedOffset>, core: &mut Core) {
         let prio = |s: u32| input.priorities.get(s as usize).copied().unwrap_or(1);
+        let edges = &core.edges;
+        let edge = |e: u32| edges.get(e as usize).copied();
         let mut changed = false;
         for (vi, list) in core.placed.iter_mut().enumerate() {
             if list.len() < 2 {
@@ -1377,17 +1440,21 @@ impl<'a> Matcher<'a> {
                 continue;
             };
             let mut order = list.clone();
-            order.sort_by(|&a, &b| {
-                let (ea, eb) = (core.edges[a as usize], core.edges[b as usize]);
-                prio(eb.s)
-                    .cmp(&prio(ea.s))
-                    .then(eb.score.total().cmp(&ea.score.total()))
-                    .then(ea.s.cmp(&eb.s))
+            order.sort_by_key(|&e| {
+                edge(e).map(|x| {
+                    (
+                        std::cmp::Reverse(prio(x.s)),
+                        std::cmp::Reverse(x.score.total()),
+                        x.s,
+                    )
+                })
             });
             let mut kept = Vec::new();
             let mut with: Vec<Commitment> = input.held(v.id()).to_vec();
             for e in order {
-                let s = core.edges[e as usize].s;
+                let Some(s) = edge(e).map(|x| x.s) else {
+                    continue;
+                };
                 let ok = self.fits(input, v, s, &with, at);
                 if ok {
                     if let Some(shift) = input.shifts.get(s as usize) {
@@ -1415,18 +1482,12 @@ impl<'a> Matcher<'a> {
                 continue;
             };
             let mut cands = core.by_shift.get(s as usize).cloned().unwrap_or_default();
-            cands.sort_by(|&a, &b| {
-                let (ea, eb) = (core.edges[a as usize], core.edges[b as usize]);
-                eb.score
-                    .total()
-                    .cmp(&ea.score.total())
-                    .then(ea.v.cmp(&eb.v))
-            });
+            cands.sort_by_key(|&e| (std::cmp::Reverse(core.total(e)), core.ends(e).0));
             for e in cands {
                 if core.filled.get(s as usize).copied().unwrap_or(0) >= shift.slots() {
                     break;
                 }
-                let vi = core.edges[e as usize].v as usize;
+                let vi = core.ends(e).0 as usize;
                 let (Some(v), Some(list)) = (input.volunteers.get(vi), core.placed.get(vi)) else {
                     continue;
                 };
@@ -1437,7 +1498,7 @@ impl<'a> Matcher<'a> {
                 with.extend(list.iter().filter_map(|&o| {
                     input
                         .shifts
-                        .get(core.edges[o as usize].s as usize)
+                        .get(core.ends(o).1 as usize)
                         .map(Commitment::from)
                 }));
                 if self.fits(input, v, s, &with, at) {
@@ -1478,22 +1539,20 @@ impl<'a> Matcher<'a> {
             .placed
             .iter()
             .flatten()
-            .map(|&e| (core.edges[e as usize].s, core.edges[e as usize].v))
-            .collect();
-        pairs.sort_unstable();
-        let placed_ids: Vec<(VolunteerId, ShiftId, i64)> = core
-            .placed
-            .iter()
-            .flatten()
-            .filter_map(|&e| {
-                let edge = core.edges.get(e as usize)?;
-                Some((
-                    input.volunteers.get(edge.v as usize)?.id(),
-                    input.shifts.get(edge.s as usize)?.id(),
-                    edge.score.total(),
-                ))
+            .map(|&e| {
+                let (v, s) = core.ends(e);
+                (s, v)
             })
             .collect();
+        pairs.sort_unstable();
+        let placed_ids = PlacedIndex::new(core.placed.iter().flatten().filter_map(|&e| {
+            let edge = core.edge(e)?;
+            Some((
+                input.volunteers.get(edge.v as usize)?.id(),
+                input.shifts.get(edge.s as usize)?.id(),
+                edge.score.total(),
+            ))
+        }));
         let on_shift: BTreeSet<(u32, u32)> = pairs.iter().copied().collect();
         let mut placements = Vec::with_capacity(pairs.len());
         let mut score_sum = 0_i64;
@@ -1501,7 +1560,7 @@ impl<'a> Matcher<'a> {
             let Some(edge) = core
                 .by_shift
                 .get(s as usize)
-                .and_then(|l| l.iter().find(|&&e| core.edges[e as usize].v == v))
+                .and_then(|l| l.iter().find(|&&e| core.ends(e).0 == v))
                 .and_then(|&e| core.edges.get(e as usize))
             else {
                 continue;
@@ -1590,7 +1649,7 @@ impl<'a> Matcher<'a> {
             while let Some(s) = stack.pop() {
                 set.push(s);
                 for &e in core.by_shift.get(s).into_iter().flatten() {
-                    let v = core.edges[e as usize].v as usize;
+                    let v = core.ends(e).0 as usize;
                     if seen_vol.get(v).copied().unwrap_or(true) {
                         continue;
                     }
@@ -1599,7 +1658,7 @@ impl<'a> Matcher<'a> {
                     }
                     vols += 1;
                     for &pe in core.placed.get(v).into_iter().flatten() {
-                        let t = core.edges[pe as usize].s as usize;
+                        let t = core.ends(pe).1 as usize;
                         if !seen_shift.get(t).copied().unwrap_or(true) {
                             if let Some(x) = seen_shift.get_mut(t) {
                                 *x = true;
@@ -1843,7 +1902,7 @@ fn cost_of(input: &MatchInput, core: &Core, s_max: i64, p: i64) -> i64 {
             .saturating_add(p.saturating_mul(i64::from(prio)).saturating_mul(open));
     }
     for &e in core.placed.iter().flatten() {
-        cost = cost.saturating_sub(core.edges[e as usize].score.total());
+        cost = cost.saturating_sub(core.total(e));
     }
     cost
 }
@@ -1861,10 +1920,10 @@ fn cost_of(input: &MatchInput, core: &Core, s_max: i64, p: i64) -> i64 {
 mod tests {
     use super::*;
     use crate::doc_fixtures as fx;
+    use crate::matching::Factor;
     use crate::{
-        DivisionCode, EligibilityPolicy, GeoPoint, IdDocument, IdDocumentKind, Location,
-        PersonName, QualificationGraph, RegistrationRequirement, Requirements, TimeSpan,
-        VolunteerNo,
+        EligibilityPolicy, GeoPoint, IdDocument, IdDocumentKind, Location, PersonName,
+        QualificationGraph, RegistrationRequirement, Requirements, TimeSpan, VolunteerNo,
     };
     use proptest::prelude::*;
 
@@ -2440,6 +2499,102 @@ mod tests {
         );
         assert!(input.clone().with_shift(s.clone(), None).is_err());
         assert_eq!(input.priority(s.id()), Some(1));
+    }
+
+    #[test]
+    fn team_members_land_together_in_their_paired_town() {
+        let (g, r, p) = matcher_parts();
+        let m = Matcher::new(Eligibility::new(&g, &r), &p);
+        let team = crate::TeamId::from_parts(3, 1);
+        let other_town: DivisionCode = "320115006".parse().unwrap();
+        let here = shift(1, span(0, 0), 2, Requirements::none());
+        let there = shift(2, span(0, 0), 2, Requirements::none()).with_location(
+            Location::new(other_town, "横溪")
+                .unwrap()
+                .with_point(point(0, 0)),
+        );
+        let (a, b) = (vol(1, 0, 0), vol(2, 0, 0));
+        let input = MatchInput::new(
+            vec![a.clone(), b.clone()],
+            vec![here.clone(), there.clone()],
+            vec![activity()],
+        )
+        .unwrap()
+        .with_profile(a.id(), VolunteerProfile::default().with_team(team))
+        .unwrap()
+        .with_profile(b.id(), VolunteerProfile::default().with_team(team))
+        .unwrap()
+        .with_pairing(team, other_town);
+        let out = m.assign(&input, at()).unwrap();
+        // Home division scores 100 for jurisdiction on `here` (×3), but the pairing is worth
+        // 100 for team (×1) on `there` and jurisdiction still 40 there: 300 vs 220, so
+        // without the pairing both stay home; raise the team weight to move them together.
+        assert_eq!(out.volunteers_on(here.id()).len(), 2);
+        let heavy = MatchPolicy::default().with_weights(
+            crate::matching::ScoreWeights::default()
+                .with(crate::matching::Factor::Team, 5)
+                .unwrap(),
+        );
+        let m2 = Matcher::new(Eligibility::new(&g, &r), &heavy);
+        let out2 = m2.assign(&input, at()).unwrap();
+        assert_eq!(out2.volunteers_on(there.id()).len(), 2);
+        let pl = &out2.placements()[0];
+        assert_eq!(pl.score().points(crate::matching::Factor::Team), 100);
+        assert!(out2.optimality().is_optimal());
+    }
+
+    #[test]
+    fn daily_cap_between_new_placements_is_repaired() {
+        let g = QualificationGraph::new();
+        let r = rules().with_daily_cap(crate::Minutes::new(8 * 60));
+        let p = MatchPolicy::default();
+        let m = Matcher::new(Eligibility::new(&g, &r), &p);
+        let v = vol(1, 0, 0);
+        let shifts: Vec<Shift> = (0..3)
+            .map(|w| shift(u64::from(w) + 1, span(0, w), 1, Requirements::none()))
+            .collect();
+        let input = MatchInput::new(vec![v.clone()], shifts, vec![activity()]).unwrap();
+        let out = m.assign(&input, at()).unwrap();
+        // Three 4-hour shifts in one day, a cap of 8 hours: only two can be kept.
+        assert_eq!(out.shifts_of(v.id()).len(), 2);
+        assert_feasible(&m, &input, &out, &p);
+        assert!(matches!(out.optimality(), Optimality::Feasible { gap_bound } if gap_bound > 0));
+        assert_eq!(out.objective().filled_weight(), 2);
+    }
+
+    #[test]
+    fn too_large_objectives_are_refused() {
+        let g = QualificationGraph::new();
+        let r = rules();
+        let w = Factor::ALL
+            .into_iter()
+            .fold(crate::matching::ScoreWeights::default(), |acc, f| {
+                acc.with(f, 1_000).unwrap()
+            });
+        let p = MatchPolicy::default()
+            .with_weights(w)
+            .with_keep_bonus(100_000)
+            .unwrap();
+        let m = Matcher::new(Eligibility::new(&g, &r), &p);
+        // T = 2000 slots, S = 800,000, priority 100: penalties of 1.6·10^11 on ~4,000 nodes
+        // exceed the solver's max_cost·(nodes+1)² <= 2^60.
+        let vols: Vec<Volunteer> = (1..=1_000).map(|i| vol(i, 0, 0)).collect();
+        let shifts: Vec<Shift> = (1..=20)
+            .map(|i| shift(i, span(0, (i % 3) as u32), 100, Requirements::none()))
+            .collect();
+        let ids: Vec<ShiftId> = shifts.iter().map(Shift::id).collect();
+        let mut input = MatchInput::new(vols, shifts, vec![activity()]).unwrap();
+        for id in ids {
+            input = input.with_priority(id, 100).unwrap();
+        }
+        let err = m.assign(&input, at()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                MatchError::Solver(crate::matching::MatchingError::Overflow { .. })
+            ),
+            "{err}"
+        );
     }
 
     /// A quick timing of a 10k-volunteer × 1k-shift match (run with `--release --ignored`).

@@ -49,8 +49,9 @@ pub enum Factor {
     Reliability,
     /// 100 when the activity's category lies within one the volunteer prefers.
     Preference,
-    /// 100 when the activity is run by one of the volunteer's teams, which keeps a team
-    /// together on its own activity's shifts.
+    /// 100 when the activity is run by one of the volunteer's teams, or when one of their
+    /// teams is paired (结对) with a division containing the shift's: members of a team are
+    /// drawn to the same activity and town, which keeps the team together.
     Team,
 }
 
@@ -768,6 +769,7 @@ pub(crate) fn score(
     profile: Option<&VolunteerProfile>,
     shift: &Shift,
     activity: &Activity,
+    pairings: &std::collections::BTreeMap<TeamId, Vec<DivisionCode>>,
 ) -> ScoreBreakdown {
     let jurisdiction =
         jurisdiction_points(volunteer.home_division(), shift_division(shift, activity));
@@ -804,9 +806,22 @@ pub(crate) fn score(
     } else {
         0
     };
-    let team = match (activity.team(), profile) {
-        (Some(t), Some(p)) if p.teams.binary_search(&t).is_ok() => FACTOR_POINTS,
-        _ => 0,
+    let own_activity = matches!(
+        (activity.team(), profile),
+        (Some(t), Some(p)) if p.teams.binary_search(&t).is_ok()
+    );
+    let target = shift_division(shift, activity);
+    let paired = profile.is_some_and(|p| {
+        p.teams.iter().any(|t| {
+            pairings
+                .get(t)
+                .is_some_and(|ds| ds.iter().any(|d| d.contains(target)))
+        })
+    });
+    let team = if own_activity || paired {
+        FACTOR_POINTS
+    } else {
+        0
     };
     ScoreBreakdown::from_points(
         [
