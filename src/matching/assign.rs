@@ -46,6 +46,11 @@ use super::{FlowBuilder, MatchError, MatchPolicy, ScoreBreakdown, VolunteerProfi
 ///
 /// Kept in canonical order (by id), so the order of the input never changes the outcome.
 ///
+/// Serde shape: `{"volunteers": [...], "shifts": [{"shift": {...}, "priority": 1}],
+/// "activities": [...], "held": {"<volunteer id>": [commitment]}, "profiles": {"<volunteer
+/// id>": profile}, "guardians": ["<volunteer id>"], "pairings": {"<team id>": [division]}}`;
+/// deserialising validates like the constructors.
+///
 /// # Example
 /// ```
 /// use volunteer_service::{doc_fixtures as fx, matching::MatchInput, Requirements, Shift, ShiftId};
@@ -58,6 +63,11 @@ use super::{FlowBuilder, MatchError, MatchPolicy, ScoreBreakdown, VolunteerProfi
 /// # Ok::<(), volunteer_service::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "InputWire", into = "InputWire")
+)]
 pub struct MatchInput {
     volunteers: Vec<Volunteer>,
     shifts: Vec<Shift>,
@@ -67,6 +77,82 @@ pub struct MatchInput {
     profiles: BTreeMap<VolunteerId, VolunteerProfile>,
     accompanied: BTreeSet<VolunteerId>,
     pairings: BTreeMap<TeamId, Vec<DivisionCode>>,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PrioritisedShift {
+    shift: Shift,
+    priority: u32,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct InputWire {
+    volunteers: Vec<Volunteer>,
+    shifts: Vec<PrioritisedShift>,
+    activities: Vec<Activity>,
+    held: BTreeMap<VolunteerId, Vec<Commitment>>,
+    profiles: BTreeMap<VolunteerId, VolunteerProfile>,
+    guardians: Vec<VolunteerId>,
+    pairings: BTreeMap<TeamId, Vec<DivisionCode>>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<InputWire> for MatchInput {
+    type Error = MatchError;
+    fn try_from(w: InputWire) -> Result<Self, MatchError> {
+        let prios: Vec<(ShiftId, u32)> = w
+            .shifts
+            .iter()
+            .map(|p| (p.shift.id(), p.priority))
+            .collect();
+        let mut input = Self::new(
+            w.volunteers,
+            w.shifts.into_iter().map(|p| p.shift).collect(),
+            w.activities,
+        )?;
+        for (s, p) in prios {
+            input = input.with_priority(s, p)?;
+        }
+        for (v, list) in w.held {
+            for c in list {
+                input = input.with_held(v, c)?;
+            }
+        }
+        for (v, p) in w.profiles {
+            input = input.with_profile(v, p)?;
+        }
+        for v in w.guardians {
+            input = input.with_guardian(v)?;
+        }
+        for (t, ds) in w.pairings {
+            for d in ds {
+                input = input.with_pairing(t, d);
+            }
+        }
+        Ok(input)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<MatchInput> for InputWire {
+    fn from(i: MatchInput) -> Self {
+        Self {
+            shifts: i
+                .shifts
+                .into_iter()
+                .zip(i.priorities)
+                .map(|(shift, priority)| PrioritisedShift { shift, priority })
+                .collect(),
+            volunteers: i.volunteers,
+            activities: i.activities.into_values().collect(),
+            held: i.held,
+            profiles: i.profiles,
+            guardians: i.accompanied.into_iter().collect(),
+            pairings: i.pairings,
+        }
+    }
 }
 
 impl MatchInput {
@@ -1167,6 +1253,55 @@ impl<'a> Matcher<'a> {
         Ok(self.why(input, &scarcity, vi, si, &placed, at))
     }
 
+    /// Every eligible volunteer not placed on a shift, with why, by shift then volunteer
+    /// (the explanation for each loser; can be long on big instances).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, matching::{MatchInput, MatchPolicy, Matcher, WhyNot},
+    ///     Eligibility, EligibilityPolicy, QualificationGraph, RegistrationRequirement, Requirements, Shift, ShiftId};
+    /// let activity = fx::activity();
+    /// let shift = Shift::new(ShiftId::from_parts(1, 1), activity.id(),
+    ///     fx::span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), 1, Requirements::none())?;
+    /// let input = MatchInput::new(vec![fx::volunteer(), fx::child()], vec![shift], vec![activity])?;
+    /// let (graph, policy) = (QualificationGraph::new(), MatchPolicy::default());
+    /// let rules = EligibilityPolicy::default().with_registration(RegistrationRequirement::Registered);
+    /// let matcher = Matcher::new(Eligibility::new(&graph, &rules), &policy);
+    /// let at = fx::at("2021-07-20T08:00:00+08:00");
+    /// let out = matcher.assign(&input, at)?;
+    /// let losers = matcher.passed_over(&input, &out, at);
+    /// assert_eq!(losers.len(), 1);
+    /// assert!(matches!(losers[0].2, WhyNot::Beaten { .. }));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
+    pub fn passed_over(
+        &self,
+        input: &MatchInput,
+        outcome: &MatchOutcome,
+        at: DateTime<FixedOffset>,
+    ) -> Vec<(VolunteerId, ShiftId, WhyNot)> {
+        let scarcity = Scarcity::new(input.volunteers.iter());
+        let placed = PlacedIndex::new(
+            outcome
+                .placements
+                .iter()
+                .map(|p| (p.volunteer, p.shift, p.score.total())),
+        );
+        let mut out = Vec::new();
+        for (si, s) in input.shifts.iter().enumerate() {
+            for (vi, v) in input.volunteers.iter().enumerate() {
+                if self.edge_score(input, &scarcity, v, si, at).is_none() {
+                    continue;
+                }
+                let why = self.why(input, &scarcity, vi, si, &placed, at);
+                if why != WhyNot::Chosen {
+                    out.push((v.id(), s.id(), why));
+                }
+            }
+        }
+        out
+    }
+
     fn why(
         &self,
         input: &MatchInput,
@@ -1395,6 +1530,9 @@ impl<'a> Matcher<'a> {
         let (b, edge_arc) = network(input, &edges, &caps, &window, &scale)?;
         let problem = b.build()?;
         let solution = problem.solve()?;
+        // Every solve in the tests is checked against its reduced-cost certificate.
+        #[cfg(test)]
+        assert_eq!(super::verify_flow(&problem, &solution), Ok(()));
         let bound = solution.objective();
         let flow = solution.flow();
         let mut placed: Vec<Vec<u32>> = vec![Vec::new(); input.volunteers.len()];
@@ -2186,6 +2324,14 @@ mod tests {
             assert_feasible(&m, &input, &out, &policy);
             prop_assert!(out.optimality().is_optimal());
             prop_assert_eq!(out.objective().key(), brute(&m, &input, &policy));
+            // Explanations agree with optimality: nobody free was left out of an open slot, and
+            // a free loser never outscored the weakest winner.
+            for (_, _, why) in m.passed_over(&input, &out, at()) {
+                prop_assert!(why != WhyNot::LeftOpen);
+                if let WhyNot::Beaten { by_score, own_score, .. } = why {
+                    prop_assert!(own_score <= by_score);
+                }
+            }
         }
 
         #[test]
@@ -2595,6 +2741,49 @@ mod tests {
             ),
             "{err}"
         );
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn input_and_outcome_round_trip_through_json() {
+        let (g, r, p) = matcher_parts();
+        let m = Matcher::new(Eligibility::new(&g, &r), &p);
+        let v = vol(1, 0, 0);
+        let s = shift(1, span(0, 0), 2, Requirements::none());
+        let input = MatchInput::new(
+            vec![v.clone(), vol(2, 1, 1)],
+            vec![s.clone()],
+            vec![activity()],
+        )
+        .unwrap()
+        .with_priority(s.id(), 4)
+        .unwrap()
+        .with_profile(
+            v.id(),
+            VolunteerProfile::default().with_team(crate::TeamId::from_parts(3, 3)),
+        )
+        .unwrap()
+        .with_held(
+            v.id(),
+            Commitment::new(ShiftId::from_parts(9, 9), span(1, 2)),
+        )
+        .unwrap()
+        .with_pairing(
+            crate::TeamId::from_parts(3, 3),
+            "320115005".parse().unwrap(),
+        );
+        let json = serde_json::to_string(&input).unwrap();
+        let back: MatchInput = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, input);
+        let bad = json.replace("\"priority\":4", "\"priority\":0");
+        assert!(serde_json::from_str::<MatchInput>(&bad).is_err());
+        let out = m.assign(&input, at()).unwrap();
+        let json = serde_json::to_string(&out).unwrap();
+        assert!(
+            json.contains("\"optimality\":{\"status\":\"optimal\"}"),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<MatchOutcome>(&json).unwrap(), out);
     }
 
     /// A quick timing of a 10k-volunteer × 1k-shift match (run with `--release --ignored`).
