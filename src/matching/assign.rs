@@ -914,6 +914,46 @@ impl RepairOutcome {
 
 /// Assigns volunteers to shifts optimally and explains the result.
 ///
+/// Hard constraints: every rule of the [`Eligibility`] module against the shifts a volunteer
+/// holds and the other shifts placed in the same solution (overlap, rest, daily and weekly
+/// hour caps included); shift capacity; at most [`MatchPolicy::max_shifts`] shifts per
+/// volunteer (held ones count). Objective, in order: the most priority-weighted filled slots,
+/// then the highest total score (see [`ScoreBreakdown`]).
+///
+/// # Model
+/// One min-cost flow network per match, built with [`FlowBuilder`](super::FlowBuilder): a hub
+/// supplies every slot; a slot is filled through a volunteer (hub → volunteer, capacity = the
+/// volunteer's remaining shift cap; volunteer → window, capacity 1; window → shift, cost of the
+/// edge) or left unfilled (hub → shift, the unfilled penalty). A *window* is a group of
+/// pairwise-conflicting shifts (overlapping beyond the eligibility policy's grace, or closer
+/// than its minimum rest), found once for all volunteers by a canonical greedy pass in start
+/// order; a volunteer takes at most one shift per window. When no two conflicting shifts fall in
+/// different windows (the usual morning / afternoon / evening grid) this nested-capacity
+/// gadget is exact. Otherwise (staggered overlaps, or hour caps that bind between new
+/// placements, both NP-hard in general) the network is a relaxation whose optimum is a proven
+/// lower bound on the cost: placements that break a rule are dropped (lowest priority, then
+/// lowest score first), open slots are refilled greedily, and the outcome reports
+/// [`Optimality::Feasible`] with `gap_bound = cost − bound`. If the relaxation's optimum
+/// breaks no rule it is [`Optimality::Optimal`].
+///
+/// # Scaling: fill dominates score, exactly
+/// Let `S = policy.max_score()` (every edge score is in `0..=S`), `T = min(Σ slots, Σ
+/// volunteer caps, #edges)` (no solution fills more) and `P = T·S + 1`. Edge cost is
+/// `S − score`, the unfilled penalty of shift `s` is `S + priority(s)·P`. Every slot is either
+/// filled or not, so for any solution `cost = S·Σ slots − Σ score + P·Σ priority·unfilled`.
+/// Since `0 <= Σ score <= T·S < P`, one more unit of priority-weighted fill always outweighs
+/// every score difference: minimising the cost maximises the weighted fill, then the score.
+/// `P`, the penalties and the largest total cost are computed with checked `i64` arithmetic
+/// ([`MatchError::TooLarge`]); the solver refuses networks beyond its own exact bound
+/// (`max_cost·(nodes+1)² <= 2^60`, [`MatchError::Solver`]).
+///
+/// # Determinism
+/// [`MatchInput`] sorts volunteers, shifts and activities by id; the network is built in that
+/// order; the solver is deterministic; repairs and explanations walk indices in order and break
+/// ties by the higher priority, the higher score, then the lower volunteer index, then the
+/// lower shift index (indices follow ids). The same input in any order gives the same
+/// outcome, bit for bit.
+///
 /// # Example
 /// ```
 /// use volunteer_service::{doc_fixtures as fx, matching::{MatchInput, MatchPolicy, Matcher},
@@ -1992,9 +2032,6 @@ fn network(
             .skip(start)
             .position(|e| e.v != v)
             .map_or(edges.len(), |k| start + k);
-        let vnode = b.add_node(0);
-        b.add_arc(hub, vnode, caps.get(v as usize).copied().unwrap_or(0), 0)?;
-        arcs += 1;
         let mut groups: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
         for e in start..end {
             let w = edges
@@ -2004,8 +2041,18 @@ fn network(
                 .unwrap_or(u32::MAX);
             groups.entry(w).or_default().push(e);
         }
+        // A volunteer takes at most one shift per window, so a cap above the number of
+        // windows never binds; with an effective cap of 1 the window nodes are redundant.
+        let cap = caps
+            .get(v as usize)
+            .copied()
+            .unwrap_or(0)
+            .min(idx(groups.len()));
+        let vnode = b.add_node(0);
+        b.add_arc(hub, vnode, cap, 0)?;
+        arcs += 1;
         for list in groups.values() {
-            let from = if list.len() > 1 {
+            let from = if list.len() > 1 && cap > 1 {
                 let wnode = b.add_node(0);
                 b.add_arc(vnode, wnode, 1, 0)?;
                 arcs += 1;
