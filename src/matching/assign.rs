@@ -2737,6 +2737,45 @@ mod tests {
     }
 
     #[test]
+    fn held_shifts_count_against_the_cap_and_block_overlaps() {
+        let (g, r, _) = matcher_parts();
+        let p = MatchPolicy::default().with_max_shifts(2).unwrap();
+        let m = Matcher::new(Eligibility::new(&g, &r), &p);
+        let (busy, free) = (vol(1, 0, 0), vol(2, 0, 0));
+        let a = shift(1, span(1, 0), 1, Requirements::none());
+        let b = shift(2, span(1, 1), 1, Requirements::none());
+        let input = MatchInput::new(
+            vec![busy.clone(), free.clone()],
+            vec![a.clone(), b.clone()],
+            vec![activity()],
+        )
+        .unwrap()
+        .with_held(
+            busy.id(),
+            Commitment::new(ShiftId::from_parts(9, 1), span(0, 0)),
+        )
+        .unwrap()
+        .with_held(
+            busy.id(),
+            Commitment::new(ShiftId::from_parts(9, 2), span(1, 1)),
+        )
+        .unwrap();
+        let out = m.assign(&input, at()).unwrap();
+        assert!(out.shifts_of(busy.id()).is_empty());
+        assert_eq!(out.shifts_of(free.id()).len(), 2);
+        // `b` overlaps a held shift: ineligible, with the held shift named.
+        assert!(matches!(
+            m.why_not(&input, &out, busy.id(), b.id(), at()).unwrap(),
+            WhyNot::Ineligible { verdict } if verdict.failures().iter().any(|f| matches!(f, Ineligibility::Overlap { .. }))
+        ));
+        // `a` is free of clashes, but two held shifts use the cap of 2.
+        assert_eq!(
+            m.why_not(&input, &out, busy.id(), a.id(), at()).unwrap(),
+            WhyNot::AtCapacity { placed: vec![] }
+        );
+    }
+
+    #[test]
     fn daily_cap_between_new_placements_is_repaired() {
         let g = QualificationGraph::new();
         let r = rules().with_daily_cap(crate::Minutes::new(8 * 60));
