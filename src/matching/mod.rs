@@ -16,9 +16,10 @@
 //! One exact engine, on compact CSR arrays (`u32` heads and capacities, `i64` costs, no
 //! per-arc allocation):
 //! 1. **Successive shortest paths** from a price-consistent greedy start (every supply node
-//!    takes its cheapest units at once), with Dijkstra on reduced costs. This finishes quickly
-//!    when augmenting paths stay short — volunteers to spare — and is abandoned after a bounded
-//!    amount of work otherwise.
+//!    takes its cheapest units at once), with Dijkstra on reduced costs; a high-degree node
+//!    relaxes only its cached best arcs unless the search reaches their bound. This finishes
+//!    quickly when augmenting paths stay short — volunteers to spare — and is abandoned after
+//!    a bounded, deterministic amount of work otherwise (counted in slot scans, never time).
 //! 2. **Cost-scaling push–relabel** (Goldberg) for the rest: costs scaled by `n + 1`, `ε`
 //!    divided by 16 per phase, FIFO discharge with look-ahead, global price updates (Dial
 //!    buckets), multi-unit relabels for nodes with several units of excess, and a cache of the
