@@ -2480,6 +2480,16 @@ mod tests {
             if out.optimality().is_optimal() {
                 prop_assert_eq!(out.objective().key(), best);
             }
+            // The gap bound holds: the true optimum's cost is at least cost − gap.
+            if let Optimality::Feasible { gap_bound } = out.optimality() {
+                let (core_edges, caps) = m.candidates(&input, at(), &BTreeSet::new());
+                let scale = Scale::new(&policy, &input, &core_edges, &caps).unwrap();
+                let o = out.objective();
+                let best_cost = o.cost() + (o.score() - best.1)
+                    + scale.p * (i64::try_from(o.filled_weight()).unwrap() - i64::try_from(best.0).unwrap());
+                prop_assert!(best_cost <= o.cost());
+                prop_assert!(best_cost >= o.cost() - gap_bound, "{best_cost} < {} - {gap_bound}", o.cost());
+            }
         }
 
         #[test]
@@ -2858,6 +2868,38 @@ mod tests {
             m.why_not(&input, &out, busy.id(), a.id(), at()).unwrap(),
             WhyNot::AtCapacity { placed: vec![] }
         );
+    }
+
+    #[test]
+    fn staggered_chain_reports_a_true_gap_bound() {
+        let (g, r, p) = matcher_parts();
+        let m = Matcher::new(Eligibility::new(&g, &r), &p);
+        let v = vol(1, 0, 0);
+        let at_h = |h: u32| format!("{DAY}1T{h:02}:00:00+08:00");
+        let mk = |n: u64, from: u32| {
+            shift(
+                n,
+                fx::span(&at_h(from), &at_h(from + 4)),
+                1,
+                Requirements::none(),
+            )
+        };
+        // A 08–12, B 11–15, C 14–18: windows {A, B} and {C}; B has priority 3.
+        let (a, b, c) = (mk(1, 8), mk(2, 11), mk(3, 14));
+        let input = MatchInput::new(vec![v.clone()], vec![a, b.clone(), c], vec![activity()])
+            .unwrap()
+            .with_priority(b.id(), 3)
+            .unwrap();
+        let out = m.assign(&input, at()).unwrap();
+        assert_feasible(&m, &input, &out, &p);
+        assert_eq!(out.shifts_of(v.id()), vec![b.id()]);
+        // The relaxation took B and C; the repair dropped C, so optimality is not proven, but
+        // the result equals the brute-force optimum and the bound is honest.
+        let Optimality::Feasible { gap_bound } = out.optimality() else {
+            panic!("expected a gap: {:?}", out.optimality());
+        };
+        assert!(gap_bound > 0);
+        assert_eq!(out.objective().key(), brute(&m, &input, &p));
     }
 
     #[test]
