@@ -125,13 +125,61 @@ impl JurisdictionDemand {
 /// # Ok::<(), volunteer_service::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "TeamOfferWire", into = "TeamOfferWire")
+)]
 pub struct TeamOffer {
     team: TeamId,
     capacity: u32,
     home: Option<DivisionCode>,
     point: Option<GeoPoint>,
     affinity: BTreeMap<DivisionCode, u32>,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct TeamOfferWire {
+    team: TeamId,
+    capacity: u32,
+    home: Option<DivisionCode>,
+    point: Option<GeoPoint>,
+    affinity: BTreeMap<DivisionCode, u32>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<TeamOfferWire> for TeamOffer {
+    type Error = MatchError;
+    fn try_from(w: TeamOfferWire) -> Result<Self, MatchError> {
+        if let Some((_, &p)) = w.affinity.iter().find(|(_, p)| **p > FACTOR_POINTS) {
+            return Err(MatchError::InvalidPolicy {
+                field: "affinity",
+                value: u64::from(p),
+                rule: "points must be at most 100",
+            });
+        }
+        Ok(Self {
+            team: w.team,
+            capacity: w.capacity,
+            home: w.home,
+            point: w.point,
+            affinity: w.affinity,
+        })
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<TeamOffer> for TeamOfferWire {
+    fn from(t: TeamOffer) -> Self {
+        Self {
+            team: t.team,
+            capacity: t.capacity,
+            home: t.home,
+            point: t.point,
+            affinity: t.affinity,
+        }
+    }
 }
 
 impl TeamOffer {
@@ -509,6 +557,16 @@ mod tests {
             "2 pairings requested: the teams can take at most 1"
         );
         assert!(apportion(3, &[0, 0]).is_err());
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn team_offers_validate_affinity_on_deserialise() {
+        let t = TeamOffer::new(TeamId::from_parts(1, 1), 2).with_affinity(code("321181001"), 80);
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(serde_json::from_str::<TeamOffer>(&json).unwrap(), t);
+        let bad = json.replace(":80", ":180");
+        assert!(serde_json::from_str::<TeamOffer>(&bad).is_err());
     }
 
     proptest! {

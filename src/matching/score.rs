@@ -581,11 +581,64 @@ impl VolunteerProfile {
 /// assert_eq!(s.total(), 300 + 150 + 200 + 200 + 80);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "BreakdownWire", into = "BreakdownWire")
+)]
 pub struct ScoreBreakdown {
     points: FactorPoints,
     keep_bonus: u32,
     total: i64,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct BreakdownWire {
+    points: FactorPoints,
+    keep_bonus: u32,
+    total: i64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<BreakdownWire> for ScoreBreakdown {
+    type Error = MatchError;
+    fn try_from(w: BreakdownWire) -> Result<Self, MatchError> {
+        for f in Factor::ALL {
+            let p = w.points.get(f);
+            if p > FACTOR_POINTS {
+                return Err(invalid(
+                    f.as_str(),
+                    u64::from(p),
+                    "points must be at most 100",
+                ));
+            }
+        }
+        let most = i64::from(FACTOR_POINTS) * i64::from(MAX_WEIGHT) * 7 + i64::from(w.keep_bonus);
+        if w.total < i64::from(w.keep_bonus) || w.total > most {
+            return Err(invalid(
+                "total",
+                u64::try_from(w.total).unwrap_or(0),
+                "total must lie between the keep bonus and 100 × 7000 + keep bonus",
+            ));
+        }
+        Ok(Self {
+            points: w.points,
+            keep_bonus: w.keep_bonus,
+            total: w.total,
+        })
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<ScoreBreakdown> for BreakdownWire {
+    fn from(b: ScoreBreakdown) -> Self {
+        Self {
+            points: b.points,
+            keep_bonus: b.keep_bonus,
+            total: b.total,
+        }
+    }
 }
 
 /// Points per factor, a struct so the wire shape names each factor.
@@ -925,5 +978,10 @@ mod tests {
         assert_eq!(serde_json::from_str::<MatchPolicy>(&json).unwrap(), p);
         let bad = json.replace("\"max_shifts\":3", "\"max_shifts\":0");
         assert!(serde_json::from_str::<MatchPolicy>(&bad).is_err());
+        let b = ScoreBreakdown::from_points([100; 7], &ScoreWeights::default());
+        let json = serde_json::to_string(&b).unwrap();
+        assert_eq!(serde_json::from_str::<ScoreBreakdown>(&json).unwrap(), b);
+        let bad = json.replace("\"team\":100", "\"team\":101");
+        assert!(serde_json::from_str::<ScoreBreakdown>(&bad).is_err());
     }
 }
