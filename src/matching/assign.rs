@@ -201,11 +201,11 @@ impl MatchInput {
     }
 
     /// Sets a shift's priority (`1..=100`; an unfilled slot of priority 2 weighs as two of
-    /// priority 1).
+    /// priority 1). On error the input is unchanged.
     ///
     /// # Errors
     /// [`MatchError::UnknownShift`], [`MatchError::InvalidPriority`].
-    pub fn with_priority(mut self, shift: ShiftId, priority: u32) -> Result<Self, MatchError> {
+    pub fn set_priority(&mut self, shift: ShiftId, priority: u32) -> Result<(), MatchError> {
         let i = self.shift_index(shift)?;
         if priority == 0 || priority > MAX_PRIORITY {
             return Err(MatchError::InvalidPriority { shift, priority });
@@ -213,39 +213,40 @@ impl MatchInput {
         if let Some(p) = self.priorities.get_mut(i) {
             *p = priority;
         }
-        Ok(self)
+        Ok(())
     }
 
-    /// Records a shift the volunteer already holds (checked for overlap, rest and caps).
+    /// Records a shift the volunteer already holds (checked for overlap, rest and caps, and
+    /// counted against [`MatchPolicy::max_shifts`]). On error the input is unchanged.
     ///
     /// # Errors
     /// [`MatchError::UnknownVolunteer`].
-    pub fn with_held(
-        mut self,
+    pub fn add_held(
+        &mut self,
         volunteer: VolunteerId,
         commitment: Commitment,
-    ) -> Result<Self, MatchError> {
+    ) -> Result<(), MatchError> {
         self.volunteer_index(volunteer)?;
         let list = self.held.entry(volunteer).or_default();
         if !list.contains(&commitment) {
             list.push(commitment);
             list.sort_by_key(|c| (c.shift(), c.span().start()));
         }
-        Ok(self)
+        Ok(())
     }
 
-    /// Sets a volunteer's profile.
+    /// Sets a volunteer's profile. On error the input is unchanged.
     ///
     /// # Errors
     /// [`MatchError::UnknownVolunteer`].
-    pub fn with_profile(
-        mut self,
+    pub fn set_profile(
+        &mut self,
         volunteer: VolunteerId,
         profile: VolunteerProfile,
-    ) -> Result<Self, MatchError> {
+    ) -> Result<(), MatchError> {
         self.volunteer_index(volunteer)?;
         self.profiles.insert(volunteer, profile);
-        Ok(self)
+        Ok(())
     }
 
     /// Records that `team` is paired (结对) with `division`, for [`Factor::Team`]
@@ -253,62 +254,139 @@ impl MatchInput {
     /// profiles.
     ///
     /// [`Factor::Team`]: super::Factor::Team
-    #[must_use]
-    pub fn with_pairing(mut self, team: TeamId, division: DivisionCode) -> Self {
+    pub fn add_pairing(&mut self, team: TeamId, division: DivisionCode) {
         let list = self.pairings.entry(team).or_default();
         if let Err(i) = list.binary_search(&division) {
             list.insert(i, division);
         }
-        self
     }
 
-    /// Records that a (minor) volunteer serves accompanied by a guardian.
+    /// Records that a (minor) volunteer serves accompanied by a guardian. On error the input
+    /// is unchanged.
     ///
     /// # Errors
     /// [`MatchError::UnknownVolunteer`].
-    pub fn with_guardian(mut self, volunteer: VolunteerId) -> Result<Self, MatchError> {
+    pub fn add_guardian(&mut self, volunteer: VolunteerId) -> Result<(), MatchError> {
         self.volunteer_index(volunteer)?;
         self.accompanied.insert(volunteer);
-        Ok(self)
+        Ok(())
     }
 
-    /// The same input without a volunteer (a withdrawal), for [`Matcher::repair`].
+    /// Removes a volunteer (a withdrawal or no-show), for [`Matcher::repair`]. On error the
+    /// input is unchanged.
     ///
     /// # Errors
     /// [`MatchError::UnknownVolunteer`].
-    pub fn without_volunteer(mut self, volunteer: VolunteerId) -> Result<Self, MatchError> {
+    pub fn remove_volunteer(&mut self, volunteer: VolunteerId) -> Result<(), MatchError> {
         let i = self.volunteer_index(volunteer)?;
         self.volunteers.remove(i);
         self.held.remove(&volunteer);
         self.profiles.remove(&volunteer);
         self.accompanied.remove(&volunteer);
-        Ok(self)
+        Ok(())
     }
 
-    /// The same input with one more shift (priority 1) and, if new, its activity.
+    /// Adds a shift (priority 1) and, if new, its activity. On error the input is unchanged.
     ///
     /// # Errors
     /// [`MatchError::DuplicateShift`], [`MatchError::UnknownActivity`] if the activity is
     /// neither given nor known.
-    pub fn with_shift(
-        mut self,
+    pub fn add_shift(
+        &mut self,
         shift: Shift,
         activity: Option<Activity>,
-    ) -> Result<Self, MatchError> {
+    ) -> Result<(), MatchError> {
         let Err(i) = self.shifts.binary_search_by_key(&shift.id(), Shift::id) else {
             return Err(MatchError::DuplicateShift { shift: shift.id() });
         };
-        if let Some(a) = activity {
-            self.activities.entry(a.id()).or_insert(a);
-        }
-        if !self.activities.contains_key(&shift.activity()) {
+        let known = self.activities.contains_key(&shift.activity())
+            || activity
+                .as_ref()
+                .is_some_and(|a| a.id() == shift.activity());
+        if !known {
             return Err(MatchError::UnknownActivity {
                 shift: shift.id(),
                 activity: shift.activity(),
             });
         }
+        if let Some(a) = activity {
+            self.activities.entry(a.id()).or_insert(a);
+        }
         self.shifts.insert(i, shift);
         self.priorities.insert(i, 1);
+        Ok(())
+    }
+
+    /// [`set_priority`](Self::set_priority), builder style.
+    ///
+    /// # Errors
+    /// As [`set_priority`](Self::set_priority).
+    pub fn with_priority(mut self, shift: ShiftId, priority: u32) -> Result<Self, MatchError> {
+        self.set_priority(shift, priority)?;
+        Ok(self)
+    }
+
+    /// [`add_held`](Self::add_held), builder style.
+    ///
+    /// # Errors
+    /// As [`add_held`](Self::add_held).
+    pub fn with_held(
+        mut self,
+        volunteer: VolunteerId,
+        commitment: Commitment,
+    ) -> Result<Self, MatchError> {
+        self.add_held(volunteer, commitment)?;
+        Ok(self)
+    }
+
+    /// [`set_profile`](Self::set_profile), builder style.
+    ///
+    /// # Errors
+    /// As [`set_profile`](Self::set_profile).
+    pub fn with_profile(
+        mut self,
+        volunteer: VolunteerId,
+        profile: VolunteerProfile,
+    ) -> Result<Self, MatchError> {
+        self.set_profile(volunteer, profile)?;
+        Ok(self)
+    }
+
+    /// [`add_pairing`](Self::add_pairing), builder style.
+    #[must_use]
+    pub fn with_pairing(mut self, team: TeamId, division: DivisionCode) -> Self {
+        self.add_pairing(team, division);
+        self
+    }
+
+    /// [`add_guardian`](Self::add_guardian), builder style.
+    ///
+    /// # Errors
+    /// As [`add_guardian`](Self::add_guardian).
+    pub fn with_guardian(mut self, volunteer: VolunteerId) -> Result<Self, MatchError> {
+        self.add_guardian(volunteer)?;
+        Ok(self)
+    }
+
+    /// [`remove_volunteer`](Self::remove_volunteer), builder style.
+    ///
+    /// # Errors
+    /// As [`remove_volunteer`](Self::remove_volunteer).
+    pub fn without_volunteer(mut self, volunteer: VolunteerId) -> Result<Self, MatchError> {
+        self.remove_volunteer(volunteer)?;
+        Ok(self)
+    }
+
+    /// [`add_shift`](Self::add_shift), builder style.
+    ///
+    /// # Errors
+    /// As [`add_shift`](Self::add_shift).
+    pub fn with_shift(
+        mut self,
+        shift: Shift,
+        activity: Option<Activity>,
+    ) -> Result<Self, MatchError> {
+        self.add_shift(shift, activity)?;
         Ok(self)
     }
 
@@ -2787,6 +2865,36 @@ mod tests {
         );
         assert!(input.clone().with_shift(s.clone(), None).is_err());
         assert_eq!(input.priority(s.id()), Some(1));
+        // Rejected mutations change nothing.
+        let mut m = input.clone();
+        assert!(m.set_priority(s.id(), 101).is_err());
+        assert!(m.set_priority(ShiftId::from_parts(9, 9), 2).is_err());
+        assert!(
+            m.add_held(VolunteerId::from_parts(9, 9), Commitment::from(&s))
+                .is_err()
+        );
+        assert!(
+            m.set_profile(VolunteerId::from_parts(9, 9), VolunteerProfile::default())
+                .is_err()
+        );
+        assert!(m.add_guardian(VolunteerId::from_parts(9, 9)).is_err());
+        assert!(m.remove_volunteer(VolunteerId::from_parts(9, 9)).is_err());
+        assert!(m.add_shift(s.clone(), None).is_err());
+        let stranger = Shift::new(
+            ShiftId::from_parts(2, 99),
+            crate::ActivityId::from_parts(7, 7),
+            span(0, 1),
+            1,
+            Requirements::none(),
+        )
+        .unwrap();
+        assert!(matches!(
+            m.add_shift(stranger, Some(fx::hazardous_activity())),
+            Err(MatchError::UnknownActivity { .. })
+        ));
+        assert_eq!(m, input);
+        m.set_priority(s.id(), 7).unwrap();
+        assert_eq!(m.priority(s.id()), Some(7));
     }
 
     #[test]
