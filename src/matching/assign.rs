@@ -3155,6 +3155,26 @@ mod tests {
                 t0.elapsed().as_secs_f64()
             );
             assert!(placed > 0);
+            // Repair after 1 % of the placed volunteers withdraw.
+            let mut after = input.clone();
+            let gone: BTreeSet<VolunteerId> = out
+                .placements()
+                .iter()
+                .map(Placement::volunteer)
+                .step_by(100)
+                .collect();
+            for &v in &gone {
+                after.remove_volunteer(v).unwrap();
+            }
+            let t1 = std::time::Instant::now();
+            let fixed = matcher.repair(&after, &out, at()).unwrap();
+            println!(
+                "  repair after {} withdrawals: kept {}, {} changes, {:.2} s",
+                gone.len(),
+                fixed.kept(),
+                fixed.changes().len(),
+                t1.elapsed().as_secs_f64()
+            );
         }
     }
 }
