@@ -12,8 +12,8 @@
 //! proven bound, conflicts are repaired, and the outcome says `feasible, gap ≤ x`.
 //!
 //! # Scaling: fill dominates score, exactly
-//! Let `S = policy.max_score()` (every edge score is in `0..=S`), `T = min(Σ slots, Σ volunteer
-//! caps, #edges)` (no solution fills more) and `P = T·S + 1`. Edge cost is `S − score`, the
+//! Let `S` be the largest edge score present (every edge score is in `0..=S`), `T = min(Σ
+//! slots, Σ volunteer caps, #edges)` (no solution fills more) and `P = T·S + 1`. Edge cost is `S − score`, the
 //! unfilled penalty of shift `s` is `S + priority(s)·P`. Every slot is either filled or not, so
 //! for any solution `cost = S·Σ slots − Σ score + P·Σ priority·unfilled`. Since
 //! `0 <= Σ score <= T·S < P`, one more unit of priority-weighted fill always outweighs every
@@ -1017,8 +1017,8 @@ impl RepairOutcome {
 /// breaks no rule it is [`Optimality::Optimal`].
 ///
 /// # Scaling: fill dominates score, exactly
-/// Let `S = policy.max_score()` (every edge score is in `0..=S`), `T = min(Σ slots, Σ
-/// volunteer caps, #edges)` (no solution fills more) and `P = T·S + 1`. Edge cost is
+/// Let `S` be the largest edge score present (at most [`MatchPolicy::max_score`]; every edge
+/// score is in `0..=S`), `T = min(Σ slots, Σ volunteer caps, #edges)` (no solution fills more) and `P = T·S + 1`. Edge cost is
 /// `S − score`, the unfilled penalty of shift `s` is `S + priority(s)·P`. Every slot is either
 /// filled or not, so for any solution `cost = S·Σ slots − Σ score + P·Σ priority·unfilled`.
 /// Since `0 <= Σ score <= T·S < P`, one more unit of priority-weighted fill always outweighs
@@ -2026,7 +2026,14 @@ impl Scale {
         edges: &[Edge],
         caps: &[u32],
     ) -> Result<Self, MatchError> {
-        let s_max = policy.max_score();
+        // The largest score present, at most `policy.max_score()`: a smaller `S` keeps `P`
+        // and the penalties small, so larger instances stay within the solver's exact bound.
+        let s_max = edges
+            .iter()
+            .map(|e| e.score.total())
+            .max()
+            .unwrap_or(0)
+            .clamp(0, policy.max_score());
         let demand: u64 = input.shifts.iter().map(|s| u64::from(s.slots())).sum();
         let mut with_edges = vec![false; caps.len()];
         for e in edges {
