@@ -111,4 +111,7 @@ pub enum Error {
     /// A matching problem was malformed, too large or infeasible, or a solution was rejected.
     #[error(transparent)]
     Matching(#[from] crate::matching::MatchingError),
+    /// A match input, policy or pairing request was invalid, or a match was too large.
+    #[error(transparent)]
+    Match(#[from] crate::matching::MatchError),
 }

@@ -57,13 +57,29 @@
 //! # Ok::<(), volunteer_service::Error>(())
 //! ```
 
+mod assign;
 mod engine;
 mod error;
 mod flow;
+mod match_error;
+mod pairing;
+mod score;
 mod transport;
 
+pub use assign::{
+    FixHint, MatchInput, MatchObjective, MatchOutcome, Matcher, Optimality, Placement,
+    Recommendation, RepairChange, RepairOutcome, RunnerUp, Shortage, WhyNot,
+};
 pub use error::MatchingError;
 pub use flow::{FlowBuilder, FlowProblem, FlowSolution, NodeIndex, verify_flow};
+pub use match_error::MatchError;
+pub use pairing::{
+    JurisdictionDemand, PairingOutcome, PairingPlan, PairingRequest, TeamOffer, apportion,
+};
+pub use score::{
+    FACTOR_POINTS, Factor, MAX_PRIORITY, MAX_WEIGHT, MatchPolicy, ScoreBreakdown, ScoreWeights,
+    VolunteerProfile,
+};
 pub use transport::{
     SinkIndex, SourceIndex, TransportArc, TransportBuilder, TransportCertificate, TransportProblem,
     TransportSolution, UsedArc, verify,

@@ -27,6 +27,16 @@ assert_impl!(
     => std::error::Error + Clone + Eq + Send + Sync + 'static
 );
 
+// Domain matching: thread-safe values and inputs.
+assert_impl!(
+    matching::MatchInput, matching::MatchOutcome, matching::MatchPolicy,
+    matching::VolunteerProfile, matching::ScoreBreakdown, matching::Placement,
+    matching::WhyNot, matching::Shortage, matching::RepairOutcome, matching::PairingRequest,
+    matching::PairingOutcome, matching::Recommendation
+    => Clone + Eq + core::fmt::Debug + Send + Sync
+);
+assert_impl!(matching::MatchError => std::error::Error + Clone + Eq + Send + Sync + 'static);
+
 #[cfg(feature = "serde")]
 mod wire {
     use super::*;
@@ -34,6 +44,13 @@ mod wire {
     assert_impl!(
         VolunteerId, OrgId, TeamId, ShiftId, DivisionCode, DivisionLevel, Minutes, MinuteDelta,
         GeoPoint, Tag, TimeSpan, DatePeriod, Division
+        => Serialize + DeserializeOwned
+    );
+    assert_impl!(
+        matching::MatchInput, matching::MatchOutcome, matching::MatchPolicy,
+        matching::VolunteerProfile, matching::ScoreWeights, matching::Optimality,
+        matching::RepairOutcome, matching::PairingOutcome, matching::TeamOffer,
+        matching::JurisdictionDemand
         => Serialize + DeserializeOwned
     );
 }

@@ -166,3 +166,32 @@ fn emergency_operation_wire_shape() {
     bad["stood_down"] = serde_json::json!("2021-07-01T00:00:00+08:00");
     assert!(serde_json::from_value::<EmergencyOperation>(bad).is_err());
 }
+
+#[test]
+fn match_domain_wire_shape() {
+    use volunteer_service::matching::{
+        FixHint, JurisdictionDemand, MatchObjective, MatchPolicy, Optimality, RepairChange,
+        ScoreBreakdown, ScoreWeights, Shortage, TeamOffer, VolunteerProfile, WhyNot,
+    };
+    let shift = ShiftId::from_parts(1_626_825_600_000, 7);
+    let volunteer = VolunteerId::from_parts(1_626_825_600_000, 1);
+    let town: DivisionCode = "321181001".parse().expect("code");
+    let value = serde_json::json!({
+        "match_policy": MatchPolicy::default(),
+        "volunteer_profile": VolunteerProfile::default()
+            .with_recent(Minutes::new(600))
+            .with_reliability_permille(950)
+            .expect("rate")
+            .with_preferred("epidemic".parse().expect("key")),
+        "score_breakdown": ScoreBreakdown::from_points([100, 50, 100, 75, 95, 0, 100], &ScoreWeights::default()),
+        "optimal": Optimality::Optimal,
+        "feasible": Optimality::Feasible { gap_bound: 40 },
+        "objective": MatchObjective::new(12, 0, 9_870, 1_234),
+        "why_not": WhyNot::Beaten { by: volunteer, by_score: 900, own_score: 700 },
+        "shortage": Shortage::new(vec![shift], 12, 5, 7, vec![FixHint::new(shift, "widen the shift's distance limit to 7200 m".into(), 3)]),
+        "repair_change": RepairChange::Added { volunteer, shift },
+        "jurisdiction_demand": JurisdictionDemand::new(town, 12_000),
+        "team_offer": TeamOffer::new(TeamId::from_parts(1_626_825_600_000, 3), 2).with_affinity(town, 80),
+    });
+    assert_json_snapshot!("match_domain", value);
+}

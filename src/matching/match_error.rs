@@ -1,0 +1,105 @@
+//! Errors of domain matching (volunteers → shifts, teams → jurisdictions).
+
+use crate::{ActivityId, DivisionCode, ShiftId, TeamId, VolunteerId};
+
+use super::MatchingError;
+
+/// Returned when a match input, policy or pairing request is invalid, or when the instance is
+/// too large for the exact integer objective.
+///
+/// # Example
+/// ```
+/// use volunteer_service::matching::{MatchError, MatchPolicy};
+/// let err = MatchPolicy::default().with_max_shifts(0).unwrap_err();
+/// assert!(matches!(err, MatchError::InvalidPolicy { field: "max_shifts", .. }));
+/// assert_eq!(err.to_string(), "match policy field max_shifts = 0: must be positive");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MatchError {
+    /// A policy or profile value is out of range.
+    #[error("match policy field {field} = {value}: {rule}")]
+    InvalidPolicy {
+        /// The field.
+        field: &'static str,
+        /// The rejected value.
+        value: u64,
+        /// The rule it breaks.
+        rule: &'static str,
+    },
+    /// The same volunteer appears twice in a match input.
+    #[error("volunteer {volunteer} is given twice: expected each volunteer once")]
+    DuplicateVolunteer {
+        /// The volunteer.
+        volunteer: VolunteerId,
+    },
+    /// The same shift appears twice in a match input.
+    #[error("shift {shift} is given twice: expected each shift once")]
+    DuplicateShift {
+        /// The shift.
+        shift: ShiftId,
+    },
+    /// A shift's activity is missing from the match input.
+    #[error("shift {shift} belongs to activity {activity}, which is not in the input")]
+    UnknownActivity {
+        /// The shift.
+        shift: ShiftId,
+        /// Its activity.
+        activity: ActivityId,
+    },
+    /// A volunteer id is not in the match input.
+    #[error("volunteer {volunteer} is not in the match input")]
+    UnknownVolunteer {
+        /// The volunteer.
+        volunteer: VolunteerId,
+    },
+    /// A shift id is not in the match input.
+    #[error("shift {shift} is not in the match input")]
+    UnknownShift {
+        /// The shift.
+        shift: ShiftId,
+    },
+    /// A shift priority is outside `1..=100`.
+    #[error("shift {shift} has priority {priority}: expected 1..=100")]
+    InvalidPriority {
+        /// The shift.
+        shift: ShiftId,
+        /// The rejected priority.
+        priority: u32,
+    },
+    /// The lexicographic objective (fill first, then score) does not fit exact `i64` costs.
+    #[error(
+        "{slots} slots with scores up to {max_score} and priorities up to {max_priority} overflow the exact objective: split the instance or lower the weights"
+    )]
+    TooLarge {
+        /// Slots that can be filled at most.
+        slots: u64,
+        /// The largest edge score.
+        max_score: i64,
+        /// The largest priority.
+        max_priority: u32,
+    },
+    /// A team is given twice in a pairing request.
+    #[error("team {team} is given twice: expected each team once")]
+    DuplicateTeam {
+        /// The team.
+        team: TeamId,
+    },
+    /// A jurisdiction is given twice in a pairing request.
+    #[error("jurisdiction {division} is given twice: expected each jurisdiction once")]
+    DuplicateJurisdiction {
+        /// The division.
+        division: DivisionCode,
+    },
+    /// A pairing request asks for more pairings than the teams can take.
+    #[error("{requested} pairings requested: the teams can take at most {capacity}")]
+    PairingCapacity {
+        /// Pairings asked for.
+        requested: u64,
+        /// Σ team capacities.
+        capacity: u64,
+    },
+    /// The exact solver rejected the network.
+    #[error(transparent)]
+    Solver(#[from] MatchingError),
+}
