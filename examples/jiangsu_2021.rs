@@ -29,6 +29,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeDelta, Weekday};
+use volunteer_service::matching::{
+    JurisdictionDemand, MatchInput, MatchPolicy, Matcher, PairingRequest, TeamOffer,
+};
 use volunteer_service::{
     Accompaniment, Activity, ActivityId, Actor, Append, AssignmentStatus, Attendance,
     AttendanceSource, Commitment, Contact, CreditRequest, CreditingPolicy, DatePeriod,
@@ -173,6 +176,8 @@ fn main() -> Result<()> {
     show_verdicts(&w, &jiangning_people)?;
     let ledger = record_hours(&mut w)?;
     report(&w, &ledger);
+    match_day_two(&w)?;
+    pair_zhenjiang(&w)?;
     Ok(())
 }
 
@@ -1294,4 +1299,137 @@ fn report(w: &World, ledger: &HourLedger) {
         "  volunteers with service hours: {served}; drill hours (kept apart): {drills}; verified check-ins: {}",
         totals.provenance(Provenance::VerifiedCheckIn)
     );
+}
+
+/// Day two in Lukou street (禄口街道), where the airport cluster began: the dispatcher matches
+/// the street's volunteers to its testing-site shifts and to three home sample-collection
+/// escorts that need first aid, optimally and with explanations.
+fn match_day_two(w: &World) -> Result<()> {
+    let lukou: DivisionCode = "320115005".parse()?;
+    let second_day = day("2021-07-22")?;
+    let now = at("2021-07-21T20:00:00+08:00")?;
+    let mut activities: Vec<Activity> = w
+        .sites
+        .iter()
+        .filter(|(_, village, _)| lukou.contains(*village))
+        .map(|(a, _, _)| w.activities[a].clone())
+        .collect();
+    let mut shifts: Vec<Shift> = w
+        .calendar
+        .shifts()
+        .filter(|s| {
+            s.span().start().date_naive() == second_day
+                && activities.iter().any(|a| a.id() == s.activity())
+        })
+        .cloned()
+        .collect();
+    let site = activities.first().ok_or("a Lukou site")?;
+    let escort = Activity::builder(
+        ActivityId::from_parts(EPOCH_MS, 9_200_000),
+        site.organiser(),
+        "上门采样陪同 home sample-collection escort",
+        "epidemic.screening.home_sampling_escort".parse()?,
+        site.location().clone(),
+        recruitment("禄口街道", 60, "contact with isolated households")?,
+    )
+    .build()?;
+    for (k, hour) in [(1, 8), (2, 13), (3, 18)] {
+        let start = at(&format!("2021-07-22T{hour:02}:00:00+08:00"))?;
+        shifts.push(Shift::new(
+            ShiftId::from_parts(EPOCH_MS, 9_200_000 + k),
+            escort.id(),
+            TimeSpan::new(start, start + TimeDelta::hours(4))?,
+            20,
+            Requirements::builder()
+                .qualification(w.first_aid)
+                .jurisdiction(Jurisdiction::Required(lukou))
+                .max_distance_m(6_000)
+                .build()?,
+        )?);
+    }
+    activities.push(escort);
+    let volunteers: Vec<Volunteer> = w
+        .volunteers
+        .iter()
+        .filter(|v| v.home_division().is_some_and(|h| lukou.contains(h)))
+        .cloned()
+        .collect();
+    let slots: u32 = shifts.iter().map(Shift::slots).sum();
+    let input = MatchInput::new(volunteers, shifts, activities)?;
+    let policy = EligibilityPolicy::default().with_daily_cap(Minutes::from_hm(10, 0)?);
+    let match_policy = MatchPolicy::default();
+    let matcher = Matcher::new(Eligibility::new(&w.graph, &policy), &match_policy);
+    let outcome = matcher.assign(&input, now)?;
+    let unfilled: u32 = outcome.unfilled().values().sum();
+    println!(
+        "\n== Matching day two in Lukou street (属地化、就近化) ==\n{} volunteers, {slots} slots: {} filled, {unfilled} unfilled ({})",
+        input.volunteers().len(),
+        outcome.placements().len(),
+        outcome.optimality()
+    );
+    for shortage in outcome.shortages() {
+        println!("  unfilled: {shortage}");
+        for hint in shortage.fixes().iter().take(3) {
+            println!(
+                "    would help: {} ({} more volunteers)",
+                hint.fix(),
+                hint.volunteers()
+            );
+        }
+    }
+    for placement in outcome.placements().iter().take(2) {
+        let name = w
+            .volunteers
+            .get(placement.volunteer())
+            .map_or("?", |v| v.name().as_str());
+        println!(
+            "  {name} → shift {}: {}",
+            placement.shift(),
+            placement.score()
+        );
+        if let Some(r) = placement.runner_up() {
+            let other = w
+                .volunteers
+                .get(r.volunteer())
+                .map_or("?", |v| v.name().as_str());
+            println!("    runner-up {other}: {}", r.why());
+        }
+    }
+    Ok(())
+}
+
+/// Zhenjiang's 59 party-member teams paired with 20 towns (结对), in proportion to each
+/// town's households, at most one town per team, preferring a department's usual town.
+fn pair_zhenjiang(w: &World) -> Result<()> {
+    let zhenjiang: DivisionCode = "321100".parse()?;
+    let towns: Vec<DivisionCode> = w
+        .table
+        .at_level(DivisionLevel::Township)
+        .map(volunteer_service::Division::code)
+        .filter(|c| zhenjiang.contains(*c))
+        .take(20)
+        .collect();
+    // Demand: about 1,100 households per community (154,134 households over 140 communities).
+    let demands: Vec<JurisdictionDemand> = towns
+        .iter()
+        .map(|t| JurisdictionDemand::new(*t, 1_100 * w.table.children(*t).count() as u64))
+        .collect();
+    let teams: Vec<TeamOffer> = w
+        .teams
+        .teams()
+        .filter(|t| matches!(t.structure(), TeamKind::Specialist(Specialty::PartyMember)))
+        .enumerate()
+        .map(|(i, t)| TeamOffer::new(t.id(), 1).with_affinity(towns[i % towns.len()], 80))
+        .collect();
+    let request = PairingRequest::new(demands, teams, 59)?;
+    let outcome = request.solve()?;
+    let busiest = outcome.quotas().iter().max().copied().unwrap_or(0);
+    println!(
+        "\n== Pairing Zhenjiang's teams with towns (结对) ==\n{} pairings over {} towns; quotas by households from {} to {busiest} teams; total affinity {}",
+        outcome.plans().len(),
+        towns.len(),
+        outcome.quotas().iter().min().copied().unwrap_or(0),
+        outcome.score()
+    );
+    Ok(())
 }
