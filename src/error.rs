@@ -35,6 +35,36 @@ pub enum Error {
     /// A tag was malformed.
     #[error(transparent)]
     Tag(#[from] crate::TagError),
+    /// A resident ID number was malformed.
+    #[error(transparent)]
+    ResidentId(#[from] crate::ResidentIdError),
+    /// An identity document was malformed.
+    #[error(transparent)]
+    IdDocument(#[from] crate::IdDocumentError),
+    /// A phone number was malformed.
+    #[error(transparent)]
+    PhoneNumber(#[from] crate::PhoneNumberError),
+    /// A volunteer number was malformed or looked like an ID number.
+    #[error(transparent)]
+    VolunteerNo(#[from] crate::VolunteerNoError),
+    /// A person's name was malformed.
+    #[error(transparent)]
+    PersonName(#[from] crate::PersonNameError),
+    /// The qualification graph, a grant or a training record was invalid.
+    #[error(transparent)]
+    Qualification(#[from] crate::QualificationError),
+    /// A time window or availability was malformed.
+    #[error(transparent)]
+    Availability(#[from] crate::AvailabilityError),
+    /// An e-mail address was malformed.
+    #[error(transparent)]
+    Email(#[from] crate::EmailError),
+    /// A volunteer profile was inconsistent or a status change was not allowed.
+    #[error(transparent)]
+    Volunteer(#[from] crate::VolunteerError),
+    /// A volunteer registry command was rejected.
+    #[error(transparent)]
+    Registry(#[from] crate::RegistryError),
     /// A service category or menu was invalid.
     #[error(transparent)]
     Category(#[from] crate::CategoryError),
@@ -66,4 +96,16 @@ pub enum Error {
     /// An entry hash failed to parse.
     #[error(transparent)]
     EntryHash(#[from] crate::ParseHashError),
+    /// A unified social credit code was malformed.
+    #[error(transparent)]
+    Uscc(#[from] crate::UsccError),
+    /// An organisation or a change to the organisation hierarchy was rejected.
+    #[error(transparent)]
+    Org(#[from] crate::OrgError),
+    /// A team, membership, pairing or deployment was rejected.
+    #[error(transparent)]
+    Team(#[from] crate::TeamError),
+    /// An emergency operation refused a declaration or a dispatch.
+    #[error(transparent)]
+    Emergency(#[from] crate::EmergencyError),
 }

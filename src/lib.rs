@@ -35,9 +35,13 @@ mod activity;
 mod activity_fixtures;
 mod assignment;
 mod attendance;
+mod availability;
 mod category;
 mod codes;
+mod contact;
 mod crediting;
+mod eligibility;
+mod emergency;
 mod error;
 mod geo;
 mod id;
@@ -45,12 +49,19 @@ mod ledger;
 mod ledger_fixtures;
 mod minutes;
 mod need;
+mod org;
+mod person;
+mod qualification;
 mod record;
+mod registry;
 mod shift;
 mod span;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 mod tag;
+mod team;
+mod volunteer;
+mod volunteer_fixtures;
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]
@@ -62,6 +73,11 @@ struct ReadmeDoctests;
 pub mod doc_fixtures {
     pub use crate::activity_fixtures::*;
     pub use crate::ledger_fixtures::*;
+    pub use crate::volunteer_fixtures::*;
+    // Both fixture modules define `volunteer`: the ledger's (a `VolunteerId`) wins, and the
+    // registered `Volunteer` is re-exported as `volunteer_profile`.
+    pub use crate::ledger_fixtures::volunteer;
+    pub use crate::volunteer_fixtures::volunteer as volunteer_profile;
 }
 
 pub use activity::{
@@ -73,15 +89,21 @@ pub use assignment::{
     RosterError, RosterEvent, RosterEventKind, SignUpOutcome,
 };
 pub use attendance::{Attendance, AttendanceError, AttendanceSource, Punch};
+pub use availability::{Availability, AvailabilityError, TimeWindow};
 pub use category::{
     Category, CategoryError, CategoryKey, JiangningRole, MAX_CATEGORY_DEPTH, SEED_CATEGORIES,
     Taxonomy,
 };
 pub use codes::*;
+pub use contact::{Contact, Email, EmailError};
 pub use crediting::{
     Credit, CreditLine, CreditRequest, CreditStatus, CreditingError, CreditingPolicy,
     CreditingPolicyBuilder, Exclusion, PolicyVersion, PriorCredits,
 };
+pub use eligibility::{
+    Commitment, Eligibility, EligibilityPolicy, Ineligibility, RegistrationRequirement, Verdict,
+};
+pub use emergency::{EmergencyError, EmergencyOperation};
 pub use error::Error;
 pub use geo::{GeoError, GeoPoint};
 pub use id::*;
@@ -95,13 +117,31 @@ pub use need::{
     DispatchMode, Need, NeedAction, NeedError, NeedEvent, NeedState, NeedStatus, NeedTransition,
     Rating, Requester,
 };
+pub use org::{
+    LegalForm, OrgError, OrgHierarchy, OrgKind, Organisation, OrganisationBuilder, PracticeLevel,
+};
+pub use person::{PersonName, PersonNameError, Sex};
+pub use qualification::{
+    QualificationError, QualificationGrant, QualificationGraph, QualificationKind,
+    QualificationShortfall, TrainingRecord, TrainingShortfall, check_training,
+};
 pub use record::{
     Actor, MAX_RECORD_TEXT, Provenance, RecordError, RecordKind, ServiceRecord,
     ServiceRecordBuilder,
 };
+pub use registry::{RegistryError, VolunteerRegistry};
 pub use shift::{
     AgeRule, Jurisdiction, NoSignUps, Requirements, RequirementsBuilder, Shift, ShiftCalendar,
     ShiftError, ShiftLookup, ShiftOrigin, ShiftTemplate, SignUpIndex, SkipReason, TemplateOutcome,
 };
 pub use span::{DatePeriod, SpanError, TimeSpan};
 pub use tag::{Tag, TagError};
+pub use team::{
+    Deployment, DeploymentTarget, Membership, Pairing, PairingScope, Readiness, Role, Specialty,
+    Team, TeamBuilder, TeamError, TeamKind, TeamLevel, TeamRegistry,
+};
+pub use volunteer::{
+    Accompaniment, GuardianConsent, MinorPolicy, MinorViolation, RegistrationChannel,
+    RegistrationStatus, StatusKind, StatusReason, VerificationMethod, Volunteer, VolunteerBuilder,
+    VolunteerError,
+};

@@ -107,7 +107,7 @@ impl DivisionLevel {
 
 impl fmt::Display for DivisionLevel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

@@ -2,7 +2,19 @@
 //! volunteer numbers. Re-exported flat from the crate root.
 
 mod division;
+mod id_document;
+mod mask;
+mod phone;
+mod resident_id;
+mod uscc;
+mod volunteer_no;
 
 pub use division::{
     Division, DivisionCode, DivisionCodeError, DivisionLevel, DivisionTable, DivisionTableError,
 };
+pub use id_document::{DocumentNumber, IdDocument, IdDocumentError, IdDocumentKey, IdDocumentKind};
+pub use mask::MaskLevel;
+pub use phone::{PhoneNumber, PhoneNumberError};
+pub use resident_id::{ResidentId, ResidentIdError};
+pub use uscc::{RegisteringDepartment, Uscc, UsccError};
+pub use volunteer_no::{VolunteerNo, VolunteerNoError};

@@ -20,8 +20,18 @@
 
 mod activity;
 mod basics;
+mod eligibility;
+mod emergency;
+mod identity;
 mod ledger;
+mod org;
+mod volunteer;
 
 pub use activity::*;
 pub use basics::*;
+pub use eligibility::*;
+pub use emergency::*;
+pub use identity::*;
 pub use ledger::*;
+pub use org::*;
+pub use volunteer::*;

@@ -1,7 +1,10 @@
 //! The one integration-test binary (see STYLE.md): each module covers one area.
 
 mod activity;
+mod eligibility;
+mod identity;
 mod ledger;
 mod meta;
+mod org;
 #[cfg(feature = "serde")]
 mod serde_wire;

@@ -88,6 +88,11 @@ mod round_trip {
         }
 
         #[test]
+        fn emergency_operations(op in s::emergency_operation()) {
+            prop_assert_eq!(json_round_trip(&op), op);
+        }
+
+        #[test]
         fn spans_and_tags(span in s::time_span(), period in s::date_period(), tag in s::tag()) {
             let back = json_round_trip(&span);
             prop_assert_eq!(back, span);
@@ -97,4 +102,67 @@ mod round_trip {
             prop_assert_eq!(json_round_trip(&tag), tag);
         }
     }
+}
+
+#[test]
+fn eligibility_wire_shape() {
+    let policy = EligibilityPolicy::default()
+        .with_min_rest(Minutes::from_hm(11, 0).expect("minutes"))
+        .with_daily_cap(Minutes::from_hm(10, 0).expect("minutes"));
+    let verdict = Verdict::from_failures(vec![
+        Ineligibility::Overlap {
+            shift: ShiftId::from_parts(1_626_825_600_000, 1),
+            overlap: Minutes::new(30),
+        },
+        Ineligibility::DailyCap {
+            day: NaiveDate::from_ymd_opt(2021, 7, 22).expect("date"),
+            would_be: Minutes::new(660),
+            cap: Minutes::new(600),
+        },
+        Ineligibility::Unavailable,
+        Ineligibility::Minor(MinorViolation::HazardousWork {
+            volunteer: VolunteerId::from_parts(1_626_825_600_000, 2),
+            age: 16,
+            min_age: 18,
+        }),
+        Ineligibility::Training(TrainingShortfall::Expired {
+            training: TrainingId::from_parts(1_626_825_600_000, 3),
+            on: NaiveDate::from_ymd_opt(2021, 7, 31).expect("date"),
+        }),
+    ]);
+    assert_json_snapshot!(
+        "eligibility",
+        serde_json::json!({ "policy": policy, "verdict": verdict })
+    );
+    let back: Verdict =
+        serde_json::from_value(serde_json::to_value(&verdict).expect("json")).expect("verdict");
+    assert_eq!(back, verdict);
+}
+
+#[test]
+fn emergency_operation_wire_shape() {
+    let hq = Organisation::builder(
+        OrgId::from_parts(1_626_825_600_000, 9),
+        "南京市疫情防控指挥部",
+        OrgKind::EmergencyCommand,
+    )
+    .build()
+    .expect("org");
+    let mut op = EmergencyOperation::declare(
+        "禄口机场疫情",
+        &hq,
+        "320100".parse().expect("code"),
+        at("2021-07-20T18:00:00+08:00"),
+    )
+    .expect("declared");
+    op.stand_down(at("2021-09-01T00:00:00+08:00"))
+        .expect("stood down");
+    assert_json_snapshot!("emergency_operation", op);
+    let back: EmergencyOperation =
+        serde_json::from_value(serde_json::to_value(&op).expect("json")).expect("back");
+    assert_eq!(back, op);
+    // A stand-down before the declaration is refused on the way in.
+    let mut bad = serde_json::to_value(&op).expect("json");
+    bad["stood_down"] = serde_json::json!("2021-07-01T00:00:00+08:00");
+    assert!(serde_json::from_value::<EmergencyOperation>(bad).is_err());
 }

@@ -1,0 +1,77 @@
+//! Masking of personal numbers (PRIV-03): resident IDs, other ID documents and phone numbers.
+
+/// How much of a personal number a view may show (PRIV-03).
+///
+/// No national masking pattern exists; the defaults follow common practice:
+/// [`Public`](Self::Public) keeps the first and the last character, [`Admin`](Self::Admin)
+/// keeps the first 6 and the last 4 of an 18-character resident ID number
+/// (`110105********002X`). `Display` and `Debug` always use [`Public`](Self::Public).
+///
+/// # Example
+/// ```
+/// use volunteer_service::{MaskLevel, ResidentId};
+/// let id: ResidentId = "11010519491231002X".parse()?;
+/// assert_eq!(id.masked(MaskLevel::Public), "1****************X");
+/// assert_eq!(id.masked(MaskLevel::Admin), "110105********002X");
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+#[non_exhaustive]
+pub enum MaskLevel {
+    /// Public views and logs: first 1 + last 1 character.
+    #[default]
+    Public,
+    /// Administrator views: first 6 + last 4 characters of a resident ID number (fewer for
+    /// shorter document numbers).
+    Admin,
+}
+
+/// Keeps the first `first` and the last `last` characters and stars the rest. A value no longer
+/// than `first + last` is starred entirely, so a mask never shows the whole value.
+pub(crate) fn keep(value: &str, first: usize, last: usize) -> String {
+    let n = value.chars().count();
+    if n <= first + last {
+        return "*".repeat(n.max(1));
+    }
+    let mut out = String::with_capacity(n);
+    for (i, c) in value.chars().enumerate() {
+        if i < first || i >= n - last {
+            out.push(c);
+        } else {
+            out.push('*');
+        }
+    }
+    out
+}
+
+/// A bounded, masked echo of rejected input for error messages: at most 40 characters, with
+/// the first and last character kept, so that no error ever contains a full number.
+pub(crate) fn echo(value: &str) -> String {
+    let short: String = value.chars().take(40).collect();
+    keep(&short, 1, 1)
+}
+
+/// The number of characters of a document number an admin view keeps at each end: 6 and 4
+/// for 18 characters, and never more than a third at the front and a quarter at the back.
+pub(crate) fn admin_keep(len: usize) -> (usize, usize) {
+    ((len / 3).clamp(1, 6), (len / 4).clamp(1, 4))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keep_never_shows_a_short_value() {
+        assert_eq!(keep("12", 1, 1), "**");
+        assert_eq!(keep("", 1, 1), "*");
+        assert_eq!(keep("12345", 1, 1), "1***5");
+        assert_eq!(admin_keep(18), (6, 4));
+        assert_eq!(admin_keep(5), (1, 1));
+    }
+}

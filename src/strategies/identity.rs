@@ -1,0 +1,102 @@
+//! Strategies for identity codes: resident ID numbers, identity documents, phone numbers,
+//! volunteer numbers, names and sex.
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+
+use crate::{
+    DocumentNumber, IdDocument, IdDocumentKind, MaskLevel, PersonName, PhoneNumber, ResidentId,
+    Sex, VolunteerNo,
+};
+
+const PROVINCES: [u8; 34] = [
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+    53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
+];
+
+/// Birth dates between 1900-01-01 and 2025-12-31.
+pub fn birth_date() -> impl Strategy<Value = NaiveDate> {
+    (0_u64..46_020).prop_map(|d| {
+        NaiveDate::from_ymd_opt(1900, 1, 1)
+            .and_then(|s| s.checked_add_days(chrono::Days::new(d)))
+            .expect("in range")
+    })
+}
+
+/// Valid resident ID numbers born on the given date with the given sex: a real province,
+/// a random address and sequence, and the computed check character.
+pub fn resident_id_for(birth: NaiveDate, sex: Sex) -> impl Strategy<Value = ResidentId> {
+    (
+        prop::sample::select(PROVINCES.to_vec()),
+        0_u32..10_000,
+        0_u16..500,
+    )
+        .prop_map(move |(p, rest, half)| {
+            let seq = half * 2 + u16::from(sex == Sex::Male);
+            ResidentId::from_parts(u32::from(p) * 10_000 + rest, birth, seq)
+                .expect("generated valid")
+        })
+}
+
+/// Valid resident ID numbers with real birth dates (1900–2025) and computed checks.
+pub fn resident_id() -> impl Strategy<Value = ResidentId> {
+    (birth_date(), sex()).prop_flat_map(|(b, s)| resident_id_for(b, s))
+}
+
+/// Either sex.
+pub fn sex() -> impl Strategy<Value = Sex> {
+    prop_oneof![Just(Sex::Male), Just(Sex::Female)]
+}
+
+/// Either mask level.
+pub fn mask_level() -> impl Strategy<Value = MaskLevel> {
+    prop_oneof![Just(MaskLevel::Public), Just(MaskLevel::Admin)]
+}
+
+/// Every non-resident document kind.
+pub fn id_document_kind() -> impl Strategy<Value = IdDocumentKind> {
+    prop::sample::select(vec![
+        IdDocumentKind::Passport,
+        IdDocumentKind::HkMacaoTravelPermit,
+        IdDocumentKind::TaiwanTravelPermit,
+        IdDocumentKind::HkMacaoTaiwanResidencePermit,
+        IdDocumentKind::ForeignPermanentResidentId,
+    ])
+}
+
+/// Document numbers of 5–32 characters `A-Z0-9`.
+pub fn document_number() -> impl Strategy<Value = DocumentNumber> {
+    "[A-Z0-9]{5,32}".prop_map(|s| DocumentNumber::new(&s).expect("generated valid"))
+}
+
+/// Identity documents, mostly resident ID cards.
+pub fn id_document() -> impl Strategy<Value = IdDocument> {
+    prop_oneof![
+        3 => resident_id().prop_map(IdDocument::ResidentId),
+        1 => (id_document_kind(), document_number())
+            .prop_map(|(kind, number)| IdDocument::Other { kind, number }),
+    ]
+}
+
+/// Mainland mobile numbers and international E.164 numbers.
+pub fn phone_number() -> impl Strategy<Value = PhoneNumber> {
+    prop_oneof![
+        3 => "1[3-9][0-9]{9}".prop_map(|s| PhoneNumber::new(&s).expect("generated valid")),
+        1 => "\\+[1-79][0-9]{7,14}".prop_map(|s| PhoneNumber::new(&s).expect("generated valid")),
+    ]
+}
+
+/// Volunteer numbers that never look like ID numbers.
+pub fn volunteer_no() -> impl Strategy<Value = VolunteerNo> {
+    prop_oneof!["[A-Z]{2}-[0-9]{4}-[0-9]{6}", "[A-Z0-9][A-Z0-9-]{0,31}",]
+        .prop_filter_map("looks like an id number", |s| VolunteerNo::new(&s).ok())
+}
+
+/// Names of 1–64 characters, Chinese and Latin.
+pub fn person_name() -> impl Strategy<Value = PersonName> {
+    prop_oneof![
+        "[\u{4e00}-\u{9fa5}]{2,4}",
+        "[A-Z][a-z]{1,20}( [A-Z][a-z]{1,20})?",
+    ]
+    .prop_map(|s| PersonName::new(&s).expect("generated valid"))
+}
