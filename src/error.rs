@@ -108,4 +108,7 @@ pub enum Error {
     /// An emergency operation refused a declaration or a dispatch.
     #[error(transparent)]
     Emergency(#[from] crate::EmergencyError),
+    /// A roll-up projection was stale or did not match the ledger.
+    #[error(transparent)]
+    Rollup(#[from] crate::RollupError),
 }

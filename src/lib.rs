@@ -54,6 +54,7 @@ mod person;
 mod qualification;
 mod record;
 mod registry;
+mod rollup;
 mod shift;
 mod span;
 #[cfg(feature = "proptest")]
@@ -130,6 +131,10 @@ pub use record::{
     ServiceRecordBuilder,
 };
 pub use registry::{RegistryError, VolunteerRegistry};
+pub use rollup::{
+    ActivityIndex, MembershipTotals, OrgRollup, Period, PeriodKey, RollupError, RollupQuery,
+    SubtreeTotals,
+};
 pub use shift::{
     AgeRule, Jurisdiction, NoSignUps, Requirements, RequirementsBuilder, Shift, ShiftCalendar,
     ShiftError, ShiftLookup, ShiftOrigin, ShiftTemplate, SignUpIndex, SkipReason, TemplateOutcome,
