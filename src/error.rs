@@ -111,4 +111,7 @@ pub enum Error {
     /// A roll-up projection was stale or did not match the ledger.
     #[error(transparent)]
     Rollup(#[from] crate::RollupError),
+    /// A star ladder, points rule or star application was rejected.
+    #[error(transparent)]
+    Award(#[from] crate::AwardError),
 }

@@ -36,6 +36,7 @@ mod activity_fixtures;
 mod assignment;
 mod attendance;
 mod availability;
+mod award;
 mod category;
 mod codes;
 mod contact;
@@ -91,6 +92,10 @@ pub use assignment::{
 };
 pub use attendance::{Attendance, AttendanceError, AttendanceSource, Punch};
 pub use availability::{Availability, AvailabilityError, TimeWindow};
+pub use award::{
+    AnnualMinimum, AwardError, AwardingLevel, Distinction, MAX_AWARD_TEXT, PointsRule, Standing,
+    StarApplication, StarApplicationState, StarLadder, StarTier,
+};
 pub use category::{
     Category, CategoryError, CategoryKey, JiangningRole, MAX_CATEGORY_DEPTH, SEED_CATEGORIES,
     Taxonomy,

@@ -547,6 +547,11 @@ impl ActivityIndex {
         self.facts.is_empty()
     }
 
+    /// The category of the entry's activity, if indexed.
+    pub(crate) fn category_of(&self, ledger: &HourLedger, e: &LedgerEntry) -> Option<&CategoryKey> {
+        self.of_entry(ledger, e).map(|a| &a.category)
+    }
+
     fn of_entry(&self, ledger: &HourLedger, e: &LedgerEntry) -> Option<&ActivityFacts> {
         ledger
             .record(e.record())
