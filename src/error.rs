@@ -114,4 +114,7 @@ pub enum Error {
     /// A star ladder, points rule or star application was rejected.
     #[error(transparent)]
     Award(#[from] crate::AwardError),
+    /// A time-bank operation was refused.
+    #[error(transparent)]
+    TimeBank(#[from] crate::TimeBankError),
 }

@@ -62,6 +62,7 @@ mod span;
 pub mod strategies;
 mod tag;
 mod team;
+mod timebank;
 mod volunteer;
 mod volunteer_fixtures;
 
@@ -149,6 +150,9 @@ pub use tag::{Tag, TagError};
 pub use team::{
     Deployment, DeploymentTarget, Membership, Pairing, PairingScope, Readiness, Role, Specialty,
     Team, TeamBuilder, TeamError, TeamKind, TeamLevel, TeamRegistry,
+};
+pub use timebank::{
+    Account, AccountOwner, Relation, TimeBank, TimeBankError, TimeBankPolicy, TimeTxn, TxnKind,
 };
 pub use volunteer::{
     Accompaniment, GuardianConsent, MinorPolicy, MinorViolation, RegistrationChannel,
