@@ -67,7 +67,9 @@ pub enum AwardError {
         max: u8,
     },
     /// The volunteer's counted hours do not reach the tier applied for (STAR-02).
-    #[error("volunteer {volunteer} has {served} counted minutes: {distinction} needs {required}")]
+    #[error(
+        "volunteer {volunteer} has {served} counted minutes: {distinction} needs {required} minutes"
+    )]
     NotEligible {
         /// The applicant.
         volunteer: VolunteerId,

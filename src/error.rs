@@ -117,4 +117,7 @@ pub enum Error {
     /// A time-bank operation was refused.
     #[error(transparent)]
     TimeBank(#[from] crate::TimeBankError),
+    /// A certificate command or verification failed.
+    #[error(transparent)]
+    Certificate(#[from] crate::CertificateError),
 }

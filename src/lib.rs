@@ -37,7 +37,9 @@ mod assignment;
 mod attendance;
 mod availability;
 mod award;
+mod award_fixtures;
 mod category;
+mod certificate;
 mod codes;
 mod contact;
 mod crediting;
@@ -75,6 +77,7 @@ struct ReadmeDoctests;
 #[doc(hidden)]
 pub mod doc_fixtures {
     pub use crate::activity_fixtures::*;
+    pub use crate::award_fixtures::*;
     pub use crate::ledger_fixtures::*;
     pub use crate::volunteer_fixtures::*;
     // Both fixture modules define `volunteer`: the ledger's (a `VolunteerId`) wins, and the
@@ -100,6 +103,11 @@ pub use award::{
 pub use category::{
     Category, CategoryError, CategoryKey, JiangningRole, MAX_CATEGORY_DEPTH, SEED_CATEGORIES,
     Taxonomy,
+};
+pub use certificate::{
+    ApplicationState, Certificate, CertificateError, CertificateNo, CertificateRegister,
+    CertificateStatus, CertifiedService, CertifiedVolunteer, DEFAULT_NOTICE_DAYS, Issuer,
+    MAX_CERT_TEXT, PublicCertificate, VerificationCode,
 };
 pub use codes::*;
 pub use contact::{Contact, Email, EmailError};

@@ -1,6 +1,7 @@
 //! The one integration-test binary (see STYLE.md): each module covers one area.
 
 mod activity;
+mod awards;
 mod eligibility;
 mod identity;
 mod ledger;
