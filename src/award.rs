@@ -574,7 +574,7 @@ impl StarLadder {
     /// # Example
     /// ```
     /// use volunteer_service::{doc_fixtures, HourLedger, Minutes, StarLadder};
-    /// assert_eq!(StarLadder::national().counted(&HourLedger::new(), doc_fixtures::volunteer()), Minutes::ZERO);
+    /// assert_eq!(StarLadder::national().counted(&HourLedger::new(), doc_fixtures::volunteer_id()), Minutes::ZERO);
     /// ```
     pub fn counted(&self, ledger: &HourLedger, volunteer: VolunteerId) -> Minutes {
         let net = ledger
@@ -698,7 +698,7 @@ impl StarApplicationState {
 /// let ladder = StarLadder::new("tiny", vec![StarTier::new(Distinction::star(1)?, Minutes::new(60), AwardingLevel::County)])?;
 /// let ledger = doc_fixtures::ledger(); // no credits yet
 /// let at = doc_fixtures::at("2021-08-01T09:00:00+08:00");
-/// assert!(StarApplication::apply(&ladder, &ledger, doc_fixtures::volunteer(), Distinction::star(1)?, at).is_err());
+/// assert!(StarApplication::apply(&ladder, &ledger, doc_fixtures::volunteer_id(), Distinction::star(1)?, at).is_err());
 /// # Ok::<(), volunteer_service::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -839,7 +839,7 @@ impl StarApplication {
 /// ```
 /// use volunteer_service::{doc_fixtures, AnnualMinimum, HourLedger, Minutes};
 /// let min = AnnualMinimum::cyl();
-/// assert_eq!(min.shortfall(&HourLedger::new(), doc_fixtures::volunteer(), 2021), Some(Minutes::from_hm(20, 0)?));
+/// assert_eq!(min.shortfall(&HourLedger::new(), doc_fixtures::volunteer_id(), 2021), Some(Minutes::from_hm(20, 0)?));
 /// # Ok::<(), volunteer_service::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -993,7 +993,7 @@ impl PointsRule {
     /// ```
     /// use volunteer_service::{doc_fixtures, ActivityIndex, HourLedger, PointsRule};
     /// let index = ActivityIndex::new([&doc_fixtures::activity()]);
-    /// assert_eq!(PointsRule::kunshan().points_in(&HourLedger::new(), &index, doc_fixtures::volunteer()), 0);
+    /// assert_eq!(PointsRule::kunshan().points_in(&HourLedger::new(), &index, doc_fixtures::volunteer_id()), 0);
     /// ```
     pub fn points_in(
         &self,

@@ -10,7 +10,7 @@
 use chrono::NaiveDate;
 
 use crate::activity_fixtures::at;
-use crate::ledger_fixtures::{ledger, record_builder, recorder, volunteer};
+use crate::ledger_fixtures::{ledger, record_builder, recorder, volunteer_id};
 use crate::{
     Append, HourLedger, IdDocument, IdempotencyKey, PersonName, RegistrationChannel, Sex,
     Volunteer, VolunteerNo,
@@ -20,7 +20,7 @@ use crate::{
 /// 320115199001010012, volunteer number JS-2021-000100.
 pub fn ledger_volunteer_profile() -> Volunteer {
     Volunteer::builder(
-        volunteer(),
+        volunteer_id(),
         VolunteerNo::new("JS-2021-000100").expect("valid number"),
         PersonName::new("李四").expect("valid name"),
         IdDocument::parse(None, "320115199001010012").expect("valid resident id"),

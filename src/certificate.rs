@@ -313,7 +313,7 @@ impl Issuer {
 /// # Example
 /// ```
 /// use volunteer_service::{doc_fixtures, CertifiedVolunteer};
-/// let v = CertifiedVolunteer::of(&doc_fixtures::volunteer_profile());
+/// let v = CertifiedVolunteer::of(&doc_fixtures::volunteer());
 /// assert_eq!(v.id_masked(), "360426********0071");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

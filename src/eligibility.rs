@@ -813,10 +813,10 @@ mod tests {
             "2021-07-21T12:00:00+08:00",
             Requirements::none(),
         );
-        let v = verified(fx::volunteer_profile());
+        let v = verified(fx::volunteer());
         assert_eq!(check(&g, &p, &v, &s, &a, &[]), vec![]);
         // Unverified fails by default, passes under a `Registered` policy.
-        let unverified = fx::volunteer_profile();
+        let unverified = fx::volunteer();
         assert_eq!(
             check(&g, &p, &unverified, &s, &a, &[]),
             vec![Ineligibility::Registration {
@@ -853,7 +853,7 @@ mod tests {
         assert!(failures.contains(&Ineligibility::Uninsured));
         assert_eq!(failures.len(), 2, "{failures:?}");
         // The adult is refused only for the missing insurance, which is fixable.
-        let adult = verified(fx::volunteer_profile());
+        let adult = verified(fx::volunteer());
         let adult_failures = check(&g, &p, &adult, &s, &a, &[]);
         assert_eq!(adult_failures, vec![Ineligibility::Uninsured]);
         assert_eq!(
@@ -883,7 +883,7 @@ mod tests {
             "2021-07-22T06:00:00+08:00",
             Requirements::none(),
         );
-        assert!(check(&g, &p, &verified(fx::volunteer_profile()), &s, &a, &[]).is_empty());
+        assert!(check(&g, &p, &verified(fx::volunteer()), &s, &a, &[]).is_empty());
     }
 
     #[test]
@@ -909,7 +909,7 @@ mod tests {
             "2021-08-02T12:00:00+08:00",
             req,
         );
-        let mut v = verified(fx::volunteer_profile());
+        let mut v = verified(fx::volunteer());
         v.add_qualification(
             QualificationGrant::new(first_aid, d("2019-08-01"), Some(d("2021-07-31")), None)
                 .unwrap(),
@@ -946,7 +946,7 @@ mod tests {
             "2021-07-22T06:00:00+08:00",
             req,
         );
-        let mut v = verified(fx::volunteer_profile());
+        let mut v = verified(fx::volunteer());
         v.add_qualification(
             QualificationGrant::new(first_aid, d("2019-01-01"), Some(d("2021-07-22")), None)
                 .unwrap(),
@@ -978,7 +978,7 @@ mod tests {
             "2021-07-22T12:00:00+08:00",
             Requirements::none(),
         );
-        let v = verified(fx::volunteer_profile());
+        let v = verified(fx::volunteer());
         let failures = check(&g, &p, &v, &morning, &a, &[Commitment::from(&night)]);
         assert_eq!(
             failures,
@@ -1024,7 +1024,7 @@ mod tests {
             "2021-07-22T21:00:00+08:00",
             Requirements::none(),
         );
-        let v = verified(fx::volunteer_profile());
+        let v = verified(fx::volunteer());
         assert_eq!(
             check(&g, &p, &v, &afternoon, &a, &[Commitment::from(&night)]),
             vec![Ineligibility::InsufficientRest {
@@ -1056,7 +1056,7 @@ mod tests {
             "2021-07-22T03:00:00+08:00",
             Requirements::none(),
         );
-        let v = verified(fx::volunteer_profile());
+        let v = verified(fx::volunteer());
         assert_eq!(
             check(&g, &p, &v, &night, &a, &[Commitment::from(&day)]),
             vec![Ineligibility::DailyCap {
@@ -1095,7 +1095,7 @@ mod tests {
             "2021-07-21T23:00:00-05:00",
             Requirements::none(),
         );
-        let v = verified(fx::volunteer_profile());
+        let v = verified(fx::volunteer());
         let failures = check(&g, &p, &v, &evening, &a, &[Commitment::from(&held)]);
         assert_eq!(
             failures,
@@ -1133,7 +1133,7 @@ mod tests {
             "2021-07-26T13:00:00+08:00",
             Requirements::none(),
         );
-        let v = verified(fx::volunteer_profile());
+        let v = verified(fx::volunteer());
         let failures = check(&g, &p, &v, &sunday, &a, &[Commitment::from(&monday)]);
         assert_eq!(
             failures,
@@ -1169,7 +1169,7 @@ mod tests {
             req.clone(),
         )
         .with_location(site.clone());
-        let mut v = verified(fx::volunteer_profile());
+        let mut v = verified(fx::volunteer());
         let mut evenings = Availability::never(FixedOffset::east_opt(8 * 3600).unwrap());
         evenings.add_window(
             Weekday::Wed,
@@ -1193,7 +1193,7 @@ mod tests {
             "every failed rule is reported, not the first"
         );
         // Fix everything but distance: the volunteer lives 62 km away in Nanjing's north.
-        let near = fx::volunteer_profile();
+        let near = fx::volunteer();
         let mut fixed = Volunteer::builder(
             near.id(),
             near.volunteer_no().clone(),
@@ -1264,7 +1264,7 @@ mod tests {
                 Ineligibility::Training(TrainingShortfall::Missing { training }),
             ]
         );
-        let mut adult = verified(fx::volunteer_profile());
+        let mut adult = verified(fx::volunteer());
         adult
             .add_training(TrainingRecord::new(training, d("2021-07-01"), None).unwrap())
             .unwrap();
@@ -1285,7 +1285,7 @@ mod tests {
             "2021-07-21T12:00:00+08:00",
             Requirements::none(),
         );
-        let mut v = verified(fx::volunteer_profile());
+        let mut v = verified(fx::volunteer());
         v.suspend(
             fx::at("2021-07-10T09:00:00+08:00"),
             crate::StatusReason::new("no-shows").unwrap(),

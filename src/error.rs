@@ -81,6 +81,18 @@ pub enum Error {
     /// A roster command was refused.
     #[error(transparent)]
     Roster(#[from] crate::RosterError),
+    /// A unified social credit code was malformed.
+    #[error(transparent)]
+    Uscc(#[from] crate::UsccError),
+    /// An organisation or a change to the organisation hierarchy was rejected.
+    #[error(transparent)]
+    Org(#[from] crate::OrgError),
+    /// A team, membership, pairing or deployment was rejected.
+    #[error(transparent)]
+    Team(#[from] crate::TeamError),
+    /// An emergency operation refused a declaration or a dispatch.
+    #[error(transparent)]
+    Emergency(#[from] crate::EmergencyError),
     /// An attendance command was refused.
     #[error(transparent)]
     Attendance(#[from] crate::AttendanceError),
@@ -96,18 +108,6 @@ pub enum Error {
     /// An entry hash failed to parse.
     #[error(transparent)]
     EntryHash(#[from] crate::ParseHashError),
-    /// A unified social credit code was malformed.
-    #[error(transparent)]
-    Uscc(#[from] crate::UsccError),
-    /// An organisation or a change to the organisation hierarchy was rejected.
-    #[error(transparent)]
-    Org(#[from] crate::OrgError),
-    /// A team, membership, pairing or deployment was rejected.
-    #[error(transparent)]
-    Team(#[from] crate::TeamError),
-    /// An emergency operation refused a declaration or a dispatch.
-    #[error(transparent)]
-    Emergency(#[from] crate::EmergencyError),
     /// A roll-up projection was stale or did not match the ledger.
     #[error(transparent)]
     Rollup(#[from] crate::RollupError),

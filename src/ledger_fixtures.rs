@@ -17,7 +17,7 @@ use crate::{
 const T0: u64 = 1_626_825_600_000;
 
 /// The volunteer of [`record_builder`].
-pub fn volunteer() -> VolunteerId {
+pub fn volunteer_id() -> VolunteerId {
     VolunteerId::from_parts(T0, 100)
 }
 
@@ -31,14 +31,14 @@ pub fn recorder() -> Actor {
     Actor::Staff(StaffId::from_parts(T0, 200))
 }
 
-/// Record `n` of [`volunteer`]: 08:00–12:00 (+08:00) on 2021-07-21 plus `n − 1` days,
+/// Record `n` of [`volunteer_id`]: 08:00–12:00 (+08:00) on 2021-07-21 plus `n − 1` days,
 /// 4 hours, attested manual entry, recorded by [`recorder`].
 pub fn record_builder(n: u64) -> ServiceRecordBuilder {
     let day = i64::try_from(n.saturating_sub(1)).unwrap_or(0);
     let start = at("2021-07-21T08:00:00+08:00") + TimeDelta::days(day);
     ServiceRecord::builder(
         RecordId::from_parts(T0, n),
-        volunteer(),
+        volunteer_id(),
         organiser(),
         ActivityId::from_parts(T0, 1),
     )

@@ -80,10 +80,6 @@ pub mod doc_fixtures {
     pub use crate::award_fixtures::*;
     pub use crate::ledger_fixtures::*;
     pub use crate::volunteer_fixtures::*;
-    // Both fixture modules define `volunteer`: the ledger's (a `VolunteerId`) wins, and the
-    // registered `Volunteer` is re-exported as `volunteer_profile`.
-    pub use crate::ledger_fixtures::volunteer;
-    pub use crate::volunteer_fixtures::volunteer as volunteer_profile;
 }
 
 pub use activity::{

@@ -757,6 +757,37 @@ mod tests {
     }
 
     #[test]
+    fn error_messages_are_pinned() {
+        let record = RecordId::from_parts(0, 1);
+        let volunteer = VolunteerId::from_parts(0, 2);
+        let cases = [
+            (
+                RecordError::ZeroDuration { record },
+                "record 00000000-0000-7000-8000-000000000001: duration is 0:00, expected at least one minute",
+            ),
+            (
+                RecordError::SelfRecorded { record, volunteer },
+                "record 00000000-0000-7000-8000-000000000001: volunteer 00000000-0000-7000-8000-000000000002 cannot record their own service",
+            ),
+            (
+                RecordError::MissingPolicy { record },
+                "record 00000000-0000-7000-8000-000000000001: provenance verified_check_in needs the crediting policy version",
+            ),
+            (
+                RecordError::CorrectsMismatch { record },
+                "record 00000000-0000-7000-8000-000000000001: only a correction (and every correction) names the record it corrects",
+            ),
+            (
+                RecordError::CorrectsItself { record },
+                "record 00000000-0000-7000-8000-000000000001 cannot correct itself",
+            ),
+        ];
+        for (err, text) in cases {
+            assert_eq!(err.to_string(), text);
+        }
+    }
+
+    #[test]
     fn date_is_local_to_the_served_offset() {
         let r = record_builder(1)
             .served(span(

@@ -27,7 +27,7 @@ fn join(violations: &[MinorViolation]) -> String {
 /// use chrono::NaiveDate;
 /// use volunteer_service::{doc_fixtures, RegistryError, VolunteerRegistry};
 /// let mut reg = VolunteerRegistry::default();
-/// let v = doc_fixtures::volunteer_profile();
+/// let v = doc_fixtures::volunteer();
 /// let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
 /// reg.register(v.clone(), day)?;
 /// let err = reg.register(v.clone(), day).unwrap_err();
@@ -101,7 +101,7 @@ pub enum RegistryError {
 /// use chrono::NaiveDate;
 /// use volunteer_service::{doc_fixtures, MinorPolicy, VerificationMethod, VolunteerRegistry};
 /// let mut reg = VolunteerRegistry::new(MinorPolicy::national());
-/// let v = doc_fixtures::volunteer_profile();
+/// let v = doc_fixtures::volunteer();
 /// reg.register(v.clone(), NaiveDate::from_ymd_opt(2021, 7, 21).unwrap())?;
 /// reg.verify(v.id(), doc_fixtures::at("2021-07-21T10:00:00+08:00"), VerificationMethod::InPerson)?;
 /// assert!(reg.get(v.id()).unwrap().status().is_active());

@@ -383,7 +383,7 @@ impl TimeTxn {
 /// ledger.submit(doc_fixtures::recorder(), rec, at)?;
 /// let r = ledger.confirm(doc_fixtures::recorder(), id, Append::new(IdempotencyKey::from_parts(0, 1)), at)?;
 /// let mut bank = TimeBank::new(TimeBankPolicy::nanjing());
-/// let me = AccountOwner::Individual(doc_fixtures::volunteer());
+/// let me = AccountOwner::Individual(doc_fixtures::volunteer_id());
 /// bank.deposit(&ledger, &TeamRegistry::new(), r.first(), me, at)?;
 /// assert!(bank.deposit(&ledger, &TeamRegistry::new(), r.first(), me, at).is_err()); // once only
 /// bank.withdraw(me, Minutes::new(60), "home visit", at)?;

@@ -17,7 +17,7 @@ use crate::{
 /// # Example
 /// ```
 /// use volunteer_service::doc_fixtures;
-/// let mut v = doc_fixtures::volunteer_profile();
+/// let mut v = doc_fixtures::volunteer();
 /// let err = v.reinstate(doc_fixtures::at("2021-07-22T09:00:00+08:00")).unwrap_err();
 /// assert_eq!(
 ///     err.to_string(),
@@ -300,7 +300,7 @@ impl fmt::Display for StatusKind {
 /// # Example
 /// ```
 /// use volunteer_service::{doc_fixtures, RegistrationStatus, StatusKind, VerificationMethod};
-/// let mut v = doc_fixtures::volunteer_profile();
+/// let mut v = doc_fixtures::volunteer();
 /// assert_eq!(v.status(), &RegistrationStatus::Registered);
 /// v.verify(doc_fixtures::at("2021-07-22T09:00:00+08:00"), VerificationMethod::InPerson)?;
 /// assert_eq!(v.status().kind(), StatusKind::RealNameVerified);
@@ -824,7 +824,7 @@ impl Volunteer {
     /// ```
     /// use chrono::NaiveDate;
     /// use volunteer_service::doc_fixtures;
-    /// let v = doc_fixtures::volunteer_profile(); // born 1991-01-01
+    /// let v = doc_fixtures::volunteer(); // born 1991-01-01
     /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
     /// assert_eq!(v.age_on(d(2020, 12, 31)), 29);
     /// assert_eq!(v.age_on(d(2021, 1, 1)), 30);

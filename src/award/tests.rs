@@ -4,7 +4,9 @@ use chrono::TimeDelta;
 use proptest::prelude::*;
 
 use super::*;
-use crate::doc_fixtures::{activity, at, ledger, record_builder, recorder, volunteer};
+use crate::doc_fixtures::{
+    activity, at, ledger, record_builder, recorder, volunteer_id as volunteer,
+};
 use crate::{Append, IdempotencyKey, TimeSpan};
 
 /// A ledger with `n` four-hour credits of the fixture volunteer, of `provenance`.

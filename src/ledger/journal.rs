@@ -268,8 +268,8 @@ impl LedgerEntry {
 
     /// Hashes the canonical encoding of the entry after `prev`.
     ///
-    /// The encoding (format 1), fed to SHA-256 in this fixed order, integers big-endian:
-    /// `b"VSL1"`, `prev` (32 bytes), `seq` (u64), `key` (16 bytes), `at` (i64 Unix seconds,
+    /// The encoding, fed to SHA-256 in this fixed order, integers big-endian: the format
+    /// byte ([`ENCODING_FORMAT`], 1), `prev` (32 bytes), `seq` (u64), `key` (16 bytes), `at` (i64 Unix seconds,
     /// u32 nanoseconds, i32 offset seconds), `actor` (u8 tag 1 volunteer / 2 staff, 16
     /// bytes), `volunteer`, `organiser`, `record` (16 bytes each), `provenance` (u8:
     /// 1 verified check-in … 5 correction), `record_kind` (u8: 1 service, 2 training, 3 drill),
@@ -292,7 +292,7 @@ impl LedgerEntry {
 
     fn fixed_part(&self, prev: &EntryHash) -> StackBuf {
         let mut b = StackBuf::new();
-        b.put(b"VSL1");
+        b.put(&[ENCODING_FORMAT]);
         b.put(&prev.0);
         b.put(&self.seq.to_be_bytes());
         b.put(self.key.as_uuid().as_bytes());
@@ -344,10 +344,14 @@ impl LedgerEntry {
     }
 }
 
+/// The version of the canonical entry encoding, its first byte.
+pub(crate) const ENCODING_FORMAT: u8 = 1;
+
 /// The largest fixed-size part of the canonical encoding, in bytes: a reversal with a
-/// policy and a correction.
+/// policy and a correction. A plain credit takes 183 bytes, exactly three SHA-256 blocks
+/// with the padding.
 pub(crate) const FIXED_ENCODING_MAX: usize =
-    4 + 32 + 8 + 16 + 16 + 17 + 48 + 2 + 32 + 8 + 5 + 17 + 1 + 8 + 4;
+    1 + 32 + 8 + 16 + 16 + 17 + 48 + 2 + 32 + 8 + 5 + 17 + 1 + 8 + 4;
 
 /// A stack buffer for the fixed-size part of the encoding.
 struct StackBuf {
@@ -423,6 +427,8 @@ mod tests {
             credit.fixed_part(&EntryHash::GENESIS).len,
             FIXED_ENCODING_MAX - 12 - 4 - 16
         );
+        // 183 bytes + 1 padding byte + 8 length bytes = three 64-byte blocks.
+        assert_eq!(credit.fixed_part(&EntryHash::GENESIS).len, 183);
         // The reason is hashed after the fixed part: changing it changes the hash.
         let other = LedgerEntry {
             kind: EntryKind::Reversal {

@@ -210,6 +210,26 @@ pub enum LedgerError {
         /// The first altered entry.
         entry: u64,
     },
+    /// An append is dated before the last entry: the journal's instants never go back, so
+    /// "what the ledger said at T" is well defined.
+    #[error(
+        "append at {at} is before entry {entry} at {last}: the journal's clock never goes back"
+    )]
+    ClockWentBack {
+        /// The append's instant.
+        at: DateTime<FixedOffset>,
+        /// The last entry's instant.
+        last: DateTime<FixedOffset>,
+        /// The last entry.
+        entry: u64,
+    },
+    /// Replaying an event did not reproduce it: the events are not a history this ledger
+    /// produced (for instance a duplicated or reordered event).
+    #[error("ledger event {event} does not replay to itself")]
+    ReplayMismatch {
+        /// The position of the event in the replayed list.
+        event: u64,
+    },
     /// An event has a format version this build cannot read.
     #[error("ledger event version {version} is not supported: expected {LEDGER_EVENT_VERSION}")]
     UnsupportedEventVersion {
@@ -362,6 +382,34 @@ struct RecordSlot {
     status: RecordStatus,
 }
 
+/// Records in submission order with an index by id: a small index table and a dense slab,
+/// so confirming records in roughly the order they were submitted stays cache-friendly.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct RecordTable {
+    index: HashMap<RecordId, usize>,
+    slots: Vec<RecordSlot>,
+}
+
+impl RecordTable {
+    fn get(&self, id: &RecordId) -> Option<&RecordSlot> {
+        self.index.get(id).and_then(|&i| self.slots.get(i))
+    }
+
+    fn get_mut(&mut self, id: &RecordId) -> Option<&mut RecordSlot> {
+        self.index.get(id).and_then(|&i| self.slots.get_mut(i))
+    }
+
+    fn contains_key(&self, id: &RecordId) -> bool {
+        self.index.contains_key(id)
+    }
+
+    /// Adds a record whose id is not in the table (callers check first).
+    fn insert(&mut self, id: RecordId, slot: RecordSlot) {
+        self.index.insert(id, self.slots.len());
+        self.slots.push(slot);
+    }
+}
+
 /// The hour ledger (服务时长台账): an append-only, hash-chained journal of credits and
 /// reversals, with the records, recorders and correction requests behind them.
 ///
@@ -412,7 +460,7 @@ struct RecordSlot {
 pub struct HourLedger {
     journal: Journal,
     recorders: BTreeSet<(OrgId, Actor)>,
-    records: HashMap<RecordId, RecordSlot>,
+    records: RecordTable,
     by_volunteer: BTreeMap<VolunteerId, Vec<RecordId>>,
     corrections: BTreeMap<CorrectionId, Correction>,
     events: Vec<LedgerEvent>,
@@ -653,6 +701,7 @@ impl HourLedger {
         append: Append,
         actor: Actor,
         intent: &Intent<'_>,
+        at: DateTime<FixedOffset>,
     ) -> Result<Option<Receipt>, LedgerError> {
         if let Some((first, count)) = self.journal.key(append.key) {
             let same = self.journal.entry(first).is_some_and(|e| {
@@ -682,6 +731,15 @@ impl HourLedger {
                     entry: first,
                 })
             };
+        }
+        if let Some(last) = self.journal.entries().last()
+            && at < last.at
+        {
+            return Err(LedgerError::ClockWentBack {
+                at,
+                last: last.at,
+                entry: last.seq,
+            });
         }
         let actual = self.journal.next_seq();
         match append.expected {
@@ -852,6 +910,7 @@ impl HourLedger {
     ///
     /// # Errors
     /// [`LedgerError::KeyReused`], [`LedgerError::SequenceConflict`],
+    /// [`LedgerError::ClockWentBack`],
     /// [`LedgerError::UnknownRecord`], [`LedgerError::NotRecorder`],
     /// [`LedgerError::SelfConfirmation`], [`LedgerError::NotPending`],
     /// [`LedgerError::Overlap`].
@@ -865,7 +924,7 @@ impl HourLedger {
         append: Append,
         at: DateTime<FixedOffset>,
     ) -> Result<Receipt, LedgerError> {
-        if let Some(r) = self.check_append(append, actor, &Intent::Confirm(record))? {
+        if let Some(r) = self.check_append(append, actor, &Intent::Confirm(record), at)? {
             return Ok(r);
         }
         // Split borrows: one record lookup per append (this is the hot path).
@@ -924,6 +983,7 @@ impl HourLedger {
     ///
     /// # Errors
     /// [`LedgerError::KeyReused`], [`LedgerError::SequenceConflict`],
+    /// [`LedgerError::ClockWentBack`],
     /// [`LedgerError::Reason`], [`LedgerError::UnknownEntry`], [`LedgerError::NotACredit`],
     /// [`LedgerError::AlreadyReversed`], [`LedgerError::NotRecorder`],
     /// [`LedgerError::SelfConfirmation`] (nobody reverses a credit of their own service).
@@ -938,7 +998,7 @@ impl HourLedger {
         append: Append,
         at: DateTime<FixedOffset>,
     ) -> Result<Receipt, LedgerError> {
-        if let Some(r) = self.check_append(append, actor, &Intent::Reverse(entry, reason))? {
+        if let Some(r) = self.check_append(append, actor, &Intent::Reverse(entry, reason), at)? {
             return Ok(r);
         }
         check_text(reason, "reversal reason")?;
@@ -1163,6 +1223,7 @@ impl HourLedger {
     ///
     /// # Errors
     /// [`LedgerError::KeyReused`], [`LedgerError::SequenceConflict`],
+    /// [`LedgerError::ClockWentBack`],
     /// [`LedgerError::UnknownCorrection`], [`LedgerError::NotRecorder`],
     /// [`LedgerError::SelfConfirmation`], [`LedgerError::CorrectionClosed`],
     /// [`LedgerError::Remedy`] if the record does not fit the claim,
@@ -1180,7 +1241,7 @@ impl HourLedger {
         at: DateTime<FixedOffset>,
     ) -> Result<Receipt, LedgerError> {
         let intent = Intent::Approve(correction, record.as_ref().map(ServiceRecord::id));
-        if let Some(r) = self.check_append(append, actor, &intent)? {
+        if let Some(r) = self.check_append(append, actor, &intent, at)? {
             return Ok(r);
         }
         let reversal = self.check_remedy(actor, correction, record.as_ref())?;
@@ -1256,7 +1317,7 @@ impl HourLedger {
     /// use volunteer_service::{doc_fixtures, Actor, CorrectionId, CorrectionRequest, CorrectionStatus};
     /// let mut ledger = doc_fixtures::ledger();
     /// let at = doc_fixtures::at("2021-07-21T13:00:00+08:00");
-    /// let v = doc_fixtures::volunteer();
+    /// let v = doc_fixtures::volunteer_id();
     /// let id = CorrectionId::from_parts(0, 1);
     /// ledger.request_correction(Actor::Volunteer(v),
     ///     CorrectionRequest::omission(id, v, doc_fixtures::organiser(), "served on 07-22")?, at)?;
@@ -1334,14 +1395,16 @@ impl HourLedger {
     /// The result equals the original: same entries, hashes, records and corrections.
     ///
     /// # Errors
-    /// [`LedgerError::UnsupportedEventVersion`] for an unknown version; any command error
-    /// if the events are not a history this ledger could have produced.
+    /// [`LedgerError::UnsupportedEventVersion`] for an unknown version;
+    /// [`LedgerError::ReplayMismatch`] if an event does not reproduce itself (a duplicate, a
+    /// retry that appended nothing); any command error if the events are not a history this
+    /// ledger could have produced.
     ///
     /// # Example
     /// See [`LedgerEvent`].
     pub fn replay(events: &[LedgerEvent]) -> Result<Self, LedgerError> {
         let mut l = Self::with_capacity(events.len());
-        for e in events {
+        for (i, e) in (0_u64..).zip(events) {
             if e.version != LEDGER_EVENT_VERSION {
                 return Err(LedgerError::UnsupportedEventVersion { version: e.version });
             }
@@ -1389,6 +1452,9 @@ impl HourLedger {
                 } => {
                     l.reject_correction(*by, *correction, reason, at)?;
                 }
+            }
+            if usize::try_from(i + 1).ok() != Some(l.events.len()) || l.events.last() != Some(e) {
+                return Err(LedgerError::ReplayMismatch { event: i });
             }
         }
         Ok(l)

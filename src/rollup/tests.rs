@@ -60,13 +60,15 @@ fn ledger_of(orgs: &[OrgId], ops: &[(usize, u32, RecordKind, bool)]) -> HourLedg
         .build()
         .unwrap();
         let id = rec.id();
-        l.submit(staff, rec, base).unwrap();
+        // The journal's clock never goes back: op n appends at base + 2n h, its reversal 1 h later.
+        let now = base + TimeDelta::hours(i64::try_from(2 * n).unwrap());
+        l.submit(staff, rec, now).unwrap();
         let r = l
             .confirm(
                 staff,
                 id,
                 Append::new(IdempotencyKey::from_parts(8, 2 * n)),
-                base,
+                now,
             )
             .unwrap();
         if reverse {
@@ -75,7 +77,7 @@ fn ledger_of(orgs: &[OrgId], ops: &[(usize, u32, RecordKind, bool)]) -> HourLedg
                 r.first(),
                 "test",
                 Append::new(IdempotencyKey::from_parts(8, 2 * n + 1)),
-                base + TimeDelta::hours(1),
+                now + TimeDelta::hours(1),
             )
             .unwrap();
         }
@@ -380,7 +382,7 @@ fn place_division_category_and_organising_team() {
 #[test]
 fn membership_totals_never_double_count_the_host() {
     let l = fixture_ledger_with(2); // 2021-07-21 and 2021-07-22, 240 min each
-    let v = crate::doc_fixtures::volunteer();
+    let v = crate::doc_fixtures::volunteer_id();
     let (t1, t2) = (TeamId::from_parts(4, 1), TeamId::from_parts(4, 2));
     let mut teams = TeamRegistry::new();
     for t in [t1, t2] {

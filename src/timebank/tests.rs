@@ -4,7 +4,7 @@ use chrono::TimeDelta;
 use proptest::prelude::*;
 
 use super::*;
-use crate::doc_fixtures::{at, ledger, record_builder, recorder, volunteer};
+use crate::doc_fixtures::{at, ledger, record_builder, recorder, volunteer_id as volunteer};
 use crate::{Append, IdempotencyKey, Role, Team, TeamKind, TeamLevel, TimeSpan};
 
 fn t() -> DateTime<FixedOffset> {

@@ -202,3 +202,12 @@ mod round_trip {
         }
     }
 }
+
+#[test]
+fn sizes_stay_small() {
+    // One entry and one event per append: keep them compact (peak memory per entry).
+    assert_eq!(size_of::<LedgerEntry>(), 240);
+    assert_eq!(size_of::<LedgerEvent>(), 128);
+    assert_eq!(size_of::<EntryHash>(), 32);
+    assert_eq!(size_of::<Append>(), 32);
+}
