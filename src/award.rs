@@ -900,7 +900,8 @@ impl AnnualMinimum {
 /// reversal takes back exactly what its credit gave and rounding never loses more than one
 /// point per category.
 ///
-/// Serialised as `{"default": points | null, "per_category": {category: points}}`.
+/// Serialised as `{"default": points | null, "per_category": {category: points}}`; a zero
+/// rate is refused on deserialisation.
 ///
 /// # Example
 /// ```
@@ -910,10 +911,45 @@ impl AnnualMinimum {
 /// # Ok::<(), volunteer_service::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "PointsWire", into = "PointsWire")
+)]
 pub struct PointsRule {
     default: Option<u32>,
     per_category: BTreeMap<CategoryKey, u32>,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PointsWire {
+    default: Option<u32>,
+    per_category: BTreeMap<CategoryKey, u32>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<PointsWire> for PointsRule {
+    type Error = AwardError;
+    fn try_from(w: PointsWire) -> Result<Self, AwardError> {
+        let base = match w.default {
+            Some(d) => Self::flat(d)?,
+            None => Self::default(),
+        };
+        w.per_category
+            .into_iter()
+            .try_fold(base, |r, (c, p)| r.with_rate(c, p))
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<PointsRule> for PointsWire {
+    fn from(r: PointsRule) -> Self {
+        Self {
+            default: r.default,
+            per_category: r.per_category,
+        }
+    }
 }
 
 impl PointsRule {

@@ -596,7 +596,7 @@ impl ActivityIndex {
 /// assert_eq!(totals.own(root), Some(MinuteDelta::ZERO));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct OrgRollup {
     ids: Vec<OrgId>,
     index: HashMap<OrgId, u32>,
@@ -607,6 +607,16 @@ pub struct OrgRollup {
     slots: Vec<u32>,
     amounts: Vec<i64>,
     head: EntryHash,
+}
+
+impl core::fmt::Debug for OrgRollup {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("OrgRollup")
+            .field("organisations", &self.ids.len())
+            .field("seen", &self.slots.len())
+            .field("head", &self.head)
+            .finish_non_exhaustive()
+    }
 }
 
 impl OrgRollup {
@@ -823,12 +833,21 @@ const fn kind_index(kind: RecordKind) -> usize {
 ///
 /// # Example
 /// See [`OrgRollup`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SubtreeTotals<'a> {
     rollup: &'a OrgRollup,
     own: Vec<i64>,
     subtree: Vec<i64>,
     unplaced: i64,
+}
+
+impl core::fmt::Debug for SubtreeTotals<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SubtreeTotals")
+            .field("organisations", &self.own.len())
+            .field("unplaced", &self.unplaced)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SubtreeTotals<'_> {

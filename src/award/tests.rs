@@ -334,3 +334,17 @@ fn ladders_round_trip_and_validate_on_the_wire() {
     assert!(serde_json::from_str::<StarLadder>(&bad).is_err());
     assert!(serde_json::from_str::<Distinction>(r#"{"star":6}"#).is_err());
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn a_zero_points_rate_is_refused_on_the_wire() {
+    let json = serde_json::to_string(&PointsRule::kunshan()).unwrap();
+    assert_eq!(
+        serde_json::from_str::<PointsRule>(&json).unwrap(),
+        PointsRule::kunshan()
+    );
+    assert!(serde_json::from_str::<PointsRule>(r#"{"default":0,"per_category":{}}"#).is_err());
+    assert!(
+        serde_json::from_str::<PointsRule>(r#"{"default":null,"per_category":{"x":0}}"#).is_err()
+    );
+}

@@ -145,3 +145,53 @@ fn award_error_messages() {
     ];
     insta::assert_snapshot!("award_error_messages", messages.join("\n"));
 }
+
+#[cfg(all(feature = "serde", feature = "proptest"))]
+mod round_trip {
+    use proptest::prelude::*;
+    use volunteer_service::strategies as s;
+    use volunteer_service::*;
+
+    fn json_round_trip<T>(value: &T) -> T
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned,
+    {
+        let json = serde_json::to_string(value).expect("serialise");
+        serde_json::from_str(&json).expect("valid")
+    }
+
+    proptest! {
+        #[test]
+        fn award_values_round_trip(
+            ladder in s::star_ladder(),
+            rule in s::points_rule(),
+            query in s::rollup_query(),
+            key in s::period_key(),
+            min in s::annual_minimum(),
+            tier in s::star_tier(),
+        ) {
+            prop_assert_eq!(json_round_trip(&ladder), ladder);
+            prop_assert_eq!(json_round_trip(&rule), rule);
+            prop_assert_eq!(json_round_trip(&query), query);
+            prop_assert_eq!(json_round_trip(&key), key);
+            prop_assert_eq!(json_round_trip(&min), min);
+            prop_assert_eq!(json_round_trip(&tier), tier);
+        }
+
+        #[test]
+        fn certificate_and_bank_values_round_trip(
+            issuer in s::issuer(),
+            no in s::certificate_no(),
+            policy in s::time_bank_policy(),
+            account in s::account(),
+            relation in s::relation(),
+        ) {
+            prop_assert_eq!(json_round_trip(&issuer), issuer);
+            prop_assert_eq!(no.to_string().parse::<CertificateNo>().expect("valid"), no.clone());
+            prop_assert_eq!(json_round_trip(&no), no);
+            prop_assert_eq!(json_round_trip(&policy), policy);
+            prop_assert_eq!(json_round_trip(&account), account);
+            prop_assert_eq!(json_round_trip(&relation), relation);
+        }
+    }
+}
