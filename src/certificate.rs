@@ -992,10 +992,13 @@ impl PublicCertificate {
 
 /// The state of a certificate application (CERT-05: application → acceptance → issue).
 ///
+/// Serialised as `{"applied": {"at"}}`, `{"accepted": {"at"}}` or `{"issued": {"number"}}`.
+///
 /// # Example
 /// ```
 /// use volunteer_service::ApplicationState;
-/// assert_ne!(ApplicationState::Applied, ApplicationState::Accepted);
+/// # let at = chrono::DateTime::parse_from_rfc3339("2021-08-02T09:00:00+08:00").unwrap();
+/// assert_eq!(ApplicationState::Applied { at }.name(), "applied");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(
@@ -1005,19 +1008,29 @@ impl PublicCertificate {
 )]
 pub enum ApplicationState {
     /// Applied for by the volunteer (free of charge, CERT-01).
-    Applied,
+    Applied {
+        /// When.
+        at: DateTime<FixedOffset>,
+    },
     /// Accepted by the issuer.
-    Accepted,
+    Accepted {
+        /// When.
+        at: DateTime<FixedOffset>,
+    },
     /// Issued as this certificate.
-    Issued(CertificateNo),
+    Issued {
+        /// The certificate.
+        number: CertificateNo,
+    },
 }
 
 impl ApplicationState {
-    const fn name(&self) -> &'static str {
+    /// The state's name.
+    pub const fn name(&self) -> &'static str {
         match self {
-            Self::Applied => "applied",
-            Self::Accepted => "accepted",
-            Self::Issued(_) => "issued",
+            Self::Applied { .. } => "applied",
+            Self::Accepted { .. } => "accepted",
+            Self::Issued { .. } => "issued",
         }
     }
 }
@@ -1094,6 +1107,14 @@ impl CertificateRegister {
         self.index_of(number).and_then(|i| self.certificates.get(i))
     }
 
+    /// The state of an application.
+    pub fn application_state(&self, application: u64) -> Option<&ApplicationState> {
+        usize::try_from(application)
+            .ok()
+            .and_then(|i| self.applications.get(i))
+            .map(|a| &a.state)
+    }
+
     /// The public verification view of a certificate (PRIV-04).
     pub fn public_view(&self, number: &CertificateNo) -> Option<PublicCertificate> {
         self.certificate(number).map(Certificate::public_view)
@@ -1108,10 +1129,9 @@ impl CertificateRegister {
 
     /// A volunteer applies for a certificate; returns the application number.
     pub fn apply(&mut self, volunteer: &Volunteer, at: DateTime<FixedOffset>) -> u64 {
-        let _ = at;
         self.applications.push(Application {
             volunteer: CertifiedVolunteer::of(volunteer),
-            state: ApplicationState::Applied,
+            state: ApplicationState::Applied { at },
             replaces: None,
         });
         self.applications.len() as u64 - 1
@@ -1127,14 +1147,14 @@ impl CertificateRegister {
         number: &CertificateNo,
         at: DateTime<FixedOffset>,
     ) -> Result<u64, CertificateError> {
-        let _ = at;
         let old = self
             .certificate(number)
             .ok_or_else(|| CertificateError::UnknownCertificate {
                 number: number.clone(),
             })?;
         let open = self.applications.iter().any(|a| {
-            a.replaces.as_ref() == Some(number) && !matches!(a.state, ApplicationState::Issued(_))
+            a.replaces.as_ref() == Some(number)
+                && !matches!(a.state, ApplicationState::Issued { .. })
         });
         if !matches!(
             old.status,
@@ -1152,7 +1172,7 @@ impl CertificateRegister {
         }
         self.applications.push(Application {
             volunteer: old.volunteer.clone(),
-            state: ApplicationState::Applied,
+            state: ApplicationState::Applied { at },
             replaces: Some(number.clone()),
         });
         Ok(self.applications.len() as u64 - 1)
@@ -1177,9 +1197,8 @@ impl CertificateRegister {
         application: u64,
         at: DateTime<FixedOffset>,
     ) -> Result<(), CertificateError> {
-        let _ = at;
         let (i, a) = self.application(application)?;
-        if a.state != ApplicationState::Applied {
+        if !matches!(a.state, ApplicationState::Applied { .. }) {
             return Err(CertificateError::Transition {
                 what: "application",
                 state: a.state.name(),
@@ -1187,7 +1206,7 @@ impl CertificateRegister {
             });
         }
         if let Some(a) = self.applications.get_mut(i) {
-            a.state = ApplicationState::Accepted;
+            a.state = ApplicationState::Accepted { at };
         }
         Ok(())
     }
@@ -1207,7 +1226,7 @@ impl CertificateRegister {
         notes: &str,
     ) -> Result<CertificateNo, CertificateError> {
         let (i, a) = self.application(application)?;
-        if a.state != ApplicationState::Accepted {
+        if !matches!(a.state, ApplicationState::Accepted { .. }) {
             return Err(CertificateError::Transition {
                 what: "application",
                 state: a.state.name(),
@@ -1245,7 +1264,9 @@ impl CertificateRegister {
         let replaces = a.replaces.clone();
         self.certificates.push(cert);
         if let Some(a) = self.applications.get_mut(i) {
-            a.state = ApplicationState::Issued(number.clone());
+            a.state = ApplicationState::Issued {
+                number: number.clone(),
+            };
         }
         if let Some(old) = replaces
             .and_then(|r| self.index_of(&r))

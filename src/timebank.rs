@@ -453,6 +453,31 @@ impl TimeBank {
         self.deposited.get(&entry).copied()
     }
 
+    /// Deposits whose ledger credit is no longer active (reversed or corrected since): the
+    /// `(entry, transaction)` pairs an operator must settle. The bank never edits a deposit;
+    /// settling is a new transaction (for example a donation or withdrawal of the amount).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{HourLedger, TimeBank, TimeBankPolicy};
+    /// assert!(TimeBank::new(TimeBankPolicy::nanjing()).unbacked(&HourLedger::new()).is_empty());
+    /// ```
+    pub fn unbacked(&self, ledger: &HourLedger) -> Vec<(u64, u64)> {
+        self.deposited
+            .iter()
+            .filter(|(entry, _)| {
+                let active = ledger.entry(**entry).is_some_and(|e| {
+                    matches!(
+                        ledger.record(e.record()),
+                        Some((_, RecordStatus::Credited { entry: c })) if c == **entry
+                    )
+                });
+                !active
+            })
+            .map(|(e, t)| (*e, *t))
+            .collect()
+    }
+
     /// Declares that `to` is `from`'s `relation` (for transfers). The caller vouches for the
     /// relation and any age condition of the scheme.
     pub fn declare_kin(&mut self, from: VolunteerId, to: VolunteerId, relation: Relation) {

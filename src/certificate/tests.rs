@@ -126,6 +126,10 @@ fn the_procedure_runs_in_order_and_numbers_have_no_gaps() {
         Err(CertificateError::UnknownApplication { application: 9 })
     );
     reg.accept(app, t()).unwrap();
+    assert_eq!(
+        reg.application_state(app),
+        Some(&ApplicationState::Accepted { at: t() })
+    );
     assert!(reg.accept(app, t()).is_err());
     let long = "x".repeat(201);
     assert_eq!(
@@ -133,6 +137,13 @@ fn the_procedure_runs_in_order_and_numbers_have_no_gaps() {
         Err(CertificateError::Text { what: "notes" })
     );
     let first = reg.issue(app, &ledger, t().date_naive(), "").unwrap();
+    assert_eq!(
+        reg.application_state(app),
+        Some(&ApplicationState::Issued {
+            number: first.clone()
+        })
+    );
+    assert_eq!(reg.application_state(99), None);
     assert!(reg.issue(app, &ledger, t().date_naive(), "").is_err());
     let app2 = reg.apply(&profile, t());
     reg.accept(app2, t()).unwrap();

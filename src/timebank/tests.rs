@@ -88,6 +88,18 @@ fn deposits_reference_active_credits_once() {
     assert_eq!(bank, before);
     assert_eq!(bank.balance(me()), 240);
     assert_eq!(bank.balance_of(Account::Issued), -240);
+    assert!(bank.unbacked(&l).is_empty());
+    // Reversing a deposited credit leaves the deposit unbacked, reported, not edited.
+    l.reverse(
+        recorder(),
+        0,
+        "wrong volunteer",
+        Append::new(IdempotencyKey::from_parts(6, 98)),
+        t(),
+    )
+    .unwrap();
+    assert_eq!(bank.unbacked(&l), [(0, seq)]);
+    assert_eq!(bank.balance(me()), 240);
 }
 
 #[test]
