@@ -188,6 +188,9 @@ impl Distinction {
     ///
     /// # Errors
     /// [`AwardError::Rank`] unless `n` is 1 to 5.
+    ///
+    /// # Example
+    /// See [`Distinction`].
     pub fn star(n: u8) -> Result<Self, AwardError> {
         if (1..=5).contains(&n) {
             Ok(Self::Star(n))
@@ -204,6 +207,9 @@ impl Distinction {
     ///
     /// # Errors
     /// [`AwardError::Rank`] unless `n` is 1 to 3.
+    ///
+    /// # Example
+    /// See [`Distinction`].
     pub fn medal(n: u8) -> Result<Self, AwardError> {
         if (1..=3).contains(&n) {
             Ok(Self::Medal(n))
@@ -372,6 +378,14 @@ impl StarLadder {
     /// # Errors
     /// [`AwardError::Text`] for a blank name, [`AwardError::NoTiers`],
     /// [`AwardError::TierOrder`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{AwardingLevel, Distinction, Minutes, StarLadder, StarTier};
+    /// let tiers = vec![StarTier::new(Distinction::star(1)?, Minutes::from_hm(50, 0)?, AwardingLevel::County)];
+    /// assert_eq!(StarLadder::new("longquanyi", tiers)?.tiers().len(), 1);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(name: &str, tiers: Vec<StarTier>) -> Result<Self, AwardError> {
         let name = text(name, "ladder name")?;
         if tiers.is_empty() {
@@ -402,6 +416,14 @@ impl StarLadder {
     ///
     /// # Errors
     /// [`AwardError::NoProvenance`] if the set is empty.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Provenance, StarLadder};
+    /// let verified = StarLadder::national().counting([Provenance::VerifiedCheckIn])?;
+    /// assert_eq!(verified.counts().len(), 1);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn counting(
         mut self,
         provenances: impl IntoIterator<Item = Provenance>,
@@ -418,6 +440,14 @@ impl StarLadder {
     ///
     /// # Errors
     /// [`AwardError::NotPositive`] for a zero cycle.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Minutes, StarLadder};
+    /// let l = StarLadder::national().with_cycle(Minutes::from_hm(1500, 0)?)?;
+    /// assert_eq!(l.cycle(), Some(Minutes::from_hm(1500, 0)?));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn with_cycle(mut self, cycle: Minutes) -> Result<Self, AwardError> {
         if cycle == Minutes::ZERO {
             return Err(AwardError::NotPositive { what: "star cycle" });
@@ -443,6 +473,12 @@ impl StarLadder {
     /// The national-style default (STAR-01): 1★ 100 h, 2★ 300 h, 3★ 600 h, 4★ 1,000 h,
     /// 5★ 1,500 h; awarded 1–2★ by the county, 3–4★ by the city, 5★ by the province
     /// (the Fujian practice, STAR-02).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::StarLadder;
+    /// assert_eq!(StarLadder::national().tiers().len(), 5);
+    /// ```
     pub fn national() -> Self {
         use AwardingLevel::{City, County, Province};
         use Distinction::Star;
@@ -460,6 +496,13 @@ impl StarLadder {
 
     /// Beijing (STAR-03): 100/200/500/800/1,000 h for 1–5★; medals at 2,000, 3,000 and
     /// 5,000 h (awarding levels as in [`national`](Self::national), medals by the city).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Distinction, Minutes, StarLadder};
+    /// assert_eq!(StarLadder::beijing().reached(Minutes::from_hm(5000, 0)?), Some(Distinction::medal(3)?));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn beijing() -> Self {
         use AwardingLevel::{City, County, Province};
         use Distinction::{Medal, Star};
@@ -481,6 +524,13 @@ impl StarLadder {
     /// Zhangjiagang, Jiangsu (STAR-03): 30/60/100/200/300 h for 1–5★, star cycles per
     /// 300 h, medals at 600, 1,000 and 1,500 h, a lifetime award at 3,000 h (all awarded in
     /// the county-level city).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Distinction, Minutes, StarLadder};
+    /// assert_eq!(StarLadder::zhangjiagang().reached(Minutes::from_hm(3000, 0)?), Some(Distinction::Lifetime));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn zhangjiagang() -> Self {
         use AwardingLevel::County;
         use Distinction::{Lifetime, Medal, Star};
@@ -673,6 +723,9 @@ pub enum StarApplicationState {
 
 impl StarApplicationState {
     /// The state's name.
+    ///
+    /// # Example
+    /// See [`StarApplicationState`].
     pub const fn name(&self) -> &'static str {
         match self {
             Self::Applied { .. } => "applied",
@@ -718,6 +771,9 @@ impl StarApplication {
     /// # Errors
     /// [`AwardError::UnknownTier`] if the ladder has no such tier;
     /// [`AwardError::NotEligible`] if the counted minutes are below its threshold.
+    ///
+    /// # Example
+    /// See [`StarApplication`].
     pub fn apply(
         ladder: &StarLadder,
         ledger: &HourLedger,
@@ -775,6 +831,9 @@ impl StarApplication {
     ///
     /// # Errors
     /// [`AwardError::Transition`] unless applied; [`AwardError::NotPositive`] for 0 days.
+    ///
+    /// # Example
+    /// See [`StarApplication`].
     pub fn publicise(&mut self, from: DateTime<FixedOffset>, days: u32) -> Result<(), AwardError> {
         if !matches!(self.state, StarApplicationState::Applied { .. }) {
             return Err(self.refuse("publicise"));
@@ -794,6 +853,9 @@ impl StarApplication {
     /// # Errors
     /// [`AwardError::Transition`] unless publicised; [`AwardError::NoticeRunning`] before
     /// the notice ends; [`AwardError::Text`] for a blank number.
+    ///
+    /// # Example
+    /// See [`StarApplication`].
     pub fn award(&mut self, at: DateTime<FixedOffset>, number: &str) -> Result<(), AwardError> {
         let StarApplicationState::Publicised { until, .. } = self.state else {
             return Err(self.refuse("award"));
@@ -811,6 +873,9 @@ impl StarApplication {
     /// # Errors
     /// [`AwardError::Transition`] once awarded or rejected; [`AwardError::Text`] for a
     /// blank reason.
+    ///
+    /// # Example
+    /// See [`StarApplication`].
     pub fn reject(&mut self, at: DateTime<FixedOffset>, reason: &str) -> Result<(), AwardError> {
         if matches!(
             self.state,
@@ -850,6 +915,9 @@ pub struct AnnualMinimum {
 
 impl AnnualMinimum {
     /// A minimum of `minutes` a year.
+    ///
+    /// # Example
+    /// See [`AnnualMinimum`].
     pub const fn new(minutes: Minutes) -> Self {
         Self { minutes }
     }
@@ -865,6 +933,9 @@ impl AnnualMinimum {
     }
 
     /// Net service minutes the volunteer served in `year` (known now).
+    ///
+    /// # Example
+    /// See [`AnnualMinimum`].
     pub fn served_in(&self, ledger: &HourLedger, volunteer: VolunteerId, year: i32) -> MinuteDelta {
         MinuteDelta::new(
             ledger
@@ -876,6 +947,9 @@ impl AnnualMinimum {
     }
 
     /// The minutes still missing in `year`, or `None` once the minimum is met.
+    ///
+    /// # Example
+    /// See [`AnnualMinimum`].
     pub fn shortfall(
         &self,
         ledger: &HourLedger,
@@ -957,6 +1031,14 @@ impl PointsRule {
     ///
     /// # Errors
     /// [`AwardError::NotPositive`] for zero.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::PointsRule;
+    /// assert_eq!(PointsRule::flat(1)?, PointsRule::hailin());
+    /// assert!(PointsRule::flat(0).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn flat(points_per_hour: u32) -> Result<Self, AwardError> {
         if points_per_hour == 0 {
             return Err(AwardError::NotPositive {
@@ -970,6 +1052,9 @@ impl PointsRule {
     }
 
     /// Kunshan: 1 h = 10 points.
+    ///
+    /// # Example
+    /// See [`PointsRule`].
     pub fn kunshan() -> Self {
         Self {
             default: Some(10),
@@ -978,6 +1063,9 @@ impl PointsRule {
     }
 
     /// Hailin: 1 h = 1 point.
+    ///
+    /// # Example
+    /// See [`PointsRule`].
     pub fn hailin() -> Self {
         Self {
             default: Some(1),
@@ -990,6 +1078,15 @@ impl PointsRule {
     ///
     /// # Errors
     /// [`AwardError::NotPositive`] for zero.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::PointsRule;
+    /// let r = PointsRule::hailin().with_rate("elderly".parse()?, 2)?;
+    /// assert_eq!(r.rate(&"elderly.visits".parse()?), Some(2));
+    /// assert_eq!(r.rate(&"epidemic".parse()?), Some(1));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn with_rate(
         mut self,
         category: CategoryKey,
@@ -1005,6 +1102,9 @@ impl PointsRule {
     }
 
     /// The rate for `category`, if any.
+    ///
+    /// # Example
+    /// See [`PointsRule::with_rate`].
     pub fn rate(&self, category: &CategoryKey) -> Option<u32> {
         let mut key = Some(category.clone());
         while let Some(k) = key {

@@ -328,6 +328,9 @@ pub struct CertifiedVolunteer {
 
 impl CertifiedVolunteer {
     /// The block for `volunteer`; the ID number is masked, never stored in full.
+    ///
+    /// # Example
+    /// See [`CertifiedVolunteer`].
     pub fn of(volunteer: &Volunteer) -> Self {
         Self {
             volunteer: volunteer.id(),
@@ -387,6 +390,9 @@ impl CertifiedService {
     ///
     /// # Errors
     /// [`CertificateError::NothingToCertify`] if the net is not positive.
+    ///
+    /// # Example
+    /// See [`CertificateRegister`].
     pub fn compute(
         ledger: &HourLedger,
         issuer: OrgId,
@@ -518,6 +524,9 @@ pub enum CertificateStatus {
 
 impl CertificateStatus {
     /// The status's name.
+    ///
+    /// # Example
+    /// See [`CertificateStatus`].
     pub const fn name(&self) -> &'static str {
         match self {
             Self::Issued => "issued",
@@ -847,6 +856,9 @@ impl Certificate {
     }
 
     /// The public verification view (PRIV-04): number, status, hours and period only.
+    ///
+    /// # Example
+    /// See [`CertificateRegister`].
     pub fn public_view(&self) -> PublicCertificate {
         PublicCertificate {
             number: self.number.clone(),
@@ -858,6 +870,9 @@ impl Certificate {
     }
 
     /// The certificate as Markdown, block by block.
+    ///
+    /// # Example
+    /// See [`Certificate`].
     pub fn render_markdown(&self) -> String {
         let mut s = String::new();
         let v = &self.volunteer;
@@ -985,6 +1000,9 @@ impl PublicCertificate {
         self.minutes
     }
     /// The service period.
+    ///
+    /// # Example
+    /// See [`CertificateRegister::public_view`].
     pub const fn period(&self) -> (NaiveDate, NaiveDate) {
         (self.first_day, self.last_day)
     }
@@ -1026,6 +1044,9 @@ pub enum ApplicationState {
 
 impl ApplicationState {
     /// The state's name.
+    ///
+    /// # Example
+    /// See [`ApplicationState`].
     pub const fn name(&self) -> &'static str {
         match self {
             Self::Applied { .. } => "applied",
@@ -1082,6 +1103,9 @@ impl CertificateRegister {
     /// # Errors
     /// [`CertificateError::Prefix`] unless the prefix is 1–16 capital letters, digits or
     /// hyphens.
+    ///
+    /// # Example
+    /// See [`CertificateRegister`].
     pub fn new(issuer: Issuer, prefix: &str) -> Result<Self, CertificateError> {
         check_prefix(prefix)?;
         Ok(Self {
@@ -1108,6 +1132,9 @@ impl CertificateRegister {
     }
 
     /// The state of an application.
+    ///
+    /// # Example
+    /// See [`CertificateRegister`].
     pub fn application_state(&self, application: u64) -> Option<&ApplicationState> {
         usize::try_from(application)
             .ok()
@@ -1142,6 +1169,9 @@ impl CertificateRegister {
     /// # Errors
     /// [`CertificateError::UnknownCertificate`]; [`CertificateError::Transition`] unless
     /// it is revoked and not yet replaced.
+    ///
+    /// # Example
+    /// See [`CertificateRegister`].
     pub fn apply_reissue(
         &mut self,
         number: &CertificateNo,
@@ -1192,6 +1222,9 @@ impl CertificateRegister {
     /// # Errors
     /// [`CertificateError::UnknownApplication`]; [`CertificateError::Transition`] unless
     /// applied.
+    ///
+    /// # Example
+    /// See [`CertificateRegister`].
     pub fn accept(
         &mut self,
         application: u64,
@@ -1218,6 +1251,9 @@ impl CertificateRegister {
     /// [`CertificateError::UnknownApplication`]; [`CertificateError::Transition`] unless
     /// accepted; [`CertificateError::NothingToCertify`]; [`CertificateError::Text`] for
     /// notes over 200 characters.
+    ///
+    /// # Example
+    /// See [`CertificateRegister`].
     pub fn issue(
         &mut self,
         application: u64,
@@ -1294,6 +1330,9 @@ impl CertificateRegister {
     /// # Errors
     /// [`CertificateError::UnknownCertificate`]; [`CertificateError::Transition`] unless
     /// issued; [`CertificateError::NoticePeriod`] for 0 days.
+    ///
+    /// # Example
+    /// See [`CertificateRegister`].
     pub fn publicise(
         &mut self,
         number: &CertificateNo,
@@ -1323,6 +1362,9 @@ impl CertificateRegister {
     /// # Errors
     /// [`CertificateError::UnknownCertificate`]; [`CertificateError::Transition`] if it is
     /// already revoked; [`CertificateError::Text`] for a blank reason.
+    ///
+    /// # Example
+    /// See [`CertificateRegister`].
     pub fn revoke(
         &mut self,
         number: &CertificateNo,

@@ -73,6 +73,12 @@ impl Default for RollupQuery {
 
 impl RollupQuery {
     /// Every service entry known now.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{RollupQuery, RecordKind};
+    /// assert_eq!(RollupQuery::new().kind_filter(), Some(RecordKind::Service));
+    /// ```
     pub const fn new() -> Self {
         Self {
             known: AsOf::Now,
@@ -405,6 +411,9 @@ pub enum Period {
 
 impl Period {
     /// The period containing `day`.
+    ///
+    /// # Example
+    /// See [`Period`].
     pub fn key(self, day: NaiveDate) -> PeriodKey {
         match self {
             Self::Day => PeriodKey::Day(day),
@@ -520,6 +529,9 @@ pub struct ActivityIndex {
 
 impl ActivityIndex {
     /// Indexes `activities` (a later activity with the same id replaces an earlier one).
+    ///
+    /// # Example
+    /// See [`ActivityIndex`].
     pub fn new<'a>(activities: impl IntoIterator<Item = &'a Activity>) -> Self {
         let facts = activities
             .into_iter()
@@ -621,6 +633,9 @@ impl core::fmt::Debug for OrgRollup {
 
 impl OrgRollup {
     /// Freezes the current tree of `tree` (later changes to it need a new roll-up).
+    ///
+    /// # Example
+    /// See [`OrgRollup`].
     pub fn new(tree: &OrgHierarchy) -> Self {
         let ids: Vec<OrgId> = tree.organisations().map(crate::Organisation::id).collect();
         let index: HashMap<OrgId, u32> = (0_u32..).zip(&ids).map(|(i, &id)| (id, i)).collect();
@@ -698,6 +713,9 @@ impl OrgRollup {
     /// # Errors
     /// [`RollupError::Diverged`] if the ledger is shorter than what was seen or its entry at
     /// the last seen sequence has another hash. The projection is then unchanged.
+    ///
+    /// # Example
+    /// See [`OrgRollup`].
     pub fn sync(&mut self, ledger: &HourLedger) -> Result<u64, RollupError> {
         let seen = self.seen();
         if seen > 0 {
@@ -748,6 +766,9 @@ impl OrgRollup {
     /// # Errors
     /// [`RollupError::Stale`] unless the projection has seen exactly the ledger's entries
     /// ([`sync`](Self::sync) first).
+    ///
+    /// # Example
+    /// See [`OrgRollup`].
     pub fn subtree_totals(
         &self,
         ledger: &HourLedger,
@@ -867,6 +888,9 @@ impl SubtreeTotals<'_> {
     }
 
     /// Minutes of organisers not in the hierarchy.
+    ///
+    /// # Example
+    /// See [`OrgRollup`].
     pub fn unplaced(&self) -> MinuteDelta {
         MinuteDelta::new(self.unplaced)
     }
@@ -883,6 +907,9 @@ impl SubtreeTotals<'_> {
 
     /// Minutes per division of the organiser (its registered division code), each division's
     /// total including the divisions inside it. Organisers without a division are left out.
+    ///
+    /// # Example
+    /// See [`OrgRollup`].
     pub fn by_organiser_division(&self) -> BTreeMap<DivisionCode, MinuteDelta> {
         let mut out: BTreeMap<DivisionCode, i64> = BTreeMap::new();
         for (&own, division) in self.own.iter().zip(&self.rollup.division) {

@@ -234,6 +234,13 @@ pub struct TimeBankPolicy {
 
 impl TimeBankPolicy {
     /// A scheme with `cap` on individual accounts and transfers along `transfers`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Relation, TimeBankPolicy};
+    /// let p = TimeBankPolicy::new(None, [Relation::Friend]);
+    /// assert!(p.allows(Relation::Friend) && !p.allows(Relation::Spouse));
+    /// ```
     pub fn new(cap: Option<Minutes>, transfers: impl IntoIterator<Item = Relation>) -> Self {
         Self {
             cap,
@@ -417,6 +424,9 @@ fn nonzero(amount: Minutes) -> Result<u32, TimeBankError> {
 
 impl TimeBank {
     /// An empty bank under `policy`.
+    ///
+    /// # Example
+    /// See [`TimeBank`].
     pub fn new(policy: TimeBankPolicy) -> Self {
         Self {
             policy,
@@ -513,6 +523,9 @@ impl TimeBank {
     /// entry is a service credit whose record is still credited by it;
     /// [`TimeBankError::AlreadyDeposited`]; [`TimeBankError::NotTheOwner`] or
     /// [`TimeBankError::NotAMember`] if the credit is not the account owner's.
+    ///
+    /// # Example
+    /// See [`TimeBank`].
     pub fn deposit(
         &mut self,
         ledger: &HourLedger,
@@ -605,6 +618,9 @@ impl TimeBank {
     /// # Errors
     /// [`TimeBankError::GroupDonatesOnly`], [`TimeBankError::ZeroAmount`],
     /// [`TimeBankError::Text`], [`TimeBankError::Insufficient`].
+    ///
+    /// # Example
+    /// See [`TimeBank`].
     pub fn withdraw(
         &mut self,
         owner: AccountOwner,
@@ -627,6 +643,9 @@ impl TimeBank {
     /// # Errors
     /// [`TimeBankError::ZeroAmount`], [`TimeBankError::NotPermitted`],
     /// [`TimeBankError::Insufficient`], [`TimeBankError::OverCap`].
+    ///
+    /// # Example
+    /// See [`TimeBank`].
     pub fn transfer(
         &mut self,
         from: VolunteerId,
@@ -666,6 +685,9 @@ impl TimeBank {
     ///
     /// # Errors
     /// [`TimeBankError::ZeroAmount`], [`TimeBankError::Insufficient`].
+    ///
+    /// # Example
+    /// See [`TimeBank`].
     pub fn donate(
         &mut self,
         owner: AccountOwner,
@@ -685,6 +707,9 @@ impl TimeBank {
     ///
     /// # Errors
     /// [`TimeBankError::ZeroAmount`], [`TimeBankError::PoolInsufficient`], [`TimeBankError::OverCap`].
+    ///
+    /// # Example
+    /// See [`TimeBank`].
     pub fn grant(
         &mut self,
         to: VolunteerId,
