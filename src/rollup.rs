@@ -637,12 +637,51 @@ impl OrgRollup {
     /// # Example
     /// See [`OrgRollup`].
     pub fn new(tree: &OrgHierarchy) -> Self {
+        Self::build(tree, |id| tree.parent(id))
+    }
+
+    /// Freezes the tree as it stood on `date` (dated parents, ORG-02 re-parenting): a
+    /// statistic "by the hierarchy of 2021-07-21" after later reorganisations. Organisations
+    /// added after `date` are roots of their own.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{OrgHierarchy, OrgId, OrgKind, Organisation, OrgRollup};
+    /// let (a, b, c) = (OrgId::from_parts(1, 1), OrgId::from_parts(1, 2), OrgId::from_parts(1, 3));
+    /// let d = |s: &str| s.parse::<NaiveDate>();
+    /// let mut tree = OrgHierarchy::new();
+    /// for id in [a, b] {
+    ///     tree.add_root(Organisation::builder(id, "root", OrgKind::OtherOrganiser).build()?, d("2021-01-01")?)?;
+    /// }
+    /// tree.add_under(Organisation::builder(c, "unit", OrgKind::OtherOrganiser).build()?, a, d("2021-01-01")?)?;
+    /// tree.reparent(c, Some(b), d("2021-08-01")?)?;
+    /// let then = OrgRollup::on_date(&tree, d("2021-07-21")?);
+    /// assert_eq!(then.parent_of(c), Some(a));
+    /// assert_eq!(OrgRollup::new(&tree).parent_of(c), Some(b));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn on_date(tree: &OrgHierarchy, date: NaiveDate) -> Self {
+        Self::build(tree, |id| tree.parent_on(id, date))
+    }
+
+    /// The parent of `org` in the frozen tree.
+    ///
+    /// # Example
+    /// See [`OrgRollup::on_date`].
+    pub fn parent_of(&self, org: OrgId) -> Option<OrgId> {
+        let v = *self.index.get(&org)?;
+        let p = *self.parent.get(v as usize)?;
+        self.ids.get(p as usize).copied()
+    }
+
+    fn build(tree: &OrgHierarchy, parent_of: impl Fn(OrgId) -> Option<OrgId>) -> Self {
         let ids: Vec<OrgId> = tree.organisations().map(crate::Organisation::id).collect();
         let index: HashMap<OrgId, u32> = (0_u32..).zip(&ids).map(|(i, &id)| (id, i)).collect();
         let parent: Vec<u32> = ids
             .iter()
             .map(|&id| {
-                tree.parent(id)
+                parent_of(id)
                     .and_then(|p| index.get(&p).copied())
                     .unwrap_or(NONE)
             })

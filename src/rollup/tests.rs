@@ -473,3 +473,50 @@ fn period_keys() {
         }
     );
 }
+
+#[test]
+#[allow(clippy::many_single_char_names, reason = "three organisations a, b, c")]
+fn a_roll_up_on_a_date_uses_the_tree_of_that_day() {
+    // c moves from a to b on 2021-08-01; its 60 minutes count for a by the old tree.
+    let (a, b, c) = (
+        OrgId::from_parts(9, 1),
+        OrgId::from_parts(9, 2),
+        OrgId::from_parts(9, 3),
+    );
+    let mut tree = OrgHierarchy::new();
+    for id in [a, b] {
+        tree.add_root(
+            Organisation::builder(id, "root", OrgKind::OtherOrganiser)
+                .build()
+                .unwrap(),
+            day("2021-01-01"),
+        )
+        .unwrap();
+    }
+    tree.add_under(
+        Organisation::builder(c, "unit", OrgKind::OtherOrganiser)
+            .build()
+            .unwrap(),
+        a,
+        day("2021-01-01"),
+    )
+    .unwrap();
+    tree.reparent(c, Some(b), day("2021-08-01")).unwrap();
+    let l = ledger_of(&[c], &[(0, 60, RecordKind::Service, false)]);
+    let q = RollupQuery::new();
+    let mut then = OrgRollup::on_date(&tree, day("2021-07-21"));
+    then.sync(&l).unwrap();
+    let t = then.subtree_totals(&l, &q).unwrap();
+    assert_eq!(
+        (t.subtree(a), t.subtree(b)),
+        (Some(MinuteDelta::new(60)), Some(MinuteDelta::ZERO))
+    );
+    assert!(tree.is_within_on(c, a, day("2021-07-21")));
+    let mut now = OrgRollup::new(&tree);
+    now.sync(&l).unwrap();
+    let t = now.subtree_totals(&l, &q).unwrap();
+    assert_eq!(
+        (t.subtree(a), t.subtree(b)),
+        (Some(MinuteDelta::ZERO), Some(MinuteDelta::new(60)))
+    );
+}
