@@ -824,9 +824,9 @@ impl OrgRollup {
                     .unwrap_or(usize::MAX)
                     .min(self.slots.len()),
             ),
-            (None, AsOf::Instant(t)) => {
-                Some(ledger.entries().iter().take_while(|e| e.at() <= t).count())
-            }
+            // The journal's clock never goes back, so the entries known at `t` are the
+            // prefix found by binary search.
+            (None, AsOf::Instant(t)) => Some(ledger.entries().partition_point(|e| e.at() <= t)),
         };
         if let Some(len) = fast_prefix {
             let slots = self.slots.get(..len).unwrap_or_default();

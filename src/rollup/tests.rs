@@ -145,6 +145,12 @@ proptest! {
         // The roots' subtrees and the unplaced part add up to the ledger's total.
         let roots: i64 = tree.roots().map(|r| totals.subtree(r).unwrap().get()).sum();
         prop_assert_eq!(roots + outside, q.totals(&l).all().get());
+        // "As of" an instant (binary search on the append clock) agrees with the ledger.
+        let then = at("2021-07-21T08:00:00+08:00") + TimeDelta::hours(i64::try_from(cut).unwrap());
+        let qi = RollupQuery::new().known(AsOf::Instant(then)).all_kinds();
+        let ti = rollup.subtree_totals(&l, &qi).unwrap();
+        let sum: i64 = tree.roots().map(|r| ti.subtree(r).unwrap().get()).sum::<i64>() + ti.unplaced().get();
+        prop_assert_eq!(sum, qi.totals(&l).all().get());
     }
 
     /// Periods: every period kind sums to the total, and a reversed record nets to zero.
