@@ -114,4 +114,16 @@ pub enum Error {
     /// A match input, policy or pairing request was invalid, or a match was too large.
     #[error(transparent)]
     Match(#[from] crate::matching::MatchError),
+    /// A roll-up projection was stale or did not match the ledger.
+    #[error(transparent)]
+    Rollup(#[from] crate::RollupError),
+    /// A star ladder, points rule or star application was rejected.
+    #[error(transparent)]
+    Award(#[from] crate::AwardError),
+    /// A time-bank operation was refused.
+    #[error(transparent)]
+    TimeBank(#[from] crate::TimeBankError),
+    /// A certificate command or verification failed.
+    #[error(transparent)]
+    Certificate(#[from] crate::CertificateError),
 }

@@ -36,7 +36,10 @@ mod activity_fixtures;
 mod assignment;
 mod attendance;
 mod availability;
+mod award;
+mod award_fixtures;
 mod category;
+mod certificate;
 mod codes;
 mod contact;
 mod crediting;
@@ -55,12 +58,14 @@ mod person;
 mod qualification;
 mod record;
 mod registry;
+mod rollup;
 mod shift;
 mod span;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 mod tag;
 mod team;
+mod timebank;
 mod volunteer;
 mod volunteer_fixtures;
 
@@ -73,6 +78,7 @@ struct ReadmeDoctests;
 #[doc(hidden)]
 pub mod doc_fixtures {
     pub use crate::activity_fixtures::*;
+    pub use crate::award_fixtures::*;
     pub use crate::ledger_fixtures::*;
     pub use crate::volunteer_fixtures::*;
 }
@@ -87,9 +93,18 @@ pub use assignment::{
 };
 pub use attendance::{Attendance, AttendanceError, AttendanceSource, Punch};
 pub use availability::{Availability, AvailabilityError, TimeWindow};
+pub use award::{
+    AnnualMinimum, AwardError, AwardingLevel, Distinction, MAX_AWARD_TEXT, PointsRule, Standing,
+    StarApplication, StarApplicationState, StarLadder, StarTier,
+};
 pub use category::{
     Category, CategoryError, CategoryKey, JiangningRole, MAX_CATEGORY_DEPTH, SEED_CATEGORIES,
     Taxonomy,
+};
+pub use certificate::{
+    ApplicationState, Certificate, CertificateError, CertificateNo, CertificateRegister,
+    CertificateStatus, CertifiedService, CertifiedVolunteer, DEFAULT_NOTICE_DAYS, Issuer,
+    MAX_CERT_TEXT, PublicCertificate, VerificationCode,
 };
 pub use codes::*;
 pub use contact::{Contact, Email, EmailError};
@@ -127,6 +142,10 @@ pub use record::{
     ServiceRecordBuilder,
 };
 pub use registry::{RegistryError, VolunteerRegistry};
+pub use rollup::{
+    ActivityIndex, MembershipTotals, OrgRollup, Period, PeriodKey, RollupError, RollupQuery,
+    SubtreeTotals,
+};
 pub use shift::{
     AgeRule, Jurisdiction, NoSignUps, Requirements, RequirementsBuilder, Shift, ShiftCalendar,
     ShiftError, ShiftLookup, ShiftOrigin, ShiftTemplate, SignUpIndex, SkipReason, TemplateOutcome,
@@ -136,6 +155,9 @@ pub use tag::{Tag, TagError};
 pub use team::{
     Deployment, DeploymentTarget, Membership, Pairing, PairingScope, Readiness, Role, Specialty,
     Team, TeamBuilder, TeamError, TeamKind, TeamLevel, TeamRegistry,
+};
+pub use timebank::{
+    Account, AccountOwner, Relation, TimeBank, TimeBankError, TimeBankPolicy, TimeTxn, TxnKind,
 };
 pub use volunteer::{
     Accompaniment, GuardianConsent, MinorPolicy, MinorViolation, RegistrationChannel,

@@ -19,6 +19,7 @@
 )]
 
 mod activity;
+mod awards;
 mod basics;
 mod eligibility;
 mod emergency;
@@ -30,6 +31,7 @@ mod org;
 mod volunteer;
 
 pub use activity::*;
+pub use awards::*;
 pub use basics::*;
 pub use eligibility::*;
 pub use emergency::*;

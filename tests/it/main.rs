@@ -7,6 +7,7 @@
 )]
 
 mod activity;
+mod awards;
 mod eligibility;
 mod identity;
 mod ledger;
