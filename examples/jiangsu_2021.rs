@@ -34,17 +34,18 @@ use volunteer_service::matching::{
 };
 use volunteer_service::{
     Accompaniment, Activity, ActivityId, Actor, Append, AssignmentStatus, Attendance,
-    AttendanceSource, Commitment, Contact, CreditRequest, CreditingPolicy, DatePeriod,
-    DeploymentId, DeploymentTarget, DivisionCode, DivisionLevel, DivisionTable, Eligibility,
-    EligibilityPolicy, GeoPoint, Hazard, HourLedger, IdDocument, IdempotencyKey, Ineligibility,
-    InsurancePolicy, JiangningRole, Jurisdiction, Location, MinorPolicy, Minutes, NoSignUps,
-    OrgHierarchy, OrgId, OrgKind, Organisation, OutcomeMetric, PairingId, PersonName, PhoneNumber,
-    PolicyVersion, PracticeLevel, Provenance, QualificationGrant, QualificationGraph,
-    QualificationId, QualificationKind, Readiness, RecordId, RecordKind, Recruitment,
-    RegistrationChannel, Requirements, ResidentId, Role, Roster, ServiceRecord, Sex, Shift,
-    ShiftCalendar, ShiftId, ShiftTemplate, Specialty, StaffId, Tag, Taxonomy, Team, TeamId,
-    TeamKind, TeamLevel, TeamRegistry, TemplateId, TimeSpan, VerificationMethod, Volunteer,
-    VolunteerId, VolunteerNo, VolunteerRegistry,
+    AttendanceSource, CertificateRegister, Commitment, Contact, CreditRequest, CreditingPolicy,
+    DatePeriod, DeploymentId, DeploymentTarget, DivisionCode, DivisionLevel, DivisionTable,
+    Eligibility, EligibilityPolicy, GeoPoint, Hazard, HourLedger, IdDocument, IdempotencyKey,
+    Ineligibility, InsurancePolicy, Issuer, JiangningRole, Jurisdiction, Location, MinorPolicy,
+    Minutes, NoSignUps, OrgHierarchy, OrgId, OrgKind, OrgRollup, Organisation, OutcomeMetric,
+    PairingId, PersonName, PhoneNumber, PolicyVersion, PracticeLevel, Provenance,
+    QualificationGrant, QualificationGraph, QualificationId, QualificationKind, Readiness,
+    RecordId, RecordKind, Recruitment, RegistrationChannel, Requirements, ResidentId, Role,
+    RollupQuery, Roster, ServiceRecord, Sex, Shift, ShiftCalendar, ShiftId, ShiftTemplate,
+    Specialty, StaffId, StarLadder, Tag, Taxonomy, Team, TeamId, TeamKind, TeamLevel, TeamRegistry,
+    TemplateId, TimeSpan, VerificationMethod, Volunteer, VolunteerId, VolunteerNo,
+    VolunteerRegistry,
 };
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -176,6 +177,7 @@ fn main() -> Result<()> {
     show_verdicts(&w, &jiangning_people)?;
     let ledger = record_hours(&mut w)?;
     report(&w, &ledger);
+    rollup_stars_and_certificate(&w, &ledger)?;
     match_day_two(&w)?;
     pair_zhenjiang(&w)?;
     Ok(())
@@ -1431,5 +1433,61 @@ fn pair_zhenjiang(w: &World) -> Result<()> {
         outcome.quotas().iter().min().copied().unwrap_or(0),
         outcome.score()
     );
+    Ok(())
+}
+
+/// Roll-ups up the organisation tree, star counts on the national ladder, and one certificate
+/// issued from the ledger by the institute that organised the service.
+fn rollup_stars_and_certificate(w: &World, ledger: &HourLedger) -> Result<()> {
+    let mut rollup = OrgRollup::new(&w.orgs);
+    rollup.sync(ledger)?;
+    let totals = rollup.subtree_totals(ledger, &RollupQuery::new())?;
+    println!("\nRoll-up up the organisation tree (every subtree in one pass):");
+    for root in w.orgs.roots() {
+        let sum = totals.subtree(root).unwrap_or_default();
+        if sum.get() != 0 {
+            let name = w.orgs.get(root).map_or("?", Organisation::name);
+            println!("  {name}: {sum}");
+        }
+    }
+    let ladder = StarLadder::national();
+    let mut stars: BTreeMap<String, usize> = BTreeMap::new();
+    for volunteer in ledger.totals().by_volunteer().keys() {
+        let label = ladder
+            .reached(ladder.counted(ledger, *volunteer))
+            .map_or_else(|| "below 1★ (100 h)".to_owned(), |d| format!("{d:?}"));
+        *stars.entry(label).or_default() += 1;
+    }
+    println!("Star counts on the national ladder after the first days: {stars:?}");
+
+    // One certificate: the first Jiangning volunteer credited by a practice institute.
+    let entry = ledger
+        .entries()
+        .iter()
+        .find(|e| w.institute_of.values().any(|i| *i == e.organiser()))
+        .ok_or("a credited entry")?;
+    let volunteer = w.volunteers.get(entry.volunteer()).ok_or("registered")?;
+    let institute = w.orgs.get(entry.organiser()).ok_or("institute")?;
+    let issuer = Issuer::new(
+        institute.id(),
+        institute.name(),
+        "王主任",
+        "李干事",
+        "025-52100000",
+    )?;
+    let mut register = CertificateRegister::new(issuer, "JN")?;
+    let applied = at("2021-08-02T09:00:00+08:00")?;
+    let application = register.apply(volunteer, applied);
+    register.accept(application, applied + TimeDelta::hours(1))?;
+    let number = register.issue(
+        application,
+        ledger,
+        day("2021-08-02")?,
+        "核酸检测点志愿服务",
+    )?;
+    let certificate = register.certificate(&number).ok_or("issued")?;
+    certificate.verify(ledger)?;
+    println!("\n== One certificate (志愿服务记录证明), verified offline against the ledger ==");
+    println!("{}", certificate.render_markdown());
     Ok(())
 }
