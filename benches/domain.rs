@@ -10,30 +10,18 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_mai
 use volunteer_service::{
     Accompaniment, Activity, ActivityId, DatePeriod, DivisionCode, Eligibility, EligibilityPolicy,
     GeoPoint, Hazard, IdDocument, InsurancePolicy, Jurisdiction, Location, OrgHierarchy, OrgId,
-    OrgKind, Organisation, PersonName, QualificationGrant, QualificationGraph, QualificationId,
+    Organisation, PersonName, QualificationGrant, QualificationGraph, QualificationId,
     QualificationKind, Recruitment, RegistrationChannel, Requirements, ResidentId, Sex, Shift,
     ShiftId, TimeSpan, VerificationMethod, Volunteer, VolunteerId, VolunteerNo,
 };
 
-const NODES: u64 = 100_000;
-const FANOUT: u64 = 10;
+#[path = "common/mod.rs"]
+mod common;
 
-/// A six-level tree of 100,000 organisations: node `i`'s parent is `(i - 1) / 10`.
+const NODES: u64 = 100_000;
+
 fn edges() -> Vec<(Organisation, Option<OrgId>, NaiveDate)> {
-    let day = NaiveDate::from_ymd_opt(2021, 1, 1).expect("date");
-    (0..NODES)
-        .map(|i| {
-            let org = Organisation::builder(
-                OrgId::from_parts(1, i),
-                format!("org {i}"),
-                OrgKind::OtherOrganiser,
-            )
-            .build()
-            .expect("valid");
-            let parent = (i > 0).then(|| OrgId::from_parts(1, (i - 1) / FANOUT));
-            (org, parent, day)
-        })
-        .collect()
+    common::six_level_tree(NODES)
 }
 
 fn hierarchy(c: &mut Criterion) {

@@ -9,9 +9,12 @@ use std::hint::black_box;
 use chrono::{DateTime, FixedOffset, TimeDelta};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use volunteer_service::{
-    ActivityId, Actor, Append, HourLedger, IdempotencyKey, Minutes, OrgId, RecordId, ServiceRecord,
-    StaffId, TimeSpan, VolunteerId,
+    ActivityId, Actor, Append, HourLedger, IdempotencyKey, Minutes, OrgHierarchy, OrgId, OrgRollup,
+    RecordId, RollupQuery, ServiceRecord, StaffId, TimeSpan, VolunteerId,
 };
+
+#[path = "common/mod.rs"]
+mod common;
 
 const N: u64 = 100_000;
 const VOLUNTEERS: u64 = 1_000;
@@ -87,5 +90,73 @@ fn append(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, append);
+/// Entries for the roll-up: 1,000,000 one-hour credits of 10,000 volunteers, organised by
+/// pseudo-random nodes of a 100,000-node six-level hierarchy.
+const ROLLUP_ENTRIES: u64 = 1_000_000;
+const ROLLUP_NODES: u64 = 100_000;
+
+fn rollup(c: &mut Criterion) {
+    let tree = OrgHierarchy::from_edges(common::six_level_tree(ROLLUP_NODES)).expect("tree");
+    let mut ledger = HourLedger::with_capacity(usize::try_from(ROLLUP_ENTRIES).expect("fits"));
+    let at = hour(0);
+    for n in 0..ROLLUP_ENTRIES {
+        let organiser = OrgId::from_parts(1, (n * 7_919) % ROLLUP_NODES);
+        let recorder = Actor::Staff(StaffId::from_uuid(*organiser.as_uuid()));
+        ledger.appoint_recorder(organiser, recorder, at);
+        let slot = i64::try_from(n / 10_000).expect("fits");
+        let record = ServiceRecord::builder(
+            RecordId::from_parts(4, n),
+            VolunteerId::from_parts(1, n % 10_000),
+            organiser,
+            ActivityId::from_parts(5, 0),
+        )
+        .activity_name("a")
+        .place("p")
+        .beneficiary("b")
+        .content("c")
+        .served(TimeSpan::new(hour(slot * 2), hour(slot * 2 + 1)).expect("span"))
+        .duration(Minutes::new(60))
+        .recorder(recorder)
+        .build()
+        .expect("record");
+        let id = record.id();
+        ledger.submit(recorder, record, at).expect("submitted");
+        ledger
+            .confirm(
+                recorder,
+                id,
+                Append::new(IdempotencyKey::from_parts(6, n)),
+                at,
+            )
+            .expect("confirmed");
+    }
+    let mut projection = OrgRollup::new(&tree);
+    projection.sync(&ledger).expect("synced");
+    let query = RollupQuery::new();
+    let mut group = c.benchmark_group("rollup");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(ROLLUP_ENTRIES));
+    group.bench_function("every_subtree_1m_entries_100k_nodes", |b| {
+        b.iter(|| {
+            let totals = projection.subtree_totals(&ledger, &query).expect("fresh");
+            black_box(totals.subtree(OrgId::from_parts(1, 0)))
+        });
+    });
+    group.bench_function("project_1m_entries", |b| {
+        b.iter_batched(
+            || OrgRollup::new(&tree),
+            |mut fresh| {
+                fresh.sync(&ledger).expect("synced");
+                fresh
+            },
+            BatchSize::LargeInput,
+        );
+    });
+    group.bench_function("ledger_totals_all_1m_entries", |b| {
+        b.iter(|| black_box(ledger.totals().all()));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, append, rollup);
 criterion_main!(benches);
