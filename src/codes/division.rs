@@ -126,7 +126,7 @@ impl FromStr for DivisionLevel {
 }
 
 /// GB/T 2260 province-level codes (including 71 Taiwan, 81 Hong Kong, 82 Macau).
-const PROVINCES: [u8; 34] = [
+pub(crate) const PROVINCES: [u8; 34] = [
     11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
     53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
 ];

@@ -2,6 +2,9 @@
 //! volunteer numbers. Re-exported flat from the crate root.
 
 mod division;
+
+#[cfg(feature = "proptest")]
+pub(crate) use division::PROVINCES;
 mod id_document;
 mod mask;
 mod phone;

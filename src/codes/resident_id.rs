@@ -5,14 +5,9 @@ use core::str::FromStr;
 
 use chrono::NaiveDate;
 
+use super::division::PROVINCES;
 use super::mask::{self, MaskLevel};
 use crate::Sex;
-
-/// GB/T 2260 province-level codes (including 71 Taiwan, 81 Hong Kong, 82 Macau).
-const PROVINCES: [u8; 34] = [
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
-    53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
-];
 
 /// ISO 7064 MOD 11-2 weights for positions 1–17 (ID-02).
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];

@@ -3,6 +3,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta};
 use proptest::prelude::*;
 
+use crate::codes::PROVINCES;
 use crate::{
     ActivityId, AssignmentId, CorrectionId, DatePeriod, DeploymentId, DivisionCode, GeoPoint,
     IdempotencyKey, MinuteDelta, Minutes, NeedId, OrgId, PairingId, QualificationId, RecordId,
@@ -59,11 +60,6 @@ pub fn geo_point_jiangsu() -> impl Strategy<Value = GeoPoint> {
     (30_700_000..=35_200_000_i32, 116_300_000..=121_900_000_i32)
         .prop_map(|(lat, lon)| GeoPoint::from_micro_degrees(lat, lon).expect("generated in range"))
 }
-
-const PROVINCES: [u8; 34] = [
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
-    53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
-];
 
 /// Structurally valid division codes at every level, province to village.
 pub fn division_code() -> impl Strategy<Value = DivisionCode> {

@@ -4,15 +4,11 @@
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
+use crate::codes::PROVINCES;
 use crate::{
     DocumentNumber, IdDocument, IdDocumentKind, MaskLevel, PersonName, PhoneNumber, ResidentId,
     Sex, VolunteerNo,
 };
-
-const PROVINCES: [u8; 34] = [
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
-    53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
-];
 
 /// Birth dates between 1900-01-01 and 2025-12-31.
 pub fn birth_date() -> impl Strategy<Value = NaiveDate> {
