@@ -89,6 +89,11 @@ impl Ids {
     }
 }
 
+/// The codes of some table rows.
+fn codes<'a>(rows: impl Iterator<Item = &'a volunteer_service::Division>) -> Vec<DivisionCode> {
+    rows.map(volunteer_service::Division::code).collect()
+}
+
 fn day(s: &str) -> Result<NaiveDate> {
     Ok(s.parse()?)
 }
@@ -385,12 +390,7 @@ fn make_volunteer(
 /// Jiangning: 52,900 volunteers living in its 212 communities and villages.
 fn build_jiangning_volunteers(w: &mut World) -> Result<Vec<VolunteerId>> {
     let jiangning: DivisionCode = "320115".parse()?;
-    let villages: Vec<DivisionCode> = w
-        .table
-        .iter()
-        .map(volunteer_service::Division::code)
-        .filter(|c| c.level() == DivisionLevel::Village && jiangning.contains(*c))
-        .collect();
+    let villages = codes(w.table.within(jiangning, DivisionLevel::Village));
     let registered = day("2021-07-21")?;
     let verified_at = at("2021-07-21T09:00:00+08:00")?;
     let mut ids = Vec::with_capacity(52_900);
@@ -458,20 +458,8 @@ fn build_zhenjiang(w: &mut World) -> Result<()> {
         day("2019-01-01")?,
     )?;
     let zhenjiang: DivisionCode = "321100".parse()?;
-    let towns: Vec<DivisionCode> = w
-        .table
-        .at_level(DivisionLevel::Township)
-        .map(volunteer_service::Division::code)
-        .filter(|c| zhenjiang.contains(*c))
-        .take(20)
-        .collect();
-    let communities: Vec<DivisionCode> = w
-        .table
-        .at_level(DivisionLevel::Village)
-        .map(volunteer_service::Division::code)
-        .filter(|c| zhenjiang.contains(*c))
-        .take(140)
-        .collect();
+    let towns = codes(w.table.within(zhenjiang, DivisionLevel::Township).take(20));
+    let communities = codes(w.table.within(zhenjiang, DivisionLevel::Village).take(140));
     let mut team_ids = Vec::new();
     for i in 0..59 {
         let dept = w.ids.next(OrgId::from_parts);
@@ -736,12 +724,7 @@ fn recruitment(place: &str, needed: u32, risk: &str) -> Result<Recruitment> {
 /// a night road checkpoint; a home sample-collection escort needing first aid.
 fn build_testing_sites(w: &mut World) -> Result<()> {
     let jiangning: DivisionCode = "320115".parse()?;
-    let villages: Vec<DivisionCode> = w
-        .table
-        .iter()
-        .map(volunteer_service::Division::code)
-        .filter(|c| c.level() == DivisionLevel::Village && jiangning.contains(*c))
-        .collect();
+    let villages = codes(w.table.within(jiangning, DivisionLevel::Village));
     let insurance = InsurancePolicy::new(
         "中国人民财产保险",
         "PICC-JN-2021-0721",
@@ -1404,13 +1387,7 @@ fn match_day_two(w: &World) -> Result<()> {
 /// town's households, at most one town per team, preferring a department's usual town.
 fn pair_zhenjiang(w: &World) -> Result<()> {
     let zhenjiang: DivisionCode = "321100".parse()?;
-    let towns: Vec<DivisionCode> = w
-        .table
-        .at_level(DivisionLevel::Township)
-        .map(volunteer_service::Division::code)
-        .filter(|c| zhenjiang.contains(*c))
-        .take(20)
-        .collect();
+    let towns = codes(w.table.within(zhenjiang, DivisionLevel::Township).take(20));
     // Demand: about 1,100 households per community (154,134 households over 140 communities).
     let demands: Vec<JurisdictionDemand> = towns
         .iter()

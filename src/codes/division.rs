@@ -542,6 +542,32 @@ impl DivisionTable {
         self.rows.values().filter(move |d| d.code.level() == level)
     }
 
+    /// The listed divisions at `level` that lie inside `ancestor`, in code order: such as
+    /// every village and community of a district.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{DivisionLevel, DivisionTable};
+    /// let table = DivisionTable::from_csv(
+    ///     2023,
+    ///     "code,name,level,parent_code\n320000,江苏省,province,\n320100,南京市,prefecture,320000\n\
+    ///      320115,江宁区,county,320100\n320115005,禄口街道,township,320115\n",
+    /// )?;
+    /// let towns: Vec<_> = table.within("320100".parse()?, DivisionLevel::Township).collect();
+    /// assert_eq!(towns.len(), 1);
+    /// assert_eq!(towns[0].name(), "禄口街道");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
+    pub fn within(
+        &self,
+        ancestor: DivisionCode,
+        level: DivisionLevel,
+    ) -> impl Iterator<Item = &Division> + '_ {
+        self.rows
+            .values()
+            .filter(move |d| d.code.level() == level && ancestor.contains(d.code))
+    }
+
     /// The listed divisions directly below `code`, in code order.
     pub fn children(&self, code: DivisionCode) -> impl Iterator<Item = &Division> + '_ {
         self.rows
