@@ -1429,9 +1429,9 @@ fn rollup_stars_and_certificate(w: &World, ledger: &HourLedger) -> Result<()> {
     }
     let ladder = StarLadder::national();
     let mut stars: BTreeMap<String, usize> = BTreeMap::new();
-    for volunteer in ledger.totals().by_volunteer().keys() {
+    for counted in ladder.counted_all(ledger).into_values() {
         let label = ladder
-            .reached(ladder.counted(ledger, *volunteer))
+            .reached(counted)
             .map_or_else(|| "below 1★ (100 h)".to_owned(), |d| format!("{d:?}"));
         *stars.entry(label).or_default() += 1;
     }

@@ -633,8 +633,42 @@ impl StarLadder {
             .entries()
             .filter(|e| e.volunteer() == volunteer && self.counts.contains(&e.provenance()))
             .fold(0_i64, |acc, e| acc.saturating_add(e.amount().get()));
-        Minutes::new(u32::try_from(net.max(0)).unwrap_or(u32::MAX))
+        net_to_counted(net)
     }
+
+    /// Every volunteer's counted minutes in one pass over the ledger (what
+    /// [`counted`](Self::counted) gives for one volunteer), for volunteers with any counting
+    /// entry. Use it to rank or count a whole population: calling `counted` per volunteer
+    /// walks the ledger once each.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, StarLadder};
+    /// let (ledger, volunteer) = doc_fixtures::certified_ledger();
+    /// let ladder = StarLadder::national();
+    /// let all = ladder.counted_all(&ledger);
+    /// assert_eq!(all[&volunteer.id()], ladder.counted(&ledger, volunteer.id()));
+    /// ```
+    pub fn counted_all(&self, ledger: &HourLedger) -> BTreeMap<VolunteerId, Minutes> {
+        let mut net: BTreeMap<VolunteerId, i64> = BTreeMap::new();
+        for e in ledger
+            .totals()
+            .kind(RecordKind::Service)
+            .entries()
+            .filter(|e| self.counts.contains(&e.provenance()))
+        {
+            let sum = net.entry(e.volunteer()).or_default();
+            *sum = sum.saturating_add(e.amount().get());
+        }
+        net.into_iter()
+            .map(|(v, minutes)| (v, net_to_counted(minutes)))
+            .collect()
+    }
+}
+
+/// Counted minutes from a net amount: negative nets read as zero, and the total saturates.
+fn net_to_counted(net: i64) -> Minutes {
+    Minutes::new(u32::try_from(net.max(0)).unwrap_or(u32::MAX))
 }
 
 /// Where a volunteer stands on a ladder (see [`StarLadder::standing`]).

@@ -348,3 +348,23 @@ fn a_zero_points_rate_is_refused_on_the_wire() {
         serde_json::from_str::<PointsRule>(r#"{"default":null,"per_category":{"x":0}}"#).is_err()
     );
 }
+
+#[cfg(feature = "proptest")]
+proptest! {
+    /// The one-pass count agrees with the per-volunteer count for every volunteer, including
+    /// those whose credits were reversed, and lists nobody without a counting entry.
+    #[test]
+    fn counted_all_agrees_with_counted(ledger in crate::strategies::hour_ledger(30)) {
+        for ladder in [StarLadder::national(), StarLadder::beijing(), StarLadder::zhangjiagang()] {
+            let all = ladder.counted_all(&ledger);
+            for e in ledger.entries() {
+                let v = e.volunteer();
+                let one = ladder.counted(&ledger, v);
+                prop_assert_eq!(all.get(&v).copied().unwrap_or(Minutes::ZERO), one);
+            }
+            for v in all.keys() {
+                prop_assert!(ledger.entries().iter().any(|e| e.volunteer() == *v));
+            }
+        }
+    }
+}
