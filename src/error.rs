@@ -105,6 +105,9 @@ pub enum Error {
     /// A ledger command was refused, or the ledger failed verification.
     #[error(transparent)]
     Ledger(#[from] crate::LedgerError),
+    /// An event store refused an append, found a tampered log or failed.
+    #[error(transparent)]
+    Store(#[from] crate::StoreError),
     /// An entry hash failed to parse.
     #[error(transparent)]
     EntryHash(#[from] crate::ParseHashError),

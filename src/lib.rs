@@ -61,6 +61,7 @@ mod registry;
 mod rollup;
 mod shift;
 mod span;
+mod store;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 mod tag;
@@ -122,7 +123,7 @@ pub use id::*;
 pub use ledger::{
     Append, AppendOutcome, AsOf, Claim, Correction, CorrectionRequest, CorrectionStatus, EntryHash,
     EntryKind, HourLedger, LEDGER_EVENT_VERSION, LedgerEntry, LedgerError, LedgerEvent,
-    LedgerEventKind, MAX_REASON, ParseHashError, Receipt, RecordStatus, Totals,
+    LedgerEventKind, LedgerReplay, MAX_REASON, ParseHashError, Receipt, RecordStatus, Totals,
 };
 pub use minutes::{MinuteDelta, Minutes, MinutesError};
 pub use need::{
@@ -151,6 +152,10 @@ pub use shift::{
     ShiftError, ShiftLookup, ShiftOrigin, ShiftTemplate, SignUpIndex, SkipReason, TemplateOutcome,
 };
 pub use span::{DatePeriod, SpanError, TimeSpan};
+pub use store::{
+    Appended, EventStore, MAX_STREAM_ID, MemoryEventStore, READ_PAGE, Recorded, StoreError,
+    StoredEvent, StreamId, chain_hash,
+};
 pub use tag::{Tag, TagError};
 pub use team::{
     Deployment, DeploymentTarget, Membership, Pairing, PairingScope, Readiness, Role, Specialty,

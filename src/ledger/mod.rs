@@ -19,6 +19,7 @@
 mod correction;
 mod event;
 mod journal;
+mod replay;
 mod totals;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -28,6 +29,7 @@ use chrono::{DateTime, FixedOffset};
 pub use correction::{Claim, Correction, CorrectionRequest, CorrectionStatus, MAX_REASON};
 pub use event::{LEDGER_EVENT_VERSION, LedgerEvent, LedgerEventKind};
 pub use journal::{EntryHash, EntryKind, LedgerEntry, ParseHashError};
+pub use replay::LedgerReplay;
 pub use totals::{AsOf, Totals};
 
 use correction::check_text;
@@ -1403,61 +1405,11 @@ impl HourLedger {
     /// # Example
     /// See [`LedgerEvent`].
     pub fn replay(events: &[LedgerEvent]) -> Result<Self, LedgerError> {
-        let mut l = Self::with_capacity(events.len());
-        for (i, e) in (0_u64..).zip(events) {
-            if e.version != LEDGER_EVENT_VERSION {
-                return Err(LedgerError::UnsupportedEventVersion { version: e.version });
-            }
-            let at = e.at;
-            match &e.kind {
-                LedgerEventKind::RecorderAppointed {
-                    organiser,
-                    recorder,
-                } => l.appoint_recorder(*organiser, *recorder, at),
-                LedgerEventKind::RecordSubmitted { by, record } => {
-                    l.submit(*by, (**record).clone(), at)?;
-                }
-                LedgerEventKind::RecordConfirmed { by, record, append } => {
-                    l.confirm(*by, *record, *append, at)?;
-                }
-                LedgerEventKind::CreditReversed {
-                    by,
-                    entry,
-                    reason,
-                    append,
-                } => {
-                    l.reverse(*by, *entry, reason, *append, at)?;
-                }
-                LedgerEventKind::CorrectionRequested { by, request } => {
-                    l.request_correction(*by, request.clone(), at)?;
-                }
-                LedgerEventKind::CorrectionApproved {
-                    by,
-                    correction,
-                    record,
-                    append,
-                } => {
-                    l.approve_correction(
-                        *by,
-                        *correction,
-                        record.as_deref().cloned(),
-                        *append,
-                        at,
-                    )?;
-                }
-                LedgerEventKind::CorrectionRejected {
-                    by,
-                    correction,
-                    reason,
-                } => {
-                    l.reject_correction(*by, *correction, reason, at)?;
-                }
-            }
-            if usize::try_from(i + 1).ok() != Some(l.events.len()) || l.events.last() != Some(e) {
-                return Err(LedgerError::ReplayMismatch { event: i });
-            }
+        let mut r = LedgerReplay::with_capacity(events.len());
+        for e in events {
+            r.push(e)?;
         }
-        Ok(l)
+        r.finish()
     }
 }
 
