@@ -1284,6 +1284,13 @@ impl Activity {
     /// ```
     /// use volunteer_service::doc_fixtures;
     /// assert_eq!(doc_fixtures::activity().team(), None);
+    /// let base = doc_fixtures::activity();
+    /// let team = volunteer_service::TeamId::from_parts(1, 7);
+    /// let run = volunteer_service::Activity::builder(base.id(), base.organiser(), base.title(), base.category().clone(), base.location().clone(), base.recruitment().clone())
+    ///     .team(team)
+    ///     .build()?;
+    /// assert_eq!(run.team(), Some(team));
+    /// # Ok::<(), volunteer_service::Error>(())
     /// ```
     pub fn team(&self) -> Option<TeamId> {
         self.team
@@ -1347,6 +1354,13 @@ impl Activity {
     /// ```
     /// use volunteer_service::doc_fixtures;
     /// assert_eq!(doc_fixtures::activity().need(), None);
+    /// let base = doc_fixtures::activity();
+    /// let need = volunteer_service::NeedId::from_parts(1, 4);
+    /// let answer = volunteer_service::Activity::builder(base.id(), base.organiser(), base.title(), base.category().clone(), base.location().clone(), base.recruitment().clone())
+    ///     .need(need)
+    ///     .build()?;
+    /// assert_eq!(answer.need(), Some(need));
+    /// # Ok::<(), volunteer_service::Error>(())
     /// ```
     pub fn need(&self) -> Option<NeedId> {
         self.need

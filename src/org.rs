@@ -759,6 +759,9 @@ impl Organisation {
     /// use volunteer_service::{OrgId, OrgKind, Organisation};
     /// let org = Organisation::builder(OrgId::from_parts(1, 1), "某志愿服务队", OrgKind::OtherOrganiser).build()?;
     /// assert_eq!(org.successor(), None);
+    /// let merged = OrgId::from_parts(1, 2);
+    /// let old = Organisation::builder(OrgId::from_parts(1, 3), "原某志愿服务队", OrgKind::OtherOrganiser).successor(merged).build()?;
+    /// assert_eq!(old.successor(), Some(merged));
     /// # Ok::<(), volunteer_service::Error>(())
     /// ```
     pub const fn successor(&self) -> Option<OrgId> {

@@ -737,6 +737,10 @@ impl Shift {
     /// use volunteer_service::doc_fixtures;
     /// let (cal, id) = doc_fixtures::calendar_with_shift(2);
     /// assert_eq!(cal.get(id).and_then(|s| s.location()), None); // no override
+    /// let gate = volunteer_service::Location::new("320115005001".parse()?, "某小区东门")?;
+    /// let moved = cal.get(id).cloned().map(|s| s.with_location(gate.clone()));
+    /// assert_eq!(moved.as_ref().and_then(|s| s.location()), Some(&gate));
+    /// # Ok::<(), volunteer_service::Error>(())
     /// ```
     pub fn location(&self) -> Option<&Location> {
         self.location.as_ref()

@@ -655,6 +655,9 @@ impl Team {
     /// // Grassroots teams usually have no code of their own (VOL-07).
     /// let t = Team::builder(TeamId::from_parts(1, 1), "小队", TeamKind::Level(TeamLevel::Squad), OrgId::from_parts(1, 1)).build()?;
     /// assert_eq!(t.uscc(), None);
+    /// let code = volunteer_service::Uscc::with_check("52320115MJ0000003")?;
+    /// let registered = Team::builder(TeamId::from_parts(1, 2), "蓝天救援队", TeamKind::Level(TeamLevel::Squad), OrgId::from_parts(1, 1)).uscc(code).build()?;
+    /// assert_eq!(registered.uscc(), Some(code));
     /// # Ok::<(), volunteer_service::Error>(())
     /// ```
     pub const fn uscc(&self) -> Option<Uscc> {

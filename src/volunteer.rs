@@ -1226,6 +1226,23 @@ impl Volunteer {
     /// use volunteer_service::doc_fixtures;
     /// // The fixture states no home division; it is never guessed from the ID number (ID-03).
     /// assert_eq!(doc_fixtures::volunteer().home_division(), None);
+    /// let lukou = "320115005".parse()?;
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{IdDocument, PersonName, RegistrationChannel, Sex, Volunteer, VolunteerId, VolunteerNo};
+    /// let v = Volunteer::builder(
+    /// #     VolunteerId::from_parts(1_626_739_200_000, 1),
+    /// #     VolunteerNo::new("JS-2021-000001")?,
+    /// #     PersonName::new("张三")?,
+    /// #     IdDocument::parse(None, "360426199101010071")?,
+    ///     // …
+    /// )
+    /// # .birth_date(NaiveDate::from_ymd_opt(1991, 1, 1).unwrap())
+    /// # .sex(Sex::Male)
+    /// # .channel(RegistrationChannel::WeChat)
+    /// .home_division(lukou)
+    /// .build()?;
+    /// assert_eq!(v.home_division(), Some(lukou));
+    /// # Ok::<(), volunteer_service::Error>(())
     /// ```
     pub const fn home_division(&self) -> Option<DivisionCode> {
         self.home_division
@@ -1237,6 +1254,23 @@ impl Volunteer {
     /// ```
     /// use volunteer_service::doc_fixtures;
     /// assert_eq!(doc_fixtures::volunteer().home_point(), None);
+    /// let home = volunteer_service::GeoPoint::from_micro_degrees(31_736_000, 118_864_000)?;
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{IdDocument, PersonName, RegistrationChannel, Sex, Volunteer, VolunteerId, VolunteerNo};
+    /// let v = Volunteer::builder(
+    /// #     VolunteerId::from_parts(1_626_739_200_000, 1),
+    /// #     VolunteerNo::new("JS-2021-000001")?,
+    /// #     PersonName::new("张三")?,
+    /// #     IdDocument::parse(None, "360426199101010071")?,
+    ///     // …
+    /// )
+    /// # .birth_date(NaiveDate::from_ymd_opt(1991, 1, 1).unwrap())
+    /// # .sex(Sex::Male)
+    /// # .channel(RegistrationChannel::WeChat)
+    /// .home_point(home)
+    /// .build()?;
+    /// assert_eq!(v.home_point(), Some(home));
+    /// # Ok::<(), volunteer_service::Error>(())
     /// ```
     pub const fn home_point(&self) -> Option<GeoPoint> {
         self.home_point
