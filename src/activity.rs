@@ -309,6 +309,14 @@ impl TryFrom<RecruitmentWire> for Recruitment {
 }
 
 /// Builds a [`Recruitment`]; see there for an example.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{ActivityError, Recruitment};
+/// // Every item of the notice must be set before `build` (FIT-04).
+/// let partial = Recruitment::builder().needed(40).schedule("daily");
+/// assert_eq!(partial.build(), Err(ActivityError::MissingDisclosure { field: "period" }));
+/// ```
 #[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct RecruitmentBuilder {
@@ -1067,6 +1075,24 @@ impl TryFrom<ActivityWire> for Activity {
 }
 
 /// Builds an [`Activity`]; see there for an example.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, Activity, ActivityId, Hazard, OrgId, TeamId};
+/// let a = Activity::builder(
+///     ActivityId::from_parts(1, 1),
+///     OrgId::from_parts(1, 2),
+///     "道路卡口值守",
+///     "epidemic.checkpoint.road".parse()?,
+///     doc_fixtures::location(),
+///     doc_fixtures::recruitment(),
+/// )
+/// .team(TeamId::from_parts(1, 7))
+/// .hazard(Hazard::Hazardous { insurance: None })
+/// .build()?;
+/// assert!(a.hazard().is_hazardous() && a.team().is_some());
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ActivityBuilder {

@@ -147,6 +147,17 @@ pub enum RosterError {
 }
 
 /// A roster command, named in errors.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, Roster, RosterAction, RosterError, VolunteerId};
+/// let (cal, shift) = doc_fixtures::calendar_with_shift(1);
+/// let mut roster = Roster::new();
+/// // Signing up after the shift started (08:00) names the refused action.
+/// let err = roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 1), doc_fixtures::at("2021-07-21T09:00:00+08:00"), None).unwrap_err();
+/// assert!(matches!(err, RosterError::Started { action: RosterAction::SignUp, .. }));
+/// assert_eq!(RosterAction::RecordNoShow.to_string(), "record a no-show");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(
     feature = "serde",
@@ -185,6 +196,18 @@ impl fmt::Display for RosterAction {
 ///
 /// Serialised as `"offered"`, `"accepted"`, `{"withdrawn": {"reason", "at"}}`,
 /// `{"declined": {"at"}}`, `{"no_show": {"at"}}` or `{"waitlisted": {"position": n}}`.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, AssignmentState, Roster, VolunteerId};
+/// let (cal, shift) = doc_fixtures::calendar_with_shift(1);
+/// let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+/// let mut roster = Roster::new();
+/// let a = roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 1), at, None)?.assignment;
+/// roster.withdraw(&cal, a, "feverish", at, None)?;
+/// assert_eq!(roster.assignment(a).map(|x| x.state()), Some(&AssignmentState::Withdrawn { reason: "feverish".to_owned(), at }));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(
     feature = "serde",
@@ -268,6 +291,13 @@ impl AssignmentState {
 }
 
 /// The kind of an [`AssignmentState`].
+///
+/// # Example
+/// ```
+/// use volunteer_service::{AssignmentState, AssignmentStatus};
+/// assert_eq!(AssignmentState::Offered.status(), AssignmentStatus::Offered);
+/// assert_eq!(AssignmentStatus::NoShow.to_string(), "a no-show");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(
     feature = "serde",
@@ -305,6 +335,18 @@ impl fmt::Display for AssignmentStatus {
 /// A volunteer's place (or wait for one) on a shift.
 ///
 /// Serialised as `{"id", "shift", "volunteer", "state"}`.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, AssignmentStatus, Roster, VolunteerId};
+/// let (cal, shift) = doc_fixtures::calendar_with_shift(1);
+/// let mut roster = Roster::new();
+/// let v = VolunteerId::from_parts(1, 1);
+/// let out = roster.sign_up(&cal, shift, v, doc_fixtures::at("2021-07-20T09:00:00+08:00"), None)?;
+/// let a = roster.assignment(out.assignment).unwrap();
+/// assert_eq!((a.id(), a.shift(), a.volunteer(), a.state().status()), (out.assignment, shift, v, AssignmentStatus::Accepted));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Assignment {
@@ -386,6 +428,18 @@ impl Assignment {
 /// What happened on a roster, in the past tense.
 ///
 /// Serialised as `{"signed_up": {"assignment", "shift", "volunteer"}}` and so on.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, Roster, RosterEventKind, VolunteerId};
+/// let (cal, shift) = doc_fixtures::calendar_with_shift(1);
+/// let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+/// let mut roster = Roster::new();
+/// let offer = roster.offer(&cal, shift, VolunteerId::from_parts(1, 1), at, None)?;
+/// roster.decline(&cal, offer, at, None)?;
+/// assert_eq!(roster.events()[1].kind, RosterEventKind::OfferDeclined { assignment: offer });
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(
     feature = "serde",
@@ -459,6 +513,20 @@ pub enum RosterEventKind {
 /// One roster event with its sequence number and instant.
 ///
 /// Serialised as `{"seq": n, "at": "<rfc3339>", "kind": …}`.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, Roster, VolunteerId};
+/// let (cal, shift) = doc_fixtures::calendar_with_shift(2);
+/// let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+/// let mut roster = Roster::new();
+/// roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 1), at, None)?;
+/// roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 2), at, None)?;
+/// let seqs: Vec<u64> = roster.events().iter().map(|e| e.seq).collect();
+/// assert_eq!(seqs, [0, 1]);
+/// assert!(roster.events().iter().all(|e| e.at == at));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RosterEvent {
@@ -471,6 +539,19 @@ pub struct RosterEvent {
 }
 
 /// A waitlisted volunteer moved into a freed place, reported by the command that freed it.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, Promotion, Roster, VolunteerId};
+/// let (cal, shift) = doc_fixtures::calendar_with_shift(1);
+/// let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+/// let mut roster = Roster::new();
+/// let first = roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 1), at, None)?;
+/// let waiting = roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 2), at, None)?;
+/// let freed = roster.withdraw(&cal, first.assignment, "feverish", at, None)?;
+/// assert_eq!(freed.promoted, Some(Promotion { assignment: waiting.assignment, volunteer: VolunteerId::from_parts(1, 2) }));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Promotion {
@@ -481,6 +562,19 @@ pub struct Promotion {
 }
 
 /// The result of [`Roster::sign_up`].
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, AssignmentStatus, Roster, VolunteerId};
+/// let (cal, shift) = doc_fixtures::calendar_with_shift(1);
+/// let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+/// let mut roster = Roster::new();
+/// let held = roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 1), at, None)?;
+/// let queued = roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 2), at, None)?;
+/// assert_eq!((held.status, held.position), (AssignmentStatus::Accepted, None));
+/// assert_eq!((queued.status, queued.position), (AssignmentStatus::Waitlisted, Some(1)));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SignUpOutcome {
@@ -493,6 +587,18 @@ pub struct SignUpOutcome {
 }
 
 /// The result of a command that may free a place: who was promoted, if anyone.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, Released, Roster, VolunteerId};
+/// let (cal, shift) = doc_fixtures::calendar_with_shift(1);
+/// let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+/// let mut roster = Roster::new();
+/// let a = roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 1), at, None)?;
+/// // Nobody waits, so nobody is promoted.
+/// assert_eq!(roster.withdraw(&cal, a.assignment, "feverish", at, None)?, Released { promoted: None });
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Released {

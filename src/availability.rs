@@ -115,6 +115,13 @@ fn minute_of(time: NaiveTime, which: &'static str) -> Result<u16, AvailabilityEr
 
 impl TimeWindow {
     /// The whole day, `00:00 → 00:00`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::TimeWindow;
+    /// assert_eq!(TimeWindow::WHOLE_DAY.minutes(), 1440);
+    /// assert_eq!(TimeWindow::WHOLE_DAY.start_minute(), 0);
+    /// ```
     pub const WHOLE_DAY: Self = Self {
         start: 0,
         minutes: DAY_MINUTES,

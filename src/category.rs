@@ -9,6 +9,14 @@ use core::str::FromStr;
 use std::collections::BTreeMap;
 
 /// The deepest a category may sit: a top level plus two levels below it.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{CategoryKey, MAX_CATEGORY_DEPTH};
+/// assert_eq!(MAX_CATEGORY_DEPTH, 3);
+/// assert!(CategoryKey::new("a.b.c").is_ok());
+/// assert!(CategoryKey::new("a.b.c.d").is_err()); // one level too deep
+/// ```
 pub const MAX_CATEGORY_DEPTH: usize = 3;
 
 /// Returned when a category key, a category or a taxonomy is invalid.
@@ -698,6 +706,14 @@ impl Default for Taxonomy {
 /// sample-collection escort (上门采样陪同), health (健康: psychological support, hotline,
 /// sanitation), and living services (supplies, grocery and medicine delivery, refreshment
 /// packs, online classes). Emergency drills and general categories follow.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{Taxonomy, SEED_CATEGORIES};
+/// // The default menu is exactly the seed list.
+/// assert_eq!(Taxonomy::default().len(), SEED_CATEGORIES.len());
+/// assert_eq!(SEED_CATEGORIES[0], ("epidemic", "Epidemic prevention and control", "疫情防控"));
+/// ```
 pub const SEED_CATEGORIES: &[(&str, &str, &str)] = &[
     ("epidemic", "Epidemic prevention and control", "疫情防控"),
     ("epidemic.publicity", "Epidemic publicity", "防疫宣传"),
@@ -822,6 +838,15 @@ pub enum JiangningRole {
 
 impl JiangningRole {
     /// All five roles in the bulletin's order.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{JiangningRole, Taxonomy};
+    /// assert_eq!(JiangningRole::ALL.len(), 5);
+    /// // Each role's categories are on the default menu.
+    /// let menu = Taxonomy::default();
+    /// assert!(JiangningRole::ALL.iter().all(|r| r.categories().iter().all(|k| menu.get(k).is_some())));
+    /// ```
     pub const ALL: [Self; 5] = [
         Self::Publicity,
         Self::Combat,

@@ -62,6 +62,14 @@ pub struct Minutes(u32);
 
 impl Minutes {
     /// Zero minutes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Minutes;
+    /// assert_eq!(Minutes::ZERO.get(), 0);
+    /// assert_eq!(Minutes::ZERO.to_string(), "0:00");
+    /// assert_eq!(Minutes::default(), Minutes::ZERO);
+    /// ```
     pub const ZERO: Self = Self(0);
 
     /// Wraps a number of minutes.
@@ -263,6 +271,13 @@ pub struct MinuteDelta(i64);
 
 impl MinuteDelta {
     /// Zero.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{MinuteDelta, Minutes};
+    /// assert_eq!(MinuteDelta::ZERO.get(), 0);
+    /// assert_eq!(MinuteDelta::credit(Minutes::ZERO), MinuteDelta::ZERO);
+    /// ```
     pub const ZERO: Self = Self(0);
 
     /// Wraps a signed number of minutes.

@@ -476,6 +476,13 @@ pub enum NeedStatus {
 
 impl NeedStatus {
     /// Every status, in lifecycle order.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::NeedStatus;
+    /// assert_eq!(NeedStatus::ALL.first(), Some(&NeedStatus::Submitted));
+    /// assert_eq!(NeedStatus::ALL.last(), Some(&NeedStatus::Evaluated));
+    /// ```
     pub const ALL: [Self; 8] = [
         Self::Submitted,
         Self::UnderReview,
@@ -539,6 +546,13 @@ pub enum NeedAction {
 
 impl NeedAction {
     /// Every action.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::NeedAction;
+    /// assert_eq!(NeedAction::ALL.len(), 9);
+    /// assert_eq!(NeedAction::ALL[0].to_string(), "review");
+    /// ```
     pub const ALL: [Self; 9] = [
         Self::Review,
         Self::Reject,
@@ -571,6 +585,17 @@ impl fmt::Display for NeedAction {
 /// What happened to a need, in the past tense; the history is a list of these.
 ///
 /// Serialised as `"submitted"`, `{"rejected": {"reason": "…"}}` and so on.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, NeedEvent};
+/// let mut need = doc_fixtures::need();
+/// need.start_review(doc_fixtures::at("2021-07-21T09:00:00+08:00"))?;
+/// need.reject("duplicate", doc_fixtures::at("2021-07-21T09:05:00+08:00"))?;
+/// let events: Vec<&NeedEvent> = need.history().iter().map(|t| &t.event).collect();
+/// assert_eq!(events, [&NeedEvent::Submitted, &NeedEvent::ReviewStarted, &NeedEvent::Rejected { reason: "duplicate".to_owned() }]);
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(
     feature = "serde",
@@ -627,6 +652,16 @@ pub enum NeedEvent {
 /// One entry of a need's history: an event and its instant.
 ///
 /// Serialised as `{"at": "<rfc3339>", "event": …}`.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, NeedEvent, NeedTransition};
+/// let need = doc_fixtures::need();
+/// assert_eq!(
+///     need.history(),
+///     [NeedTransition { at: doc_fixtures::at("2021-07-21T08:00:00+08:00"), event: NeedEvent::Submitted }]
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct NeedTransition {

@@ -266,6 +266,18 @@ impl TryFrom<RequirementsWire> for Requirements {
 }
 
 /// Builds [`Requirements`]; see there for an example.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{AgeRule, QualificationId, Requirements};
+/// let r = Requirements::builder()
+///     .qualification(QualificationId::from_parts(1, 1))
+///     .age_rule(AgeRule::AdultsOnly)
+///     .max_distance_m(3_000)
+///     .build()?;
+/// assert_eq!((r.qualifications().len(), r.effective_min_age(), r.max_distance_m()), (1, Some(18), Some(3_000)));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct RequirementsBuilder {
@@ -546,6 +558,17 @@ impl Requirements {
 /// Which template and date a generated shift came from.
 ///
 /// Serialised as `{"template": "<id>", "date": "YYYY-MM-DD"}`.
+///
+/// # Example
+/// ```
+/// use chrono::NaiveDate;
+/// use volunteer_service::{doc_fixtures, ShiftOrigin};
+/// let template = doc_fixtures::template(doc_fixtures::activity().id());
+/// let wednesday = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+/// let shift = template.shift_on(wednesday)?.unwrap();
+/// assert_eq!(shift.origin(), Some(ShiftOrigin { template: template.id(), date: wednesday }));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ShiftOrigin {
@@ -1138,6 +1161,14 @@ impl ShiftTemplate {
 
 /// Where a roster looks up the shifts it fills, and whether their activity allows confirming
 /// volunteers (FIT-03). [`ShiftCalendar`] implements it.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, ShiftLookup};
+/// let (cal, shift) = doc_fixtures::calendar_with_shift(2);
+/// let activity = cal.shift(shift).map(|s| s.activity()).unwrap();
+/// assert_eq!(cal.hazard(activity).map(|h| h.is_hazardous()), Some(false));
+/// ```
 pub trait ShiftLookup {
     /// The shift, if known.
     fn shift(&self, id: ShiftId) -> Option<&Shift>;
@@ -1147,12 +1178,29 @@ pub trait ShiftLookup {
 
 /// Whether a shift already has volunteers signed up, offered or waiting; used by
 /// [`ShiftCalendar::apply_template`] to leave such shifts alone.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, Roster, SignUpIndex, VolunteerId};
+/// let (cal, shift) = doc_fixtures::calendar_with_shift(2);
+/// let mut roster = Roster::new();
+/// assert!(!roster.has_sign_ups(shift));
+/// roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 1), doc_fixtures::at("2021-07-20T09:00:00+08:00"), None)?;
+/// assert!(roster.has_sign_ups(shift)); // a roster is a sign-up index
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub trait SignUpIndex {
     /// Whether anyone holds or waits for a place on the shift.
     fn has_sign_ups(&self, shift: ShiftId) -> bool;
 }
 
 /// A [`SignUpIndex`] with nobody signed up anywhere.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{NoSignUps, ShiftId, SignUpIndex};
+/// assert!(!NoSignUps.has_sign_ups(ShiftId::from_parts(1, 1)));
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoSignUps;
 
@@ -1165,6 +1213,19 @@ impl SignUpIndex for NoSignUps {
 /// Why [`ShiftCalendar::apply_template`] left a date alone.
 ///
 /// Serialised in snake case.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, NoSignUps, ShiftCalendar, SkipReason};
+/// let activity = doc_fixtures::activity();
+/// let mut cal = ShiftCalendar::new();
+/// cal.add_activity(&activity);
+/// // Monday 2021-07-19 22:00 has already started at 23:00: the past is never rewritten.
+/// let out = cal.apply_template(&doc_fixtures::template(activity.id()), doc_fixtures::dates("2021-07-19", 2),
+///     doc_fixtures::at("2021-07-19T23:00:00+08:00"), &NoSignUps)?;
+/// assert_eq!(out.skipped.iter().map(|(_, r)| *r).collect::<Vec<_>>(), [SkipReason::Started, SkipReason::NotScheduled]);
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(
     feature = "serde",
@@ -1187,6 +1248,19 @@ pub enum SkipReason {
 ///
 /// Serialised as `{"added": […], "kept": […], "replaced": […], "removed": […],
 /// "skipped": [[date, reason], …]}`.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, NoSignUps, ShiftCalendar, TemplateOutcome};
+/// let activity = doc_fixtures::activity();
+/// let mut cal = ShiftCalendar::new();
+/// cal.add_activity(&activity);
+/// let out = cal.apply_template(&doc_fixtures::template(activity.id()), doc_fixtures::dates("2021-07-19", 1),
+///     doc_fixtures::at("2021-07-18T00:00:00+08:00"), &NoSignUps)?;
+/// assert_eq!(out, TemplateOutcome { added: out.added.clone(), ..TemplateOutcome::default() });
+/// assert_eq!(out.added.len(), 1);
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TemplateOutcome {

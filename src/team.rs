@@ -908,6 +908,15 @@ pub enum PairingScope {
 /// Who is sent down (下沉) by a deployment.
 ///
 /// On the wire: `{"team": id}` or `{"members": {"team": id, "volunteers": [id…]}}`.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{DeploymentTarget, TeamId, VolunteerId};
+/// let team = TeamId::from_parts(1, 1);
+/// let some = DeploymentTarget::Members { team, volunteers: vec![VolunteerId::from_parts(1, 1)] };
+/// assert_eq!(some.team(), team);
+/// assert_eq!(DeploymentTarget::Team(team).team(), team);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(
     feature = "serde",
@@ -946,6 +955,21 @@ impl DeploymentTarget {
 ///
 /// Wire shape: `{"id", "target", "community", "period"}`; deserialisation checks that a
 /// member list is non-empty and has no repeats.
+///
+/// # Example
+/// ```
+/// # use chrono::NaiveDate;
+/// # use volunteer_service::{DatePeriod, DeploymentId, DeploymentTarget, OrgId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+/// # let team = TeamId::from_parts(1, 1);
+/// # let mut teams = TeamRegistry::new();
+/// # teams.add_team(Team::builder(team, "分队", TeamKind::Level(TeamLevel::Detachment), OrgId::from_parts(1, 1)).build()?)?;
+/// let first = NaiveDate::from_ymd_opt(2021, 8, 1).unwrap();
+/// let id = DeploymentId::from_parts(1, 1);
+/// teams.deploy(id, DeploymentTarget::Team(team), "320508019044".parse()?, DatePeriod::from(first))?;
+/// let d = teams.deployment(id).unwrap();
+/// assert_eq!((d.id(), d.target().team(), d.period().from_date()), (id, team, first));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(
     feature = "serde",

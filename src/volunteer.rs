@@ -638,6 +638,25 @@ impl From<Volunteer> for VolunteerWire {
 /// Builds a [`Volunteer`]; see [`Volunteer::builder`]. Birth date, sex and channel are
 /// required; everything else has an empty default ([`Availability::always`] for
 /// availability).
+///
+/// # Example
+/// ```
+/// use chrono::NaiveDate;
+/// use volunteer_service::{IdDocument, PersonName, Sex, Volunteer, VolunteerError, VolunteerId, VolunteerNo};
+/// // Birth date, sex and channel are required.
+/// let err = Volunteer::builder(
+///     VolunteerId::from_parts(1, 1),
+///     VolunteerNo::new("JS-2021-000001")?,
+///     PersonName::new("张三")?,
+///     IdDocument::parse(None, "360426199101010071")?,
+/// )
+/// .birth_date(NaiveDate::from_ymd_opt(1991, 1, 1).unwrap())
+/// .sex(Sex::Male)
+/// .build()
+/// .unwrap_err();
+/// assert!(matches!(err, VolunteerError::MissingField { field: "channel", .. }));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct VolunteerBuilder {

@@ -552,6 +552,21 @@ pub enum DivisionTableError {
 ///
 /// Load it from the CSV shape `code,name,level,parent_code` (the shape of the NBS-derived data
 /// shipped in this crate's `data/` folder), parents before children.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{DivisionLevel, DivisionTable};
+/// let table = DivisionTable::from_csv(
+///     2023,
+///     "code,name,level,parent_code\n320000,江苏省,province,\n320100,南京市,prefecture,320000\n\
+///      320115,江宁区,county,320100\n",
+/// )?;
+/// assert_eq!(table.len(), 3);
+/// assert_eq!(table.at_level(DivisionLevel::County).map(|d| d.name()).collect::<Vec<_>>(), ["江宁区"]);
+/// // A child listed before its parent is refused.
+/// assert!(DivisionTable::from_csv(2023, "code,name,level,parent_code\n320100,南京市,prefecture,320000\n").is_err());
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DivisionTable {
     rows: BTreeMap<DivisionCode, Division>,
