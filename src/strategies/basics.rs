@@ -13,6 +13,19 @@ use crate::{
 macro_rules! id_strategy {
     ($($fn_name:ident => $ty:ident),* $(,)?) => {$(
         #[doc = concat!("Any [`", stringify!($ty), "`], as a UUID v7 between 2020 and 2040.")]
+        ///
+        /// # Example
+        /// ```
+        /// use proptest::strategy::{Strategy, ValueTree};
+        /// use proptest::test_runner::TestRunner;
+        /// let mut runner = TestRunner::deterministic();
+        /// for _ in 0..8 {
+        #[doc = concat!("    let id = volunteer_service::strategies::", stringify!($fn_name), "().new_tree(&mut runner).unwrap().current();")]
+        ///     assert_eq!(id.as_uuid().get_version_num(), 7);
+        #[doc = concat!("    assert_eq!(id.to_string().parse::<volunteer_service::", stringify!($ty), ">()?, id);")]
+        /// }
+        /// # Ok::<(), volunteer_service::Error>(())
+        /// ```
         pub fn $fn_name() -> impl Strategy<Value = $ty> {
             (1_577_836_800_000_u64..2_208_988_800_000, any::<u64>())
                 .prop_map(|(ms, counter)| $ty::from_parts(ms, counter))
