@@ -82,7 +82,7 @@ pub fn taxonomy() -> impl Strategy<Value = Taxonomy> {
     })
 }
 
-/// Locations in Jiangsu, with or without a point.
+/// Locations: a division code from any province, an address, and optionally a point in Jiangsu.
 ///
 /// # Example
 /// ```
