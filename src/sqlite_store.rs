@@ -588,7 +588,7 @@ impl<E: StoredEvent + Serialize + DeserializeOwned> EventStore<E> for SqliteEven
                 format!("sequence {expected} is missing: the stream records {next} events"),
             ));
         }
-        if expected == next && next > 0 && !out.is_empty() && prev != head {
+        if expected == next && next > 0 && prev != head {
             return Err(tampered(
                 stream,
                 next - 1,
