@@ -15,11 +15,14 @@ use volunteer_service::{
     doc_fixtures,
 };
 
-/// Events per batch: three records, each submitted and confirmed.
+/// Events per batch in most rounds: three records, each submitted and confirmed.
 const BATCH: usize = 6;
+/// Events per batch in the rounds with large batches, so that kills land mid-insert too.
+const LARGE_BATCH: usize = 600;
 /// Records in the history the writer appends (far more than it gets to write).
 const RECORDS: u64 = 3_000;
 const ENV: &str = "VS_FAULT_DB";
+const ENV_BATCH: &str = "VS_FAULT_BATCH";
 
 /// The history the writer appends: an appointment, then `RECORDS` records submitted and
 /// confirmed.
@@ -45,12 +48,13 @@ fn appointment() -> Vec<LedgerEvent> {
     doc_fixtures::ledger().events().to_vec()
 }
 
-/// The writer process: appends the appointment, then batches of [`BATCH`] events, one
+/// The writer process: appends the appointment, then batches of `VS_FAULT_BATCH` events, one
 /// transaction each, printing how many events the stream holds after each commit.
 #[test]
 #[ignore = "the child process of sigkill_mid_append_loses_nothing_acknowledged"]
 fn child_writer() {
     let path = std::env::var(ENV).expect("run by sigkill_mid_append_loses_nothing_acknowledged");
+    let batch: usize = std::env::var(ENV_BATCH).unwrap().parse().unwrap();
     let mut store = SqliteEventStore::open(&path).unwrap();
     let stream = StreamId::ledger();
     let mut out = std::io::stdout().lock();
@@ -58,9 +62,9 @@ fn child_writer() {
     writeln!(out, "ack 1").unwrap();
     out.flush().unwrap();
     let mut at = 1;
-    for batch in history().chunks(BATCH) {
-        store.append(&stream, at, batch).unwrap();
-        at += batch.len() as u64;
+    for chunk in history().chunks(batch) {
+        store.append(&stream, at, chunk).unwrap();
+        at += chunk.len() as u64;
         writeln!(out, "ack {at}").unwrap();
         out.flush().unwrap();
     }
@@ -82,7 +86,7 @@ fn remove(path: &Path) {
 
 /// Runs the writer, kills it with SIGKILL `delay` after its `acks`-th acknowledgement, and
 /// returns the highest acknowledged length.
-fn run_and_kill(path: &Path, acks: usize, delay: Duration) -> u64 {
+fn run_and_kill(path: &Path, batch: usize, acks: usize, delay: Duration) -> u64 {
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
@@ -92,6 +96,7 @@ fn run_and_kill(path: &Path, acks: usize, delay: Duration) -> u64 {
             "--test-threads=1",
         ])
         .env(ENV, path)
+        .env(ENV_BATCH, batch.to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -131,15 +136,22 @@ fn sigkill_mid_append_loses_nothing_acknowledged() {
     let history = history();
     let mut expected = appointment();
     expected.extend(history.iter().cloned());
-    for (round, (acks, delay_ms)) in [(2, 0), (10, 1), (25, 3), (60, 7), (120, 2)]
-        .into_iter()
-        .enumerate()
-    {
+    let rounds = [
+        (BATCH, 2, 0),
+        (BATCH, 10, 1),
+        (BATCH, 25, 3),
+        (BATCH, 60, 7),
+        (BATCH, 120, 2),
+        (LARGE_BATCH, 1, 0),
+        (LARGE_BATCH, 2, 4),
+        (LARGE_BATCH, 3, 9),
+    ];
+    for (round, (batch, acks, delay_ms)) in rounds.into_iter().enumerate() {
         let db = TempDb(
             std::env::temp_dir().join(format!("vs-sqlite-fault-{}-{round}.db", std::process::id())),
         );
         remove(&db.0);
-        let acked = run_and_kill(&db.0, acks, Duration::from_millis(delay_ms));
+        let acked = run_and_kill(&db.0, batch, acks, Duration::from_millis(delay_ms));
         let mut store = SqliteEventStore::open(&db.0).unwrap();
         let stream = StreamId::ledger();
         let held = EventStore::<LedgerEvent>::stream_len(&mut store, &stream).unwrap();
@@ -149,7 +161,7 @@ fn sigkill_mid_append_loses_nothing_acknowledged() {
             "round {round}: {held} held, {acked} acknowledged"
         );
         assert_eq!(
-            (held - 1) % BATCH as u64,
+            (held - 1) % batch as u64,
             0,
             "round {round}: a partial batch ({held} events)"
         );
