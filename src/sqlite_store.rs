@@ -14,6 +14,15 @@ use crate::{
 };
 
 /// The schema version this crate writes and the newest it reads (`PRAGMA user_version`).
+/// [`SqliteEventStore::open`] migrates older files to it and refuses newer ones.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{SqliteEventStore, SQLITE_SCHEMA_VERSION};
+/// assert_eq!(SQLITE_SCHEMA_VERSION, 1);
+/// assert_eq!(SqliteEventStore::open_in_memory()?.schema_version()?, SQLITE_SCHEMA_VERSION);
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub const SQLITE_SCHEMA_VERSION: i64 = 1;
 
 /// How long a writer waits for another connection's write lock before failing.
@@ -236,15 +245,19 @@ impl SqliteEventStore {
     ///
     /// # Example
     /// ```
-    /// use volunteer_service::{doc_fixtures, EventStore, SqliteEventStore, StreamId};
+    /// use volunteer_service::{doc_fixtures, HourLedger, SqliteEventStore, StreamId};
     /// let path = std::env::temp_dir().join(format!("vs-doc-open-{}.db", std::process::id()));
-    /// # let _ = std::fs::remove_file(&path);
-    /// let events = doc_fixtures::certified_ledger().0.events().to_vec();
-    /// SqliteEventStore::open(&path)?.append(&StreamId::ledger(), 0, &events)?;
+    /// # let clean = |p: &std::path::Path| for ext in ["", "-wal", "-shm"] {
+    /// #     let _ = std::fs::remove_file(format!("{}{ext}", p.display()));
+    /// # };
+    /// # clean(&path);
+    /// let ledger = doc_fixtures::certified_ledger().0;
+    /// ledger.save_to(&mut SqliteEventStore::open(&path)?, &StreamId::ledger())?;
+    /// // Another run, another connection: the ledger is still there.
     /// let mut again = SqliteEventStore::open(&path)?;
-    /// assert_eq!(EventStore::<volunteer_service::LedgerEvent>::stream_len(&mut again, &StreamId::ledger())?, events.len() as u64);
+    /// assert_eq!(HourLedger::load_from(&mut again, &StreamId::ledger())?, ledger);
     /// # drop(again);
-    /// # for ext in ["", "-wal", "-shm"] { let _ = std::fs::remove_file(format!("{}{ext}", path.display())); }
+    /// # clean(&path);
     /// # Ok::<(), volunteer_service::Error>(())
     /// ```
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
@@ -259,7 +272,12 @@ impl SqliteEventStore {
     /// [`StoreError::Backend`] if SQLite cannot allocate it.
     ///
     /// # Example
-    /// See [`SqliteEventStore`].
+    /// ```
+    /// use volunteer_service::{EventStore, LedgerEvent, SqliteEventStore, StreamId};
+    /// let mut store = SqliteEventStore::open_in_memory()?;
+    /// assert_eq!(EventStore::<LedgerEvent>::stream_len(&mut store, &StreamId::ledger())?, 0);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn open_in_memory() -> Result<Self, StoreError> {
         let conn = Connection::open_in_memory().map_err(backend("open"))?;
         Self::init(conn, None)
