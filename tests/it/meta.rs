@@ -37,6 +37,11 @@ assert_impl!(
 );
 assert_impl!(matching::MatchError => std::error::Error + Clone + Eq + Send + Sync + 'static);
 
+// Event stores: movable to another thread (a writer thread owns its connection).
+assert_impl!(MemoryEventStore<LedgerEvent> => EventStore<LedgerEvent> + core::fmt::Debug + Send + Sync);
+#[cfg(feature = "sqlite")]
+assert_impl!(SqliteEventStore => EventStore<LedgerEvent> + core::fmt::Debug + Send);
+
 #[cfg(feature = "serde")]
 mod wire {
     use super::*;
