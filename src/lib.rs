@@ -29,6 +29,8 @@
 //! ## Feature flags
 //! - `serde` (default): `Serialize`/`Deserialize` on every domain type.
 //! - `proptest`: `strategies` with proptest strategies for valid domain values.
+//! - `csv`: `import` reads volunteer rosters and paper service records (补录) from CSV,
+//!   UTF-8 or GBK.
 #![doc(test(attr(deny(warnings))))]
 
 mod activity;
@@ -48,6 +50,8 @@ mod emergency;
 mod error;
 mod geo;
 mod id;
+#[cfg(feature = "csv")]
+pub mod import;
 mod ledger;
 mod ledger_fixtures;
 pub mod matching;
