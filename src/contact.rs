@@ -55,7 +55,7 @@ impl Email {
     /// [`EmailError::Malformed`].
     pub fn new(value: &str) -> Result<Self, EmailError> {
         let bad = || EmailError::Malformed {
-            value: value.chars().take(80).collect(),
+            value: crate::codes::echo_public(value, 80),
         };
         if value.len() > 254 || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad());

@@ -29,6 +29,8 @@
 //! ## Feature flags
 //! - `serde` (default): `Serialize`/`Deserialize` on every domain type.
 //! - `proptest`: `strategies` with proptest strategies for valid domain values.
+//! - `schemars`: `schema` returns the JSON Schemas of ledger events, service records and
+//!   certificates.
 //! - `csv`: `import` reads volunteer rosters and paper service records (补录) from CSV,
 //!   UTF-8 or GBK.
 #![doc(test(attr(deny(warnings))))]
@@ -63,6 +65,8 @@ mod qualification;
 mod record;
 mod registry;
 mod rollup;
+#[cfg(feature = "schemars")]
+pub mod schema;
 mod shift;
 mod span;
 #[cfg(feature = "proptest")]

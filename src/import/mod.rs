@@ -22,8 +22,11 @@
 //! skipped. A leading `'` before a number (Excel's "keep as text" mark) is dropped.
 //!
 //! **Bounds.** Inputs larger than [`ImportOptions::max_bytes`] (64 MiB by default) are
-//! refused before decoding; values echoed in messages are cut to 40 characters, and ID and
-//! phone numbers are masked (PRIV-03).
+//! refused before decoding; a record longer than 1 MiB refuses the input before it is
+//! parsed (the CSV reader's buffers grow to several times the longest record); cells longer
+//! than 4096 bytes are reported, not parsed; values
+//! echoed in messages are cut to 40 characters, and ID and phone numbers are masked
+//! (PRIV-03).
 //!
 //! # Example
 //! ```
@@ -217,6 +220,14 @@ pub enum ImportError {
         /// What made the text implausible.
         reason: Implausible,
     },
+    /// A record (row) is longer than the limit, so the input is not parsed.
+    #[error("record at line {line} is longer than {limit} bytes")]
+    RecordTooLong {
+        /// The line where the record starts.
+        line: u64,
+        /// The limit.
+        limit: usize,
+    },
     /// The input has no header row.
     #[error("input has no header row")]
     Empty,
@@ -295,13 +306,20 @@ impl fmt::Display for FirstOf<'_> {
 ///
 /// # Example
 /// ```
-/// use volunteer_service::import::RosterImport;
-/// let csv = "name,document_number,volunteer_no,home_division\n张三,360426199101010071,JS-1,13912345678\n";
+/// use volunteer_service::import::{ImportError, RosterImport};
+/// let csv = "name,document_number,volunteer_no,home_division,tags\n\
+///            张三,360426199101010071,JS-1,13912345678,no.1234567\n";
 /// let err = RosterImport::new(0).read(csv.as_bytes()).unwrap_err();
 /// assert_eq!(
 ///     err.to_string(),
 ///     "1 of 1 rows rejected, nothing imported; first: line 2, column home_division: \
-///      \"1*********8\" is not valid here (a value with a run of 7 or more digits, shown masked)"
+///      division code \"1*********8\" has 11 characters: expected 6, 9 or 12 digits"
+/// );
+/// let ImportError::Rejected { rejected, .. } = err else { unreachable!() };
+/// assert_eq!(
+///     rejected[1].to_string(),
+///     "line 2, column tags: \"n********7\" is not valid here (a value with a run of 7 or \
+///      more digits, shown masked)"
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -317,6 +335,12 @@ pub enum RowProblem {
         expected: usize,
         /// The row's.
         found: usize,
+    },
+    /// A cell is longer than 4096 bytes; it is not parsed.
+    #[error("cell has {len} bytes: expected at most 4096")]
+    CellTooLong {
+        /// The cell's length in bytes.
+        len: usize,
     },
     /// A cell is not in a recognised form.
     #[error("{value:?} is not {expected}")]

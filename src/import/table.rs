@@ -7,6 +7,16 @@ use super::{
     UnknownColumns, decode,
 };
 
+/// The longest header cell that is matched against the column names, in bytes.
+const MAX_HEADER_BYTES: usize = 256;
+
+/// The longest record (row) read, in bytes: the CSV reader's buffers grow to several times
+/// the longest record, so longer ones refuse the input before it is parsed.
+pub(super) const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// The longest cell read, in bytes: longer cells are reported without being parsed.
+pub(super) const MAX_CELL_BYTES: usize = 4096;
+
 /// A column of an import: its canonical name and its accepted header aliases.
 pub(super) trait Column: Copy + Eq + 'static {
     /// Every column.
@@ -69,7 +79,12 @@ impl<C: Column> Header<C> {
         let mut columns: Vec<Option<C>> = Vec::with_capacity(record.len());
         let mut written = Vec::with_capacity(record.len());
         for (i, cell) in record.iter().enumerate() {
-            let key = normalise(cell);
+            // No column name is long: skip normalising a huge cell.
+            let key = if cell.len() > MAX_HEADER_BYTES {
+                String::from("?")
+            } else {
+                normalise(cell)
+            };
             let column = C::ALL
                 .iter()
                 .copied()
@@ -243,6 +258,45 @@ impl LineCounter<'_> {
     }
 }
 
+/// Finds the first record longer than [`MAX_RECORD_BYTES`], following the CSV reader's
+/// quoting rules (a quote opens a quoted field only at the start of a field; `""` inside
+/// one is a quote; CR or LF outside quotes ends a record). Allocates nothing.
+fn check_record_lengths(text: &str) -> Result<(), ImportError> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let (mut state, mut start, mut line, mut start_line) = (State::FieldStart, 0, 1_u64, 1_u64);
+    for (i, b) in text.bytes().enumerate() {
+        let end_of_record = matches!(b, b'\r' | b'\n') && state != State::Quoted;
+        if b == b'\n' {
+            line += 1;
+        }
+        if end_of_record {
+            state = State::FieldStart;
+            start = i + 1;
+            start_line = line;
+            continue;
+        }
+        if i - start > MAX_RECORD_BYTES {
+            return Err(ImportError::RecordTooLong {
+                line: start_line,
+                limit: MAX_RECORD_BYTES,
+            });
+        }
+        state = match (state, b) {
+            (State::Quoted, b'"') => State::QuoteInQuoted,
+            (State::FieldStart | State::QuoteInQuoted, b'"') | (State::Quoted, _) => State::Quoted,
+            (_, b',') => State::FieldStart,
+            _ => State::Unquoted,
+        };
+    }
+    Ok(())
+}
+
 /// Decodes `bytes`, reads the header, checks it, and runs `per_row` on every non-blank data
 /// row. A row is accepted when `per_row` returns a value and recorded no problem.
 pub(super) fn run<C: Column, T>(
@@ -258,6 +312,7 @@ pub(super) fn run<C: Column, T>(
         });
     }
     let (text, encoding) = decode(bytes, options.decode)?;
+    check_record_lengths(&text)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -292,7 +347,18 @@ pub(super) fn run<C: Column, T>(
             record: &record,
             errors: Vec::new(),
         };
-        if record.len() == header.columns.len() {
+        let long = record
+            .iter()
+            .enumerate()
+            .find(|(_, c)| c.len() > MAX_CELL_BYTES);
+        if let Some((i, cell)) = long {
+            let column = header.written.get(i).cloned();
+            rejected.push(RowError::new(
+                line,
+                column,
+                RowProblem::CellTooLong { len: cell.len() },
+            ));
+        } else if record.len() == header.columns.len() {
             let value = per_row(&mut row);
             match value {
                 Some(v) if !row.failed() => {
@@ -347,6 +413,21 @@ mod tests {
         assert_eq!(echo("360426199101010071"), "3****************1");
         assert_eq!(echo("tel 1391234567"), "t************7");
         assert_eq!(echo(&"x".repeat(100)).len(), 40);
+    }
+
+    #[test]
+    fn long_records_are_found_with_their_line() {
+        let quoted_newlines = "a\n".repeat(MAX_RECORD_BYTES / 2 + 1);
+        let text = format!("h\n\"x\"\"y\",z\nok\n\"{quoted_newlines}\"\n");
+        assert_eq!(
+            check_record_lengths(&text),
+            Err(ImportError::RecordTooLong {
+                line: 4,
+                limit: MAX_RECORD_BYTES
+            })
+        );
+        let fine = "a,\"b\"\"c\"\n".repeat(MAX_RECORD_BYTES);
+        assert_eq!(check_record_lengths(&fine), Ok(()));
     }
 
     #[test]

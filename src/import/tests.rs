@@ -364,6 +364,22 @@ fn excel_text_marks_are_dropped() {
 }
 
 #[test]
+fn huge_cells_are_reported_not_parsed() {
+    let huge = "张".repeat(2000);
+    let csv = format!("name,document_number,volunteer_no\n{huge},{ZHANG},JS-1\n");
+    let all = rejected(RosterImport::new(1).read(csv.as_bytes()).unwrap_err());
+    assert_eq!(
+        all[0].to_string(),
+        "line 2, column name: cell has 6000 bytes: expected at most 4096"
+    );
+    let header = format!("{huge},document_number\n");
+    assert!(matches!(
+        RosterImport::new(1).read(header.as_bytes()),
+        Err(ImportError::UnknownColumn { position: 1, .. })
+    ));
+}
+
+#[test]
 fn inputs_over_the_limit_are_refused_before_decoding() {
     let import = RosterImport::new(1).options(ImportOptions::default().max_bytes(10));
     assert_eq!(

@@ -9,10 +9,13 @@
 mod activity;
 mod awards;
 mod eligibility;
+mod hostile;
 mod identity;
 mod ledger;
 mod matching;
 mod meta;
 mod org;
+#[cfg(feature = "schemars")]
+mod schema;
 #[cfg(feature = "serde")]
 mod serde_wire;
