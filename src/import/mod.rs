@@ -250,7 +250,8 @@ pub enum ImportError {
     /// A header cell names no known column (with [`UnknownColumns::Reject`]).
     #[error("header has unknown column {header:?} in position {position}")]
     UnknownColumn {
-        /// The header as written, cut to 40 characters.
+        /// The header as written, cut to 40 characters (masked if it has a run of 7 or more
+        /// digits, as a data row taken for a header may).
         header: String,
         /// Its 1-based position.
         position: usize,

@@ -103,14 +103,14 @@ impl<C: Column> Header<C> {
                 None if key.is_empty() => {}
                 None if unknown == UnknownColumns::Reject => {
                     return Err(ImportError::UnknownColumn {
-                        header: cell.chars().take(40).collect(),
+                        header: echo(cell),
                         position: i + 1,
                     });
                 }
                 None => {}
             }
             columns.push(column);
-            written.push(cell.trim().chars().take(40).collect());
+            written.push(echo(cell.trim()));
         }
         Ok(Self { columns, written })
     }

@@ -325,6 +325,12 @@ fn header_problems_refuse_the_whole_input() {
     let with_serial = format!("序号,*姓名,身份证号,Volunteer No,,\n1,张三,{ZHANG},JS-1,,\n");
     let err = import.read(with_serial.as_bytes()).unwrap_err();
     insta::assert_snapshot!(err, @r#"header has unknown column "序号" in position 1"#);
+    // A file without a header row: the first ID number is echoed masked.
+    let headless = format!("{ZHANG},张三,JS-1\n");
+    insta::assert_snapshot!(
+        import.read(headless.as_bytes()).unwrap_err(),
+        @r#"header has unknown column "3****************1" in position 1"#
+    );
     let lenient = import.options(ImportOptions::default().unknown_columns(UnknownColumns::Ignore));
     assert_eq!(
         lenient.read(with_serial.as_bytes()).unwrap().values().len(),
