@@ -173,7 +173,7 @@ impl core::str::FromStr for CertificateNo {
     type Err = CertificateError;
     fn from_str(s: &str) -> Result<Self, CertificateError> {
         let bad = || CertificateError::Number {
-            number: s.chars().take(40).collect(),
+            number: crate::codes::echo_public(s, 40),
         };
         let (prefix, digits) = s.rsplit_once('-').ok_or_else(bad)?;
         if digits.len() < 6 || !digits.chars().all(|c| c.is_ascii_digit()) {

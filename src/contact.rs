@@ -64,7 +64,7 @@ impl Email {
     /// ```
     pub fn new(value: &str) -> Result<Self, EmailError> {
         let bad = || EmailError::Malformed {
-            value: value.chars().take(80).collect(),
+            value: crate::codes::echo_public(value, 80),
         };
         if value.len() > 254 || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad());

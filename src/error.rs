@@ -129,4 +129,8 @@ pub enum Error {
     /// A certificate command or verification failed.
     #[error(transparent)]
     Certificate(#[from] crate::CertificateError),
+    /// A CSV import was refused: unreadable input, a bad header or bad rows.
+    #[cfg(feature = "csv")]
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
 }

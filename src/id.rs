@@ -141,7 +141,7 @@ macro_rules! typed_id {
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Uuid::try_parse(s).map(Self).map_err(|_| ParseIdError {
                     kind: stringify!($name),
-                    value: s.chars().take(64).collect(),
+                    value: crate::codes::echo_public(s, 64),
                 })
             }
         }

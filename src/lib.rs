@@ -30,6 +30,10 @@
 //! - `serde` (default): `Serialize`/`Deserialize` on every domain type.
 //! - `proptest`: `strategies` with proptest strategies for valid domain values.
 //! - `sqlite`: [`SqliteEventStore`], an event store in a SQLite file (SQLite is compiled in).
+//! - `schemars`: `schema` returns the JSON Schemas of ledger events, service records and
+//!   certificates.
+//! - `csv`: `import` reads volunteer rosters and paper service records (补录) from CSV,
+//!   UTF-8 or GBK.
 #![doc(test(attr(deny(warnings))))]
 
 mod activity;
@@ -49,6 +53,8 @@ mod emergency;
 mod error;
 mod geo;
 mod id;
+#[cfg(feature = "csv")]
+pub mod import;
 mod ledger;
 mod ledger_fixtures;
 pub mod matching;
@@ -60,6 +66,8 @@ mod qualification;
 mod record;
 mod registry;
 mod rollup;
+#[cfg(feature = "schemars")]
+pub mod schema;
 mod shift;
 mod span;
 #[cfg(feature = "sqlite")]

@@ -71,13 +71,13 @@ impl PersonName {
         let len = trimmed.chars().count();
         if !(1..=64).contains(&len) {
             return Err(PersonNameError::Length {
-                value: trimmed.chars().take(80).collect(),
+                value: crate::codes::echo_public(trimmed, 80),
                 len,
             });
         }
         if let Some(found) = trimmed.chars().find(|c| c.is_control()) {
             return Err(PersonNameError::Control {
-                value: trimmed.chars().take(80).collect(),
+                value: crate::codes::echo_public(trimmed, 80),
                 found,
             });
         }

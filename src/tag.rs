@@ -74,7 +74,7 @@ impl Tag {
         let len = value.chars().count();
         if !(1..=64).contains(&len) {
             return Err(TagError::Length {
-                value: value.chars().take(80).collect(),
+                value: crate::codes::echo_public(value, 80),
                 len,
             });
         }

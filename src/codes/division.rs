@@ -53,6 +53,15 @@ pub enum DivisionCodeError {
         /// The level whose digits are set without their parent's.
         level: DivisionLevel,
     },
+    /// Not the name of a division level (when parsing a [`DivisionLevel`]).
+    #[error(
+        "division level {value:?} is unknown: expected province, prefecture, county, township \
+         or village"
+    )]
+    Level {
+        /// The rejected input (at most 32 characters of it).
+        value: String,
+    },
 }
 
 /// The level of a division in the national hierarchy.
@@ -112,15 +121,23 @@ impl fmt::Display for DivisionLevel {
 }
 
 impl FromStr for DivisionLevel {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = DivisionCodeError;
+    /// Parses the snake-case name, as `Display` writes it.
+    ///
+    /// # Errors
+    /// [`DivisionCodeError::Level`], echoing at most 32 characters of the input.
+    fn from_str(s: &str) -> Result<Self, DivisionCodeError> {
         Ok(match s {
             "province" => Self::Province,
             "prefecture" => Self::Prefecture,
             "county" => Self::County,
             "township" => Self::Township,
             "village" => Self::Village,
-            other => return Err(format!("unknown division level {other:?}")),
+            other => {
+                return Err(DivisionCodeError::Level {
+                    value: super::mask::echo_public(other, 32),
+                });
+            }
         })
     }
 }
@@ -349,7 +366,7 @@ impl FromStr for DivisionCode {
     type Err = DivisionCodeError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let shown = || s.chars().take(32).collect::<String>();
+        let shown = || super::mask::echo_public(s, 32);
         let len = s.chars().count();
         if !matches!(len, 6 | 9 | 12) {
             return Err(DivisionCodeError::Length {
@@ -780,6 +797,17 @@ impl DivisionTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn levels_parse_by_name_with_a_typed_bounded_error() {
+        assert_eq!("county".parse::<DivisionLevel>(), Ok(DivisionLevel::County));
+        insta::assert_snapshot!(
+            "town".parse::<DivisionLevel>().unwrap_err(),
+            @r#"division level "town" is unknown: expected province, prefecture, county, township or village"#
+        );
+        let long = "x".repeat(1000);
+        assert!(long.parse::<DivisionLevel>().unwrap_err().to_string().len() < 150);
+    }
     use proptest::prelude::*;
 
     fn code(s: &str) -> DivisionCode {

@@ -17,6 +17,7 @@ pub use division::{
 };
 pub use id_document::{DocumentNumber, IdDocument, IdDocumentError, IdDocumentKey, IdDocumentKind};
 pub use mask::MaskLevel;
+pub(crate) use mask::echo_public;
 pub use phone::{PhoneNumber, PhoneNumberError};
 pub use resident_id::{ResidentId, ResidentIdError};
 pub use uscc::{RegisteringDepartment, Uscc, UsccError};

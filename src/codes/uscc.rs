@@ -270,7 +270,7 @@ impl Uscc {
 
     /// Upper-cases and length-checks `s`, returning its bytes.
     fn normalise(s: &str, want: usize) -> Result<Vec<u8>, UsccError> {
-        let shown = || s.chars().take(32).collect::<String>();
+        let shown = || super::mask::echo_public(s, 32);
         let len = s.chars().count();
         if len != want {
             return Err(UsccError::Length {
@@ -303,7 +303,7 @@ impl Uscc {
     /// ```
     pub fn with_check(body: &str) -> Result<Self, UsccError> {
         let upper = Self::normalise(body, 17)?;
-        Self::check_shape(&upper, &|| body.chars().take(32).collect())?;
+        Self::check_shape(&upper, &|| super::mask::echo_public(body, 32))?;
         let mut bytes = [0_u8; 18];
         for (dst, src) in bytes.iter_mut().zip(&upper) {
             *dst = *src;
@@ -441,7 +441,7 @@ impl FromStr for Uscc {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let upper = Self::normalise(s, 18)?;
-        let shown = || s.chars().take(32).collect::<String>();
+        let shown = || super::mask::echo_public(s, 32);
         Self::check_shape(&upper, &shown)?;
         let expected = check_char(upper.get(..17).unwrap_or(&[]));
         let found = upper.get(17).copied().unwrap_or(0);

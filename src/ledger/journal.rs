@@ -86,7 +86,7 @@ impl core::str::FromStr for EntryHash {
     type Err = ParseHashError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let err = || ParseHashError {
-            value: s.chars().take(80).collect(),
+            value: crate::codes::echo_public(s, 80),
         };
         let bytes = s.as_bytes();
         if bytes.len() != 64 {

@@ -9,11 +9,14 @@
 mod activity;
 mod awards;
 mod eligibility;
+mod hostile;
 mod identity;
 mod ledger;
 mod matching;
 mod meta;
 mod org;
+#[cfg(feature = "schemars")]
+mod schema;
 #[cfg(feature = "serde")]
 mod serde_wire;
 #[cfg(all(unix, feature = "sqlite"))]

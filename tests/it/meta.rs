@@ -41,6 +41,26 @@ assert_impl!(matching::MatchError => std::error::Error + Clone + Eq + Send + Syn
 assert_impl!(MemoryEventStore<LedgerEvent> => EventStore<LedgerEvent> + core::fmt::Debug + Send + Sync);
 #[cfg(feature = "sqlite")]
 assert_impl!(SqliteEventStore => EventStore<LedgerEvent> + core::fmt::Debug + Send);
+// CSV import: reports, options and errors are thread-safe values; errors are std errors.
+#[cfg(feature = "csv")]
+mod import_types {
+    use super::*;
+    use volunteer_service::import::*;
+    assert_impl!(
+        ImportOptions, RowPolicy, UnknownColumns, Decode, TextEncoding, Implausible
+        => Copy + Eq + core::hash::Hash + core::fmt::Debug + Send + Sync
+    );
+    assert_impl!(
+        ImportReport, Imported<Volunteer>, Imported<ServiceRecord>, VolunteerKey, VolunteerIndex,
+        RosterImport<'static>
+        => Clone + core::fmt::Debug + Send + Sync
+    );
+    // Borrows a `dyn VolunteerLookup`, which need not be `Sync`.
+    assert_impl!(RecordImport<'static> => Clone + core::fmt::Debug);
+    assert_impl!(
+        ImportError, RowError, RowProblem => std::error::Error + Clone + Eq + Send + Sync + 'static
+    );
+}
 
 #[cfg(feature = "serde")]
 mod wire {
