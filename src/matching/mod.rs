@@ -58,6 +58,7 @@
 //! ```
 
 mod assign;
+mod bipartite;
 mod engine;
 mod error;
 mod flow;
@@ -81,6 +82,6 @@ pub use score::{
     VolunteerProfile,
 };
 pub use transport::{
-    SinkIndex, SourceIndex, TransportArc, TransportBuilder, TransportCertificate, TransportProblem,
-    TransportSolution, UsedArc, verify,
+    SinkIndex, SourceIndex, TransportArc, TransportBuilder, TransportCertificate, TransportMethod,
+    TransportProblem, TransportSolution, UsedArc, verify,
 };
