@@ -3,12 +3,18 @@
 //!
 //! ```text
 //! cargo run --release --example matchbench -- /tmp/inst/s100k.txt
+//! cargo run --release --example matchbench -- /tmp/inst/s100k.txt --method bipartite_scaling
 //! ```
+//!
+//! `--method` is `auto` (the default, what `TransportProblem::solve` uses), `shortest_paths`
+//! or `bipartite_scaling`.
 
 use std::io::{BufRead, BufReader, Read};
 use std::time::Instant;
 
-use volunteer_service::matching::{SinkIndex, SourceIndex, TransportBuilder, verify};
+use volunteer_service::matching::{
+    SinkIndex, SourceIndex, TransportBuilder, TransportMethod, verify,
+};
 
 type BoxError = Box<dyn std::error::Error>;
 
@@ -121,7 +127,19 @@ fn cpu_s() -> f64 {
 }
 
 fn main() -> Result<(), BoxError> {
-    let path = std::env::args().nth(1).ok_or("usage: matchbench FILE")?;
+    let usage = "usage: matchbench FILE [--method auto|shortest_paths|bipartite_scaling]";
+    let path = std::env::args().nth(1).ok_or(usage)?;
+    let method_name = match std::env::args().nth(2).as_deref() {
+        None => "auto".to_owned(),
+        Some("--method") => std::env::args().nth(3).ok_or(usage)?,
+        Some(_) => return Err(usage.into()),
+    };
+    let method = match method_name.as_str() {
+        "auto" => TransportMethod::Auto,
+        "shortest_paths" => TransportMethod::ShortestPaths,
+        "bipartite_scaling" => TransportMethod::BipartiteScaling,
+        _ => return Err(usage.into()),
+    };
     let t0 = Instant::now();
     let mut tok = Tokens {
         reader: BufReader::with_capacity(1 << 20, std::fs::File::open(&path)?),
@@ -167,7 +185,7 @@ fn main() -> Result<(), BoxError> {
     let build_s = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
     let c1 = cpu_s();
-    let solution = problem.solve()?;
+    let solution = problem.solve_with_method(method)?;
     let solve_s = t1.elapsed().as_secs_f64();
     let solve_cpu_s = cpu_s() - c1;
     let t2 = Instant::now();
@@ -176,7 +194,7 @@ fn main() -> Result<(), BoxError> {
     let assigned: u64 = solution.filled().iter().map(|&f| u64::from(f)).sum();
     let unfilled: u64 = solution.unfilled().iter().map(|&f| u64::from(f)).sum();
     println!(
-        "{{\"solver\": \"volunteer_service::matching\", \"instance\": {path:?}, \"objective\": {}, \"assigned\": {assigned}, \"unfilled\": {unfilled}, \"solve_s\": {solve_s:.4}, \"solve_cpu_s\": {solve_cpu_s:.2}, \"build_s\": {build_s:.4}, \"verify_s\": {verify_s:.4}, \"verified\": true, \"peak_rss_mb\": {:.1}}}",
+        "{{\"solver\": \"volunteer_service::matching\", \"method\": {method_name:?}, \"instance\": {path:?}, \"objective\": {}, \"assigned\": {assigned}, \"unfilled\": {unfilled}, \"solve_s\": {solve_s:.4}, \"solve_cpu_s\": {solve_cpu_s:.2}, \"build_s\": {build_s:.4}, \"verify_s\": {verify_s:.4}, \"verified\": true, \"peak_rss_mb\": {:.1}}}",
         solution.objective(),
         peak_rss_mb()
     );

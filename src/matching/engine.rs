@@ -54,6 +54,9 @@ pub(crate) enum Start {
     /// Cost scaling only (tests use it to exercise that path on small problems).
     #[cfg_attr(not(test), allow(dead_code, reason = "used by tests"))]
     ScalingOnly,
+    /// Successive shortest paths only: [`solve`] reports [`EngineError::GaveUp`] when they
+    /// run out of budget (or a cost is negative), so the caller can try another method.
+    ShortestPathsOnly,
 }
 
 /// One arc of the engine's input.
@@ -72,6 +75,8 @@ pub(crate) enum EngineError {
     Infeasible,
     /// Scaled costs or prices would leave the `i64` range.
     Overflow,
+    /// [`Start::ShortestPathsOnly`] ran out of budget.
+    GaveUp,
 }
 
 /// An optimal flow and its exact potentials.
@@ -286,10 +291,15 @@ where
     // long (a tight problem), the attempt is abandoned after a bounded amount of work and cost
     // scaling starts afresh.
     let mut potential = None;
-    if max_negative == 0 && how == Start::ShortestPathsFirst {
+    if how == Start::ShortestPathsOnly && max_negative > 0 {
+        return Err(EngineError::GaveUp);
+    }
+    if max_negative == 0 && how != Start::ScalingOnly {
         let done = s.ssp(s.g.head.len().saturating_mul(SSP_BUDGET))?;
         if done {
             potential = Some(s.potentials_from(1, scale)?);
+        } else if how == Start::ShortestPathsOnly {
+            return Err(EngineError::GaveUp);
         } else {
             s.reset(supply);
         }

@@ -235,7 +235,9 @@ impl FlowProblem {
         )
         .map_err(|e| match e {
             EngineError::Infeasible => MatchingError::Infeasible,
-            EngineError::Overflow => MatchingError::Overflow { nodes, max_cost },
+            EngineError::Overflow | EngineError::GaveUp => {
+                MatchingError::Overflow { nodes, max_cost }
+            }
         })?;
         let objective: i128 = self
             .arcs

@@ -28,6 +28,17 @@
 //! 3. **Exact potentials**: one Dijkstra turns the final prices into integer node potentials
 //!    under which every residual arc has reduced cost `>= 0`; they are the certificate.
 //!
+//! For the transportation problem a second scaling method is built for the bipartite shape
+//! ([`TransportMethod::BipartiteScaling`]): a shift with `e` open slots takes its `e` best
+//! volunteers in one step and lowers its price to just below the next best (an auction bid for
+//! several slots), through a cache of its best arcs; a volunteer who receives a unit over its
+//! capacity passes its least valuable unit back at once (a double push); the hub's arcs are
+//! implicit (a lazy heap when the hub must return units); arcs are stored once per side in
+//! packed arrays. It finishes the same way (early certification, exact potentials).
+//! [`TransportMethod::Auto`] (what [`TransportProblem::solve`] uses) tries shortest paths first
+//! when volunteers are plentiful or the problem is dense, and bipartite scaling otherwise or
+//! when that attempt runs out of budget.
+//!
 //! The transportation problem is solved as a flow from shifts to a hub: each shift supplies its
 //! slots, and each slot reaches the hub through a volunteer (arc cost, then the volunteer's
 //! capacity) or directly (the penalty), so every problem is feasible.
@@ -58,6 +69,7 @@
 //! ```
 
 mod assign;
+mod bipartite;
 mod engine;
 mod error;
 mod flow;
@@ -81,6 +93,6 @@ pub use score::{
     VolunteerProfile,
 };
 pub use transport::{
-    SinkIndex, SourceIndex, TransportArc, TransportBuilder, TransportCertificate, TransportProblem,
-    TransportSolution, UsedArc, verify,
+    SinkIndex, SourceIndex, TransportArc, TransportBuilder, TransportCertificate, TransportMethod,
+    TransportProblem, TransportSolution, UsedArc, verify,
 };

@@ -2,7 +2,8 @@
 //! unfilled penalty, candidate arcs with integer costs.
 
 use super::MatchingError;
-use super::engine::{self, EngineArc, EngineError};
+use super::bipartite;
+use super::engine::{self, EngineArc, EngineError, EngineSolution};
 
 /// Position of a source (volunteer, 志愿者) in a [`TransportProblem`], in the order added.
 ///
@@ -360,6 +361,38 @@ impl TransportBuilder {
     }
 }
 
+/// How [`TransportProblem::solve_with_method`] solves. Every method is exact and returns the
+/// optimality certificate; they differ in speed on different shapes of problem.
+///
+/// Serialised as a `snake_case` string: `"auto"`, `"shortest_paths"`, `"bipartite_scaling"`.
+///
+/// # Example
+/// ```
+/// use volunteer_service::matching::TransportMethod;
+/// assert_eq!(TransportMethod::default(), TransportMethod::Auto);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+#[non_exhaustive]
+pub enum TransportMethod {
+    /// Shortest paths first when volunteers are plentiful or the problem is dense (a bounded
+    /// attempt), otherwise — or when that attempt runs out of budget — bipartite scaling.
+    #[default]
+    Auto,
+    /// Successive shortest paths from a price-consistent greedy start (best with volunteers to
+    /// spare, and for small changes), falling back to general cost scaling after a bounded
+    /// amount of work.
+    ShortestPaths,
+    /// Cost scaling built for the bipartite shape (shifts bid for volunteers, a volunteer passes
+    /// a unit on at once, best-arc caches, global price updates): best on tight problems,
+    /// where every volunteer is needed.
+    BipartiteScaling,
+}
+
 /// A validated transportation (b-matching) problem: minimise
 /// `Σ cost × units on arcs + Σ penalty × unfilled slots`, where each source fills at most its
 /// capacity, each arc carries at most its capacity, and each sink takes at most its demand.
@@ -416,7 +449,8 @@ impl TransportProblem {
         &self.arcs
     }
 
-    /// Solves the problem exactly and returns an optimal solution with its certificate.
+    /// Solves the problem exactly and returns an optimal solution with its certificate, with
+    /// [`TransportMethod::Auto`].
     ///
     /// The result depends only on the problem (sources, sinks, and the set of arcs), never on
     /// the order arcs were added: among optimal solutions the engine's deterministic run picks
@@ -438,7 +472,79 @@ impl TransportProblem {
     /// # Ok::<(), volunteer_service::Error>(())
     /// ```
     pub fn solve(&self) -> Result<TransportSolution, MatchingError> {
-        self.solve_with(engine::Start::ShortestPathsFirst)
+        self.solve_with_method(TransportMethod::Auto)
+    }
+
+    /// Solves the problem exactly with the given method; every method returns an optimal
+    /// solution with its certificate (the objective is the same, the assignment may differ
+    /// between methods when several are optimal, and is deterministic for each).
+    ///
+    /// # Errors
+    /// As [`solve`](Self::solve).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{verify, TransportBuilder, TransportMethod};
+    /// let mut b = TransportBuilder::new();
+    /// let (zhang, li) = (b.add_source(1), b.add_source(1));
+    /// let (gate, desk) = (b.add_sink(1, 1_000)?, b.add_sink(1, 1_000)?);
+    /// b.add_arc(zhang, gate, 3)?;
+    /// b.add_arc(zhang, desk, 1)?;
+    /// b.add_arc(li, gate, 2)?;
+    /// let p = b.build()?;
+    /// let scaling = p.solve_with_method(TransportMethod::BipartiteScaling)?;
+    /// let paths = p.solve_with_method(TransportMethod::ShortestPaths)?;
+    /// assert_eq!((scaling.objective(), paths.objective()), (3, 3));
+    /// verify(&p, &scaling)?;
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
+    pub fn solve_with_method(
+        &self,
+        method: TransportMethod,
+    ) -> Result<TransportSolution, MatchingError> {
+        match method {
+            TransportMethod::ShortestPaths => self.solve_with(engine::Start::ShortestPathsFirst),
+            TransportMethod::BipartiteScaling => self.solve_bipartite(),
+            TransportMethod::Auto => {
+                if self.prefers_shortest_paths() {
+                    match self.solve_with(engine::Start::ShortestPathsOnly) {
+                        Err(MatchingError::Overflow { .. }) => {}
+                        done => return done,
+                    }
+                }
+                self.solve_bipartite()
+            }
+        }
+    }
+
+    /// Whether [`TransportMethod::Auto`] tries shortest paths first: volunteers to spare
+    /// (total capacity at least 5/4 of total demand) or a dense problem (at least a quarter of
+    /// all pairs are arcs), where augmenting paths stay short.
+    fn prefers_shortest_paths(&self) -> bool {
+        let capacity: u128 = self.capacities.iter().map(|&c| u128::from(c)).sum();
+        let demand: u128 = self.demands.iter().map(|&d| u128::from(d)).sum();
+        let pairs = (self.sources() as u128) * (self.sinks() as u128);
+        capacity * 4 >= demand * 5 || (self.arcs.len() as u128) * 4 >= pairs
+    }
+
+    fn solve_bipartite(&self) -> Result<TransportSolution, MatchingError> {
+        let input = bipartite::Input {
+            capacities: &self.capacities,
+            demands: &self.demands,
+            penalties: &self.penalties,
+            arcs: &self.arcs,
+        };
+        let nodes = self.sources() + self.sinks() + 1;
+        let max_cost = self
+            .arcs
+            .iter()
+            .map(|a| a.cost)
+            .chain(self.penalties.iter().copied())
+            .max()
+            .unwrap_or(0);
+        let overflow = MatchingError::Overflow { nodes, max_cost };
+        let sol = bipartite::solve(&input).map_err(|_| overflow)?;
+        self.solution_from(&sol)
     }
 
     fn solve_with(&self, start: engine::Start) -> Result<TransportSolution, MatchingError> {
@@ -496,10 +602,32 @@ impl TransportProblem {
         let start_cost = self.arcs.iter().map(|a| a.cost).max().unwrap_or(0);
         let sol = engine::solve(&supply, m + nv + ns, arc, Some(start_cost), start).map_err(
             |e| match e {
-                // The hub's arcs make every transportation problem feasible.
-                EngineError::Infeasible | EngineError::Overflow => overflow.clone(),
+                // The hub's arcs make every transportation problem feasible; `GaveUp` is
+                // reported as `Overflow` too, and `solve_with_method` tells it apart by asking
+                // only with `ShortestPathsOnly`.
+                EngineError::Infeasible | EngineError::Overflow | EngineError::GaveUp => {
+                    overflow.clone()
+                }
             },
         )?;
+        self.solution_from(&sol)
+    }
+
+    fn solution_from(&self, sol: &EngineSolution) -> Result<TransportSolution, MatchingError> {
+        let nv = self.sources();
+        let ns = self.sinks();
+        let hub = nv + ns;
+        let max_cost = self
+            .arcs
+            .iter()
+            .map(|a| a.cost)
+            .chain(self.penalties.iter().copied())
+            .max()
+            .unwrap_or(0);
+        let overflow = MatchingError::Overflow {
+            nodes: hub + 1,
+            max_cost,
+        };
         let phi_hub = sol.potential[hub];
         let mut filled = vec![0_u32; ns];
         let mut assignment = Vec::new();
@@ -1029,6 +1157,145 @@ mod tests {
             prop_assert_eq!(verify(&p, &scaling), Ok(()));
             prop_assert_eq!(first.objective(), scaling.objective());
         }
+    }
+
+    /// A problem of a given shape, generated from a seed: `density` arcs per 1,000 pairs,
+    /// source capacities `1..=cap_max`, demands `0..=demand_max`, arc capacities
+    /// `1..=arc_cap_max`, costs below 300 and one penalty for every sink.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_possible_wrap,
+        clippy::too_many_arguments,
+        reason = "values drawn below small bounds; a shape has many knobs"
+    )]
+    fn shaped(
+        seed: u64,
+        nv: u32,
+        ns: u32,
+        cap_max: u32,
+        demand_max: u32,
+        density: u64,
+        arc_cap_max: u32,
+        penalty: i64,
+    ) -> Raw {
+        let mut x = seed | 1;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        let caps = (0..nv)
+            .map(|_| 1 + next(u64::from(cap_max)) as u32)
+            .collect();
+        let sinks = (0..ns)
+            .map(|_| (next(u64::from(demand_max) + 1) as u32, penalty))
+            .collect();
+        let mut arcs = Vec::new();
+        for v in 0..nv {
+            for s in 0..ns {
+                if next(1_000) < density {
+                    let cap = 1 + next(u64::from(arc_cap_max)) as u32;
+                    arcs.push((v, s, next(300) as i64, cap));
+                }
+            }
+        }
+        Raw { caps, sinks, arcs }
+    }
+
+    /// The shapes the bipartite solver is checked on: tight (capacity equals demand), spare
+    /// volunteers with capacities above 1, more slots than volunteers, sparse, dense, arcs
+    /// that carry several units, and a penalty below some costs (slots left unfilled by
+    /// choice).
+    fn shape(seed: u64, which: u8) -> Raw {
+        match which % 7 {
+            0 => shaped(seed, 200, 20, 1, 18, 200, 1, 5_000),
+            1 => shaped(seed, 150, 15, 3, 14, 150, 1, 5_000),
+            2 => shaped(seed, 60, 20, 1, 9, 300, 1, 5_000),
+            3 => shaped(seed, 240, 30, 1, 12, 40, 1, 5_000),
+            4 => shaped(seed, 60, 50, 2, 2, 1_000, 1, 5_000),
+            5 => shaped(seed, 80, 12, 4, 20, 400, 3, 5_000),
+            _ => shaped(seed, 120, 15, 2, 12, 300, 1, 40),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn bipartite_scaling_is_optimal_like_brute_force_and_verified(raw in raw_problem()) {
+            let p = build(&raw);
+            let sol = p.solve_with_method(TransportMethod::BipartiteScaling).unwrap();
+            prop_assert_eq!(sol.objective(), brute_force(&raw));
+            prop_assert_eq!(verify(&p, &sol), Ok(()));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn bipartite_scaling_agrees_with_shortest_paths(seed in any::<u64>(), which in any::<u8>()) {
+            let p = build(&shape(seed, which));
+            let scaling = p.solve_with_method(TransportMethod::BipartiteScaling).unwrap();
+            let paths = p.solve_with_method(TransportMethod::ShortestPaths).unwrap();
+            prop_assert_eq!(verify(&p, &scaling), Ok(()));
+            prop_assert_eq!(verify(&p, &paths), Ok(()));
+            prop_assert_eq!(scaling.objective(), paths.objective());
+            let auto = p.solve().unwrap();
+            prop_assert_eq!(auto.objective(), paths.objective());
+        }
+
+        #[test]
+        fn bipartite_scaling_ignores_arc_order(seed in any::<u64>(), which in any::<u8>()) {
+            let raw = shape(seed, which);
+            let mut shuffled = raw.clone();
+            shuffled.arcs.reverse();
+            let len = shuffled.arcs.len();
+            shuffled.arcs.rotate_left(usize::try_from(seed % 97).unwrap() % len.max(1));
+            let a = build(&raw).solve_with_method(TransportMethod::BipartiteScaling).unwrap();
+            let b = build(&shuffled)
+                .solve_with_method(TransportMethod::BipartiteScaling)
+                .unwrap();
+            prop_assert_eq!(a, b);
+        }
+    }
+
+    #[test]
+    fn every_shape_is_exercised_with_unfilled_slots_where_expected() {
+        // More slots than volunteers: some slots must stay unfilled, and the certificate
+        // prices them at the penalty.
+        let raw = shape(11, 2);
+        let p = build(&raw);
+        let sol = p
+            .solve_with_method(TransportMethod::BipartiteScaling)
+            .unwrap();
+        assert!(sol.unfilled().iter().any(|&u| u > 0));
+        assert_eq!(verify(&p, &sol), Ok(()));
+        // A penalty below most costs: cheap arcs are used, the rest left unfilled by choice.
+        let raw = shape(11, 6);
+        let p = build(&raw);
+        let sol = p
+            .solve_with_method(TransportMethod::BipartiteScaling)
+            .unwrap();
+        assert!(sol.unfilled().iter().any(|&u| u > 0));
+        assert!(sol.assignment().iter().all(|u| u.units() >= 1));
+        assert_eq!(
+            sol.objective(),
+            p.solve_with_method(TransportMethod::ShortestPaths)
+                .unwrap()
+                .objective()
+        );
+    }
+
+    #[test]
+    fn auto_prefers_shortest_paths_only_with_spare_capacity_or_density() {
+        let tight = build(&shape(3, 0));
+        assert!(!tight.prefers_shortest_paths());
+        let dense = build(&shape(3, 4));
+        assert!(dense.prefers_shortest_paths());
+        let spare = build(&shape(3, 1));
+        assert!(spare.prefers_shortest_paths());
     }
 
     #[test]

@@ -1,0 +1,1099 @@
+//! Cost scaling specialised to the transportation problem: shifts bid for volunteers, and a
+//! volunteer who receives a unit passes it on at once (a "double push").
+//!
+//! Crate-internal. [`super::TransportProblem`] validates its input, then calls [`solve`].
+//!
+//! # Network
+//! The same network as the general engine, without storing the hub's arcs: each shift `s`
+//! supplies its slots; arcs `s → v` (cost, capacity), `v → hub` (cost 0, the volunteer's
+//! capacity) and `s → hub` (the penalty, the shift's demand). Node prices follow the engine's
+//! convention: the reduced cost of `u → w` is `cost + price(u) − price(w)`, and an arc is
+//! admissible when that is negative. Costs are multiplied by `n + 1` (`n` nodes) so that a
+//! 1-optimal flow is optimal.
+//!
+//! # Method
+//! Goldberg's refine, phase by phase (`ε` divided by [`ALPHA`]), on compact arrays:
+//! - a shift with `e` units of excess takes its `e` best residual units in one step and lowers
+//!   its price to just below the next best (an auction bid for several slots at once), through
+//!   a cache of its best arcs (a shift has hundreds of candidates);
+//! - a volunteer who receives a unit (over its capacity, or when the hub is not admissible)
+//!   immediately returns the least valuable unit it holds, and lowers its price the same way;
+//! - a global price update (Dial buckets, distances to the nearest deficit in units of `ε`)
+//!   runs at the start of each phase and after every `n / 2` relabels;
+//! - at the start of a phase, a volunteer with spare capacity has its price raised to the hub's
+//!   (instead of saturating its hub arc), so the hub never receives more than it can absorb in
+//!   practice; the general rule (the hub discharges like any node) still covers the rest.
+//!
+//! Below one cost unit each phase tries to certify the flow (candidate integer potentials from
+//! one Dijkstra, checked on every residual arc); at `ε = 1` the potentials are exact.
+//!
+//! Determinism: every loop runs in index order, the queue is FIFO, and ties between equally
+//! valuable arcs break on the lower slot index.
+
+#![allow(
+    clippy::many_single_char_names,
+    clippy::needless_range_loop,
+    reason = "graph code reads best with the textbook names u, v, s, k, e and index loops over nodes"
+)]
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+use super::engine::{EngineError, EngineSolution};
+use super::transport::TransportArc;
+
+/// Prices stay within `±PRICE_LIMIT` (as in the general engine).
+const PRICE_LIMIT: i64 = i64::MAX / 4;
+
+/// The cost-scaling factor.
+const ALPHA: i64 = 16;
+
+/// Entries in a shift's best-arc cache.
+const CACHE_K: usize = 16;
+
+/// Shifts with more candidate arcs than this keep a best-arc cache.
+const CACHE_MIN_DEGREE: u32 = 32;
+
+/// Marks the hub arc in a candidate list.
+const HUB_REF: u32 = u32::MAX;
+
+/// The transportation problem as the solver reads it.
+pub(crate) struct Input<'a> {
+    /// Capacity of each volunteer (source).
+    pub(crate) capacities: &'a [u32],
+    /// Slots of each shift (sink).
+    pub(crate) demands: &'a [u32],
+    /// Penalty per unfilled slot of each shift.
+    pub(crate) penalties: &'a [i64],
+    /// Arcs in canonical `(source, sink)` order.
+    pub(crate) arcs: &'a [TransportArc],
+}
+
+fn idx(x: u32) -> usize {
+    x as usize
+}
+
+fn u32_of(x: usize) -> Result<u32, EngineError> {
+    u32::try_from(x).map_err(|_| EngineError::Overflow)
+}
+
+/// A candidate residual arc out of the node being discharged: value `price(head) − cost`,
+/// residual units, and a reference (slot, held-list position or node).
+type Cand = (i64, u32, u32);
+
+fn by_value(a: &Cand, b: &Cand) -> std::cmp::Ordering {
+    b.0.cmp(&a.0).then(a.2.cmp(&b.2))
+}
+
+/// How `e` units leave a node: the first `used` candidates (sorted best first) take them, the
+/// last of those at value `last`; `next` is the best value still residual afterwards.
+struct Plan {
+    used: usize,
+    last: i64,
+    next: Option<i64>,
+}
+
+/// Orders `buf` so that [`plan`] can place `e` units: sorted best first, or for one unit only
+/// the best and the second best moved to the front (no sort).
+fn order(buf: &mut [Cand], e: u64) {
+    if e != 1 || buf.len() <= 2 {
+        buf.sort_unstable_by(by_value);
+        return;
+    }
+    let mut best = 0;
+    for j in 1..buf.len() {
+        if by_value(&buf[j], &buf[best]).is_lt() {
+            best = j;
+        }
+    }
+    buf.swap(0, best);
+    let mut second = 1;
+    for j in 2..buf.len() {
+        if by_value(&buf[j], &buf[second]).is_lt() {
+            second = j;
+        }
+    }
+    buf.swap(1, second);
+}
+
+fn plan(buf: &[Cand], e: u64) -> Plan {
+    let mut left = e;
+    let mut used = 0;
+    let mut last = i64::MIN;
+    let mut next = None;
+    for &(val, r, _) in buf {
+        if left == 0 {
+            next = Some(val);
+            break;
+        }
+        used += 1;
+        last = val;
+        let r = u64::from(r);
+        if r > left {
+            next = Some(val);
+            break;
+        }
+        left -= r;
+    }
+    Plan { used, last, next }
+}
+
+/// One arc seen from its shift: slot `k` of the shift's CSR range.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    /// Scaled cost.
+    cost: i64,
+    vol: u32,
+    /// Index of the arc in canonical order.
+    arc: u32,
+    flow: u32,
+    cap: u32,
+}
+
+/// A cached candidate of a shift: its slot, head, scaled cost and residual units.
+#[derive(Debug, Clone, Copy, Default)]
+struct Entry {
+    cost: i64,
+    vol: u32,
+    slot: u32,
+    res: u32,
+}
+
+struct Solver<'a> {
+    nv: usize,
+    ns: usize,
+    hub: usize,
+    arcs: &'a [TransportArc],
+    scale: i64,
+    /// Every arc has capacity 1 (then `vflow[i] == 0` means residual).
+    unit: bool,
+    // Shift side, CSR by shift: slot k.
+    sfirst: Vec<u32>,
+    slots: Vec<Slot>,
+    // Volunteer side, CSR in arc order: arc i.
+    vfirst: Vec<u32>,
+    vslot: Vec<u32>,
+    vshift: Vec<u32>,
+    /// Flow by arc, mirroring the slots' flow in arc (volunteer) order for local access.
+    vflow: Vec<u32>,
+    cap: Vec<u32>,
+    vout: Vec<u32>,
+    demand: Vec<u32>,
+    /// Scaled penalties.
+    pen: Vec<i64>,
+    sunf: Vec<u32>,
+    price: Vec<i64>,
+    excess: Vec<i64>,
+    queue: VecDeque<u32>,
+    vstack: Vec<u32>,
+    buf: Vec<Cand>,
+    relabels: usize,
+    update_every: usize,
+    cache: Cache,
+    pu: Scratch,
+    /// The hub's residual out-arcs by value (lazy: an entry may be stale, and is checked
+    /// when popped), built at the hub's first discharge in a phase.
+    hub_heap: BinaryHeap<(i64, Reverse<u32>)>,
+    hub_heap_live: bool,
+}
+
+/// Best arcs of each high-degree shift: up to `CACHE_K` entries, and `thr`, an upper bound on
+/// the value of every residual arc not cached. Values only fall during a phase (volunteer
+/// prices only fall) and an arc that gains residual capacity is (re)inserted, so the bound
+/// stays true.
+struct Cache {
+    id: Vec<u32>,
+    entries: Vec<Entry>,
+    len: Vec<u8>,
+    thr: Vec<i64>,
+    valid: Vec<bool>,
+}
+
+#[derive(Default)]
+struct Scratch {
+    buckets: Vec<Vec<u32>>,
+    far: BinaryHeap<Reverse<(u64, u32)>>,
+    dist: Vec<u64>,
+    done: Vec<bool>,
+}
+
+/// Solves the transportation problem exactly; the solution is laid out like the general
+/// engine's on the network described in [`super::transport`]: flow per arc in canonical order,
+/// potentials for volunteers, then shifts, then the hub.
+pub(crate) fn solve(input: &Input<'_>) -> Result<EngineSolution, EngineError> {
+    let nv = input.capacities.len();
+    let ns = input.demands.len();
+    let n = nv + ns + 1;
+    let m = input.arcs.len();
+    u32_of(n)?;
+    u32_of(m)?;
+    let scale = i64::try_from(n + 1).map_err(|_| EngineError::Overflow)?;
+    let max_cost = input.arcs.iter().map(TransportArc::cost).max().unwrap_or(0);
+    let mut s = Solver::build(input, scale)?;
+    let mut eps = max_cost.checked_mul(scale).ok_or(EngineError::Overflow)?;
+    let potential = loop {
+        eps = (eps / ALPHA).max(1);
+        s.refine(eps)?;
+        if eps == 1 {
+            break s.potentials_from(1, scale)?;
+        }
+        if eps <= scale / ALPHA {
+            let phi = s.potentials_from(eps, scale)?;
+            if s.certifies(&phi, scale) {
+                break phi;
+            }
+        }
+    };
+    let flow = s.vflow;
+    Ok(EngineSolution { flow, potential })
+}
+
+impl<'a> Solver<'a> {
+    fn build(input: &Input<'a>, scale: i64) -> Result<Self, EngineError> {
+        let nv = input.capacities.len();
+        let ns = input.demands.len();
+        let m = input.arcs.len();
+        let arcs = input.arcs;
+        let mut deg = vec![0_u32; ns + 1];
+        let mut vfirst = vec![0_u32; nv + 1];
+        for a in arcs {
+            deg[idx(a.sink().get())] += 1;
+            vfirst[idx(a.source().get()) + 1] += 1;
+        }
+        for v in 0..nv {
+            vfirst[v + 1] += vfirst[v];
+        }
+        let mut sfirst = vec![0_u32; ns + 1];
+        for s in 0..ns {
+            sfirst[s + 1] = sfirst[s] + deg[s];
+        }
+        let mut pos: Vec<u32> = sfirst[..ns].to_vec();
+        let mut slots = vec![Slot::default(); m];
+        let mut vslot = vec![0_u32; m];
+        let mut vshift = vec![0_u32; m];
+        for (i, a) in arcs.iter().enumerate() {
+            let s = idx(a.sink().get());
+            let k = pos[s];
+            pos[s] += 1;
+            slots[idx(k)] = Slot {
+                cost: a.cost().checked_mul(scale).ok_or(EngineError::Overflow)?,
+                vol: a.source().get(),
+                arc: u32_of(i)?,
+                flow: 0,
+                cap: a.capacity(),
+            };
+            vslot[i] = k;
+            vshift[i] = a.sink().get();
+        }
+        let pen = input
+            .penalties
+            .iter()
+            .map(|&p| p.checked_mul(scale).ok_or(EngineError::Overflow))
+            .collect::<Result<Vec<_>, _>>()?;
+        let n = nv + ns + 1;
+        let mut excess = vec![0_i64; n];
+        let mut total = 0_i64;
+        for (s, &d) in input.demands.iter().enumerate() {
+            excess[nv + s] = i64::from(d);
+            total += i64::from(d);
+        }
+        excess[nv + ns] = -total;
+        let mut id = vec![u32::MAX; ns];
+        let mut count = 0_usize;
+        for s in 0..ns {
+            if deg[s] > CACHE_MIN_DEGREE {
+                id[s] = u32_of(count)?;
+                count += 1;
+            }
+        }
+        Ok(Self {
+            nv,
+            ns,
+            hub: nv + ns,
+            arcs,
+            scale,
+            unit: arcs.iter().all(|a| a.capacity() == 1),
+            sfirst,
+            slots,
+            vfirst,
+            vslot,
+            vshift,
+            vflow: vec![0; m],
+            cap: input.capacities.to_vec(),
+            vout: vec![0; nv],
+            demand: input.demands.to_vec(),
+            pen,
+            sunf: vec![0; ns],
+            price: vec![0; n],
+            excess,
+            queue: VecDeque::new(),
+            vstack: Vec::new(),
+            buf: Vec::new(),
+            relabels: 0,
+            update_every: n / 2 + 1,
+            cache: Cache {
+                id,
+                entries: vec![Entry::default(); count * CACHE_K],
+                len: vec![0; count],
+                thr: vec![i64::MIN; count],
+                valid: vec![false; count],
+            },
+            pu: Scratch::default(),
+            hub_heap: BinaryHeap::new(),
+            hub_heap_live: false,
+        })
+    }
+
+    /// Scaled cost of arc `i`.
+    fn arc_cost(&self, i: usize) -> i64 {
+        self.arcs.get(i).map_or(0, |a| a.cost() * self.scale)
+    }
+
+    /// Whether arc `i` (shift to volunteer) has residual capacity.
+    fn arc_residual(&self, i: usize) -> bool {
+        if self.unit {
+            self.vflow[i] == 0
+        } else {
+            self.vflow[i] < self.arcs.get(i).map_or(0, TransportArc::capacity)
+        }
+    }
+
+    /// Flow `delta` more units on slot `k`.
+    fn add_flow(&mut self, k: usize, delta: u32) {
+        let sl = &mut self.slots[k];
+        sl.flow += delta;
+        self.vflow[idx(sl.arc)] += delta;
+    }
+
+    /// Returns `delta` units of arc `i` (slot `k`, shift `s`) to the shift.
+    fn return_flow(&mut self, i: usize, k: usize, s: usize, delta: u32) {
+        self.slots[k].flow -= delta;
+        self.vflow[i] -= delta;
+        self.gain(s, k, delta);
+    }
+
+    fn raise_excess(&mut self, x: usize, delta: u32) {
+        let before = self.excess[x];
+        self.excess[x] += i64::from(delta);
+        if before <= 0 && self.excess[x] > 0 {
+            if x < self.nv {
+                self.vstack.push(u32::try_from(x).unwrap_or(u32::MAX));
+            } else {
+                self.queue.push_back(u32::try_from(x).unwrap_or(u32::MAX));
+            }
+        }
+    }
+
+    #[allow(
+        clippy::too_many_lines,
+        reason = "the phase start (three kinds of node) and the discharge loop share their state"
+    )]
+    fn refine(&mut self, eps: i64) -> Result<(), EngineError> {
+        let (nv, ns, hub) = (self.nv, self.ns, self.hub);
+        self.cache.valid.fill(false);
+        self.hub_heap.clear();
+        self.hub_heap_live = false;
+        self.queue.clear();
+        self.vstack.clear();
+        // Volunteers: return flow on reverse arcs of negative reduced cost; never leave a
+        // volunteer with a deficit; raise a volunteer with spare capacity to the hub's price.
+        for v in 0..nv {
+            let pv = self.price[v];
+            for i in idx(self.vfirst[v])..idx(self.vfirst[v + 1]) {
+                let f = self.vflow[i];
+                if f == 0 {
+                    continue;
+                }
+                let x = nv + idx(self.vshift[i]);
+                if -self.arc_cost(i) + pv - self.price[x] < 0 {
+                    let k = idx(self.vslot[i]);
+                    self.slots[k].flow = 0;
+                    self.vflow[i] = 0;
+                    self.excess[v] -= i64::from(f);
+                    self.excess[x] += i64::from(f);
+                }
+            }
+            let ph = self.price[hub];
+            if self.vout[v] > 0 && ph - pv < 0 {
+                let f = self.vout[v];
+                self.vout[v] = 0;
+                self.excess[v] += i64::from(f);
+                self.excess[hub] -= i64::from(f);
+            }
+            if self.excess[v] < 0 {
+                let d = u32::try_from(-self.excess[v])
+                    .unwrap_or(u32::MAX)
+                    .min(self.vout[v]);
+                self.vout[v] -= d;
+                self.excess[v] += i64::from(d);
+                self.excess[hub] -= i64::from(d);
+            }
+            if self.vout[v] < self.cap[v] && self.price[v] < ph {
+                self.price[v] = ph;
+            }
+        }
+        // Shifts: saturate every residual arc of negative reduced cost.
+        for s in 0..ns {
+            let x = nv + s;
+            let ps = self.price[x];
+            for k in idx(self.sfirst[s])..idx(self.sfirst[s + 1]) {
+                let sl = self.slots[k];
+                let r = sl.cap - sl.flow;
+                if r == 0 {
+                    continue;
+                }
+                let v = idx(sl.vol);
+                if sl.cost + ps - self.price[v] < 0 {
+                    self.add_flow(k, r);
+                    self.excess[x] -= i64::from(r);
+                    self.excess[v] += i64::from(r);
+                }
+            }
+            let ph = self.price[hub];
+            if self.sunf[s] < self.demand[s] && self.pen[s] + ps - ph < 0 {
+                let r = self.demand[s] - self.sunf[s];
+                self.sunf[s] = self.demand[s];
+                self.excess[x] -= i64::from(r);
+                self.excess[hub] += i64::from(r);
+            }
+            if self.sunf[s] > 0 && -self.pen[s] + ph - ps < 0 {
+                let r = self.sunf[s];
+                self.sunf[s] = 0;
+                self.excess[x] += i64::from(r);
+                self.excess[hub] -= i64::from(r);
+            }
+        }
+        for v in 0..nv {
+            if self.excess[v] > 0 {
+                self.vstack.push(u32_of(v)?);
+            }
+        }
+        self.vstack.reverse();
+        for x in nv..=hub {
+            if self.excess[x] > 0 {
+                self.queue.push_back(u32_of(x)?);
+            }
+        }
+        if self.vstack.is_empty() && self.queue.is_empty() {
+            return Ok(());
+        }
+        self.price_update(eps)?;
+        loop {
+            while let Some(v) = self.vstack.pop() {
+                let v = idx(v);
+                if self.excess[v] > 0 {
+                    self.discharge_volunteer(v, eps)?;
+                }
+            }
+            if self.relabels >= self.update_every {
+                self.price_update(eps)?;
+            }
+            let Some(x) = self.queue.pop_front() else {
+                break;
+            };
+            let x = idx(x);
+            if self.excess[x] <= 0 {
+                continue;
+            }
+            if x == hub {
+                self.discharge_hub(eps)?;
+            } else {
+                self.discharge_shift(x - nv, eps)?;
+            }
+            self.relabels += 1;
+        }
+        Ok(())
+    }
+
+    fn new_price(&self, x: usize, p: &Plan, thr: i64, eps: i64) -> Result<i64, EngineError> {
+        let bound = match p.next {
+            Some(n) => n.max(thr),
+            None if thr == i64::MIN => p.last,
+            None => thr,
+        };
+        let q = self.price[x].min(bound.saturating_sub(eps));
+        if q < -PRICE_LIMIT {
+            return Err(EngineError::Overflow);
+        }
+        Ok(q)
+    }
+
+    /// A volunteer with excess returns its least valuable units (or sends them to the hub).
+    fn discharge_volunteer(&mut self, v: usize, eps: i64) -> Result<(), EngineError> {
+        let (nv, hub) = (self.nv, self.hub);
+        let e = u64::try_from(self.excess[v]).unwrap_or(0);
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        for i in idx(self.vfirst[v])..idx(self.vfirst[v + 1]) {
+            let f = self.vflow[i];
+            if f > 0 {
+                let x = nv + idx(self.vshift[i]);
+                buf.push((self.price[x] + self.arc_cost(i), f, u32_of(i)?));
+            }
+        }
+        if self.vout[v] < self.cap[v] {
+            buf.push((self.price[hub], self.cap[v] - self.vout[v], HUB_REF));
+        }
+        order(&mut buf, e);
+        let p = plan(&buf, e);
+        let q = self.new_price(v, &p, i64::MIN, eps)?;
+        self.price[v] = q;
+        let mut left = e;
+        for &(_, r, i) in &buf[..p.used] {
+            let d = u32::try_from(left.min(u64::from(r))).unwrap_or(r);
+            left -= u64::from(d);
+            self.excess[v] -= i64::from(d);
+            if i == HUB_REF {
+                if self.vout[v] == 0 && self.hub_heap_live {
+                    self.hub_heap.push((self.price[v], Reverse(u32_of(v)?)));
+                }
+                self.vout[v] += d;
+                self.raise_excess(hub, d);
+            } else {
+                let i = idx(i);
+                let k = idx(self.vslot[i]);
+                let s = idx(self.vshift[i]);
+                self.return_flow(i, k, s, d);
+                self.raise_excess(nv + s, d);
+            }
+        }
+        self.buf = buf;
+        Ok(())
+    }
+
+    /// A shift with excess `e` takes its `e` best residual units and lowers its price to just
+    /// below the next best.
+    fn discharge_shift(&mut self, s: usize, eps: i64) -> Result<(), EngineError> {
+        let x = self.nv + s;
+        let e = u64::try_from(self.excess[x]).unwrap_or(0);
+        let c = self.cache.id[s];
+        let mut buf = std::mem::take(&mut self.buf);
+        let mut thr = i64::MIN;
+        let cached = c != u32::MAX && e < CACHE_K as u64;
+        let p = if cached {
+            let c = idx(c);
+            let mut rebuilt = false;
+            loop {
+                if !self.cache.valid[c] {
+                    self.rebuild(s);
+                    rebuilt = true;
+                }
+                buf.clear();
+                let base = c * CACHE_K;
+                for j in 0..usize::from(self.cache.len[c]) {
+                    let en = self.cache.entries[base + j];
+                    if en.res > 0 {
+                        let val = self.price[idx(en.vol)] - en.cost;
+                        buf.push((val, en.res, u32_of(j)?));
+                    }
+                }
+                self.push_hub_cand(s, &mut buf);
+                order(&mut buf, e);
+                thr = self.cache.thr[c];
+                let p = plan(&buf, e);
+                let enough = buf[..p.used].iter().map(|b| u64::from(b.1)).sum::<u64>() >= e;
+                if (p.last >= thr && enough) || rebuilt {
+                    break p;
+                }
+                self.cache.valid[c] = false;
+            }
+        } else {
+            buf.clear();
+            for k in idx(self.sfirst[s])..idx(self.sfirst[s + 1]) {
+                let sl = self.slots[k];
+                let r = sl.cap - sl.flow;
+                if r > 0 {
+                    let val = self.price[idx(sl.vol)] - sl.cost;
+                    buf.push((val, r, u32_of(k)?));
+                }
+            }
+            let keep = usize::try_from(e).unwrap_or(usize::MAX).saturating_add(1);
+            if buf.len() > keep {
+                buf.select_nth_unstable_by(keep - 1, by_value);
+                buf.truncate(keep);
+            }
+            self.push_hub_cand(s, &mut buf);
+            order(&mut buf, e);
+            plan(&buf, e)
+        };
+        let q = self.new_price(x, &p, thr, eps)?;
+        self.price[x] = q;
+        let mut left = e;
+        let base = if cached { idx(c) * CACHE_K } else { 0 };
+        for &(_, r, j) in &buf[..p.used] {
+            let d = u32::try_from(left.min(u64::from(r))).unwrap_or(r);
+            left -= u64::from(d);
+            self.excess[x] -= i64::from(d);
+            if j == HUB_REF {
+                if self.sunf[s] == 0 && self.hub_heap_live {
+                    self.hub_heap
+                        .push((self.price[x] + self.pen[s], Reverse(u32_of(x)?)));
+                }
+                self.sunf[s] += d;
+                self.raise_excess(self.hub, d);
+            } else {
+                let k = if cached {
+                    let en = &mut self.cache.entries[base + idx(j)];
+                    en.res -= d;
+                    idx(en.slot)
+                } else {
+                    idx(j)
+                };
+                let v = idx(self.slots[k].vol);
+                self.add_flow(k, d);
+                self.raise_excess(v, d);
+            }
+        }
+        self.buf = buf;
+        Ok(())
+    }
+
+    fn push_hub_cand(&self, s: usize, buf: &mut Vec<Cand>) {
+        if self.sunf[s] < self.demand[s] {
+            buf.push((
+                self.price[self.hub] - self.pen[s],
+                self.demand[s] - self.sunf[s],
+                HUB_REF,
+            ));
+        }
+    }
+
+    /// The hub's residual arc to `y` (a volunteer or a shift): its value and residual units.
+    fn hub_arc(&self, y: usize) -> (i64, u32) {
+        if y < self.nv {
+            (self.price[y], self.vout[y])
+        } else {
+            let s = y - self.nv;
+            (self.price[y] + self.pen[s], self.sunf[s])
+        }
+    }
+
+    /// The hub, when it holds more than it can absorb, returns its best units.
+    fn discharge_hub(&mut self, eps: i64) -> Result<(), EngineError> {
+        let (nv, hub) = (self.nv, self.hub);
+        let e = u64::try_from(self.excess[hub]).unwrap_or(0);
+        if !self.hub_heap_live {
+            self.hub_heap.clear();
+            for y in 0..hub {
+                let (val, r) = self.hub_arc(y);
+                if r > 0 {
+                    self.hub_heap.push((val, Reverse(u32_of(y)?)));
+                }
+            }
+            self.hub_heap_live = true;
+        }
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        // Pop the best current entries until e + 1 units are known (values only fall, so a
+        // stale entry is re-keyed with its current value).
+        let mut units = 0_u64;
+        while units <= e {
+            let Some((val, Reverse(y))) = self.hub_heap.pop() else {
+                break;
+            };
+            let (cur, r) = self.hub_arc(idx(y));
+            if r == 0 {
+                continue;
+            }
+            if cur != val {
+                self.hub_heap.push((cur, Reverse(y)));
+                continue;
+            }
+            if buf.iter().any(|b| b.2 == y) {
+                // A duplicate entry of a node already taken.
+                continue;
+            }
+            buf.push((cur, r, y));
+            units += u64::from(r);
+        }
+        let p = plan(&buf, e);
+        let q = self.new_price(hub, &p, i64::MIN, eps)?;
+        self.price[hub] = q;
+        let mut left = e;
+        for &(_, r, y) in &buf[..p.used] {
+            let d = u32::try_from(left.min(u64::from(r))).unwrap_or(r);
+            left -= u64::from(d);
+            self.excess[hub] -= i64::from(d);
+            let y = idx(y);
+            if y < nv {
+                self.vout[y] -= d;
+            } else {
+                self.sunf[y - nv] -= d;
+            }
+            self.raise_excess(y, d);
+        }
+        for &(val, _, y) in &buf {
+            if self.hub_arc(idx(y)).1 > 0 {
+                self.hub_heap.push((val, Reverse(y)));
+            }
+        }
+        self.buf = buf;
+        Ok(())
+    }
+
+    /// Slot `k` of shift `s` just gained `delta` residual units: keep the shift's cache true.
+    fn gain(&mut self, s: usize, k: usize, delta: u32) {
+        let c = self.cache.id[s];
+        if c == u32::MAX || !self.cache.valid[idx(c)] {
+            return;
+        }
+        let c = idx(c);
+        let base = c * CACHE_K;
+        let len = usize::from(self.cache.len[c]);
+        let slot = u32::try_from(k).unwrap_or(u32::MAX);
+        if let Some(en) = self.cache.entries[base..base + len]
+            .iter_mut()
+            .find(|en| en.slot == slot)
+        {
+            en.res += delta;
+            return;
+        }
+        let sl = self.slots[k];
+        let fresh = Entry {
+            cost: sl.cost,
+            vol: sl.vol,
+            slot,
+            res: sl.cap - sl.flow,
+        };
+        if len < CACHE_K {
+            self.cache.entries[base + len] = fresh;
+            self.cache.len[c] += 1;
+            return;
+        }
+        let mut worst = base;
+        let mut worst_val = i64::MAX;
+        for j in base..base + len {
+            let en = self.cache.entries[j];
+            let val = if en.res > 0 {
+                self.price[idx(en.vol)] - en.cost
+            } else {
+                i64::MIN
+            };
+            if val < worst_val {
+                worst_val = val;
+                worst = j;
+            }
+        }
+        let new_val = self.price[idx(sl.vol)] - sl.cost;
+        if new_val > worst_val {
+            self.cache.entries[worst] = fresh;
+            self.cache.thr[c] = self.cache.thr[c].max(worst_val);
+        } else {
+            self.cache.thr[c] = self.cache.thr[c].max(new_val);
+        }
+    }
+
+    /// Full scan of shift `s`: caches its best residual arcs and bounds the rest.
+    fn rebuild(&mut self, s: usize) {
+        let c = idx(self.cache.id[s]);
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        for k in idx(self.sfirst[s])..idx(self.sfirst[s + 1]) {
+            let sl = self.slots[k];
+            if sl.flow < sl.cap {
+                let val = self.price[idx(sl.vol)] - sl.cost;
+                buf.push((val, sl.cap - sl.flow, u32::try_from(k).unwrap_or(u32::MAX)));
+            }
+        }
+        let thr = if buf.len() > CACHE_K {
+            buf.select_nth_unstable_by(CACHE_K, by_value);
+            buf[CACHE_K..].iter().map(|x| x.0).max().unwrap_or(i64::MIN)
+        } else {
+            i64::MIN
+        };
+        let len = buf.len().min(CACHE_K);
+        let base = c * CACHE_K;
+        for (j, x) in buf[..len].iter().enumerate() {
+            let sl = self.slots[idx(x.2)];
+            self.cache.entries[base + j] = Entry {
+                cost: sl.cost,
+                vol: sl.vol,
+                slot: x.2,
+                res: x.1,
+            };
+        }
+        self.cache.len[c] = u8::try_from(len).unwrap_or(0);
+        self.cache.thr[c] = thr;
+        self.cache.valid[c] = true;
+        self.buf = buf;
+    }
+
+    /// Global price update: distances (in units of ε) from every node to the nearest deficit
+    /// in the residual graph; each node's price drops by its distance times ε.
+    fn price_update(&mut self, eps: i64) -> Result<(), EngineError> {
+        self.relabels = 0;
+        let n = self.hub + 1;
+        let nb = n + 2;
+        let mut pu = std::mem::take(&mut self.pu);
+        if pu.buckets.len() < nb {
+            pu.buckets.resize_with(nb, Vec::new);
+            pu.dist.resize(n, u64::MAX);
+            pu.done.resize(n, false);
+        }
+        let result = self.price_update_with(eps, &mut pu, nb as u64);
+        for b in &mut pu.buckets {
+            b.clear();
+        }
+        pu.far.clear();
+        pu.dist.fill(u64::MAX);
+        pu.done.fill(false);
+        self.pu = pu;
+        result
+    }
+
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one search over the three kinds of node"
+    )]
+    fn price_update_with(
+        &mut self,
+        eps: i64,
+        pu: &mut Scratch,
+        nb: u64,
+    ) -> Result<(), EngineError> {
+        let (nv, ns, hub) = (self.nv, self.ns, self.hub);
+        let n = hub + 1;
+        let mut active = 0_usize;
+        let mut max_bucket = 0_usize;
+        for x in 0..n {
+            if self.excess[x] < 0 {
+                pu.dist[x] = 0;
+                pu.buckets[0].push(u32_of(x)?);
+            } else if self.excess[x] > 0 {
+                active += 1;
+            }
+        }
+        if active == 0 {
+            return Ok(());
+        }
+        let mut level = 0_u64;
+        let mut b = 0_u64;
+        let price = &self.price;
+        let relax = |pu: &mut Scratch, max_bucket: &mut usize, d: u64, y: usize, rc: i64| {
+            if pu.done[y] {
+                return;
+            }
+            let known = pu.dist[y];
+            if known != u64::MAX {
+                // Improves only if ⌊rc/ε⌋ + 1 < known − d, i.e. rc < (known − d − 1)·ε: a
+                // multiplication instead of a division for the common case.
+                let Some(room) = known.checked_sub(d + 1) else {
+                    return;
+                };
+                let limit = i64::try_from(room)
+                    .ok()
+                    .and_then(|r| r.checked_mul(eps))
+                    .unwrap_or(i64::MAX);
+                if rc >= limit {
+                    return;
+                }
+            }
+            let len = u64::try_from(rc.div_euclid(eps) + 1).unwrap_or(0);
+            let nd = d.saturating_add(len);
+            if nd < pu.dist[y] {
+                pu.dist[y] = nd;
+                let yy = u32::try_from(y).unwrap_or(u32::MAX);
+                if nd < nb {
+                    let k = usize::try_from(nd).unwrap_or(usize::MAX);
+                    pu.buckets[k].push(yy);
+                    *max_bucket = (*max_bucket).max(k);
+                } else {
+                    pu.far.push(Reverse((nd, yy)));
+                }
+            }
+        };
+        while active > 0 {
+            let (d, w) = loop {
+                if b < nb {
+                    let bi = usize::try_from(b).unwrap_or(usize::MAX);
+                    if let Some(w) = pu.buckets[bi].pop() {
+                        break (b, w);
+                    }
+                    if bi >= max_bucket && pu.far.is_empty() {
+                        return Err(EngineError::Infeasible);
+                    }
+                    b += 1;
+                } else {
+                    let Some(Reverse((d, w))) = pu.far.pop() else {
+                        return Err(EngineError::Infeasible);
+                    };
+                    break (d, w);
+                }
+            };
+            let w = idx(w);
+            if pu.done[w] || d != pu.dist[w] {
+                continue;
+            }
+            pu.done[w] = true;
+            level = d;
+            if self.excess[w] > 0 {
+                active -= 1;
+                if active == 0 {
+                    break;
+                }
+            }
+            let pw = price[w];
+            if w < nv {
+                // Into a volunteer: residual shift arcs, and the hub's return arc.
+                for i in idx(self.vfirst[w])..idx(self.vfirst[w + 1]) {
+                    let y = nv + idx(self.vshift[i]);
+                    if pu.done[y] || !self.arc_residual(i) {
+                        continue;
+                    }
+                    let rc = self.arc_cost(i) + price[y] - pw;
+                    relax(pu, &mut max_bucket, d, y, rc);
+                }
+                if self.vout[w] > 0 {
+                    relax(pu, &mut max_bucket, d, hub, price[hub] - pw);
+                }
+            } else if w < hub {
+                let s = w - nv;
+                for sl in &self.slots[idx(self.sfirst[s])..idx(self.sfirst[s + 1])] {
+                    if sl.flow > 0 {
+                        let y = idx(sl.vol);
+                        relax(pu, &mut max_bucket, d, y, -sl.cost + price[y] - pw);
+                    }
+                }
+                if self.sunf[s] > 0 {
+                    relax(pu, &mut max_bucket, d, hub, -self.pen[s] + price[hub] - pw);
+                }
+            } else {
+                for v in 0..nv {
+                    if self.vout[v] < self.cap[v] {
+                        relax(pu, &mut max_bucket, d, v, price[v] - pw);
+                    }
+                }
+                for s in 0..ns {
+                    if self.sunf[s] < self.demand[s] {
+                        relax(
+                            pu,
+                            &mut max_bucket,
+                            d,
+                            nv + s,
+                            self.pen[s] + price[nv + s] - pw,
+                        );
+                    }
+                }
+            }
+        }
+        for x in 0..n {
+            let rank = if pu.done[x] { pu.dist[x] } else { level };
+            if rank > 0 {
+                let drop = i64::try_from(rank)
+                    .ok()
+                    .and_then(|r| r.checked_mul(eps))
+                    .ok_or(EngineError::Overflow)?;
+                let p = self.price[x] - drop.min(PRICE_LIMIT);
+                if p < -PRICE_LIMIT {
+                    return Err(EngineError::Overflow);
+                }
+                self.price[x] = p;
+            }
+        }
+        Ok(())
+    }
+
+    /// Calls `f(head, reduced cost)` for every residual arc out of node `x`.
+    fn for_each_residual<F: FnMut(usize, i64)>(&self, x: usize, mut f: F) {
+        let (nv, hub) = (self.nv, self.hub);
+        let px = self.price[x];
+        let ph = self.price[hub];
+        if x < nv {
+            for i in idx(self.vfirst[x])..idx(self.vfirst[x + 1]) {
+                if self.vflow[i] > 0 {
+                    let y = nv + idx(self.vshift[i]);
+                    f(y, -self.arc_cost(i) + px - self.price[y]);
+                }
+            }
+            if self.vout[x] < self.cap[x] {
+                f(hub, px - ph);
+            }
+        } else if x < hub {
+            let s = x - nv;
+            for sl in &self.slots[idx(self.sfirst[s])..idx(self.sfirst[s + 1])] {
+                if sl.flow < sl.cap {
+                    let y = idx(sl.vol);
+                    f(y, sl.cost + px - self.price[y]);
+                }
+            }
+            if self.sunf[s] < self.demand[s] {
+                f(hub, self.pen[s] + px - ph);
+            }
+        } else {
+            for v in 0..nv {
+                if self.vout[v] > 0 {
+                    f(v, ph - self.price[v]);
+                }
+            }
+            for s in 0..self.ns {
+                if self.sunf[s] > 0 {
+                    f(nv + s, -self.pen[s] + ph - self.price[nv + s]);
+                }
+            }
+        }
+    }
+
+    /// Integer potentials from ε-optimal prices (see the general engine's `potentials_from`):
+    /// exact when `ε = 1`, otherwise a candidate that [`Solver::certifies`] checks.
+    fn potentials_from(&self, eps: i64, scale: i64) -> Result<Vec<i64>, EngineError> {
+        let n = self.hub + 1;
+        let top = self.price.iter().copied().max().unwrap_or(0);
+        let mut dist: Vec<i64> = self.price.iter().map(|&p| top - p + eps).collect();
+        let mut done = vec![false; n];
+        let mut heap: BinaryHeap<Reverse<(i64, u32)>> = (0..n)
+            .map(|x| Ok(Reverse((dist[x], u32_of(x)?))))
+            .collect::<Result<_, EngineError>>()?;
+        let mut bad = false;
+        while let Some(Reverse((d, x))) = heap.pop() {
+            let x = idx(x);
+            if done[x] || d != dist[x] {
+                continue;
+            }
+            done[x] = true;
+            self.for_each_residual(x, |y, rc| {
+                let l = rc + eps;
+                if l < 0 {
+                    bad = true;
+                    return;
+                }
+                let nd = d + l;
+                if nd < dist[y] {
+                    dist[y] = nd;
+                    heap.push(Reverse((nd, u32::try_from(y).unwrap_or(u32::MAX))));
+                }
+            });
+            if bad {
+                // The flow is not ε-optimal: a bug, reported rather than hidden.
+                return Err(EngineError::Overflow);
+            }
+        }
+        Ok((0..n)
+            .map(|x| (dist[x] + self.price[x] - top).div_euclid(scale))
+            .collect())
+    }
+
+    /// Whether `phi` proves the current flow optimal: no excess left and no residual arc of
+    /// negative reduced cost in original units.
+    fn certifies(&self, phi: &[i64], scale: i64) -> bool {
+        if self.excess.iter().any(|&e| e != 0) {
+            return false;
+        }
+        let (nv, hub) = (self.nv, self.hub);
+        let ok_v = (0..nv).all(|v| {
+            let held = (idx(self.vfirst[v])..idx(self.vfirst[v + 1])).all(|i| {
+                let y = nv + idx(self.vshift[i]);
+                self.vflow[i] == 0 || -self.arc_cost(i) / scale + phi[v] - phi[y] >= 0
+            });
+            held && (self.vout[v] == self.cap[v] || phi[v] - phi[hub] >= 0)
+                && (self.vout[v] == 0 || phi[hub] - phi[v] >= 0)
+        });
+        ok_v && (0..self.ns).all(|s| {
+            let x = nv + s;
+            let arcs = self.slots[idx(self.sfirst[s])..idx(self.sfirst[s + 1])]
+                .iter()
+                .all(|sl| sl.flow == sl.cap || sl.cost / scale + phi[x] - phi[idx(sl.vol)] >= 0);
+            arcs && (self.sunf[s] == self.demand[s] || self.pen[s] / scale + phi[x] - phi[hub] >= 0)
+                && (self.sunf[s] == 0 || -self.pen[s] / scale + phi[hub] - phi[x] >= 0)
+        })
+    }
+}
