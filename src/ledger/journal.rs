@@ -1,7 +1,9 @@
 //! Ledger entries, their canonical encoding and hash chain, and the append-only journal.
 
 use core::fmt;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 use sha2::{Digest, Sha256};
@@ -475,7 +477,7 @@ impl Journal {
     pub(crate) fn with_capacity(n: usize) -> Self {
         Self {
             entries: Vec::with_capacity(n),
-            keys: HashMap::with_capacity(n),
+            keys: HashMap::with_capacity_and_hasher(n, foldhash::fast::RandomState::default()),
             ..Self::default()
         }
     }

@@ -21,7 +21,9 @@ mod event;
 mod journal;
 mod totals;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset};
 
@@ -459,7 +461,7 @@ impl RecordTable {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct HourLedger {
     journal: Journal,
-    recorders: BTreeSet<(OrgId, Actor)>,
+    recorders: HashSet<(OrgId, Actor)>,
     records: RecordTable,
     by_volunteer: BTreeMap<VolunteerId, Vec<RecordId>>,
     corrections: BTreeMap<CorrectionId, Correction>,
