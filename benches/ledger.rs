@@ -36,7 +36,13 @@ fn submitted() -> (HourLedger, Vec<(RecordId, Append)>) {
     let recorder = Actor::Staff(StaffId::from_parts(3, 0));
     let organiser = OrgId::from_parts(2, 0);
     let mut ledger = HourLedger::with_capacity(2 * usize::try_from(N).expect("fits"));
-    ledger.appoint_recorder(organiser, recorder, hour(0));
+    let admin = Actor::Staff(StaffId::from_parts(3, 1));
+    ledger
+        .bootstrap_administrator(organiser, admin, hour(0))
+        .expect("first administrator");
+    ledger
+        .appoint_recorder(admin, organiser, recorder, hour(0))
+        .expect("appointed");
     let mut work = Vec::with_capacity(usize::try_from(N).expect("fits"));
     for n in 0..N {
         let slot = i64::try_from(n / VOLUNTEERS).expect("fits");
@@ -162,7 +168,15 @@ fn rollup(c: &mut Criterion) {
     for n in 0..entries {
         let organiser = OrgId::from_parts(1, (n * 7_919) % ROLLUP_NODES);
         let recorder = Actor::Staff(StaffId::from_uuid(*organiser.as_uuid()));
-        ledger.appoint_recorder(organiser, recorder, at);
+        if !ledger.is_recorder(organiser, recorder) {
+            let admin = Actor::Staff(StaffId::from_parts(3, 1));
+            ledger
+                .bootstrap_administrator(organiser, admin, at)
+                .expect("first administrator");
+            ledger
+                .appoint_recorder(admin, organiser, recorder, at)
+                .expect("appointed");
+        }
         let slot = i64::try_from(n / 10_000).expect("fits");
         let record = ServiceRecord::builder(
             RecordId::from_parts(4, n),

@@ -56,7 +56,7 @@ fn only_the_issuers_own_records_are_certified() {
     let (mut ledger, profile) = certified_ledger();
     let other = OrgId::from_parts(5, 5);
     let staff = Actor::Staff(StaffId::from_parts(5, 5));
-    ledger.appoint_recorder(other, staff, t());
+    crate::doc_fixtures::appoint(&mut ledger, other, staff, t());
     let rec = crate::ServiceRecord::builder(
         RecordId::from_parts(5, 1),
         profile.id(),

@@ -52,6 +52,105 @@ fn refused(
     assert_eq!(*l, before);
 }
 
+/// Recorders are appointed by an administrator of the organiser only; the first
+/// administrator is an explicit bootstrap grant; refusals change nothing; replay works.
+#[test]
+fn only_an_administrator_appoints_recorders() {
+    let admin = Actor::Staff(StaffId::from_parts(1, 1));
+    let second = Actor::Staff(StaffId::from_parts(1, 2));
+    let outsider = Actor::Staff(StaffId::from_parts(1, 3));
+    let mut l = HourLedger::new();
+    // No administrator yet: nobody appoints, not even the future administrator.
+    refused(
+        &mut l,
+        &LedgerError::NotAdministrator {
+            actor: admin,
+            organiser: organiser(),
+        },
+        |l| l.appoint_recorder(admin, organiser(), recorder(), now()),
+    );
+    l.bootstrap_administrator(organiser(), admin, now())
+        .unwrap();
+    // The bootstrap grant is once per organiser.
+    refused(
+        &mut l,
+        &LedgerError::AlreadyAdministered {
+            organiser: organiser(),
+        },
+        |l| l.bootstrap_administrator(organiser(), outsider, now()),
+    );
+    l.appoint_recorder(admin, organiser(), recorder(), now())
+        .unwrap();
+    assert!(l.is_recorder(organiser(), recorder()));
+    // A recorder does not appoint recorders or grant administration.
+    refused(
+        &mut l,
+        &LedgerError::NotAdministrator {
+            actor: recorder(),
+            organiser: organiser(),
+        },
+        |l| l.appoint_recorder(recorder(), organiser(), outsider, now()),
+    );
+    refused(
+        &mut l,
+        &LedgerError::NotAdministrator {
+            actor: recorder(),
+            organiser: organiser(),
+        },
+        |l| l.grant_administrator(recorder(), organiser(), outsider, now()),
+    );
+    // An administrator of another organiser has no say here.
+    l.bootstrap_administrator(other_org(), outsider, now())
+        .unwrap();
+    refused(
+        &mut l,
+        &LedgerError::NotAdministrator {
+            actor: outsider,
+            organiser: organiser(),
+        },
+        |l| l.appoint_recorder(outsider, organiser(), other_recorder(), now()),
+    );
+    // An administrator grants another, who appoints.
+    l.grant_administrator(admin, organiser(), second, now())
+        .unwrap();
+    l.appoint_recorder(second, organiser(), other_recorder(), now())
+        .unwrap();
+    assert!(l.is_recorder(organiser(), other_recorder()));
+    assert!(!l.is_recorder(other_org(), other_recorder()));
+    // Repeats are no-ops without events.
+    let n = l.events().len();
+    l.appoint_recorder(admin, organiser(), recorder(), now())
+        .unwrap();
+    l.grant_administrator(admin, organiser(), second, now())
+        .unwrap();
+    assert_eq!(l.events().len(), n);
+    let names: Vec<&str> = l.events().iter().map(|e| e.kind.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "administrator_granted",
+            "recorder_appointed",
+            "administrator_granted",
+            "administrator_granted",
+            "recorder_appointed"
+        ]
+    );
+    assert_eq!(HourLedger::replay(l.events()).unwrap(), l);
+}
+
+#[test]
+fn administration_errors_name_the_actor_and_organiser() {
+    let e = LedgerError::NotAdministrator {
+        actor: Actor::Staff(StaffId::from_parts(0, 1)),
+        organiser: OrgId::from_parts(0, 2),
+    };
+    insta::assert_snapshot!(e, @"staff 00000000-0000-7000-8000-000000000001 is not an administrator of organiser 00000000-0000-7000-8000-000000000002: cannot appoint");
+    let e = LedgerError::AlreadyAdministered {
+        organiser: OrgId::from_parts(0, 2),
+    };
+    insta::assert_snapshot!(e, @"organiser 00000000-0000-7000-8000-000000000002 already has an administrator: only an administrator grants another");
+}
+
 #[test]
 fn only_the_organisers_recorders_submit_and_confirm() {
     let mut l = credited(&[]);
@@ -66,7 +165,7 @@ fn only_the_organisers_recorders_submit_and_confirm() {
         },
         |l| l.submit(stranger, rec.clone(), now()),
     );
-    l.appoint_recorder(other_org(), stranger, now());
+    crate::doc_fixtures::appoint(&mut l, other_org(), stranger, now());
     refused(
         &mut l,
         &LedgerError::NotRecorder {
@@ -76,7 +175,7 @@ fn only_the_organisers_recorders_submit_and_confirm() {
         |l| l.submit(stranger, rec.clone(), now()),
     );
     let second = Actor::Staff(StaffId::from_parts(0, 77));
-    l.appoint_recorder(organiser(), second, now());
+    crate::doc_fixtures::appoint(&mut l, organiser(), second, now());
     refused(
         &mut l,
         &LedgerError::RecorderMismatch {
@@ -103,7 +202,7 @@ fn only_the_organisers_recorders_submit_and_confirm() {
 fn a_volunteer_never_confirms_their_own_record_even_as_a_recorder() {
     let mut l = credited(&[]);
     let me = Actor::Volunteer(volunteer_id());
-    l.appoint_recorder(organiser(), me, now());
+    crate::doc_fixtures::appoint(&mut l, organiser(), me, now());
     let rec = record_builder(1).build().unwrap();
     let id = rec.id();
     l.submit(recorder(), rec, now()).unwrap();
@@ -120,7 +219,7 @@ fn a_volunteer_never_confirms_their_own_record_even_as_a_recorder() {
 #[test]
 fn no_overlapping_credit_across_organisers() {
     let mut l = credited(&[1]);
-    l.appoint_recorder(other_org(), other_recorder(), now());
+    crate::doc_fixtures::appoint(&mut l, other_org(), other_recorder(), now());
     let clash = ServiceRecord::builder(
         RecordId::from_parts(9, 1),
         volunteer_id(),
@@ -262,7 +361,7 @@ fn reversal_rules() {
         },
         |l| l.reverse(recorder(), 0, " ", key(5), now()).map(|_| ()),
     );
-    l.appoint_recorder(other_org(), other_recorder(), now());
+    crate::doc_fixtures::appoint(&mut l, other_org(), other_recorder(), now());
     refused(
         &mut l,
         &LedgerError::NotRecorder {
@@ -335,7 +434,7 @@ fn corrections_error_omission_and_rejection() {
         |l| l.request_correction(me, req.clone(), now()),
     );
     // The volunteer cannot approve it, even as a recorder.
-    l.appoint_recorder(organiser(), me, now());
+    crate::doc_fixtures::appoint(&mut l, organiser(), me, now());
     refused(
         &mut l,
         &LedgerError::SelfConfirmation {
@@ -458,7 +557,7 @@ fn volunteers_see_their_own_records_only() {
             volunteer: volunteer_id()
         })
     );
-    l.appoint_recorder(other_org(), other_recorder(), now());
+    crate::doc_fixtures::appoint(&mut l, other_org(), other_recorder(), now());
     assert!(
         l.records_for(other_recorder(), volunteer_id())
             .unwrap()
@@ -662,10 +761,12 @@ fn the_journal_clock_never_goes_back() {
 fn replay_refuses_a_duplicated_event() {
     let l = credited(&[1]);
     let mut events = l.events().to_vec();
-    let confirm = events[2].clone();
+    // Administrator granted, recorder appointed, record submitted, record confirmed.
+    let confirm = events[3].clone();
+    assert_eq!(confirm.kind.name(), "record_confirmed");
     events.push(confirm);
-    let err = LedgerError::ReplayMismatch { event: 3 };
-    assert_eq!(err.to_string(), "ledger event 3 does not replay to itself");
+    let err = LedgerError::ReplayMismatch { event: 4 };
+    assert_eq!(err.to_string(), "ledger event 4 does not replay to itself");
     assert_eq!(HourLedger::replay(&events), Err(err));
 }
 
@@ -676,14 +777,16 @@ fn replay_rejects_unknown_versions_and_reproduces_hashes() {
     assert_eq!(back.head(), l.head());
     assert_eq!(back, l);
     let mut events = l.events().to_vec();
-    events[0].version = 2;
+    for version in [0, 3] {
+        events[0].version = version;
+        assert_eq!(
+            HourLedger::replay(&events),
+            Err(LedgerError::UnsupportedEventVersion { version })
+        );
+    }
     assert_eq!(
-        HourLedger::replay(&events),
-        Err(LedgerError::UnsupportedEventVersion { version: 2 })
-    );
-    assert_eq!(
-        LedgerError::UnsupportedEventVersion { version: 2 }.to_string(),
-        "ledger event version 2 is not supported: expected 1"
+        LedgerError::UnsupportedEventVersion { version: 3 }.to_string(),
+        "ledger event version 3 is not supported: expected 1 to 2"
     );
 }
 
@@ -705,7 +808,7 @@ fn events_round_trip_through_json() {
         .unwrap();
     let json = serde_json::to_string(l.events()).unwrap();
     assert!(json.contains(r#""type":"record_confirmed""#));
-    assert!(json.contains(r#""version":1"#));
+    assert!(json.contains(r#""version":2"#));
     let events: Vec<LedgerEvent> = serde_json::from_str(&json).unwrap();
     assert_eq!(HourLedger::replay(&events).unwrap(), l);
     let entries = serde_json::to_string(l.entries()).unwrap();
@@ -842,6 +945,11 @@ enum Cmd {
         hour: i64,
         len: i64,
     },
+    /// Someone who is not an administrator tries to appoint a recorder.
+    Appoint {
+        o: u64,
+        who: Who,
+    },
 }
 
 fn who() -> impl Strategy<Value = Who> {
@@ -866,6 +974,7 @@ fn cmd() -> impl Strategy<Value = Cmd> {
             }),
         1 => (0..VOLUNTEERS, 0..ORGS, 0_i64..48, 1_i64..5)
             .prop_map(|(v, o, hour, len)| Cmd::Omission { v, o, hour, len }),
+        1 => (0..ORGS, who()).prop_map(|(o, who)| Cmd::Appoint { o, who }),
     ]
 }
 
@@ -916,9 +1025,9 @@ impl Harness {
     fn new() -> Self {
         let mut ledger = HourLedger::new();
         for o in 0..ORGS {
-            ledger.appoint_recorder(org(o), staff(o), hour(0));
+            crate::doc_fixtures::appoint(&mut ledger, org(o), staff(o), hour(0));
         }
-        ledger.appoint_recorder(org(0), Actor::Volunteer(vol(0)), hour(0));
+        crate::doc_fixtures::appoint(&mut ledger, org(0), Actor::Volunteer(vol(0)), hour(0));
         Self {
             ledger,
             credits: Vec::new(),
@@ -1240,6 +1349,20 @@ impl Harness {
                     self.seqs.push(r.first());
                 }
             }
+            Cmd::Appoint { o, who } => {
+                // Recorders, outsiders and volunteers are not administrators: refused, and
+                // nothing changes.
+                let actor = Self::actor(who, 0, o);
+                let newcomer = Actor::Staff(StaffId::from_parts(8, self.fresh()));
+                assert_eq!(
+                    self.ledger.appoint_recorder(actor, org(o), newcomer, now),
+                    Err(LedgerError::NotAdministrator {
+                        actor,
+                        organiser: org(o)
+                    })
+                );
+                assert_eq!(self.ledger, before);
+            }
         }
     }
 
@@ -1338,7 +1461,7 @@ fn thread_cpu_ns() -> Option<u128> {
 fn timing_confirm() {
     const N: u64 = 200_000;
     let mut l = HourLedger::with_capacity(2 * 200_000);
-    l.appoint_recorder(org(0), staff(0), hour(0));
+    crate::doc_fixtures::appoint(&mut l, org(0), staff(0), hour(0));
     let mut ids = Vec::with_capacity(200_000);
     for n in 0..N {
         let v = n % 1_000;

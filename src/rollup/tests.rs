@@ -39,7 +39,7 @@ fn ledger_of(orgs: &[OrgId], ops: &[(usize, u32, RecordKind, bool)]) -> HourLedg
     let staff = Actor::Staff(StaffId::from_parts(7, 1));
     let mut l = HourLedger::new();
     for &o in orgs {
-        l.appoint_recorder(o, staff, base);
+        crate::doc_fixtures::appoint(&mut l, o, staff, base);
     }
     for (n, &(o, minutes, kind, reverse)) in (0_u64..).zip(ops) {
         let start = base + TimeDelta::days(i64::try_from(n % 400).unwrap());
