@@ -824,6 +824,7 @@ impl HourLedger {
             policy: record.policy(),
             correction,
             hash: EntryHash::GENESIS,
+            auto_closed: record.auto_closed().is_some(),
         }
     }
 

@@ -1511,3 +1511,124 @@ fn timing_confirm() {
         verify_start.elapsed()
     );
 }
+
+/// A credit of record `n` whose open attendance the policy closed automatically at the
+/// shift end (12:00), two hours later (HRS-03).
+fn auto_closed_record(n: u64) -> ServiceRecord {
+    use crate::{AssignmentId, Attendance, AttendanceSource, CreditRequest, CreditingPolicy};
+    let start = record_builder(n).build().unwrap().served().start();
+    let shift = TimeSpan::new(start, start + TimeDelta::hours(4)).unwrap();
+    let open = Attendance::checked_in(
+        AssignmentId::from_parts(0, n),
+        start,
+        AttendanceSource::CodeScan,
+    );
+    let policy = CreditingPolicy::builder(PolicyVersion::new(1))
+        .auto_close_after(Minutes::new(120))
+        .build()
+        .unwrap();
+    let credit = policy.credit(&CreditRequest::new(
+        ActivityId::from_parts(0, 2),
+        shift,
+        open,
+        shift.end() + TimeDelta::hours(2),
+    ));
+    record_builder(n).credit(&credit).build().unwrap()
+}
+
+/// HRS-03: an automatically closed attendance is flagged on the record and on its credit
+/// (and reversal), counted apart by the totals, covered by the hash and kept by replay.
+#[test]
+fn auto_closed_credits_are_flagged_in_the_ledger() {
+    let mut l = credited(&[1]);
+    let rec = auto_closed_record(2);
+    let id = rec.id();
+    assert_eq!(rec.auto_closed(), Some(rec.served().end()));
+    l.submit(recorder(), rec, now()).unwrap();
+    let r = l.confirm(recorder(), id, key(2), now()).unwrap();
+    let entry = l.entry(r.first()).unwrap().clone();
+    assert!(entry.auto_closed());
+    assert!(!l.entry(0).unwrap().auto_closed());
+    assert_eq!(l.totals().auto_closed(), MinuteDelta::new(240));
+    assert_eq!(l.totals().all(), MinuteDelta::new(480));
+    let by_flag = l.totals().group_by(LedgerEntry::auto_closed);
+    assert_eq!(by_flag.get(&true), Some(&MinuteDelta::new(240)));
+    // The flag is under the hash: clearing it is found by verify.
+    let mut copy = l.entries().to_vec();
+    copy[1].auto_closed = false;
+    assert_eq!(
+        HourLedger::verify_entries(&copy),
+        Err(LedgerError::Tampered { entry: 1 })
+    );
+    // A reversal repeats the flag, so the flagged net goes to zero.
+    let later = now() + TimeDelta::hours(1);
+    let rev = l
+        .reverse(recorder(), r.first(), "no check-out", key(3), later)
+        .unwrap();
+    assert!(l.entry(rev.first()).unwrap().auto_closed());
+    assert_eq!(l.totals().auto_closed(), MinuteDelta::ZERO);
+    assert_eq!(HourLedger::replay(l.events()).unwrap(), l);
+    l.verify().unwrap();
+}
+
+/// The flag only comes from a verified check-in whose served interval ends by the
+/// automatic close.
+#[test]
+fn an_auto_close_flag_must_fit_the_record() {
+    let flagged = auto_closed_record(1);
+    let at = flagged.auto_closed().unwrap();
+    let rebuild = |b: crate::ServiceRecordBuilder| b.build();
+    let credit_builder = || {
+        let mut b = record_builder(1);
+        b = b
+            .served(flagged.served())
+            .duration(flagged.duration())
+            .policy(PolicyVersion::new(1))
+            .provenance(Provenance::VerifiedCheckIn);
+        b.auto_closed = flagged.auto_closed();
+        b
+    };
+    assert_eq!(rebuild(credit_builder()).unwrap(), flagged);
+    assert_eq!(
+        rebuild(credit_builder().provenance(Provenance::Import)),
+        Err(crate::RecordError::AutoClose {
+            record: flagged.id(),
+            at
+        })
+    );
+    let longer = span("2021-07-21T08:00:00+08:00", "2021-07-21T12:30:00+08:00");
+    assert_eq!(
+        rebuild(credit_builder().served(longer)),
+        Err(crate::RecordError::AutoClose {
+            record: flagged.id(),
+            at
+        })
+    );
+    insta::assert_snapshot!(
+        crate::RecordError::AutoClose { record: RecordId::from_parts(0, 1), at }.to_string(),
+        @"record 00000000-0000-7000-8000-000000000001 is flagged auto-closed at 2021-07-21 12:00:00 +08:00: it must be a verified check-in served until then at the latest"
+    );
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn the_auto_close_flag_round_trips_through_json() {
+    let rec = auto_closed_record(1);
+    let json = serde_json::to_string(&rec).unwrap();
+    assert!(json.contains(r#""auto_closed":"2021-07-21T12:00:00+08:00""#));
+    assert_eq!(serde_json::from_str::<ServiceRecord>(&json).unwrap(), rec);
+    let plain = record_builder(1).build().unwrap();
+    assert!(
+        !serde_json::to_string(&plain)
+            .unwrap()
+            .contains("auto_closed")
+    );
+    let mut l = credited(&[]);
+    l.submit(recorder(), rec.clone(), now()).unwrap();
+    l.confirm(recorder(), rec.id(), key(1), now()).unwrap();
+    let entries = serde_json::to_string(l.entries()).unwrap();
+    assert!(entries.contains(r#""auto_closed":true"#));
+    let back: Vec<LedgerEntry> = serde_json::from_str(&entries).unwrap();
+    assert_eq!(back, l.entries());
+    HourLedger::verify_entries(&back).unwrap();
+}

@@ -173,6 +173,18 @@ impl<'a> Totals<'a> {
         self.sum(|e| e.provenance() == p)
     }
 
+    /// The net minutes of credits whose attendance the crediting policy closed
+    /// automatically (HRS-03), to review apart from the rest.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{HourLedger, MinuteDelta};
+    /// assert_eq!(HourLedger::new().totals().auto_closed(), MinuteDelta::ZERO);
+    /// ```
+    pub fn auto_closed(&self) -> MinuteDelta {
+        self.sum(LedgerEntry::auto_closed)
+    }
+
     /// Net minutes grouped by any key of an entry: the hook for roll-ups by team, division,
     /// category or period. Groups whose entries net to zero are kept.
     ///
