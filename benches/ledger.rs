@@ -3,6 +3,12 @@
 //! overlap, SHA-256 chaining), and verifying the chain.
 //!
 //! Run: `cargo bench --bench ledger`. Results are recorded in BENCHMARKS.md.
+//!
+//! The roll-up size is 1,000,000 entries unless `ROLLUP_ENTRIES` says otherwise (for the
+//! 10 M run: `ROLLUP_ENTRIES=10000000 cargo bench --bench ledger -- rollup/every`; it needs
+//! several GB). The roll-up prints the resident memory the ledger and the projection added,
+//! per entry. With `ROLLUP_CSV=<dir>` it also writes `entries.csv` (organiser, minutes) and
+//! `tree.csv` (node, parent) for `benches/duckdb/rollup.py`.
 
 use std::hint::black_box;
 
@@ -30,7 +36,13 @@ fn submitted() -> (HourLedger, Vec<(RecordId, Append)>) {
     let recorder = Actor::Staff(StaffId::from_parts(3, 0));
     let organiser = OrgId::from_parts(2, 0);
     let mut ledger = HourLedger::with_capacity(2 * usize::try_from(N).expect("fits"));
-    ledger.appoint_recorder(organiser, recorder, hour(0));
+    let admin = Actor::Staff(StaffId::from_parts(3, 1));
+    ledger
+        .bootstrap_administrator(organiser, admin, hour(0))
+        .expect("first administrator");
+    ledger
+        .appoint_recorder(admin, organiser, recorder, hour(0))
+        .expect("appointed");
     let mut work = Vec::with_capacity(usize::try_from(N).expect("fits"));
     for n in 0..N {
         let slot = i64::try_from(n / VOLUNTEERS).expect("fits");
@@ -90,19 +102,81 @@ fn append(c: &mut Criterion) {
     group.finish();
 }
 
-/// Entries for the roll-up: 1,000,000 one-hour credits of 10,000 volunteers, organised by
-/// pseudo-random nodes of a 100,000-node six-level hierarchy.
+/// Entries for the roll-up: by default 1,000,000 one-hour credits of 10,000 volunteers,
+/// organised by pseudo-random nodes of a 100,000-node six-level hierarchy.
 const ROLLUP_ENTRIES: u64 = 1_000_000;
 const ROLLUP_NODES: u64 = 100_000;
 
+/// The roll-up size: `ROLLUP_ENTRIES` from the environment, else 1,000,000.
+fn rollup_entries() -> u64 {
+    std::env::var("ROLLUP_ENTRIES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(ROLLUP_ENTRIES)
+}
+
+/// The process's resident set in bytes (Linux; 0 elsewhere).
+fn rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// Writes the roll-up's entries and tree as CSV for the `DuckDB` comparison.
+fn export_csv(dir: &std::path::Path, entries: u64) {
+    use std::io::Write as _;
+    std::fs::create_dir_all(dir).expect("dir");
+    let mut out =
+        std::io::BufWriter::new(std::fs::File::create(dir.join("entries.csv")).expect("file"));
+    writeln!(out, "organiser,minutes").expect("write");
+    for n in 0..entries {
+        writeln!(out, "{},60", (n * 7_919) % ROLLUP_NODES).expect("write");
+    }
+    out.flush().expect("flush");
+    let mut out =
+        std::io::BufWriter::new(std::fs::File::create(dir.join("tree.csv")).expect("file"));
+    writeln!(out, "node,parent").expect("write");
+    for node in 0..ROLLUP_NODES {
+        if node == 0 {
+            writeln!(out, "0,").expect("write");
+        } else {
+            writeln!(out, "{node},{}", (node - 1) / common::FANOUT).expect("write");
+        }
+    }
+    out.flush().expect("flush");
+}
+
+#[allow(
+    clippy::too_many_lines,
+    clippy::cast_precision_loss,
+    reason = "one benchmark setup, read top to bottom; memory figures are printed as floats"
+)]
 fn rollup(c: &mut Criterion) {
+    let entries = rollup_entries();
+    if let Some(dir) = std::env::var_os("ROLLUP_CSV") {
+        export_csv(std::path::Path::new(&dir), entries);
+    }
     let tree = OrgHierarchy::from_edges(common::six_level_tree(ROLLUP_NODES)).expect("tree");
-    let mut ledger = HourLedger::with_capacity(usize::try_from(ROLLUP_ENTRIES).expect("fits"));
+    let rss_before = rss_bytes();
+    let mut ledger = HourLedger::with_capacity(usize::try_from(entries).expect("fits"));
     let at = hour(0);
-    for n in 0..ROLLUP_ENTRIES {
+    for n in 0..entries {
         let organiser = OrgId::from_parts(1, (n * 7_919) % ROLLUP_NODES);
         let recorder = Actor::Staff(StaffId::from_uuid(*organiser.as_uuid()));
-        ledger.appoint_recorder(organiser, recorder, at);
+        if !ledger.is_recorder(organiser, recorder) {
+            let admin = Actor::Staff(StaffId::from_parts(3, 1));
+            ledger
+                .bootstrap_administrator(organiser, admin, at)
+                .expect("first administrator");
+            ledger
+                .appoint_recorder(admin, organiser, recorder, at)
+                .expect("appointed");
+        }
         let slot = i64::try_from(n / 10_000).expect("fits");
         let record = ServiceRecord::builder(
             RecordId::from_parts(4, n),
@@ -130,19 +204,36 @@ fn rollup(c: &mut Criterion) {
             )
             .expect("confirmed");
     }
+    let rss_ledger = rss_bytes();
     let mut projection = OrgRollup::new(&tree);
     projection.sync(&ledger).expect("synced");
+    let rss_projection = rss_bytes();
+    let per = |bytes: u64| bytes as f64 / entries as f64;
+    eprintln!(
+        "rollup memory, {entries} entries: HourLedger {:.0} bytes/entry (RSS +{} MB), \
+         OrgRollup projection {:.1} bytes/entry (RSS +{} MB), peak RSS {} MB",
+        per(rss_ledger.saturating_sub(rss_before)),
+        rss_ledger.saturating_sub(rss_before) >> 20,
+        per(rss_projection.saturating_sub(rss_ledger)),
+        rss_projection.saturating_sub(rss_ledger) >> 20,
+        rss_projection >> 20,
+    );
     let query = RollupQuery::new();
     let mut group = c.benchmark_group("rollup");
     group.sample_size(10);
-    group.throughput(Throughput::Elements(ROLLUP_ENTRIES));
-    group.bench_function("every_subtree_1m_entries_100k_nodes", |b| {
+    group.throughput(Throughput::Elements(entries));
+    let size = if entries == ROLLUP_ENTRIES {
+        "1m".to_owned()
+    } else {
+        format!("{entries}")
+    };
+    group.bench_function(format!("every_subtree_{size}_entries_100k_nodes"), |b| {
         b.iter(|| {
             let totals = projection.subtree_totals(&ledger, &query).expect("fresh");
             black_box(totals.subtree(OrgId::from_parts(1, 0)))
         });
     });
-    group.bench_function("project_1m_entries", |b| {
+    group.bench_function(format!("project_{size}_entries"), |b| {
         b.iter_batched(
             || OrgRollup::new(&tree),
             |mut fresh| {
@@ -152,10 +243,10 @@ fn rollup(c: &mut Criterion) {
             BatchSize::LargeInput,
         );
     });
-    group.bench_function("ledger_totals_all_1m_entries", |b| {
+    group.bench_function(format!("ledger_totals_all_{size}_entries"), |b| {
         b.iter(|| black_box(ledger.totals().all()));
     });
-    let db = sqlite_closure_table();
+    let db = sqlite_closure_table(entries);
     let mut query = db
         .prepare(
             "SELECT c.ancestor, SUM(o.s) FROM \
@@ -181,22 +272,25 @@ fn rollup(c: &mut Criterion) {
         check, ours,
         "SQLite and the crate agree on the root's subtree"
     );
-    group.bench_function("sqlite_closure_table_every_subtree_1m_entries", |b| {
-        b.iter(|| {
-            query
-                .query_map([], |row| row.get::<_, i64>(1))
-                .expect("rows")
-                .filter_map(Result::ok)
-                .count()
-        });
-    });
+    group.bench_function(
+        format!("sqlite_closure_table_every_subtree_{size}_entries"),
+        |b| {
+            b.iter(|| {
+                query
+                    .query_map([], |row| row.get::<_, i64>(1))
+                    .expect("rows")
+                    .filter_map(Result::ok)
+                    .count()
+            });
+        },
+    );
     group.finish();
 }
 
-/// The same 1,000,000 entries and 100,000-node tree in an in-memory `SQLite` database, with a
+/// The same `entries` entries and 100,000-node tree in an in-memory `SQLite` database, with a
 /// closure table (ancestor, descendant) indexed on `descendant`: the fastest plain-SQL shape
 /// for "the total of every subtree" (a recursive CTE is slower).
-fn sqlite_closure_table() -> rusqlite::Connection {
+fn sqlite_closure_table(entries: u64) -> rusqlite::Connection {
     let db = rusqlite::Connection::open_in_memory().expect("sqlite");
     db.execute_batch(
         "CREATE TABLE entries (organiser INTEGER NOT NULL, minutes INTEGER NOT NULL);
@@ -208,7 +302,7 @@ fn sqlite_closure_table() -> rusqlite::Connection {
         let mut insert = tx
             .prepare("INSERT INTO entries VALUES (?1, ?2)")
             .expect("insert");
-        for n in 0..ROLLUP_ENTRIES {
+        for n in 0..entries {
             insert
                 .execute([i64::try_from((n * 7_919) % ROLLUP_NODES).expect("fits"), 60])
                 .expect("row");

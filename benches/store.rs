@@ -41,7 +41,13 @@ fn history(n: usize) -> Vec<LedgerEvent> {
     let recorder = Actor::Staff(StaffId::from_parts(3, 0));
     let organiser = OrgId::from_parts(2, 0);
     let mut ledger = HourLedger::with_capacity(n);
-    ledger.appoint_recorder(organiser, recorder, hour(0));
+    let admin = Actor::Staff(StaffId::from_parts(3, 1));
+    ledger
+        .bootstrap_administrator(organiser, admin, hour(0))
+        .expect("first administrator");
+    ledger
+        .appoint_recorder(admin, organiser, recorder, hour(0))
+        .expect("appointed");
     let records = u64::try_from(n / 2).expect("fits");
     for r in 0..records {
         let slot = i64::try_from(r / VOLUNTEERS).expect("fits");

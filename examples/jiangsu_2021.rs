@@ -1042,6 +1042,17 @@ fn recorder_of(org: OrgId) -> Actor {
     Actor::Staff(StaffId::from_uuid(*org.as_uuid()))
 }
 
+/// The administrator (管理员) of an organiser, who appoints its recorders: in this replay,
+/// one per organiser, granted by the platform when the organiser first records.
+fn administrator_of(org: OrgId) -> Actor {
+    Actor::Staff(StaffId::from_uuid(uuid_with_tag(*org.as_uuid())))
+}
+
+/// Another id derived from an organiser's (the last byte flipped), for its administrator.
+fn uuid_with_tag(id: uuid::Uuid) -> uuid::Uuid {
+    uuid::Uuid::from_u128(id.as_u128() ^ 0xff)
+}
+
 /// A record waiting for confirmation: when, by whom, and the record.
 type Pending = (DateTime<FixedOffset>, Actor, ServiceRecord);
 
@@ -1180,7 +1191,11 @@ fn record_hours(w: &mut World) -> Result<HourLedger> {
 fn confirm_hours(w: &mut World, pending: Vec<Pending>) -> Result<HourLedger> {
     let mut ledger = HourLedger::new();
     for (t, recorder, record) in pending {
-        ledger.appoint_recorder(record.organiser(), recorder, t);
+        let (org, admin) = (record.organiser(), administrator_of(record.organiser()));
+        if !ledger.is_administrator(org, admin) {
+            ledger.bootstrap_administrator(org, admin, t)?;
+        }
+        ledger.appoint_recorder(admin, org, recorder, t)?;
         let id = record.id();
         ledger.submit(recorder, record, t)?;
         let key = w.ids.next(IdempotencyKey::from_parts);

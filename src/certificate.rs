@@ -104,6 +104,149 @@ pub enum CertificateError {
         /// The record.
         record: RecordId,
     },
+    /// An event has a format version this build cannot read.
+    #[error(
+        "certificate event version {version} is not supported: expected {CERTIFICATE_EVENT_VERSION}"
+    )]
+    UnsupportedEventVersion {
+        /// The event's version.
+        version: u16,
+    },
+    /// Replaying an event did not reproduce it: the events are not a history a register
+    /// produced (the first must be `opened`, and only the first).
+    #[error("certificate event {event} does not replay to itself")]
+    ReplayMismatch {
+        /// The position of the event in the replayed list.
+        event: u64,
+    },
+}
+
+/// The current certificate-register event format version.
+pub const CERTIFICATE_EVENT_VERSION: u16 = 1;
+
+/// One state change of a [`CertificateRegister`], with its format version.
+///
+/// Serialised flat with a snake-case `type` tag, like [`LedgerEvent`](crate::LedgerEvent):
+/// `{"version": 1, "type": "accepted", "at": "<rfc3339>", "application": 0}`. Store the
+/// events; rebuild the register with [`CertificateRegister::replay`].
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, CertificateEventKind, CertificateRegister, Issuer};
+/// let issuer = Issuer::new(doc_fixtures::organiser(), "禄口街道新时代文明实践所", "王主任", "李干事", "025-5210 0000")?;
+/// let mut reg = CertificateRegister::new(issuer, "JN-LK")?;
+/// reg.apply(&doc_fixtures::volunteer(), doc_fixtures::at("2021-08-02T09:00:00+08:00"));
+/// assert!(matches!(reg.events()[1].kind, CertificateEventKind::Applied { .. }));
+/// assert_eq!(CertificateRegister::replay(reg.events())?, reg);
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CertificateEvent {
+    /// The format version ([`CERTIFICATE_EVENT_VERSION`] for new events).
+    pub version: u16,
+    /// What happened.
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub kind: CertificateEventKind,
+}
+
+/// What happened to a certificate register, in the past tense. Serialised with `"type"`
+/// set to the snake-case name.
+///
+/// An `issued` event carries the service block computed from the ledger at issue, so replay
+/// needs no ledger; the certificate, its number and its verification code are recomputed.
+///
+/// # Example
+/// ```
+/// use volunteer_service::CertificateEventKind;
+/// # let at = chrono::DateTime::parse_from_rfc3339("2021-08-02T09:00:00+08:00").unwrap();
+/// let k = CertificateEventKind::Revoked { number: "JN-LK-000001".parse()?, at, reason: "wrong name".into() };
+/// assert_eq!(k.name(), "revoked");
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "type", rename_all = "snake_case")
+)]
+#[non_exhaustive]
+pub enum CertificateEventKind {
+    /// The register was opened for an issuer and a number prefix.
+    Opened {
+        /// The issuer.
+        issuer: Issuer,
+        /// The number prefix.
+        prefix: String,
+    },
+    /// A volunteer applied (the application number is its position among applications).
+    Applied {
+        /// When.
+        at: DateTime<FixedOffset>,
+        /// The volunteer block.
+        volunteer: CertifiedVolunteer,
+    },
+    /// An application to reissue a revoked certificate was opened.
+    ReissueApplied {
+        /// When.
+        at: DateTime<FixedOffset>,
+        /// The revoked certificate.
+        replaces: CertificateNo,
+    },
+    /// The issuer accepted an application.
+    Accepted {
+        /// When.
+        at: DateTime<FixedOffset>,
+        /// The application.
+        application: u64,
+    },
+    /// A certificate was issued under the next number.
+    Issued {
+        /// The application.
+        application: u64,
+        /// The issue date.
+        issued_on: NaiveDate,
+        /// The notes.
+        notes: String,
+        /// The service block computed from the ledger.
+        service: CertifiedService,
+    },
+    /// A certificate was put on public notice.
+    Publicised {
+        /// The certificate.
+        number: CertificateNo,
+        /// Notice start.
+        from: DateTime<FixedOffset>,
+        /// Notice length in days.
+        days: u32,
+    },
+    /// A certificate was revoked.
+    Revoked {
+        /// The certificate.
+        number: CertificateNo,
+        /// When.
+        at: DateTime<FixedOffset>,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl CertificateEventKind {
+    /// The snake-case name used as the `type` tag.
+    ///
+    /// # Example
+    /// See [`CertificateEventKind`].
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Opened { .. } => "opened",
+            Self::Applied { .. } => "applied",
+            Self::ReissueApplied { .. } => "reissue_applied",
+            Self::Accepted { .. } => "accepted",
+            Self::Issued { .. } => "issued",
+            Self::Publicised { .. } => "publicised",
+            Self::Revoked { .. } => "revoked",
+        }
+    }
 }
 
 fn text(s: &str, what: &'static str) -> Result<String, CertificateError> {
@@ -1068,6 +1211,10 @@ struct Application {
 /// issue). Certificates are never edited: a wrong one is revoked and a new one issued that
 /// references it (CERT-06). A refused command returns an error and changes nothing.
 ///
+/// Every state change appends a [`CertificateEvent`]; persist [`events`](Self::events) and
+/// rebuild with [`replay`](Self::replay). Serialised as that list of events; deserialising
+/// replays it (so it is checked).
+///
 /// # Example
 /// ```
 /// use volunteer_service::{doc_fixtures, CertificateRegister, Issuer};
@@ -1090,11 +1237,30 @@ struct Application {
 /// # Ok::<(), volunteer_service::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(into = "Vec<CertificateEvent>", try_from = "Vec<CertificateEvent>")
+)]
 pub struct CertificateRegister {
     issuer: Issuer,
     prefix: String,
     applications: Vec<Application>,
     certificates: Vec<Certificate>,
+    events: Vec<CertificateEvent>,
+}
+
+impl From<CertificateRegister> for Vec<CertificateEvent> {
+    fn from(reg: CertificateRegister) -> Self {
+        reg.events
+    }
+}
+
+impl TryFrom<Vec<CertificateEvent>> for CertificateRegister {
+    type Error = CertificateError;
+    fn try_from(events: Vec<CertificateEvent>) -> Result<Self, CertificateError> {
+        Self::replay(&events)
+    }
 }
 
 impl CertificateRegister {
@@ -1109,11 +1275,99 @@ impl CertificateRegister {
     pub fn new(issuer: Issuer, prefix: &str) -> Result<Self, CertificateError> {
         check_prefix(prefix)?;
         Ok(Self {
+            events: vec![CertificateEvent {
+                version: CERTIFICATE_EVENT_VERSION,
+                kind: CertificateEventKind::Opened {
+                    issuer: issuer.clone(),
+                    prefix: prefix.to_owned(),
+                },
+            }],
             issuer,
             prefix: prefix.to_owned(),
             applications: Vec::new(),
             certificates: Vec::new(),
         })
+    }
+
+    /// Every state change so far, from `opened`.
+    pub fn events(&self) -> &[CertificateEvent] {
+        &self.events
+    }
+
+    fn event(&mut self, kind: CertificateEventKind) {
+        self.events.push(CertificateEvent {
+            version: CERTIFICATE_EVENT_VERSION,
+            kind,
+        });
+    }
+
+    /// Rebuilds a register from its events, re-running every command and check that needs
+    /// no ledger (an issue's service block is taken from its event). The result equals the
+    /// original, certificates and verification codes included.
+    ///
+    /// # Errors
+    /// [`CertificateError::UnsupportedEventVersion`]; [`CertificateError::ReplayMismatch`]
+    /// unless the first event, and only the first, is `opened`, or if an event does not
+    /// reproduce itself; any command error if the events are not a history a register
+    /// could produce.
+    ///
+    /// # Example
+    /// See [`CertificateEvent`].
+    pub fn replay(events: &[CertificateEvent]) -> Result<Self, CertificateError> {
+        let mut reg: Option<Self> = None;
+        for (i, e) in (0_u64..).zip(events) {
+            if e.version != CERTIFICATE_EVENT_VERSION {
+                return Err(CertificateError::UnsupportedEventVersion { version: e.version });
+            }
+            let mismatch = CertificateError::ReplayMismatch { event: i };
+            match (reg.as_mut(), &e.kind) {
+                (None, CertificateEventKind::Opened { issuer, prefix }) => {
+                    reg = Some(Self::new(issuer.clone(), prefix)?);
+                }
+                (Some(r), kind) => r
+                    .apply_event(kind)
+                    .map_err(|e| e.unwrap_or(mismatch.clone()))?,
+                (None, _) => return Err(mismatch),
+            }
+            let same = reg.as_ref().is_some_and(|r| {
+                usize::try_from(i + 1).ok() == Some(r.events.len()) && r.events.last() == Some(e)
+            });
+            if !same {
+                return Err(mismatch);
+            }
+        }
+        reg.ok_or(CertificateError::ReplayMismatch { event: 0 })
+    }
+
+    /// Re-runs the command of an event (`Err(None)` for a second `opened`).
+    fn apply_event(&mut self, kind: &CertificateEventKind) -> Result<(), Option<CertificateError>> {
+        match kind {
+            CertificateEventKind::Opened { .. } => return Err(None),
+            CertificateEventKind::Applied { at, volunteer } => {
+                self.apply_block(volunteer.clone(), *at);
+            }
+            CertificateEventKind::ReissueApplied { at, replaces } => {
+                self.apply_reissue(replaces, *at)?;
+            }
+            CertificateEventKind::Accepted { at, application } => {
+                self.accept(*application, *at)?;
+            }
+            CertificateEventKind::Issued {
+                application,
+                issued_on,
+                notes,
+                service,
+            } => {
+                self.issue_service(*application, service.clone(), *issued_on, notes)?;
+            }
+            CertificateEventKind::Publicised { number, from, days } => {
+                self.publicise(number, *from, *days)?;
+            }
+            CertificateEventKind::Revoked { number, at, reason } => {
+                self.revoke(number, *at, reason)?;
+            }
+        }
+        Ok(())
     }
 
     /// The issuer.
@@ -1156,11 +1410,16 @@ impl CertificateRegister {
 
     /// A volunteer applies for a certificate; returns the application number.
     pub fn apply(&mut self, volunteer: &Volunteer, at: DateTime<FixedOffset>) -> u64 {
+        self.apply_block(CertifiedVolunteer::of(volunteer), at)
+    }
+
+    fn apply_block(&mut self, volunteer: CertifiedVolunteer, at: DateTime<FixedOffset>) -> u64 {
         self.applications.push(Application {
-            volunteer: CertifiedVolunteer::of(volunteer),
+            volunteer: volunteer.clone(),
             state: ApplicationState::Applied { at },
             replaces: None,
         });
+        self.event(CertificateEventKind::Applied { at, volunteer });
         self.applications.len() as u64 - 1
     }
 
@@ -1205,6 +1464,10 @@ impl CertificateRegister {
             state: ApplicationState::Applied { at },
             replaces: Some(number.clone()),
         });
+        self.event(CertificateEventKind::ReissueApplied {
+            at,
+            replaces: number.clone(),
+        });
         Ok(self.applications.len() as u64 - 1)
     }
 
@@ -1241,6 +1504,7 @@ impl CertificateRegister {
         if let Some(a) = self.applications.get_mut(i) {
             a.state = ApplicationState::Accepted { at };
         }
+        self.event(CertificateEventKind::Accepted { at, application });
         Ok(())
     }
 
@@ -1261,6 +1525,22 @@ impl CertificateRegister {
         issued_on: NaiveDate,
         notes: &str,
     ) -> Result<CertificateNo, CertificateError> {
+        let (_, a) = self.issuable(application, notes)?;
+        let service = CertifiedService::compute(
+            ledger,
+            self.issuer.org,
+            a.volunteer.volunteer,
+            ledger.next_seq(),
+        )?;
+        self.issue_service(application, service, issued_on, notes)
+    }
+
+    /// The application if it is accepted and the notes fit.
+    fn issuable(
+        &self,
+        application: u64,
+        notes: &str,
+    ) -> Result<(usize, &Application), CertificateError> {
         let (i, a) = self.application(application)?;
         if !matches!(a.state, ApplicationState::Accepted { .. }) {
             return Err(CertificateError::Transition {
@@ -1269,16 +1549,23 @@ impl CertificateRegister {
                 action: "issue",
             });
         }
-        let notes = notes.trim();
-        if notes.chars().count() > MAX_CERT_TEXT {
+        if notes.trim().chars().count() > MAX_CERT_TEXT {
             return Err(CertificateError::Text { what: "notes" });
         }
-        let service = CertifiedService::compute(
-            ledger,
-            self.issuer.org,
-            a.volunteer.volunteer,
-            ledger.next_seq(),
-        )?;
+        Ok((i, a))
+    }
+
+    /// Issues the certificate with a computed service block: the part of an issue that
+    /// needs no ledger.
+    fn issue_service(
+        &mut self,
+        application: u64,
+        service: CertifiedService,
+        issued_on: NaiveDate,
+        notes: &str,
+    ) -> Result<CertificateNo, CertificateError> {
+        let (i, a) = self.issuable(application, notes)?;
+        let notes = notes.trim();
         let seq = u32::try_from(self.certificates.len() + 1)
             .map_err(|_| CertificateError::Text { what: "register" })?;
         let number = CertificateNo {
@@ -1289,7 +1576,7 @@ impl CertificateRegister {
             number: number.clone(),
             issued_on,
             volunteer: a.volunteer.clone(),
-            service,
+            service: service.clone(),
             issuer: self.issuer.clone(),
             notes: notes.to_owned(),
             replaces: a.replaces.clone(),
@@ -1311,6 +1598,12 @@ impl CertificateRegister {
         {
             *replaced_by = Some(number.clone());
         }
+        self.event(CertificateEventKind::Issued {
+            application,
+            issued_on,
+            notes: notes.to_owned(),
+            service,
+        });
         Ok(number)
     }
 
@@ -1354,6 +1647,11 @@ impl CertificateRegister {
             from,
             until: from + TimeDelta::days(i64::from(days)),
         };
+        self.event(CertificateEventKind::Publicised {
+            number: number.clone(),
+            from,
+            days,
+        });
         Ok(())
     }
 
@@ -1382,9 +1680,14 @@ impl CertificateRegister {
         }
         c.status = CertificateStatus::Revoked {
             at,
-            reason,
+            reason: reason.clone(),
             replaced_by: None,
         };
+        self.event(CertificateEventKind::Revoked {
+            number: number.clone(),
+            at,
+            reason,
+        });
         Ok(())
     }
 }

@@ -51,9 +51,38 @@ pub fn record_builder(n: u64) -> ServiceRecordBuilder {
     .recorder(recorder())
 }
 
-/// A ledger in which [`recorder`] is a recorder of [`organiser`].
+/// The administrator of [`organiser`] (and of every organiser [`appoint`] bootstraps).
+pub fn administrator() -> Actor {
+    Actor::Staff(StaffId::from_parts(T0, 300))
+}
+
+/// Makes `recorder` a recorder of `organiser`, appointed by [`administrator`], whom it
+/// grants the organiser first if the organiser has no administrator yet.
+pub fn appoint(
+    ledger: &mut HourLedger,
+    organiser: OrgId,
+    recorder: Actor,
+    at: chrono::DateTime<chrono::FixedOffset>,
+) {
+    if !ledger.is_administrator(organiser, administrator()) {
+        ledger
+            .bootstrap_administrator(organiser, administrator(), at)
+            .expect("the fixture administrator is the organiser's first");
+    }
+    ledger
+        .appoint_recorder(administrator(), organiser, recorder, at)
+        .expect("appointed by the administrator");
+}
+
+/// A ledger in which [`recorder`] is a recorder of [`organiser`], appointed by
+/// [`administrator`].
 pub fn ledger() -> HourLedger {
     let mut l = HourLedger::new();
-    l.appoint_recorder(organiser(), recorder(), at("2021-07-20T00:00:00+08:00"));
+    appoint(
+        &mut l,
+        organiser(),
+        recorder(),
+        at("2021-07-20T00:00:00+08:00"),
+    );
     l
 }

@@ -114,9 +114,10 @@ pub use category::{
     Taxonomy,
 };
 pub use certificate::{
-    ApplicationState, Certificate, CertificateError, CertificateNo, CertificateRegister,
-    CertificateStatus, CertifiedService, CertifiedVolunteer, DEFAULT_NOTICE_DAYS, Issuer,
-    MAX_CERT_TEXT, PublicCertificate, VerificationCode,
+    ApplicationState, CERTIFICATE_EVENT_VERSION, Certificate, CertificateError, CertificateEvent,
+    CertificateEventKind, CertificateNo, CertificateRegister, CertificateStatus, CertifiedService,
+    CertifiedVolunteer, DEFAULT_NOTICE_DAYS, Issuer, MAX_CERT_TEXT, PublicCertificate,
+    VerificationCode,
 };
 pub use codes::*;
 pub use contact::{Contact, Email, EmailError};
@@ -175,7 +176,8 @@ pub use team::{
     Team, TeamBuilder, TeamError, TeamKind, TeamLevel, TeamRegistry,
 };
 pub use timebank::{
-    Account, AccountOwner, Relation, TimeBank, TimeBankError, TimeBankPolicy, TimeTxn, TxnKind,
+    Account, AccountOwner, Relation, TIME_BANK_EVENT_VERSION, TimeBank, TimeBankError,
+    TimeBankEvent, TimeBankEventKind, TimeBankPolicy, TimeTxn, TxnKind,
 };
 pub use volunteer::{
     Accompaniment, GuardianConsent, MinorPolicy, MinorViolation, RegistrationChannel,

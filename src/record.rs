@@ -9,11 +9,11 @@
 
 use core::fmt;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::{
-    ActivityId, Credit, MinuteDelta, Minutes, OrgId, PolicyVersion, RecordId, StaffId, TimeSpan,
-    VolunteerId,
+    ActivityId, Credit, CreditStatus, MinuteDelta, Minutes, OrgId, PolicyVersion, RecordId,
+    StaffId, TimeSpan, VolunteerId,
 };
 
 /// The longest text field, in characters.
@@ -93,6 +93,17 @@ pub enum RecordError {
     CorrectsItself {
         /// The record.
         record: RecordId,
+    },
+    /// An automatic close (HRS-03) only comes from a verified check-in, and the assumed
+    /// check-out is not before the served interval ends.
+    #[error(
+        "record {record} is flagged auto-closed at {at}: it must be a verified check-in served until then at the latest"
+    )]
+    AutoClose {
+        /// The record.
+        record: RecordId,
+        /// The assumed check-out.
+        at: DateTime<FixedOffset>,
     },
 }
 
@@ -242,7 +253,9 @@ impl fmt::Display for Provenance {
 ///
 /// Serialised as `{"id", "volunteer", "organiser", "activity", "activity_name", "place",
 /// "beneficiary", "content", "served", "duration", "evaluation", "leader", "recorder",
-/// "kind", "provenance", "policy", "corrects"}`; deserialisation goes through the builder.
+/// "kind", "provenance", "policy", "corrects"}`, plus `"auto_closed": "<rfc3339>"` (the
+/// assumed check-out) only when the crediting policy closed a missing check-out
+/// automatically (HRS-03); deserialisation goes through the builder.
 ///
 /// # Example
 /// ```
@@ -278,6 +291,7 @@ pub struct ServiceRecord {
     provenance: Provenance,
     policy: Option<PolicyVersion>,
     corrects: Option<RecordId>,
+    auto_closed: Option<DateTime<FixedOffset>>,
 }
 
 #[cfg(feature = "serde")]
@@ -300,6 +314,8 @@ struct RecordWire {
     provenance: Provenance,
     policy: Option<PolicyVersion>,
     corrects: Option<RecordId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    auto_closed: Option<DateTime<FixedOffset>>,
 }
 
 #[cfg(feature = "serde")]
@@ -320,6 +336,7 @@ impl TryFrom<RecordWire> for ServiceRecord {
         b.leader = w.leader;
         b.policy = w.policy;
         b.corrects = w.corrects;
+        b.auto_closed = w.auto_closed;
         b.build()
     }
 }
@@ -345,6 +362,7 @@ impl From<ServiceRecord> for RecordWire {
             provenance: r.provenance,
             policy: r.policy,
             corrects: r.corrects,
+            auto_closed: r.auto_closed,
         }
     }
 }
@@ -380,6 +398,7 @@ pub struct ServiceRecordBuilder {
     provenance: Option<Provenance>,
     policy: Option<PolicyVersion>,
     corrects: Option<RecordId>,
+    pub(crate) auto_closed: Option<DateTime<FixedOffset>>,
 }
 
 fn text(
@@ -439,6 +458,10 @@ impl ServiceRecordBuilder {
         self.duration = Some(credit.credited());
         self.policy = Some(credit.policy());
         self.provenance.get_or_insert(Provenance::VerifiedCheckIn);
+        self.auto_closed = match credit.status() {
+            CreditStatus::AutoClosed { at } => Some(at),
+            _ => None,
+        };
         self
     }
     /// The quality evaluation (服务评价).
@@ -492,7 +515,7 @@ impl ServiceRecordBuilder {
     /// [`RecordError::Missing`], [`RecordError::Text`], [`RecordError::ZeroDuration`],
     /// [`RecordError::DurationExceedsServed`], [`RecordError::SelfRecorded`],
     /// [`RecordError::MissingPolicy`], [`RecordError::CorrectsMismatch`],
-    /// [`RecordError::CorrectsItself`].
+    /// [`RecordError::CorrectsItself`], [`RecordError::AutoClose`].
     pub fn build(mut self) -> Result<ServiceRecord, RecordError> {
         let id = self.id;
         let missing = |field| RecordError::Missing { record: id, field };
@@ -533,6 +556,11 @@ impl ServiceRecordBuilder {
         if self.corrects == Some(id) {
             return Err(RecordError::CorrectsItself { record: id });
         }
+        if let Some(at) = self.auto_closed
+            && (provenance != Provenance::VerifiedCheckIn || served.end() > at)
+        {
+            return Err(RecordError::AutoClose { record: id, at });
+        }
         Ok(ServiceRecord {
             id,
             volunteer: self.volunteer,
@@ -551,6 +579,7 @@ impl ServiceRecordBuilder {
             provenance,
             policy: self.policy,
             corrects: self.corrects,
+            auto_closed: self.auto_closed,
         })
     }
 }
@@ -595,6 +624,7 @@ impl ServiceRecord {
             provenance: None,
             policy: None,
             corrects: None,
+            auto_closed: None,
         }
     }
 
@@ -673,6 +703,28 @@ impl ServiceRecord {
     /// The record this one corrects, for a correction.
     pub fn corrects(&self) -> Option<RecordId> {
         self.corrects
+    }
+    /// The assumed check-out if the crediting policy closed a missing check-out
+    /// automatically (HRS-03): such credits are flagged for review, and the ledger entry
+    /// carries the flag ([`LedgerEntry::auto_closed`](crate::LedgerEntry::auto_closed)).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, ActivityId, AssignmentId, Attendance,
+    ///     AttendanceSource, CreditRequest, CreditingPolicy, Minutes, PolicyVersion};
+    /// let shift = doc_fixtures::span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00");
+    /// let open = Attendance::checked_in(AssignmentId::from_parts(0, 1),
+    ///     doc_fixtures::at("2021-07-21T08:00:00+08:00"), AttendanceSource::CodeScan);
+    /// let policy = CreditingPolicy::builder(PolicyVersion::new(1))
+    ///     .auto_close_after(Minutes::new(120)).build()?;
+    /// let credit = policy.credit(&CreditRequest::new(ActivityId::from_parts(0, 2), shift, open,
+    ///     doc_fixtures::at("2021-07-21T14:00:00+08:00")));
+    /// let rec = doc_fixtures::record_builder(1).credit(&credit).build()?;
+    /// assert_eq!(rec.auto_closed(), Some(doc_fixtures::at("2021-07-21T12:00:00+08:00")));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
+    pub fn auto_closed(&self) -> Option<DateTime<FixedOffset>> {
+        self.auto_closed
     }
 }
 

@@ -140,28 +140,12 @@ impl RollupQuery {
         }
     }
 
-    /// The selected entries: the same selection as [`Totals::entries`] (a prefix of what
-    /// the ledger knew, then the served-by and kind filters).
-    fn entries<'a>(&self, ledger: &'a HourLedger) -> impl Iterator<Item = &'a LedgerEntry> + 'a {
-        let Self {
-            known,
-            served_by,
-            kind,
-        } = *self;
-        let all = ledger.entries();
-        let known_len = match known {
-            AsOf::Sequence(n) => usize::try_from(n).unwrap_or(usize::MAX).min(all.len()),
-            AsOf::Now | AsOf::Instant(_) => all.len(),
-        };
-        all.get(..known_len)
-            .unwrap_or_default()
-            .iter()
-            .take_while(move |e| match known {
-                AsOf::Instant(t) => e.at() <= t,
-                AsOf::Now | AsOf::Sequence(_) => true,
-            })
-            .filter(move |e| served_by.is_none_or(|t| e.served().end() <= t))
-            .filter(move |e| kind.is_none_or(|k| e.record_kind() == k))
+    /// The selected entries: exactly [`Totals::entries`] of [`totals`](Self::totals).
+    fn entries<'a>(
+        &self,
+        ledger: &'a HourLedger,
+    ) -> impl Iterator<Item = &'a LedgerEntry> + use<'a> {
+        self.totals(ledger).entries()
     }
 
     /// Net minutes per provenance.

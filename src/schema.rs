@@ -181,6 +181,10 @@ fn record_defs() -> Vec<(&'static str, Schema)> {
                         ]
                     },
                     "corrects": nullable("uuid"),
+                    "auto_closed": {
+                        "description": "When an automatic close ended the attendance this record credits (absent otherwise).",
+                        "allOf": [def("date_time")],
+                    },
                 },
                 "additionalProperties": false,
                 "allOf": [
@@ -323,14 +327,26 @@ fn event(kind: &str, required: &[&str], fields: &Schema) -> Schema {
 /// use volunteer_service::schema;
 /// let s = schema::ledger_event();
 /// let variants = s.get("oneOf").and_then(|v| v.as_array()).map(Vec::len);
-/// assert_eq!(variants, Some(7));
+/// assert_eq!(variants, Some(8));
 /// ```
 pub fn ledger_event() -> Schema {
     let body = json_schema!({
         "oneOf": [
+            event("administrator_granted", &["organiser", "administrator"], &json_schema!({
+                "organiser": def("uuid"),
+                "administrator": def("actor"),
+                "by": {
+                    "description": "The granting administrator; null for the organiser's first (bootstrap) grant.",
+                    "anyOf": [def("actor"), { "type": "null" }],
+                },
+            })),
             event("recorder_appointed", &["organiser", "recorder"], &json_schema!({
                 "organiser": def("uuid"),
                 "recorder": def("actor"),
+                "by": {
+                    "description": "The appointing administrator; absent in version-1 events, made before appointments were authorised.",
+                    "anyOf": [def("actor"), { "type": "null" }],
+                },
             })),
             event("record_submitted", &["by", "record"], &json_schema!({
                 "by": def("actor"),

@@ -841,8 +841,20 @@ mod tests {
     }
 
     /// A ledger with `n` confirmed records: 1 + 2n events, every second one keyed.
+    /// A ledger of one appointment and `n` confirmed records (`1 + 2n` events). The
+    /// appointment is a version-1 event (before appointments were authorised), so the history
+    /// opens with a single event and the sequences the tamper tests name stay simple.
     fn ledger_of(n: u64) -> HourLedger {
-        let mut l = doc_fixtures::ledger();
+        let legacy = LedgerEvent {
+            version: 1,
+            at: doc_fixtures::at("2021-07-20T00:00:00+08:00"),
+            kind: crate::LedgerEventKind::RecorderAppointed {
+                organiser: doc_fixtures::organiser(),
+                recorder: doc_fixtures::recorder(),
+                by: None,
+            },
+        };
+        let mut l = HourLedger::replay(&[legacy]).unwrap();
         let t = doc_fixtures::at("2021-09-01T09:00:00+08:00");
         for i in 1..=n {
             let rec = doc_fixtures::record_builder(i).build().unwrap();
@@ -950,6 +962,7 @@ mod tests {
             kind: crate::LedgerEventKind::RecorderAppointed {
                 organiser: doc_fixtures::organiser(),
                 recorder: Actor::Staff(StaffId::from_parts(w, b * SIZE + i)),
+                by: None,
             },
         };
         let conflicts: u64 = std::thread::scope(|scope| {

@@ -155,9 +155,9 @@ impl TryFrom<String> for StreamId {
 /// ```
 /// use volunteer_service::{doc_fixtures, StoredEvent};
 /// let ledger = doc_fixtures::certified_ledger().0;
-/// let e = &ledger.events()[0];
+/// let e = &ledger.events()[1];
 /// assert_eq!(e.event_type(), "recorder_appointed");
-/// assert_eq!(e.event_version(), 1);
+/// assert_eq!(e.event_version(), 2);
 /// ```
 pub trait StoredEvent: Clone {
     /// The snake-case type name, as in the serialised `type` tag.
@@ -195,6 +195,7 @@ impl StoredEvent for LedgerEvent {
             | LedgerEventKind::CreditReversed { append, .. }
             | LedgerEventKind::CorrectionApproved { append, .. } => Some(append.key()),
             LedgerEventKind::RecorderAppointed { .. }
+            | LedgerEventKind::AdministratorGranted { .. }
             | LedgerEventKind::RecordSubmitted { .. }
             | LedgerEventKind::CorrectionRequested { .. }
             | LedgerEventKind::CorrectionRejected { .. } => None,
@@ -781,10 +782,14 @@ mod tests {
     #[test]
     fn an_idempotency_key_is_stored_once_per_stream() {
         let events = doc_fixtures::certified_ledger().0.events().to_vec();
-        let confirm = &events[2];
+        let at = events
+            .iter()
+            .position(|e| e.idempotency_key().is_some())
+            .unwrap();
+        let confirm = &events[at];
         let key = confirm.idempotency_key().unwrap();
         let mut store = MemoryEventStore::new();
-        store.append(&ledger(), 0, &events[..3]).unwrap();
+        store.append(&ledger(), 0, &events[..=at]).unwrap();
         let before = store.read_all(0, usize::MAX).unwrap();
         let dup = |seq| StoreError::DuplicateKey {
             stream: ledger(),
@@ -792,8 +797,12 @@ mod tests {
             seq,
         };
         assert_eq!(
-            store.append(&ledger(), 3, &[events[3].clone(), confirm.clone()]),
-            Err(dup(2))
+            store.append(
+                &ledger(),
+                at as u64 + 1,
+                &[events[at + 1].clone(), confirm.clone()]
+            ),
+            Err(dup(at as u64))
         );
         let other = StreamId::new("other").unwrap();
         assert_eq!(
@@ -814,8 +823,8 @@ mod tests {
             .append(&other, 2, std::slice::from_ref(confirm))
             .unwrap();
         assert_eq!(
-            dup(2).to_string(),
-            "stream ledger: idempotency key 00000000-0007-7000-8000-000000000001 is already used by the event at sequence 2"
+            dup(3).to_string(),
+            "stream ledger: idempotency key 00000000-0007-7000-8000-000000000001 is already used by the event at sequence 3"
         );
     }
 
@@ -862,12 +871,17 @@ mod tests {
         let events = doc_fixtures::certified_ledger().0.events().to_vec();
         let mut store = MemoryEventStore::new();
         store
-            .append(&ledger(), 0, &[events[0].clone(), events[0].clone()])
+            .append(
+                &ledger(),
+                0,
+                &[events[0].clone(), events[1].clone(), events[1].clone()],
+            )
             .unwrap();
+        // The second identical appointment appends nothing: not a history a ledger wrote.
         assert_eq!(
             HourLedger::load_from(&mut store, &ledger()),
             Err(crate::Error::Ledger(crate::LedgerError::ReplayMismatch {
-                event: 1
+                event: 2
             }))
         );
     }

@@ -121,6 +121,158 @@ pub enum TimeBankError {
         /// What the text is for.
         what: &'static str,
     },
+    /// An event has a format version this build cannot read.
+    #[error(
+        "time-bank event version {version} is not supported: expected {TIME_BANK_EVENT_VERSION}"
+    )]
+    UnsupportedEventVersion {
+        /// The event's version.
+        version: u16,
+    },
+    /// Replaying an event did not reproduce it: the events are not a history a bank
+    /// produced (the first must be `opened`, and only the first).
+    #[error("time-bank event {event} does not replay to itself")]
+    ReplayMismatch {
+        /// The position of the event in the replayed list.
+        event: u64,
+    },
+}
+
+/// The current time-bank event format version.
+pub const TIME_BANK_EVENT_VERSION: u16 = 1;
+
+/// One state change of a [`TimeBank`], with its format version.
+///
+/// Serialised flat with a snake-case `type` tag, like [`LedgerEvent`](crate::LedgerEvent):
+/// `{"version": 1, "type": "withdrawn", "at": "<rfc3339>", "owner": …, "amount": 60,
+/// "service": "…"}`. Store the events; rebuild the bank with [`TimeBank::replay`].
+///
+/// # Example
+/// ```
+/// use volunteer_service::{TimeBank, TimeBankEventKind, TimeBankPolicy};
+/// let bank = TimeBank::new(TimeBankPolicy::nanjing());
+/// assert!(matches!(bank.events()[0].kind, TimeBankEventKind::Opened { .. }));
+/// assert_eq!(TimeBank::replay(bank.events())?, bank);
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TimeBankEvent {
+    /// The format version ([`TIME_BANK_EVENT_VERSION`] for new events).
+    pub version: u16,
+    /// What happened.
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub kind: TimeBankEventKind,
+}
+
+/// What happened to a time bank, in the past tense. Serialised with `"type"` set to the
+/// snake-case name; every kind but `opened` and `kin_declared` has its instant `at`.
+///
+/// A `deposited` event carries the ledger facts the deposit was checked against (entry,
+/// record, volunteer, minutes), so replay needs no ledger; the split above the cap is
+/// recomputed.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{TimeBankEventKind, TimeBankPolicy};
+/// let k = TimeBankEventKind::Opened { policy: TimeBankPolicy::nanjing() };
+/// assert_eq!(k.name(), "opened");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "type", rename_all = "snake_case")
+)]
+#[non_exhaustive]
+pub enum TimeBankEventKind {
+    /// The bank was opened under a scheme.
+    Opened {
+        /// The scheme.
+        policy: TimeBankPolicy,
+    },
+    /// A relation was declared for transfers.
+    KinDeclared {
+        /// The giver.
+        from: VolunteerId,
+        /// The receiver.
+        to: VolunteerId,
+        /// `to` is `from`'s relation.
+        relation: Relation,
+    },
+    /// A ledger credit was deposited.
+    Deposited {
+        /// When.
+        at: DateTime<FixedOffset>,
+        /// The ledger credit.
+        entry: u64,
+        /// Its record.
+        record: RecordId,
+        /// The credited volunteer.
+        volunteer: VolunteerId,
+        /// The receiving account.
+        to: AccountOwner,
+        /// The credit's minutes.
+        amount: Minutes,
+    },
+    /// Time was exchanged for a service.
+    Withdrawn {
+        /// When.
+        at: DateTime<FixedOffset>,
+        /// The account.
+        owner: AccountOwner,
+        /// The minutes.
+        amount: Minutes,
+        /// The service received.
+        service: String,
+    },
+    /// Time was transferred to a declared relative or friend.
+    Transferred {
+        /// When.
+        at: DateTime<FixedOffset>,
+        /// The giver.
+        from: VolunteerId,
+        /// The receiver.
+        to: VolunteerId,
+        /// The minutes.
+        amount: Minutes,
+    },
+    /// Time was donated to the pool.
+    Donated {
+        /// When.
+        at: DateTime<FixedOffset>,
+        /// The account.
+        owner: AccountOwner,
+        /// The minutes.
+        amount: Minutes,
+    },
+    /// Time was granted from the pool.
+    Granted {
+        /// When.
+        at: DateTime<FixedOffset>,
+        /// The receiver.
+        to: VolunteerId,
+        /// The minutes.
+        amount: Minutes,
+    },
+}
+
+impl TimeBankEventKind {
+    /// The snake-case name used as the `type` tag.
+    ///
+    /// # Example
+    /// See [`TimeBankEventKind`].
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Opened { .. } => "opened",
+            Self::KinDeclared { .. } => "kin_declared",
+            Self::Deposited { .. } => "deposited",
+            Self::Withdrawn { .. } => "withdrawn",
+            Self::Transferred { .. } => "transferred",
+            Self::Donated { .. } => "donated",
+            Self::Granted { .. } => "granted",
+        }
+    }
 }
 
 /// Who owns a time account: a volunteer or a team (TB-02).
@@ -398,13 +550,41 @@ impl TimeTxn {
 /// # Ok::<(), volunteer_service::Error>(())
 /// ```
 ///
-/// Persist [`journal`](Self::journal) (serialisable) with the policy and kin declarations.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Every state change appends a [`TimeBankEvent`]; persist [`events`](Self::events) and
+/// rebuild with [`replay`](Self::replay). Serialised as that list of events; deserialising
+/// replays it (so it is checked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(into = "Vec<TimeBankEvent>", try_from = "Vec<TimeBankEvent>")
+)]
 pub struct TimeBank {
     policy: TimeBankPolicy,
     kin: BTreeMap<(VolunteerId, VolunteerId), Relation>,
     journal: Vec<TimeTxn>,
     deposited: BTreeMap<u64, u64>,
+    events: Vec<TimeBankEvent>,
+}
+
+impl Default for TimeBank {
+    /// An empty bank under the default scheme (no cap, no transfers).
+    fn default() -> Self {
+        Self::new(TimeBankPolicy::default())
+    }
+}
+
+impl From<TimeBank> for Vec<TimeBankEvent> {
+    fn from(bank: TimeBank) -> Self {
+        bank.events
+    }
+}
+
+impl TryFrom<Vec<TimeBankEvent>> for TimeBank {
+    type Error = TimeBankError;
+    fn try_from(events: Vec<TimeBankEvent>) -> Result<Self, TimeBankError> {
+        Self::replay(&events)
+    }
 }
 
 fn text(s: &str, what: &'static str) -> Result<String, TimeBankError> {
@@ -429,9 +609,64 @@ impl TimeBank {
     /// See [`TimeBank`].
     pub fn new(policy: TimeBankPolicy) -> Self {
         Self {
+            events: vec![TimeBankEvent {
+                version: TIME_BANK_EVENT_VERSION,
+                kind: TimeBankEventKind::Opened {
+                    policy: policy.clone(),
+                },
+            }],
             policy,
-            ..Self::default()
+            kin: BTreeMap::new(),
+            journal: Vec::new(),
+            deposited: BTreeMap::new(),
         }
+    }
+
+    /// Every state change so far, from `opened`.
+    pub fn events(&self) -> &[TimeBankEvent] {
+        &self.events
+    }
+
+    fn event(&mut self, kind: TimeBankEventKind) {
+        self.events.push(TimeBankEvent {
+            version: TIME_BANK_EVENT_VERSION,
+            kind,
+        });
+    }
+
+    /// Rebuilds a bank from its events, re-running every operation and check that needs
+    /// no ledger (a deposit's ledger facts are taken from its event). The result equals
+    /// the original.
+    ///
+    /// # Errors
+    /// [`TimeBankError::UnsupportedEventVersion`]; [`TimeBankError::ReplayMismatch`] unless
+    /// the first event, and only the first, is `opened`, or if an event does not reproduce
+    /// itself; any operation error if the events are not a history a bank could produce.
+    ///
+    /// # Example
+    /// See [`TimeBankEvent`].
+    pub fn replay(events: &[TimeBankEvent]) -> Result<Self, TimeBankError> {
+        let mut bank: Option<Self> = None;
+        for (i, e) in (0_u64..).zip(events) {
+            if e.version != TIME_BANK_EVENT_VERSION {
+                return Err(TimeBankError::UnsupportedEventVersion { version: e.version });
+            }
+            let mismatch = TimeBankError::ReplayMismatch { event: i };
+            match (bank.as_mut(), &e.kind) {
+                (None, TimeBankEventKind::Opened { policy }) => {
+                    bank = Some(Self::new(policy.clone()));
+                }
+                (Some(b), kind) => b.apply(kind).map_err(|e| e.unwrap_or(mismatch.clone()))?,
+                (None, _) => return Err(mismatch),
+            }
+            let same = bank.as_ref().is_some_and(|b| {
+                usize::try_from(i + 1).ok() == Some(b.events.len()) && b.events.last() == Some(e)
+            });
+            if !same {
+                return Err(mismatch);
+            }
+        }
+        bank.ok_or(TimeBankError::ReplayMismatch { event: 0 })
     }
 
     /// The scheme.
@@ -488,10 +723,55 @@ impl TimeBank {
             .collect()
     }
 
+    /// Re-runs the operation of an event (`Err(None)` for a second `opened`).
+    fn apply(&mut self, kind: &TimeBankEventKind) -> Result<(), Option<TimeBankError>> {
+        match kind {
+            TimeBankEventKind::Opened { .. } => return Err(None),
+            TimeBankEventKind::KinDeclared { from, to, relation } => {
+                self.declare_kin(*from, *to, *relation);
+            }
+            TimeBankEventKind::Deposited {
+                at,
+                entry,
+                record,
+                volunteer,
+                to,
+                amount,
+            } => {
+                self.deposit_checked(*entry, *record, *volunteer, *to, *amount, *at)?;
+            }
+            TimeBankEventKind::Withdrawn {
+                at,
+                owner,
+                amount,
+                service,
+            } => {
+                self.withdraw(*owner, *amount, service, *at)?;
+            }
+            TimeBankEventKind::Transferred {
+                at,
+                from,
+                to,
+                amount,
+            } => {
+                self.transfer(*from, *to, *amount, *at)?;
+            }
+            TimeBankEventKind::Donated { at, owner, amount } => {
+                self.donate(*owner, *amount, *at)?;
+            }
+            TimeBankEventKind::Granted { at, to, amount } => {
+                self.grant(*to, *amount, *at)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Declares that `to` is `from`'s `relation` (for transfers). The caller vouches for the
-    /// relation and any age condition of the scheme.
+    /// relation and any age condition of the scheme. Declaring the same again is a no-op.
     pub fn declare_kin(&mut self, from: VolunteerId, to: VolunteerId, relation: Relation) {
-        self.kin.insert((from, to), relation);
+        if self.kin.insert((from, to), relation) != Some(relation) {
+            self.event(TimeBankEventKind::KinDeclared { from, to, relation });
+        }
     }
 
     fn push(&mut self, at: DateTime<FixedOffset>, kind: TxnKind, legs: Vec<(Account, i64)>) -> u64 {
@@ -549,28 +829,45 @@ impl TimeBank {
         if let Some(&txn) = self.deposited.get(&entry) {
             return Err(TimeBankError::AlreadyDeposited { entry, txn });
         }
-        match to {
-            AccountOwner::Individual(owner) if owner != e.volunteer() => {
-                return Err(TimeBankError::NotTheOwner {
-                    entry,
-                    credited: e.volunteer(),
-                    owner,
-                });
-            }
-            AccountOwner::Group(team)
-                if !teams
-                    .teams_of_on(e.volunteer(), e.served().start().date_naive())
-                    .contains(&team) =>
-            {
-                return Err(TimeBankError::NotAMember {
-                    entry,
-                    volunteer: e.volunteer(),
-                    team,
-                });
-            }
-            _ => {}
+        if let AccountOwner::Group(team) = to
+            && !teams
+                .teams_of_on(e.volunteer(), e.served().start().date_naive())
+                .contains(&team)
+        {
+            return Err(TimeBankError::NotAMember {
+                entry,
+                volunteer: e.volunteer(),
+                team,
+            });
         }
-        let amount = e.amount().get().max(0);
+        let amount = Minutes::new(u32::try_from(e.amount().get().max(0)).unwrap_or(u32::MAX));
+        self.deposit_checked(entry, e.record(), e.volunteer(), to, amount, at)
+    }
+
+    /// The part of a deposit that needs no ledger: once per entry, an individual account
+    /// takes its owner's credits only, the cap split.
+    fn deposit_checked(
+        &mut self,
+        entry: u64,
+        record: RecordId,
+        volunteer: VolunteerId,
+        to: AccountOwner,
+        minutes: Minutes,
+        at: DateTime<FixedOffset>,
+    ) -> Result<u64, TimeBankError> {
+        if let Some(&txn) = self.deposited.get(&entry) {
+            return Err(TimeBankError::AlreadyDeposited { entry, txn });
+        }
+        if let AccountOwner::Individual(owner) = to
+            && owner != volunteer
+        {
+            return Err(TimeBankError::NotTheOwner {
+                entry,
+                credited: volunteer,
+                owner,
+            });
+        }
+        let amount = i64::from(nonzero(minutes)?);
         let kept = self.cap_room(to).map_or(amount, |room| amount.min(room));
         let overflow = amount - kept;
         let mut legs = vec![(Account::Issued, -amount)];
@@ -584,12 +881,20 @@ impl TimeBank {
             at,
             TxnKind::Deposit {
                 entry,
-                record: e.record(),
+                record,
                 overflow: Minutes::new(u32::try_from(overflow).unwrap_or(u32::MAX)),
             },
             legs,
         );
         self.deposited.insert(entry, seq);
+        self.event(TimeBankEventKind::Deposited {
+            at,
+            entry,
+            record,
+            volunteer,
+            to,
+            amount: minutes,
+        });
         Ok(seq)
     }
 
@@ -631,6 +936,12 @@ impl TimeBank {
         Self::individual(owner, "withdraw")?;
         let service = text(service, "service")?;
         let m = self.take(owner, amount)?;
+        self.event(TimeBankEventKind::Withdrawn {
+            at,
+            owner,
+            amount,
+            service: service.clone(),
+        });
         Ok(self.push(
             at,
             TxnKind::Withdrawal { service },
@@ -662,6 +973,12 @@ impl TimeBank {
         let (a, b) = (AccountOwner::Individual(from), AccountOwner::Individual(to));
         let m = self.take(a, amount)?;
         self.check_room(b, m)?;
+        self.event(TimeBankEventKind::Transferred {
+            at,
+            from,
+            to,
+            amount,
+        });
         Ok(self.push(
             at,
             TxnKind::Transfer { relation },
@@ -695,6 +1012,7 @@ impl TimeBank {
         at: DateTime<FixedOffset>,
     ) -> Result<u64, TimeBankError> {
         let m = self.take(owner, amount)?;
+        self.event(TimeBankEventKind::Donated { at, owner, amount });
         Ok(self.push(
             at,
             TxnKind::Donation,
@@ -726,6 +1044,7 @@ impl TimeBank {
         }
         let b = AccountOwner::Individual(to);
         self.check_room(b, m)?;
+        self.event(TimeBankEventKind::Granted { at, to, amount });
         Ok(self.push(
             at,
             TxnKind::Grant,

@@ -4,15 +4,17 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::{Actor, Append, CorrectionId, CorrectionRequest, OrgId, RecordId, ServiceRecord};
 
-/// The current event format version. [`HourLedger::replay`](crate::HourLedger::replay)
-/// refuses other versions until an upcaster for them exists.
-pub const LEDGER_EVENT_VERSION: u16 = 1;
+/// The current event format version, 2. [`HourLedger::replay`](crate::HourLedger::replay)
+/// also reads version 1, whose events are the same except that a `recorder_appointed` had
+/// no `by` (appointments were not authorised before version 2): such an appointment replays
+/// as it happened and stays version 1. Other versions are refused.
+pub const LEDGER_EVENT_VERSION: u16 = 2;
 
 /// One state change of an [`HourLedger`](crate::HourLedger), with its format version and
 /// instant.
 ///
 /// Serialised flat with a `type` tag:
-/// `{"version": 1, "at": "<rfc3339>", "type": "record_confirmed", "by": …, "record": …,
+/// `{"version": 2, "at": "<rfc3339>", "type": "record_confirmed", "by": …, "record": …,
 /// "append": {"key": …, "expected": null}}`. Store the events; rebuild the ledger with
 /// [`HourLedger::replay`](crate::HourLedger::replay).
 ///
@@ -21,8 +23,8 @@ pub const LEDGER_EVENT_VERSION: u16 = 1;
 /// use volunteer_service::{doc_fixtures, HourLedger, LedgerEventKind};
 /// let ledger = doc_fixtures::ledger();
 /// let e = &ledger.events()[0];
-/// assert_eq!(e.version, 1);
-/// assert!(matches!(e.kind, LedgerEventKind::RecorderAppointed { .. }));
+/// assert_eq!(e.version, 2);
+/// assert!(matches!(e.kind, LedgerEventKind::AdministratorGranted { by: None, .. }));
 /// assert_eq!(HourLedger::replay(ledger.events())?, ledger);
 /// # Ok::<(), volunteer_service::Error>(())
 /// ```
@@ -46,6 +48,7 @@ pub struct LedgerEvent {
 /// let k = LedgerEventKind::RecorderAppointed {
 ///     organiser: OrgId::from_parts(0, 1),
 ///     recorder: Actor::Staff(StaffId::from_parts(0, 2)),
+///     by: Some(Actor::Staff(StaffId::from_parts(0, 3))),
 /// };
 /// assert_eq!(k.name(), "recorder_appointed");
 /// ```
@@ -57,12 +60,28 @@ pub struct LedgerEvent {
 )]
 #[non_exhaustive]
 pub enum LedgerEventKind {
+    /// An organiser got an administrator, who appoints its recorders.
+    AdministratorGranted {
+        /// The organiser.
+        organiser: OrgId,
+        /// The new administrator.
+        administrator: Actor,
+        /// The granting administrator, or `None` for the organiser's first (the explicit
+        /// bootstrap grant).
+        by: Option<Actor>,
+    },
     /// A person became a recorder of an organiser.
     RecorderAppointed {
         /// The organiser.
         organiser: OrgId,
         /// The recorder.
         recorder: Actor,
+        /// The appointing administrator; absent (`None`) only in version-1 events.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        by: Option<Actor>,
     },
     /// A recorder submitted a record, awaiting confirmation.
     RecordSubmitted {
@@ -125,6 +144,7 @@ impl LedgerEventKind {
     /// The snake-case name used as the `type` tag.
     pub fn name(&self) -> &'static str {
         match self {
+            Self::AdministratorGranted { .. } => "administrator_granted",
             Self::RecorderAppointed { .. } => "recorder_appointed",
             Self::RecordSubmitted { .. } => "record_submitted",
             Self::RecordConfirmed { .. } => "record_confirmed",

@@ -1,7 +1,9 @@
 //! Ledger entries, their canonical encoding and hash chain, and the append-only journal.
 
 use core::fmt;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 use sha2::{Digest, Sha256};
@@ -157,7 +159,9 @@ impl EntryKind {
 /// interval of the record it credits (or reverses), so totals fold over entries alone.
 ///
 /// Serialised as `{"seq", "key", "at", "actor", "kind", "volunteer", "organiser", "record",
-/// "provenance", "record_kind", "served", "amount", "policy", "correction", "hash"}`. A
+/// "provenance", "record_kind", "served", "amount", "policy", "correction", "hash"}`, plus
+/// `"auto_closed": true` only for the credit (or reversal) of an automatically closed
+/// attendance ([`auto_closed`](Self::auto_closed)). A
 /// deserialised entry is checked by [`HourLedger::verify_entries`](crate::HourLedger::verify_entries).
 ///
 /// # Example
@@ -192,6 +196,17 @@ pub struct LedgerEntry {
     pub(crate) policy: Option<PolicyVersion>,
     pub(crate) correction: Option<CorrectionId>,
     pub(crate) hash: EntryHash,
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
+    pub(crate) auto_closed: bool,
+}
+
+#[cfg(feature = "serde")]
+#[allow(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl LedgerEntry {
@@ -255,6 +270,26 @@ impl LedgerEntry {
     pub fn hash(&self) -> EntryHash {
         self.hash
     }
+    /// Whether the credited record's attendance was closed automatically by the crediting
+    /// policy (HRS-03: a missing check-out, flagged for review); see
+    /// [`ServiceRecord::auto_closed`](crate::ServiceRecord::auto_closed). A reversal repeats
+    /// its credit's flag. The flag is covered by the hash.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Append, IdempotencyKey};
+    /// let mut ledger = doc_fixtures::ledger();
+    /// let at = doc_fixtures::at("2021-07-21T13:00:00+08:00");
+    /// let rec = doc_fixtures::record_builder(1).build()?; // an attested manual entry
+    /// let id = rec.id();
+    /// ledger.submit(doc_fixtures::recorder(), rec, at)?;
+    /// let r = ledger.confirm(doc_fixtures::recorder(), id, Append::new(IdempotencyKey::from_parts(0, 1)), at)?;
+    /// assert!(!ledger.entry(r.first()).expect("appended").auto_closed());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
+    pub fn auto_closed(&self) -> bool {
+        self.auto_closed
+    }
 
     /// A copy with another amount but the same stored hash, to test tamper detection.
     #[doc(hidden)]
@@ -272,7 +307,8 @@ impl LedgerEntry {
     /// byte ([`ENCODING_FORMAT`], 1), `prev` (32 bytes), `seq` (u64), `key` (16 bytes), `at` (i64 Unix seconds,
     /// u32 nanoseconds, i32 offset seconds), `actor` (u8 tag 1 volunteer / 2 staff, 16
     /// bytes), `volunteer`, `organiser`, `record` (16 bytes each), `provenance` (u8:
-    /// 1 verified check-in … 5 correction), `record_kind` (u8: 1 service, 2 training, 3 drill),
+    /// 1 verified check-in … 5 correction, plus 128 when [`auto_closed`](Self::auto_closed),
+    /// so entries without the flag hash as before), `record_kind` (u8: 1 service, 2 training, 3 drill),
     /// `served` start and end (each as `at`), `amount` (i64), `policy` (u8 0, or u8 1 and
     /// u32), `correction` (u8 0, or u8 1 and 16 bytes), then the kind: u8 1 for a credit, or
     /// u8 2, `of` (u64), the reason's UTF-8 length (u32) and bytes.
@@ -310,7 +346,8 @@ impl LedgerEntry {
         b.put(self.volunteer.as_uuid().as_bytes());
         b.put(self.organiser.as_uuid().as_bytes());
         b.put(self.record.as_uuid().as_bytes());
-        b.put(&[self.provenance.code(), self.record_kind.code()]);
+        let closed = if self.auto_closed { AUTO_CLOSED_BIT } else { 0 };
+        b.put(&[self.provenance.code() | closed, self.record_kind.code()]);
         b.instant(self.served.start());
         b.instant(self.served.end());
         b.put(&self.amount.get().to_be_bytes());
@@ -343,6 +380,10 @@ impl LedgerEntry {
         b
     }
 }
+
+/// Set in the provenance byte of the encoding for an automatically closed attendance
+/// (provenance codes are below 128).
+const AUTO_CLOSED_BIT: u8 = 0x80;
 
 /// The version of the canonical entry encoding, its first byte.
 pub(crate) const ENCODING_FORMAT: u8 = 1;
@@ -415,12 +456,14 @@ mod tests {
             policy: Some(PolicyVersion::new(9)),
             correction: Some(CorrectionId::from_parts(1, 7)),
             hash: EntryHash::GENESIS,
+            auto_closed: true,
         };
         assert_eq!(e.fixed_part(&EntryHash::GENESIS).len, FIXED_ENCODING_MAX);
         let credit = LedgerEntry {
             kind: EntryKind::Credit,
             policy: None,
             correction: None,
+            auto_closed: false,
             ..e.clone()
         };
         assert_eq!(
@@ -429,6 +472,16 @@ mod tests {
         );
         // 183 bytes + 1 padding byte + 8 length bytes = three 64-byte blocks.
         assert_eq!(credit.fixed_part(&EntryHash::GENESIS).len, 183);
+        // The auto-close flag is covered by the hash without lengthening the encoding.
+        let flagged = LedgerEntry {
+            auto_closed: true,
+            ..credit.clone()
+        };
+        assert_eq!(flagged.fixed_part(&EntryHash::GENESIS).len, 183);
+        assert_ne!(
+            flagged.compute_hash(&EntryHash::GENESIS),
+            credit.compute_hash(&EntryHash::GENESIS)
+        );
         // The reason is hashed after the fixed part: changing it changes the hash.
         let other = LedgerEntry {
             kind: EntryKind::Reversal {
@@ -475,7 +528,7 @@ impl Journal {
     pub(crate) fn with_capacity(n: usize) -> Self {
         Self {
             entries: Vec::with_capacity(n),
-            keys: HashMap::with_capacity(n),
+            keys: HashMap::with_capacity_and_hasher(n, foldhash::fast::RandomState::default()),
             ..Self::default()
         }
     }

@@ -22,7 +22,9 @@ mod journal;
 mod replay;
 mod totals;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset};
 
@@ -232,8 +234,28 @@ pub enum LedgerError {
         /// The position of the event in the replayed list.
         event: u64,
     },
+    /// The actor is not an administrator of the organiser: only administrators appoint
+    /// recorders and grant administration.
+    #[error("{actor} is not an administrator of organiser {organiser}: cannot appoint")]
+    NotAdministrator {
+        /// The actor.
+        actor: Actor,
+        /// The organiser.
+        organiser: OrgId,
+    },
+    /// The organiser already has an administrator: its first administrator is granted
+    /// once, later ones by an administrator.
+    #[error(
+        "organiser {organiser} already has an administrator: only an administrator grants another"
+    )]
+    AlreadyAdministered {
+        /// The organiser.
+        organiser: OrgId,
+    },
     /// An event has a format version this build cannot read.
-    #[error("ledger event version {version} is not supported: expected {LEDGER_EVENT_VERSION}")]
+    #[error(
+        "ledger event version {version} is not supported: expected 1 to {LEDGER_EVENT_VERSION}"
+    )]
     UnsupportedEventVersion {
         /// The event's version.
         version: u16,
@@ -434,8 +456,14 @@ impl RecordTable {
 ///
 /// Not in scope here (hooks only): roll-ups up the organisation hierarchy, awards,
 /// certificates and the time bank build on [`totals`](Self::totals) and
-/// [`Totals::group_by`]; recorder appointment is not itself authorised (an organisation
-/// administrator role belongs to the organisation model).
+/// [`Totals::group_by`].
+///
+/// Recorders are appointed by an administrator of the organiser (管理员). An organiser's
+/// first administrator is the explicit trust root, granted once with
+/// [`bootstrap_administrator`](Self::bootstrap_administrator) by whoever registers the
+/// organiser (the platform vouches for it); after that only an administrator grants another
+/// ([`grant_administrator`](Self::grant_administrator)) or appoints recorders
+/// ([`appoint_recorder`](Self::appoint_recorder)). Recorders do not appoint recorders.
 ///
 /// # Example
 /// ```
@@ -461,7 +489,8 @@ impl RecordTable {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct HourLedger {
     journal: Journal,
-    recorders: BTreeSet<(OrgId, Actor)>,
+    recorders: HashSet<(OrgId, Actor)>,
+    administrators: BTreeSet<(OrgId, Actor)>,
     records: RecordTable,
     by_volunteer: BTreeMap<VolunteerId, Vec<RecordId>>,
     corrections: BTreeMap<CorrectionId, Correction>,
@@ -797,6 +826,7 @@ impl HourLedger {
             policy: record.policy(),
             correction,
             hash: EntryHash::GENESIS,
+            auto_closed: record.auto_closed().is_some(),
         }
     }
 
@@ -824,29 +854,145 @@ impl HourLedger {
         }
     }
 
-    /// Makes `recorder` a recorder of `organiser` (a no-op if it already is).
+    /// Whether `actor` is an administrator of `organiser`.
+    ///
+    /// # Example
+    /// See [`HourLedger::appoint_recorder`].
+    pub fn is_administrator(&self, organiser: OrgId, actor: Actor) -> bool {
+        self.administrators.contains(&(organiser, actor))
+    }
+
+    fn has_administrator(&self, organiser: OrgId) -> bool {
+        self.administrators.iter().any(|(o, _)| *o == organiser)
+    }
+
+    /// Grants `organiser` its first administrator: the explicit trust root of its
+    /// appointments, vouched for by whoever registers the organiser. Recorded as an
+    /// [`administrator_granted`](LedgerEventKind::AdministratorGranted) event with no `by`.
+    ///
+    /// # Errors
+    /// [`LedgerError::AlreadyAdministered`] if the organiser has an administrator (then only
+    /// an administrator grants another, with [`grant_administrator`](Self::grant_administrator)).
+    ///
+    /// # Example
+    /// See [`HourLedger::appoint_recorder`].
+    pub fn bootstrap_administrator(
+        &mut self,
+        organiser: OrgId,
+        administrator: Actor,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(), LedgerError> {
+        if self.has_administrator(organiser) {
+            return Err(LedgerError::AlreadyAdministered { organiser });
+        }
+        self.administrators.insert((organiser, administrator));
+        self.event(
+            at,
+            LedgerEventKind::AdministratorGranted {
+                organiser,
+                administrator,
+                by: None,
+            },
+        );
+        Ok(())
+    }
+
+    /// An administrator of `organiser` makes `administrator` another one (a no-op if it
+    /// already is).
+    ///
+    /// # Errors
+    /// [`LedgerError::NotAdministrator`] unless `by` administers the organiser.
+    ///
+    /// # Example
+    /// See [`HourLedger::appoint_recorder`].
+    pub fn grant_administrator(
+        &mut self,
+        by: Actor,
+        organiser: OrgId,
+        administrator: Actor,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(), LedgerError> {
+        self.require_administrator(organiser, by)?;
+        if self.administrators.insert((organiser, administrator)) {
+            self.event(
+                at,
+                LedgerEventKind::AdministratorGranted {
+                    organiser,
+                    administrator,
+                    by: Some(by),
+                },
+            );
+        }
+        Ok(())
+    }
+
+    fn require_administrator(&self, organiser: OrgId, actor: Actor) -> Result<(), LedgerError> {
+        if self.is_administrator(organiser, actor) {
+            Ok(())
+        } else {
+            Err(LedgerError::NotAdministrator { actor, organiser })
+        }
+    }
+
+    /// An administrator of `organiser` makes `recorder` a recorder of it (a no-op if it
+    /// already is).
+    ///
+    /// # Errors
+    /// [`LedgerError::NotAdministrator`] unless `by` administers the organiser; the ledger
+    /// is then unchanged.
     ///
     /// # Example
     /// ```
-    /// use volunteer_service::{doc_fixtures, HourLedger};
+    /// use volunteer_service::{doc_fixtures, Actor, HourLedger, LedgerError, StaffId};
+    /// let (org, recorder) = (doc_fixtures::organiser(), doc_fixtures::recorder());
+    /// let admin = Actor::Staff(StaffId::from_parts(0, 1));
+    /// let at = doc_fixtures::at("2021-07-20T00:00:00Z");
     /// let mut l = HourLedger::new();
-    /// l.appoint_recorder(doc_fixtures::organiser(), doc_fixtures::recorder(), doc_fixtures::at("2021-07-20T00:00:00Z"));
-    /// assert!(l.is_recorder(doc_fixtures::organiser(), doc_fixtures::recorder()));
+    /// // Nobody appoints before the organiser has an administrator.
+    /// assert_eq!(l.appoint_recorder(admin, org, recorder, at),
+    ///     Err(LedgerError::NotAdministrator { actor: admin, organiser: org }));
+    /// l.bootstrap_administrator(org, admin, at)?;
+    /// l.appoint_recorder(admin, org, recorder, at)?;
+    /// assert!(l.is_recorder(org, recorder) && l.is_administrator(org, admin));
+    /// // A recorder does not appoint recorders.
+    /// let other = Actor::Staff(StaffId::from_parts(0, 2));
+    /// assert!(l.appoint_recorder(recorder, org, other, at).is_err());
+    /// assert!(!l.is_recorder(org, other));
+    /// # Ok::<(), volunteer_service::Error>(())
     /// ```
     pub fn appoint_recorder(
         &mut self,
+        by: Actor,
         organiser: OrgId,
         recorder: Actor,
         at: DateTime<FixedOffset>,
-    ) {
+    ) -> Result<(), LedgerError> {
+        self.require_administrator(organiser, by)?;
         if self.recorders.insert((organiser, recorder)) {
             self.event(
                 at,
                 LedgerEventKind::RecorderAppointed {
                     organiser,
                     recorder,
+                    by: Some(by),
                 },
             );
+        }
+        Ok(())
+    }
+
+    /// Replays a version-1 appointment, made before appointments were authorised.
+    fn appoint_legacy(&mut self, organiser: OrgId, recorder: Actor, at: DateTime<FixedOffset>) {
+        if self.recorders.insert((organiser, recorder)) {
+            self.events.push(LedgerEvent {
+                version: 1,
+                at,
+                kind: LedgerEventKind::RecorderAppointed {
+                    organiser,
+                    recorder,
+                    by: None,
+                },
+            });
         }
     }
 

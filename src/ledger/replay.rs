@@ -77,11 +77,12 @@ impl LedgerReplay {
     /// use volunteer_service::{doc_fixtures, LedgerError, LedgerReplay};
     /// let events = doc_fixtures::certified_ledger().0.events().to_vec();
     /// let mut replay = LedgerReplay::new();
-    /// replay.push(&events[0])?;
+    /// replay.push(&events[0])?; // the organiser's first administrator
+    /// replay.push(&events[1])?; // appoints a recorder
     /// // The same appointment again appends no event: the history is not a real one.
-    /// let err = replay.push(&events[0]).unwrap_err();
-    /// assert_eq!(err, LedgerError::ReplayMismatch { event: 1 });
-    /// assert_eq!(replay.push(&events[1]), Err(err.clone()));
+    /// let err = replay.push(&events[1]).unwrap_err();
+    /// assert_eq!(err, LedgerError::ReplayMismatch { event: 2 });
+    /// assert_eq!(replay.push(&events[2]), Err(err.clone()));
     /// assert_eq!(replay.finish(), Err(err));
     /// # Ok::<(), volunteer_service::Error>(())
     /// ```
@@ -112,16 +113,37 @@ impl LedgerReplay {
 
     fn apply(&mut self, e: &LedgerEvent) -> Result<(), LedgerError> {
         let index = self.applied();
-        if e.version != LEDGER_EVENT_VERSION {
+        if !(1..=LEDGER_EVENT_VERSION).contains(&e.version) {
             return Err(LedgerError::UnsupportedEventVersion { version: e.version });
         }
         let l = &mut self.ledger;
         let at = e.at;
         match &e.kind {
+            // Upcasting version 1: an appointment had no `by` (appointments were not
+            // authorised then); it replays as it happened and is kept as version 1.
             LedgerEventKind::RecorderAppointed {
                 organiser,
                 recorder,
-            } => l.appoint_recorder(*organiser, *recorder, at),
+                by: None,
+            } if e.version == 1 => l.appoint_legacy(*organiser, *recorder, at),
+            LedgerEventKind::RecorderAppointed {
+                organiser,
+                recorder,
+                by: Some(by),
+            } => l.appoint_recorder(*by, *organiser, *recorder, at)?,
+            LedgerEventKind::RecorderAppointed { by: None, .. } => {
+                return Err(LedgerError::ReplayMismatch { event: index });
+            }
+            LedgerEventKind::AdministratorGranted {
+                organiser,
+                administrator,
+                by: None,
+            } => l.bootstrap_administrator(*organiser, *administrator, at)?,
+            LedgerEventKind::AdministratorGranted {
+                organiser,
+                administrator,
+                by: Some(by),
+            } => l.grant_administrator(*by, *organiser, *administrator, at)?,
             LedgerEventKind::RecordSubmitted { by, record } => {
                 l.submit(*by, (**record).clone(), at)?;
             }
@@ -154,6 +176,13 @@ impl LedgerReplay {
             } => {
                 l.reject_correction(*by, *correction, reason, at)?;
             }
+        }
+        // Other kinds are the same in versions 1 and 2: keep the event's own version.
+        let appended = l.events.len() as u64 == index + 1;
+        if let Some(last) = l.events.last_mut()
+            && appended
+        {
+            last.version = e.version;
         }
         if l.events().len() as u64 != index + 1 || l.events().last() != Some(e) {
             return Err(LedgerError::ReplayMismatch { event: index });

@@ -52,6 +52,105 @@ fn refused(
     assert_eq!(*l, before);
 }
 
+/// Recorders are appointed by an administrator of the organiser only; the first
+/// administrator is an explicit bootstrap grant; refusals change nothing; replay works.
+#[test]
+fn only_an_administrator_appoints_recorders() {
+    let admin = Actor::Staff(StaffId::from_parts(1, 1));
+    let second = Actor::Staff(StaffId::from_parts(1, 2));
+    let outsider = Actor::Staff(StaffId::from_parts(1, 3));
+    let mut l = HourLedger::new();
+    // No administrator yet: nobody appoints, not even the future administrator.
+    refused(
+        &mut l,
+        &LedgerError::NotAdministrator {
+            actor: admin,
+            organiser: organiser(),
+        },
+        |l| l.appoint_recorder(admin, organiser(), recorder(), now()),
+    );
+    l.bootstrap_administrator(organiser(), admin, now())
+        .unwrap();
+    // The bootstrap grant is once per organiser.
+    refused(
+        &mut l,
+        &LedgerError::AlreadyAdministered {
+            organiser: organiser(),
+        },
+        |l| l.bootstrap_administrator(organiser(), outsider, now()),
+    );
+    l.appoint_recorder(admin, organiser(), recorder(), now())
+        .unwrap();
+    assert!(l.is_recorder(organiser(), recorder()));
+    // A recorder does not appoint recorders or grant administration.
+    refused(
+        &mut l,
+        &LedgerError::NotAdministrator {
+            actor: recorder(),
+            organiser: organiser(),
+        },
+        |l| l.appoint_recorder(recorder(), organiser(), outsider, now()),
+    );
+    refused(
+        &mut l,
+        &LedgerError::NotAdministrator {
+            actor: recorder(),
+            organiser: organiser(),
+        },
+        |l| l.grant_administrator(recorder(), organiser(), outsider, now()),
+    );
+    // An administrator of another organiser has no say here.
+    l.bootstrap_administrator(other_org(), outsider, now())
+        .unwrap();
+    refused(
+        &mut l,
+        &LedgerError::NotAdministrator {
+            actor: outsider,
+            organiser: organiser(),
+        },
+        |l| l.appoint_recorder(outsider, organiser(), other_recorder(), now()),
+    );
+    // An administrator grants another, who appoints.
+    l.grant_administrator(admin, organiser(), second, now())
+        .unwrap();
+    l.appoint_recorder(second, organiser(), other_recorder(), now())
+        .unwrap();
+    assert!(l.is_recorder(organiser(), other_recorder()));
+    assert!(!l.is_recorder(other_org(), other_recorder()));
+    // Repeats are no-ops without events.
+    let n = l.events().len();
+    l.appoint_recorder(admin, organiser(), recorder(), now())
+        .unwrap();
+    l.grant_administrator(admin, organiser(), second, now())
+        .unwrap();
+    assert_eq!(l.events().len(), n);
+    let names: Vec<&str> = l.events().iter().map(|e| e.kind.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "administrator_granted",
+            "recorder_appointed",
+            "administrator_granted",
+            "administrator_granted",
+            "recorder_appointed"
+        ]
+    );
+    assert_eq!(HourLedger::replay(l.events()).unwrap(), l);
+}
+
+#[test]
+fn administration_errors_name_the_actor_and_organiser() {
+    let e = LedgerError::NotAdministrator {
+        actor: Actor::Staff(StaffId::from_parts(0, 1)),
+        organiser: OrgId::from_parts(0, 2),
+    };
+    insta::assert_snapshot!(e, @"staff 00000000-0000-7000-8000-000000000001 is not an administrator of organiser 00000000-0000-7000-8000-000000000002: cannot appoint");
+    let e = LedgerError::AlreadyAdministered {
+        organiser: OrgId::from_parts(0, 2),
+    };
+    insta::assert_snapshot!(e, @"organiser 00000000-0000-7000-8000-000000000002 already has an administrator: only an administrator grants another");
+}
+
 #[test]
 fn only_the_organisers_recorders_submit_and_confirm() {
     let mut l = credited(&[]);
@@ -66,7 +165,7 @@ fn only_the_organisers_recorders_submit_and_confirm() {
         },
         |l| l.submit(stranger, rec.clone(), now()),
     );
-    l.appoint_recorder(other_org(), stranger, now());
+    crate::doc_fixtures::appoint(&mut l, other_org(), stranger, now());
     refused(
         &mut l,
         &LedgerError::NotRecorder {
@@ -76,7 +175,7 @@ fn only_the_organisers_recorders_submit_and_confirm() {
         |l| l.submit(stranger, rec.clone(), now()),
     );
     let second = Actor::Staff(StaffId::from_parts(0, 77));
-    l.appoint_recorder(organiser(), second, now());
+    crate::doc_fixtures::appoint(&mut l, organiser(), second, now());
     refused(
         &mut l,
         &LedgerError::RecorderMismatch {
@@ -103,7 +202,7 @@ fn only_the_organisers_recorders_submit_and_confirm() {
 fn a_volunteer_never_confirms_their_own_record_even_as_a_recorder() {
     let mut l = credited(&[]);
     let me = Actor::Volunteer(volunteer_id());
-    l.appoint_recorder(organiser(), me, now());
+    crate::doc_fixtures::appoint(&mut l, organiser(), me, now());
     let rec = record_builder(1).build().unwrap();
     let id = rec.id();
     l.submit(recorder(), rec, now()).unwrap();
@@ -120,7 +219,7 @@ fn a_volunteer_never_confirms_their_own_record_even_as_a_recorder() {
 #[test]
 fn no_overlapping_credit_across_organisers() {
     let mut l = credited(&[1]);
-    l.appoint_recorder(other_org(), other_recorder(), now());
+    crate::doc_fixtures::appoint(&mut l, other_org(), other_recorder(), now());
     let clash = ServiceRecord::builder(
         RecordId::from_parts(9, 1),
         volunteer_id(),
@@ -262,7 +361,7 @@ fn reversal_rules() {
         },
         |l| l.reverse(recorder(), 0, " ", key(5), now()).map(|_| ()),
     );
-    l.appoint_recorder(other_org(), other_recorder(), now());
+    crate::doc_fixtures::appoint(&mut l, other_org(), other_recorder(), now());
     refused(
         &mut l,
         &LedgerError::NotRecorder {
@@ -335,7 +434,7 @@ fn corrections_error_omission_and_rejection() {
         |l| l.request_correction(me, req.clone(), now()),
     );
     // The volunteer cannot approve it, even as a recorder.
-    l.appoint_recorder(organiser(), me, now());
+    crate::doc_fixtures::appoint(&mut l, organiser(), me, now());
     refused(
         &mut l,
         &LedgerError::SelfConfirmation {
@@ -458,7 +557,7 @@ fn volunteers_see_their_own_records_only() {
             volunteer: volunteer_id()
         })
     );
-    l.appoint_recorder(other_org(), other_recorder(), now());
+    crate::doc_fixtures::appoint(&mut l, other_org(), other_recorder(), now());
     assert!(
         l.records_for(other_recorder(), volunteer_id())
             .unwrap()
@@ -662,10 +761,12 @@ fn the_journal_clock_never_goes_back() {
 fn replay_refuses_a_duplicated_event() {
     let l = credited(&[1]);
     let mut events = l.events().to_vec();
-    let confirm = events[2].clone();
+    // Administrator granted, recorder appointed, record submitted, record confirmed.
+    let confirm = events[3].clone();
+    assert_eq!(confirm.kind.name(), "record_confirmed");
     events.push(confirm);
-    let err = LedgerError::ReplayMismatch { event: 3 };
-    assert_eq!(err.to_string(), "ledger event 3 does not replay to itself");
+    let err = LedgerError::ReplayMismatch { event: 4 };
+    assert_eq!(err.to_string(), "ledger event 4 does not replay to itself");
     assert_eq!(HourLedger::replay(&events), Err(err));
 }
 
@@ -676,14 +777,16 @@ fn replay_rejects_unknown_versions_and_reproduces_hashes() {
     assert_eq!(back.head(), l.head());
     assert_eq!(back, l);
     let mut events = l.events().to_vec();
-    events[0].version = 2;
+    for version in [0, 3] {
+        events[0].version = version;
+        assert_eq!(
+            HourLedger::replay(&events),
+            Err(LedgerError::UnsupportedEventVersion { version })
+        );
+    }
     assert_eq!(
-        HourLedger::replay(&events),
-        Err(LedgerError::UnsupportedEventVersion { version: 2 })
-    );
-    assert_eq!(
-        LedgerError::UnsupportedEventVersion { version: 2 }.to_string(),
-        "ledger event version 2 is not supported: expected 1"
+        LedgerError::UnsupportedEventVersion { version: 3 }.to_string(),
+        "ledger event version 3 is not supported: expected 1 to 2"
     );
 }
 
@@ -705,7 +808,7 @@ fn events_round_trip_through_json() {
         .unwrap();
     let json = serde_json::to_string(l.events()).unwrap();
     assert!(json.contains(r#""type":"record_confirmed""#));
-    assert!(json.contains(r#""version":1"#));
+    assert!(json.contains(r#""version":2"#));
     let events: Vec<LedgerEvent> = serde_json::from_str(&json).unwrap();
     assert_eq!(HourLedger::replay(&events).unwrap(), l);
     let entries = serde_json::to_string(l.entries()).unwrap();
@@ -842,6 +945,11 @@ enum Cmd {
         hour: i64,
         len: i64,
     },
+    /// Someone who is not an administrator tries to appoint a recorder.
+    Appoint {
+        o: u64,
+        who: Who,
+    },
 }
 
 fn who() -> impl Strategy<Value = Who> {
@@ -866,6 +974,7 @@ fn cmd() -> impl Strategy<Value = Cmd> {
             }),
         1 => (0..VOLUNTEERS, 0..ORGS, 0_i64..48, 1_i64..5)
             .prop_map(|(v, o, hour, len)| Cmd::Omission { v, o, hour, len }),
+        1 => (0..ORGS, who()).prop_map(|(o, who)| Cmd::Appoint { o, who }),
     ]
 }
 
@@ -916,9 +1025,9 @@ impl Harness {
     fn new() -> Self {
         let mut ledger = HourLedger::new();
         for o in 0..ORGS {
-            ledger.appoint_recorder(org(o), staff(o), hour(0));
+            crate::doc_fixtures::appoint(&mut ledger, org(o), staff(o), hour(0));
         }
-        ledger.appoint_recorder(org(0), Actor::Volunteer(vol(0)), hour(0));
+        crate::doc_fixtures::appoint(&mut ledger, org(0), Actor::Volunteer(vol(0)), hour(0));
         Self {
             ledger,
             credits: Vec::new(),
@@ -1240,6 +1349,20 @@ impl Harness {
                     self.seqs.push(r.first());
                 }
             }
+            Cmd::Appoint { o, who } => {
+                // Recorders, outsiders and volunteers are not administrators: refused, and
+                // nothing changes.
+                let actor = Self::actor(who, 0, o);
+                let newcomer = Actor::Staff(StaffId::from_parts(8, self.fresh()));
+                assert_eq!(
+                    self.ledger.appoint_recorder(actor, org(o), newcomer, now),
+                    Err(LedgerError::NotAdministrator {
+                        actor,
+                        organiser: org(o)
+                    })
+                );
+                assert_eq!(self.ledger, before);
+            }
         }
     }
 
@@ -1338,7 +1461,7 @@ fn thread_cpu_ns() -> Option<u128> {
 fn timing_confirm() {
     const N: u64 = 200_000;
     let mut l = HourLedger::with_capacity(2 * 200_000);
-    l.appoint_recorder(org(0), staff(0), hour(0));
+    crate::doc_fixtures::appoint(&mut l, org(0), staff(0), hour(0));
     let mut ids = Vec::with_capacity(200_000);
     for n in 0..N {
         let v = n % 1_000;
@@ -1387,4 +1510,125 @@ fn timing_confirm() {
         u128::from(N) * 1_000_000 / elapsed.as_micros().max(1),
         verify_start.elapsed()
     );
+}
+
+/// A credit of record `n` whose open attendance the policy closed automatically at the
+/// shift end (12:00), two hours later (HRS-03).
+fn auto_closed_record(n: u64) -> ServiceRecord {
+    use crate::{AssignmentId, Attendance, AttendanceSource, CreditRequest, CreditingPolicy};
+    let start = record_builder(n).build().unwrap().served().start();
+    let shift = TimeSpan::new(start, start + TimeDelta::hours(4)).unwrap();
+    let open = Attendance::checked_in(
+        AssignmentId::from_parts(0, n),
+        start,
+        AttendanceSource::CodeScan,
+    );
+    let policy = CreditingPolicy::builder(PolicyVersion::new(1))
+        .auto_close_after(Minutes::new(120))
+        .build()
+        .unwrap();
+    let credit = policy.credit(&CreditRequest::new(
+        ActivityId::from_parts(0, 2),
+        shift,
+        open,
+        shift.end() + TimeDelta::hours(2),
+    ));
+    record_builder(n).credit(&credit).build().unwrap()
+}
+
+/// HRS-03: an automatically closed attendance is flagged on the record and on its credit
+/// (and reversal), counted apart by the totals, covered by the hash and kept by replay.
+#[test]
+fn auto_closed_credits_are_flagged_in_the_ledger() {
+    let mut l = credited(&[1]);
+    let rec = auto_closed_record(2);
+    let id = rec.id();
+    assert_eq!(rec.auto_closed(), Some(rec.served().end()));
+    l.submit(recorder(), rec, now()).unwrap();
+    let r = l.confirm(recorder(), id, key(2), now()).unwrap();
+    let entry = l.entry(r.first()).unwrap().clone();
+    assert!(entry.auto_closed());
+    assert!(!l.entry(0).unwrap().auto_closed());
+    assert_eq!(l.totals().auto_closed(), MinuteDelta::new(240));
+    assert_eq!(l.totals().all(), MinuteDelta::new(480));
+    let by_flag = l.totals().group_by(LedgerEntry::auto_closed);
+    assert_eq!(by_flag.get(&true), Some(&MinuteDelta::new(240)));
+    // The flag is under the hash: clearing it is found by verify.
+    let mut copy = l.entries().to_vec();
+    copy[1].auto_closed = false;
+    assert_eq!(
+        HourLedger::verify_entries(&copy),
+        Err(LedgerError::Tampered { entry: 1 })
+    );
+    // A reversal repeats the flag, so the flagged net goes to zero.
+    let later = now() + TimeDelta::hours(1);
+    let rev = l
+        .reverse(recorder(), r.first(), "no check-out", key(3), later)
+        .unwrap();
+    assert!(l.entry(rev.first()).unwrap().auto_closed());
+    assert_eq!(l.totals().auto_closed(), MinuteDelta::ZERO);
+    assert_eq!(HourLedger::replay(l.events()).unwrap(), l);
+    l.verify().unwrap();
+}
+
+/// The flag only comes from a verified check-in whose served interval ends by the
+/// automatic close.
+#[test]
+fn an_auto_close_flag_must_fit_the_record() {
+    let flagged = auto_closed_record(1);
+    let at = flagged.auto_closed().unwrap();
+    let rebuild = |b: crate::ServiceRecordBuilder| b.build();
+    let credit_builder = || {
+        let mut b = record_builder(1);
+        b = b
+            .served(flagged.served())
+            .duration(flagged.duration())
+            .policy(PolicyVersion::new(1))
+            .provenance(Provenance::VerifiedCheckIn);
+        b.auto_closed = flagged.auto_closed();
+        b
+    };
+    assert_eq!(rebuild(credit_builder()).unwrap(), flagged);
+    assert_eq!(
+        rebuild(credit_builder().provenance(Provenance::Import)),
+        Err(crate::RecordError::AutoClose {
+            record: flagged.id(),
+            at
+        })
+    );
+    let longer = span("2021-07-21T08:00:00+08:00", "2021-07-21T12:30:00+08:00");
+    assert_eq!(
+        rebuild(credit_builder().served(longer)),
+        Err(crate::RecordError::AutoClose {
+            record: flagged.id(),
+            at
+        })
+    );
+    insta::assert_snapshot!(
+        crate::RecordError::AutoClose { record: RecordId::from_parts(0, 1), at }.to_string(),
+        @"record 00000000-0000-7000-8000-000000000001 is flagged auto-closed at 2021-07-21 12:00:00 +08:00: it must be a verified check-in served until then at the latest"
+    );
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn the_auto_close_flag_round_trips_through_json() {
+    let rec = auto_closed_record(1);
+    let json = serde_json::to_string(&rec).unwrap();
+    assert!(json.contains(r#""auto_closed":"2021-07-21T12:00:00+08:00""#));
+    assert_eq!(serde_json::from_str::<ServiceRecord>(&json).unwrap(), rec);
+    let plain = record_builder(1).build().unwrap();
+    assert!(
+        !serde_json::to_string(&plain)
+            .unwrap()
+            .contains("auto_closed")
+    );
+    let mut l = credited(&[]);
+    l.submit(recorder(), rec.clone(), now()).unwrap();
+    l.confirm(recorder(), rec.id(), key(1), now()).unwrap();
+    let entries = serde_json::to_string(l.entries()).unwrap();
+    assert!(entries.contains(r#""auto_closed":true"#));
+    let back: Vec<LedgerEntry> = serde_json::from_str(&entries).unwrap();
+    assert_eq!(back, l.entries());
+    HourLedger::verify_entries(&back).unwrap();
 }

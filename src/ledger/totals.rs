@@ -104,8 +104,25 @@ impl<'a> Totals<'a> {
         self
     }
 
-    /// The selected entries, in sequence order.
-    pub fn entries(&self) -> impl Iterator<Item = &'a LedgerEntry> + 'a {
+    /// The selected entries, in sequence order. The iterator borrows the ledger only (not
+    /// this query), so it can outlive a temporary `Totals`, as in
+    /// `ledger.totals().known(as_of).entries()`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Append, AsOf, IdempotencyKey, LedgerEntry};
+    /// let mut ledger = doc_fixtures::ledger();
+    /// let at = doc_fixtures::at("2021-07-21T13:00:00+08:00");
+    /// let rec = doc_fixtures::record_builder(1).build()?;
+    /// let id = rec.id();
+    /// ledger.submit(doc_fixtures::recorder(), rec, at)?;
+    /// ledger.confirm(doc_fixtures::recorder(), id, Append::new(IdempotencyKey::from_parts(0, 1)), at)?;
+    /// let selected = ledger.totals().known(AsOf::Now).entries();
+    /// let records: Vec<_> = selected.map(LedgerEntry::record).collect();
+    /// assert_eq!(records, [id]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
+    pub fn entries(&self) -> impl Iterator<Item = &'a LedgerEntry> + use<'a> {
         let Self {
             entries,
             known,
@@ -154,6 +171,18 @@ impl<'a> Totals<'a> {
     /// The net minutes of one provenance.
     pub fn provenance(&self, p: Provenance) -> MinuteDelta {
         self.sum(|e| e.provenance() == p)
+    }
+
+    /// The net minutes of credits whose attendance the crediting policy closed
+    /// automatically (HRS-03), to review apart from the rest.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{HourLedger, MinuteDelta};
+    /// assert_eq!(HourLedger::new().totals().auto_closed(), MinuteDelta::ZERO);
+    /// ```
+    pub fn auto_closed(&self) -> MinuteDelta {
+        self.sum(LedgerEntry::auto_closed)
     }
 
     /// Net minutes grouped by any key of an entry: the hook for roll-ups by team, division,

@@ -39,7 +39,7 @@ fn ledger_of(orgs: &[OrgId], ops: &[(usize, u32, RecordKind, bool)]) -> HourLedg
     let staff = Actor::Staff(StaffId::from_parts(7, 1));
     let mut l = HourLedger::new();
     for &o in orgs {
-        l.appoint_recorder(o, staff, base);
+        crate::doc_fixtures::appoint(&mut l, o, staff, base);
     }
     for (n, &(o, minutes, kind, reverse)) in (0_u64..).zip(ops) {
         let start = base + TimeDelta::days(i64::try_from(n % 400).unwrap());
@@ -117,6 +117,7 @@ proptest! {
         ops in prop::collection::vec((0_usize..40, 1_u32..600, kind_strategy(), any::<bool>()), 0..40),
         cut in 0_u64..100,
         all in any::<bool>(),
+        served in prop::option::of(0_i64..60),
     ) {
         let (tree, ids) = tree_of(&parents);
         // Some organisers (index ≥ len) are outside the hierarchy.
@@ -128,6 +129,10 @@ proptest! {
         rollup.sync(&l).unwrap();
         let mut q = RollupQuery::new().known(AsOf::Sequence(cut));
         if all { q = q.all_kinds(); }
+        // A served-by cut takes the roll-up's per-entry path (the selection of `Totals`).
+        if let Some(h) = served {
+            q = q.served_by(at("2021-07-21T08:00:00+08:00") + TimeDelta::hours(h));
+        }
         let totals = rollup.subtree_totals(&l, &q).unwrap();
         for &b in &ids {
             let naive: i64 = q.entries(&l)
@@ -138,8 +143,16 @@ proptest! {
             let own: i64 = q.entries(&l).filter(|e| e.organiser() == b).map(|e| e.amount().get()).sum();
             prop_assert_eq!(totals.own(b), Some(MinuteDelta::new(own)));
         }
-        // The roll-up's selection is the ledger's own.
+        // The roll-up's selection is the ledger's own, and the ledger's selection is what
+        // its definition says (written out here independently of `Totals`).
         prop_assert_eq!(q.entries(&l).map(|e| e.amount().get()).sum::<i64>(), q.totals(&l).all().get());
+        let by_definition: Vec<u64> = l.entries().iter()
+            .filter(|e| e.seq() < cut)
+            .filter(|e| served.is_none_or(|h| e.served().end() <= at("2021-07-21T08:00:00+08:00") + TimeDelta::hours(h)))
+            .filter(|e| all || e.record_kind() == RecordKind::Service)
+            .map(LedgerEntry::seq)
+            .collect();
+        prop_assert_eq!(q.entries(&l).map(LedgerEntry::seq).collect::<Vec<_>>(), by_definition);
         let outside: i64 = q.entries(&l).filter(|e| !tree.contains(e.organiser())).map(|e| e.amount().get()).sum();
         prop_assert_eq!(totals.unplaced(), MinuteDelta::new(outside));
         // The roots' subtrees and the unplaced part add up to the ledger's total.

@@ -449,3 +449,97 @@ pub fn certificate_no() -> impl Strategy<Value = CertificateNo> {
             .expect("generated valid")
     })
 }
+
+/// Time banks with a history: a scheme, kin, deposits of the
+/// [`certified_ledger`](crate::doc_fixtures::certified_ledger)'s credits and up to `max`
+/// withdrawals, transfers, donations and grants (refused ones leave no trace).
+pub fn time_bank(max: usize) -> impl Strategy<Value = crate::TimeBank> {
+    (
+        time_bank_policy(),
+        prop::collection::vec((0_u8..6, 1_u32..300), 0..=max),
+    )
+        .prop_map(|(policy, ops)| {
+            let (ledger, profile) = crate::doc_fixtures::certified_ledger();
+            let me = profile.id();
+            let kin = crate::VolunteerId::from_parts(9, 1);
+            let owner = AccountOwner::Individual(me);
+            let at = crate::doc_fixtures::at("2021-08-01T09:00:00+08:00");
+            let teams = crate::TeamRegistry::new();
+            let mut bank = crate::TimeBank::new(policy);
+            bank.declare_kin(me, kin, Relation::Spouse);
+            let mut entries = ledger
+                .entries()
+                .iter()
+                .map(crate::LedgerEntry::seq)
+                .collect::<Vec<_>>()
+                .into_iter();
+            for (op, m) in ops {
+                let m = Minutes::new(m);
+                // Refusals are part of the generated history: they change nothing.
+                let _refused = match op {
+                    0 => entries
+                        .next()
+                        .map(|e| bank.deposit(&ledger, &teams, e, owner, at)),
+                    1 => Some(bank.withdraw(owner, m, "home visit", at)),
+                    2 => Some(bank.transfer(me, kin, m, at)),
+                    3 => Some(bank.donate(owner, m, at)),
+                    4 => Some(bank.grant(kin, m, at)),
+                    _ => {
+                        bank.declare_kin(me, kin, Relation::Friend);
+                        None
+                    }
+                };
+            }
+            bank
+        })
+}
+
+/// Events of generated time banks.
+pub fn time_bank_event() -> impl Strategy<Value = crate::TimeBankEvent> {
+    time_bank(8).prop_flat_map(|b| prop::sample::select(b.events().to_vec()))
+}
+
+/// Certificate registers with a history over the
+/// [`certified_ledger`](crate::doc_fixtures::certified_ledger): up to `max` applications,
+/// acceptances, issues, notices, revocations and reissues (refused ones leave no trace).
+pub fn certificate_register(max: usize) -> impl Strategy<Value = crate::CertificateRegister> {
+    prop::collection::vec((0_u8..6, 0_u32..4), 0..=max).prop_map(|ops| {
+        let (ledger, profile) = crate::doc_fixtures::certified_ledger();
+        let issuer = Issuer::new(
+            crate::doc_fixtures::organiser(),
+            "禄口街道新时代文明实践所",
+            "王主任",
+            "李干事",
+            "025-5210 0000",
+        )
+        .expect("valid issuer");
+        let at = crate::doc_fixtures::at("2021-08-02T09:00:00+08:00");
+        let mut reg = crate::CertificateRegister::new(issuer, "JN-LK").expect("valid prefix");
+        let no = |n: u32| {
+            format!("JN-LK-{:06}", n + 1)
+                .parse::<CertificateNo>()
+                .expect("valid number")
+        };
+        for (op, n) in ops {
+            let a = u64::from(n);
+            // Refusals are part of the generated history: they change nothing.
+            let _refused = match op {
+                0 => {
+                    reg.apply(&profile, at);
+                    true
+                }
+                1 => reg.accept(a, at).is_ok(),
+                2 => reg.issue(a, &ledger, at.date_naive(), "").is_ok(),
+                3 => reg.publicise(&no(n), at, 7).is_ok(),
+                4 => reg.revoke(&no(n), at, "wrong activity name").is_ok(),
+                _ => reg.apply_reissue(&no(n), at).is_ok(),
+            };
+        }
+        reg
+    })
+}
+
+/// Events of generated certificate registers.
+pub fn certificate_event() -> impl Strategy<Value = crate::CertificateEvent> {
+    certificate_register(10).prop_flat_map(|r| prop::sample::select(r.events().to_vec()))
+}

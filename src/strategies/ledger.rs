@@ -497,7 +497,7 @@ pub fn hour_ledger(max: usize) -> impl Strategy<Value = HourLedger> {
         let staff = |o: u64| Actor::Staff(StaffId::from_parts(3, o));
         let mut l = HourLedger::new();
         for o in 0..2 {
-            l.appoint_recorder(org(o), staff(o), base);
+            crate::doc_fixtures::appoint(&mut l, org(o), staff(o), base);
         }
         for (n, (v, o, hour, len, reverse)) in (0_u64..).zip(ops) {
             let start = base + TimeDelta::hours(hour);

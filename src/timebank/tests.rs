@@ -325,5 +325,78 @@ proptest! {
             prop_assert_eq!(held, deposited - withdrawn);
             prop_assert_eq!(total(&bank), 0);
         }
+        // Every state change is an event: replay (and the JSON of the events) rebuilds an
+        // identical bank without the ledger.
+        prop_assert_eq!(&TimeBank::replay(bank.events()).unwrap(), &bank);
+        #[cfg(feature = "serde")]
+        {
+            let json = serde_json::to_string(&bank).unwrap();
+            prop_assert_eq!(&serde_json::from_str::<TimeBank>(&json).unwrap(), &bank);
+        }
     }
+}
+
+#[test]
+fn every_change_is_an_event_and_replay_checks_the_history() {
+    let l = credited(2, 4);
+    let teams = TeamRegistry::new();
+    let mut bank = TimeBank::new(TimeBankPolicy::nanjing());
+    let spouse = VolunteerId::from_parts(1, 1);
+    bank.declare_kin(volunteer(), spouse, Relation::Spouse);
+    bank.declare_kin(volunteer(), spouse, Relation::Spouse); // no change, no event
+    bank.deposit(&l, &teams, 0, me(), t()).unwrap();
+    bank.withdraw(me(), Minutes::new(30), "home visit", t())
+        .unwrap();
+    bank.transfer(volunteer(), spouse, Minutes::new(30), t())
+        .unwrap();
+    bank.donate(me(), Minutes::new(60), t()).unwrap();
+    bank.grant(spouse, Minutes::new(10), t()).unwrap();
+    let names: Vec<&str> = bank.events().iter().map(|e| e.kind.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "opened",
+            "kin_declared",
+            "deposited",
+            "withdrawn",
+            "transferred",
+            "donated",
+            "granted"
+        ]
+    );
+    assert_eq!(TimeBank::replay(bank.events()).unwrap(), bank);
+    // A refused operation adds no event.
+    let before = bank.clone();
+    assert!(bank.withdraw(me(), Minutes::new(9_999), "x", t()).is_err());
+    assert_eq!(bank, before);
+    // Histories a bank cannot have produced are refused.
+    let events = bank.events().to_vec();
+    assert_eq!(
+        TimeBank::replay(&events[1..]),
+        Err(TimeBankError::ReplayMismatch { event: 0 })
+    );
+    assert_eq!(
+        TimeBank::replay(&[]),
+        Err(TimeBankError::ReplayMismatch { event: 0 })
+    );
+    let mut twice = events.clone();
+    twice.insert(1, events[0].clone());
+    assert_eq!(
+        TimeBank::replay(&twice),
+        Err(TimeBankError::ReplayMismatch { event: 1 })
+    );
+    let mut doubled = events.clone();
+    doubled.push(events[2].clone()); // the same deposit again
+    assert_eq!(
+        TimeBank::replay(&doubled),
+        Err(TimeBankError::AlreadyDeposited { entry: 0, txn: 0 })
+    );
+    let mut future = events;
+    future[3].version = 2;
+    assert_eq!(
+        TimeBank::replay(&future),
+        Err(TimeBankError::UnsupportedEventVersion { version: 2 })
+    );
+    insta::assert_snapshot!(TimeBankError::UnsupportedEventVersion { version: 2 }, @"time-bank event version 2 is not supported: expected 1");
+    insta::assert_snapshot!(TimeBankError::ReplayMismatch { event: 1 }, @"time-bank event 1 does not replay to itself");
 }

@@ -24,6 +24,12 @@ assert_impl!(
     Relation, VerificationCode
     => Copy + Eq + core::hash::Hash + core::fmt::Debug + Send + Sync
 );
+#[cfg(feature = "serde")]
+assert_impl!(
+    TimeBank, TimeBankEvent, TimeBankEventKind, CertificateRegister, CertificateEvent,
+    CertificateEventKind
+    => Clone + Eq + core::fmt::Debug + Send + Sync + serde::Serialize + serde::de::DeserializeOwned
+);
 assert_impl!(
     RollupError, AwardError, CertificateError, TimeBankError
     => std::error::Error + Clone + Eq + Send + Sync + 'static

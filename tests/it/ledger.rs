@@ -102,6 +102,34 @@ mod wire {
         assert_eq!(HourLedger::replay(&events).expect("replays"), l);
     }
 
+    /// Version-1 events (written before appointments were authorised: a
+    /// `recorder_appointed` without `by`) stay readable, replay to the same journal, and
+    /// serialise back unchanged.
+    #[test]
+    fn version_1_events_replay_unchanged() {
+        let v1 = include_str!("../data/ledger_events_v1.json");
+        let events: Vec<LedgerEvent> = serde_json::from_str(v1).expect("deserialises");
+        assert!(events.iter().all(|e| e.version == 1));
+        let l = HourLedger::replay(&events).expect("replays");
+        assert_eq!(l.events(), &events[..]);
+        assert_eq!(l.entries(), history().entries());
+        assert_eq!(HourLedger::replay(l.events()).expect("replays again"), l);
+        let back: serde_json::Value =
+            serde_json::from_str(&serde_json::to_string(l.events()).expect("serialises"))
+                .expect("json");
+        let original: serde_json::Value = serde_json::from_str(v1).expect("json");
+        assert_eq!(back, original);
+        // A version-2 appointment must name its administrator.
+        let mut forged = events.clone();
+        if let Some(e) = forged.first_mut() {
+            e.version = LEDGER_EVENT_VERSION;
+        }
+        assert_eq!(
+            HourLedger::replay(&forged),
+            Err(LedgerError::ReplayMismatch { event: 0 })
+        );
+    }
+
     #[test]
     fn policy_and_attendance_wire_shape() {
         let policy = CreditingPolicy::builder(PolicyVersion::new(3))
