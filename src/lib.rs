@@ -29,6 +29,8 @@
 //! ## Feature flags
 //! - `serde` (default): `Serialize`/`Deserialize` on every domain type.
 //! - `proptest`: `strategies` with proptest strategies for valid domain values.
+//! - `postgres` (implies `serde`): `PostgresEventStore`, an event store in a PostgreSQL
+//!   database.
 #![doc(test(attr(deny(warnings))))]
 
 mod activity;
@@ -55,6 +57,8 @@ mod minutes;
 mod need;
 mod org;
 mod person;
+#[cfg(feature = "postgres")]
+mod postgres_store;
 mod qualification;
 mod record;
 mod registry;
@@ -134,6 +138,8 @@ pub use org::{
     LegalForm, OrgError, OrgHierarchy, OrgKind, Organisation, OrganisationBuilder, PracticeLevel,
 };
 pub use person::{PersonName, PersonNameError, Sex};
+#[cfg(feature = "postgres")]
+pub use postgres_store::{POSTGRES_SCHEMA_VERSION, PostgresEventStore};
 pub use qualification::{
     QualificationError, QualificationGrant, QualificationGraph, QualificationKind,
     QualificationShortfall, TrainingRecord, TrainingShortfall, check_training,
