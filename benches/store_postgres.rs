@@ -8,7 +8,7 @@
 //!
 //! The replay's size comes from `VOLUNTEER_SERVICE_BENCH_REPLAY` (ledger events; default
 //! 10,000, so `cargo bench --all-features -- --test` stays fast). For the 1-million figure:
-//! `VOLUNTEER_SERVICE_BENCH_REPLAY=1000000 cargo bench --features postgres --bench store_postgres`.
+//! `VOLUNTEER_SERVICE_BENCH_REPLAY=1000000 cargo bench --all-features --bench store_postgres`.
 
 use std::hint::black_box;
 
@@ -144,12 +144,17 @@ fn store_postgres(c: &mut Criterion) {
     let n = replay_size();
     let full = ledger(n);
     let stream = StreamId::new("bench/replay").expect("stream");
+    let started = std::time::Instant::now();
     for (k, chunk) in full.events().chunks(SAVE_CHUNK).enumerate() {
         store
             .append(&stream, (k * SAVE_CHUNK) as u64, chunk)
             .expect("saved");
     }
     let len = full.events().len() as u64;
+    eprintln!(
+        "store_postgres: saved {len} ledger events in appends of {SAVE_CHUNK} in {:.2?}",
+        started.elapsed()
+    );
     group.throughput(Throughput::Elements(len));
     group.bench_function(format!("replay_{len}_entries"), |b| {
         b.iter(|| {
