@@ -671,6 +671,28 @@ impl PostgresEventStore {
         })
     }
 
+    /// A stream's head, read for an append.
+    fn head(
+        tx: &mut postgres::Transaction<'_>,
+        sql: &Statement,
+        stream: &StreamId,
+    ) -> Result<Head, StoreError> {
+        let Some(row) = tx
+            .query_opt(sql, &[&stream.as_str()])
+            .map_err(backend("append: read stream head"))?
+        else {
+            return Ok(Head::EMPTY);
+        };
+        let next_seq: i64 = row.try_get(0).map_err(backend("append: read head"))?;
+        let hash: Vec<u8> = row.try_get(1).map_err(backend("append: read head"))?;
+        let hash = hash_of(&hash).ok_or_else(|| StoreError::Tampered {
+            stream: stream.clone(),
+            seq: to_u64(next_seq - 1),
+            detail: "the stream's head hash is not 32 bytes".to_owned(),
+        })?;
+        Ok(Head { next_seq, hash })
+    }
+
     /// Names the first missing row when the global log has a gap at `position`.
     fn locate_gap(&mut self, position: i64, near: Option<&StoredRow>) -> StoreError {
         let s = quote_ident(&self.schema);
@@ -746,31 +768,20 @@ impl<E: StoredEvent + Serialize + DeserializeOwned> EventStore<E> for PostgresEv
                 operation: "append: serialise event",
                 message: bounded(&e.to_string()),
             })?;
+        // READ COMMITTED whatever the server's default: each statement sees the appends
+        // committed before it, so the row lock queues appenders instead of failing them.
         let mut tx = self
             .client
-            .transaction()
+            .build_transaction()
+            .isolation_level(IsolationLevel::ReadCommitted)
+            .start()
             .map_err(backend("append: begin"))?;
         // Queue behind every other appender (see the module docs).
         let first_position: i64 = tx
             .query_one(&self.sql.lock_log, &[])
             .and_then(|r| r.try_get(0))
             .map_err(backend("append: lock log"))?;
-        let head = match tx
-            .query_opt(&self.sql.stream_head, &[&stream.as_str()])
-            .map_err(backend("append: read stream head"))?
-        {
-            Some(row) => {
-                let next_seq: i64 = row.try_get(0).map_err(backend("append: read head"))?;
-                let hash: Vec<u8> = row.try_get(1).map_err(backend("append: read head"))?;
-                let hash = hash_of(&hash).ok_or_else(|| StoreError::Tampered {
-                    stream: stream.clone(),
-                    seq: to_u64(next_seq - 1),
-                    detail: "the stream's head hash is not 32 bytes".to_owned(),
-                })?;
-                Head { next_seq, hash }
-            }
-            None => Head::EMPTY,
-        };
+        let head = Self::head(&mut tx, &self.sql.stream_head, stream)?;
         let actual = to_u64(head.next_seq);
         if actual != expected {
             tx.rollback().map_err(backend("append: rollback"))?;
@@ -1064,8 +1075,16 @@ mod tests {
         }
 
         fn client(&self) -> Client {
+            self.client_with("")
+        }
+
+        /// A connection with more server settings, as `-cname=value` options.
+        fn client_with(&self, settings: &str) -> Client {
             Client::connect(
-                &format!("{} options=-csearch_path={}", self.params, self.schema),
+                &format!(
+                    "{} options='-csearch_path={} {settings}'",
+                    self.params, self.schema
+                ),
                 NoTls,
             )
             .unwrap()
@@ -1699,7 +1718,8 @@ mod tests {
     }
 
     /// Writers that retry on conflict until each has appended its share: every acknowledged
-    /// event is in the log exactly once, in a gap-free log.
+    /// event is in the log exactly once, in a gap-free log. Their connections default to
+    /// `SERIALIZABLE`, which appends must not inherit (they would fail instead of queueing).
     #[test]
     fn retrying_writers_lose_and_duplicate_nothing() {
         const WRITERS: u32 = 3;
@@ -1711,7 +1731,10 @@ mod tests {
             .map(|w| {
                 let db = Arc::clone(&db);
                 std::thread::spawn(move || {
-                    let mut store = db.store();
+                    let mut store = PostgresEventStore::open(
+                        db.client_with("-cdefault_transaction_isolation=serializable"),
+                    )
+                    .unwrap();
                     let race = sid("race");
                     let mut acks = Vec::new();
                     let mut conflicts = 0;

@@ -37,6 +37,10 @@ assert_impl!(
 );
 assert_impl!(matching::MatchError => std::error::Error + Clone + Eq + Send + Sync + 'static);
 
+// The PostgreSQL store moves into a worker thread and stores ledger events.
+#[cfg(feature = "postgres")]
+assert_impl!(PostgresEventStore => EventStore<LedgerEvent> + core::fmt::Debug + Send);
+
 #[cfg(feature = "serde")]
 mod wire {
     use super::*;
