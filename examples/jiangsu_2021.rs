@@ -20,6 +20,14 @@
 //! division codes and names are real.
 //!
 //! Run with `cargo run --example jiangsu_2021` (add `--release` for speed).
+//!
+//! **Persistence.** Built with the `sqlite` feature and run with
+//! `VOLUNTEER_SERVICE_DB=/path/to/file.db`, the example keeps its hour ledger in that SQLite
+//! file: the first run records the hours and saves the ledger's events; later runs load the
+//! ledger from the file (checking its hash chain) instead of recording the hours again, and
+//! print the same report. For example:
+//! `VOLUNTEER_SERVICE_DB=/tmp/jiangsu.db cargo run --release --features sqlite --example jiangsu_2021`.
+//! Without the feature the variable is ignored (with a note on stderr).
 
 #![allow(
     clippy::too_many_lines,
@@ -1095,7 +1103,6 @@ fn record_hours(w: &mut World) -> Result<HourLedger> {
             }
         }
     }
-    let mut ledger = HourLedger::new();
     let mut pending: Vec<Pending> = Vec::new();
     let mut no_shows = 0;
     for (shift, volunteer, assignment) in &placed {
@@ -1148,18 +1155,13 @@ fn record_hours(w: &mut World) -> Result<HourLedger> {
     }
     record_zhenjiang_and_suzhou(w, &mut pending)?;
     pending.sort_by_key(|(t, _, r)| (*t, r.id()));
-    for (t, recorder, record) in pending {
-        ledger.appoint_recorder(record.organiser(), recorder, t);
-        let id = record.id();
-        ledger.submit(recorder, record, t)?;
-        let key = w.ids.next(IdempotencyKey::from_parts);
-        let append = Append::new(key).expecting(ledger.next_seq());
-        ledger.confirm(recorder, id, append, t)?;
-        // A network retry of the same append returns the original entry: nothing doubles.
-        if key.as_uuid().as_u128().is_multiple_of(1_000) {
-            ledger.confirm(recorder, id, Append::new(key), t)?;
-        }
-    }
+    let ledger = if let Some(stored) = persisted::load()? {
+        stored
+    } else {
+        let ledger = confirm_hours(w, pending)?;
+        persisted::save(&ledger)?;
+        ledger
+    };
     ledger.verify()?;
     println!(
         "\nDay one at the testing sites: {} places taken by sign-up ({} shifts), {no_shows} no-shows recorded",
@@ -1172,6 +1174,92 @@ fn record_hours(w: &mut World) -> Result<HourLedger> {
         ledger.head()
     );
     Ok(ledger)
+}
+
+/// The recorders confirm every pending record into a new ledger.
+fn confirm_hours(w: &mut World, pending: Vec<Pending>) -> Result<HourLedger> {
+    let mut ledger = HourLedger::new();
+    for (t, recorder, record) in pending {
+        ledger.appoint_recorder(record.organiser(), recorder, t);
+        let id = record.id();
+        ledger.submit(recorder, record, t)?;
+        let key = w.ids.next(IdempotencyKey::from_parts);
+        let append = Append::new(key).expecting(ledger.next_seq());
+        ledger.confirm(recorder, id, append, t)?;
+        // A network retry of the same append returns the original entry: nothing doubles.
+        if key.as_uuid().as_u128().is_multiple_of(1_000) {
+            ledger.confirm(recorder, id, Append::new(key), t)?;
+        }
+    }
+    Ok(ledger)
+}
+
+/// The SQLite file named by `VOLUNTEER_SERVICE_DB` (feature `sqlite`). Messages go to stderr
+/// so that the report on stdout is the same whether the ledger was recorded or loaded.
+mod persisted {
+    use super::{HourLedger, Result};
+
+    /// The environment variable naming the database file.
+    const VAR: &str = "VOLUNTEER_SERVICE_DB";
+
+    /// The ledger stored in the file, if the variable is set and the file holds one.
+    #[cfg(feature = "sqlite")]
+    pub(super) fn load() -> Result<Option<HourLedger>> {
+        use volunteer_service::{EventStore, LedgerEvent, SqliteEventStore, StreamId};
+        let Some(path) = std::env::var_os(VAR) else {
+            return Ok(None);
+        };
+        let mut store = SqliteEventStore::open(&path)?;
+        let stream = StreamId::ledger();
+        if EventStore::<LedgerEvent>::stream_len(&mut store, &stream)? == 0 {
+            return Ok(None);
+        }
+        let ledger = HourLedger::load_from(&mut store, &stream)?;
+        eprintln!(
+            "{VAR}: loaded the hour ledger from {} ({} events, hash chains verified)",
+            path.display(),
+            ledger.events().len()
+        );
+        Ok(Some(ledger))
+    }
+
+    /// Saves the ledger's events to the file, if the variable is set.
+    #[cfg(feature = "sqlite")]
+    pub(super) fn save(ledger: &HourLedger) -> Result<()> {
+        use volunteer_service::{SqliteEventStore, StreamId};
+        let Some(path) = std::env::var_os(VAR) else {
+            return Ok(());
+        };
+        let mut store = SqliteEventStore::open(&path)?;
+        let appended = ledger.save_to(&mut store, &StreamId::ledger())?;
+        eprintln!(
+            "{VAR}: saved {} ledger events to {}",
+            appended.seqs.end - appended.seqs.start,
+            path.display()
+        );
+        Ok(())
+    }
+
+    #[cfg(not(feature = "sqlite"))]
+    #[allow(
+        clippy::unnecessary_wraps,
+        reason = "the same signature as with the feature"
+    )]
+    pub(super) fn load() -> Result<Option<HourLedger>> {
+        if std::env::var_os(VAR).is_some() {
+            eprintln!("{VAR} is set but this build has no `sqlite` feature: not persisting");
+        }
+        Ok(None)
+    }
+
+    #[cfg(not(feature = "sqlite"))]
+    #[allow(
+        clippy::unnecessary_wraps,
+        reason = "the same signature as with the feature"
+    )]
+    pub(super) fn save(_: &HourLedger) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// Zhenjiang's door-knocking morning (one record per deployed member) and Suzhou's reserve

@@ -156,6 +156,16 @@ impl Location {
     ///
     /// # Errors
     /// [`ActivityError::Text`] if the address is blank or longer than 200 characters.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{ActivityError, Location};
+    /// let l = Location::new("320115005".parse()?, " 禄口街道社区卫生服务中心 ")?;
+    /// assert_eq!(l.address(), "禄口街道社区卫生服务中心"); // trimmed
+    /// assert_eq!(l.point(), None);
+    /// assert_eq!(Location::new("320115005".parse()?, "  "), Err(ActivityError::Text { field: "address", max: 200 }));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(division: DivisionCode, address: &str) -> Result<Self, ActivityError> {
         Ok(Self {
             division,
@@ -165,6 +175,15 @@ impl Location {
     }
 
     /// The same location with coordinates.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, GeoPoint};
+    /// let p = GeoPoint::from_micro_degrees(31_736_000, 118_864_000)?;
+    /// let l = doc_fixtures::location().with_point(p);
+    /// assert_eq!(l.point(), Some(p));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn with_point(mut self, point: GeoPoint) -> Self {
         self.point = Some(point);
@@ -172,16 +191,39 @@ impl Location {
     }
 
     /// The administrative division.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, DivisionLevel};
+    /// let l = doc_fixtures::location();
+    /// assert_eq!(l.division().to_string(), "320115005");
+    /// assert_eq!(l.division().level(), DivisionLevel::Township);
+    /// ```
     pub fn division(&self) -> DivisionCode {
         self.division
     }
 
     /// The coordinates, if known.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, GeoPoint};
+    /// assert_eq!(doc_fixtures::location().point(), None);
+    /// let p = GeoPoint::from_micro_degrees(31_736_000, 118_864_000)?;
+    /// assert_eq!(doc_fixtures::location().with_point(p).point(), Some(p));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn point(&self) -> Option<GeoPoint> {
         self.point
     }
 
     /// The street address.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::location().address(), "禄口街道社区卫生服务中心");
+    /// ```
     pub fn address(&self) -> &str {
         &self.address
     }
@@ -267,6 +309,14 @@ impl TryFrom<RecruitmentWire> for Recruitment {
 }
 
 /// Builds a [`Recruitment`]; see there for an example.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{ActivityError, Recruitment};
+/// // Every item of the notice must be set before `build` (FIT-04).
+/// let partial = Recruitment::builder().needed(40).schedule("daily");
+/// assert_eq!(partial.build(), Err(ActivityError::MissingDisclosure { field: "period" }));
+/// ```
 #[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct RecruitmentBuilder {
@@ -283,46 +333,206 @@ pub struct RecruitmentBuilder {
 
 impl RecruitmentBuilder {
     /// The dates the service runs (time, part 1).
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{DatePeriod, Recruitment};
+    /// let july = DatePeriod::new(NaiveDate::from_ymd_opt(2021, 7, 21).unwrap(), NaiveDate::from_ymd_opt(2021, 8, 21))?;
+    /// let notice = Recruitment::builder()
+    /// #     .schedule("daily, 4-hour shifts")
+    /// #     .place("禄口街道各检测点")
+    /// #     .content("registration and crowd order")
+    /// #     .conditions("aged 18–60, in good health")
+    /// #     .needed(40)
+    /// #     .how_to_sign_up("on the district platform")
+    ///     .period(july)
+    ///     .build()?;
+    /// assert_eq!(notice.period(), july);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn period(mut self, period: DatePeriod) -> Self {
         self.period = Some(period);
         self
     }
     /// The hours or rhythm of the service (time, part 2), e.g. "daily 08:00–20:00".
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// use volunteer_service::Recruitment;
+    /// let notice = Recruitment::builder()
+    /// #     .period("2021-07-21".parse::<NaiveDate>().unwrap().into())
+    /// #     .place("禄口街道各检测点")
+    /// #     .content("registration and crowd order")
+    /// #     .conditions("aged 18–60, in good health")
+    /// #     .needed(40)
+    /// #     .how_to_sign_up("on the district platform")
+    ///     .schedule("daily 08:00–20:00")
+    ///     .build()?;
+    /// assert_eq!(notice.schedule(), "daily 08:00–20:00");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn schedule(mut self, schedule: &str) -> Self {
         self.schedule = Some(schedule.to_owned());
         self
     }
     /// Where volunteers serve.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// use volunteer_service::Recruitment;
+    /// let notice = Recruitment::builder()
+    /// #     .period("2021-07-21".parse::<NaiveDate>().unwrap().into())
+    /// #     .schedule("daily, 4-hour shifts")
+    /// #     .content("registration and crowd order")
+    /// #     .conditions("aged 18–60, in good health")
+    /// #     .needed(40)
+    /// #     .how_to_sign_up("on the district platform")
+    ///     .place("  禄口机场 T2 ")
+    ///     .build()?;
+    /// assert_eq!(notice.place(), "禄口机场 T2"); // trimmed
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn place(mut self, place: &str) -> Self {
         self.place = Some(place.to_owned());
         self
     }
     /// What volunteers do.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// use volunteer_service::Recruitment;
+    /// let notice = Recruitment::builder()
+    /// #     .period("2021-07-21".parse::<NaiveDate>().unwrap().into())
+    /// #     .schedule("daily, 4-hour shifts")
+    /// #     .place("禄口街道各检测点")
+    /// #     .conditions("aged 18–60, in good health")
+    /// #     .needed(40)
+    /// #     .how_to_sign_up("on the district platform")
+    ///     .content("escort medical staff on home visits")
+    ///     .build()?;
+    /// assert_eq!(notice.content(), "escort medical staff on home visits");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn content(mut self, content: &str) -> Self {
         self.content = Some(content.to_owned());
         self
     }
     /// The conditions volunteers must meet (age, skills, health …).
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// use volunteer_service::Recruitment;
+    /// let notice = Recruitment::builder()
+    /// #     .period("2021-07-21".parse::<NaiveDate>().unwrap().into())
+    /// #     .schedule("daily, 4-hour shifts")
+    /// #     .place("禄口街道各检测点")
+    /// #     .content("registration and crowd order")
+    /// #     .needed(40)
+    /// #     .how_to_sign_up("on the district platform")
+    ///     .conditions("aged 18–50, vaccinated")
+    ///     .build()?;
+    /// assert_eq!(notice.conditions(), "aged 18–50, vaccinated");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn conditions(mut self, conditions: &str) -> Self {
         self.conditions = Some(conditions.to_owned());
         self
     }
     /// How many volunteers are needed.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// use volunteer_service::{ActivityError, Recruitment};
+    /// let notice = Recruitment::builder()
+    /// #     .period("2021-07-21".parse::<NaiveDate>().unwrap().into())
+    /// #     .schedule("daily, 4-hour shifts")
+    /// #     .place("禄口街道各检测点")
+    /// #     .content("registration and crowd order")
+    /// #     .conditions("aged 18–60, in good health")
+    /// #     .how_to_sign_up("on the district platform")
+    ///     .needed(12)
+    ///     .build()?;
+    /// assert_eq!(notice.needed(), 12);
+    /// assert_eq!(Recruitment::builder().needed(0).build(), Err(ActivityError::ZeroNeeded));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn needed(mut self, needed: u32) -> Self {
         self.needed = Some(needed);
         self
     }
     /// How to sign up.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// use volunteer_service::Recruitment;
+    /// let notice = Recruitment::builder()
+    /// #     .period("2021-07-21".parse::<NaiveDate>().unwrap().into())
+    /// #     .schedule("daily, 4-hour shifts")
+    /// #     .place("禄口街道各检测点")
+    /// #     .content("registration and crowd order")
+    /// #     .conditions("aged 18–60, in good health")
+    /// #     .needed(40)
+    ///     .how_to_sign_up("call 025-52100000")
+    ///     .build()?;
+    /// assert_eq!(notice.how_to_sign_up(), "call 025-52100000");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn how_to_sign_up(mut self, how: &str) -> Self {
         self.how_to_sign_up = Some(how.to_owned());
         self
     }
     /// Adds a disclosed risk (duplicates are kept once).
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// use volunteer_service::Recruitment;
+    /// let notice = Recruitment::builder()
+    /// #     .period("2021-07-21".parse::<NaiveDate>().unwrap().into())
+    /// #     .schedule("daily, 4-hour shifts")
+    /// #     .place("禄口街道各检测点")
+    /// #     .content("registration and crowd order")
+    /// #     .conditions("aged 18–60, in good health")
+    /// #     .needed(40)
+    /// #     .how_to_sign_up("on the district platform")
+    ///     .risk("night work")
+    ///     .risk("traffic")
+    ///     .risk("night work")
+    ///     .build()?;
+    /// assert_eq!(notice.risks(), ["night work", "traffic"]); // kept once, in order
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn risk(mut self, risk: &str) -> Self {
         self.risks.push(risk.to_owned());
         self
     }
     /// Adds a protection measure provided to volunteers.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// use volunteer_service::Recruitment;
+    /// let notice = Recruitment::builder()
+    /// #     .period("2021-07-21".parse::<NaiveDate>().unwrap().into())
+    /// #     .schedule("daily, 4-hour shifts")
+    /// #     .place("禄口街道各检测点")
+    /// #     .content("registration and crowd order")
+    /// #     .conditions("aged 18–60, in good health")
+    /// #     .needed(40)
+    /// #     .how_to_sign_up("on the district platform")
+    ///     .protection("reflective vests")
+    ///     .protection("accident insurance")
+    ///     .build()?;
+    /// assert_eq!(notice.protection(), ["reflective vests", "accident insurance"]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn protection(mut self, protection: &str) -> Self {
         self.protection.push(protection.to_owned());
         self
@@ -333,6 +543,15 @@ impl RecruitmentBuilder {
     /// # Errors
     /// [`ActivityError::MissingDisclosure`] for an item never set, [`ActivityError::Text`] for
     /// a blank or over-long item, [`ActivityError::ZeroNeeded`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, ActivityError, Recruitment};
+    /// assert_eq!(doc_fixtures::recruitment().needed(), 40);
+    /// // Every item must be stated (FIT-04).
+    /// let err = Recruitment::builder().needed(40).build().unwrap_err();
+    /// assert_eq!(err, ActivityError::MissingDisclosure { field: "period" });
+    /// ```
     pub fn build(self) -> Result<Recruitment, ActivityError> {
         fn req<T>(v: Option<T>, field: &'static str) -> Result<T, ActivityError> {
             v.ok_or(ActivityError::MissingDisclosure { field })
@@ -371,42 +590,106 @@ impl RecruitmentBuilder {
 
 impl Recruitment {
     /// Starts a notice.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{ActivityError, Recruitment};
+    /// // Nothing is set yet: the first missing item is reported.
+    /// assert_eq!(Recruitment::builder().build(), Err(ActivityError::MissingDisclosure { field: "needed" }));
+    /// ```
     pub fn builder() -> RecruitmentBuilder {
         RecruitmentBuilder::default()
     }
     /// The dates the service runs.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::doc_fixtures;
+    /// let p = doc_fixtures::recruitment().period();
+    /// assert_eq!(p.from_date(), NaiveDate::from_ymd_opt(2021, 7, 21).unwrap());
+    /// assert_eq!(p.until(), None); // open-ended
+    /// ```
     pub fn period(&self) -> DatePeriod {
         self.period
     }
     /// The hours or rhythm of the service.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::recruitment().schedule(), "daily, 4-hour shifts");
+    /// ```
     pub fn schedule(&self) -> &str {
         &self.schedule
     }
     /// Where volunteers serve.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::recruitment().place(), "禄口街道各检测点");
+    /// ```
     pub fn place(&self) -> &str {
         &self.place
     }
     /// What volunteers do.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::recruitment().content(), "registration and crowd order at testing sites");
+    /// ```
     pub fn content(&self) -> &str {
         &self.content
     }
     /// The conditions volunteers must meet.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::recruitment().conditions(), "aged 18–60, in good health");
+    /// ```
     pub fn conditions(&self) -> &str {
         &self.conditions
     }
     /// How many volunteers are needed.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::recruitment().needed(), 40);
+    /// ```
     pub fn needed(&self) -> u32 {
         self.needed
     }
     /// How to sign up.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::recruitment().how_to_sign_up(), "sign up on the district volunteer platform");
+    /// ```
     pub fn how_to_sign_up(&self) -> &str {
         &self.how_to_sign_up
     }
     /// The disclosed risks.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::recruitment().risks(), ["exposure to crowds during an outbreak"]);
+    /// ```
     pub fn risks(&self) -> &[String] {
         &self.risks
     }
     /// The protection provided.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::recruitment().protection(), ["masks, gloves, face shields"]);
+    /// ```
     pub fn protection(&self) -> &[String] {
         &self.protection
     }
@@ -457,6 +740,17 @@ impl InsurancePolicy {
     ///
     /// # Errors
     /// [`ActivityError::Text`] if the insurer or policy number is blank or over-long.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{ActivityError, DatePeriod, InsurancePolicy};
+    /// let july: DatePeriod = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap().into();
+    /// let p = InsurancePolicy::new(" 中国人保 ", "PICC-2021-0721", july)?;
+    /// assert_eq!(p.insurer(), "中国人保"); // trimmed
+    /// assert_eq!(InsurancePolicy::new("中国人保", "", july), Err(ActivityError::Text { field: "policy_no", max: 100 }));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(insurer: &str, policy_no: &str, covers: DatePeriod) -> Result<Self, ActivityError> {
         Ok(Self {
             insurer: text(insurer, "insurer", 500)?,
@@ -465,14 +759,43 @@ impl InsurancePolicy {
         })
     }
     /// The insurer.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::InsurancePolicy;
+    /// let p = InsurancePolicy::new("中国人保", "PICC-2021-0721", NaiveDate::from_ymd_opt(2021, 7, 21).unwrap().into())?;
+    /// assert_eq!(p.insurer(), "中国人保");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn insurer(&self) -> &str {
         &self.insurer
     }
     /// The policy number.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::InsurancePolicy;
+    /// let p = InsurancePolicy::new("中国人保", "PICC-2021-0721", NaiveDate::from_ymd_opt(2021, 7, 21).unwrap().into())?;
+    /// assert_eq!(p.policy_no(), "PICC-2021-0721");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn policy_no(&self) -> &str {
         &self.policy_no
     }
     /// The days covered.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{DatePeriod, InsurancePolicy};
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2021, m, day).unwrap();
+    /// let p = InsurancePolicy::new("中国人保", "PICC-2021-0721", DatePeriod::new(d(7, 21), Some(d(9, 1)))?)?;
+    /// assert!(p.covers().contains(d(8, 31)));
+    /// assert!(!p.covers().contains(d(9, 1)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn covers(&self) -> DatePeriod {
         self.covers
     }
@@ -509,16 +832,45 @@ pub enum Hazard {
 
 impl Hazard {
     /// Whether the work is hazardous.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Hazard};
+    /// assert!(!Hazard::None.is_hazardous());
+    /// assert!(doc_fixtures::hazardous_activity().hazard().is_hazardous());
+    /// ```
     pub fn is_hazardous(&self) -> bool {
         matches!(self, Self::Hazardous { .. })
     }
 
     /// Whether volunteers may be confirmed as far as insurance goes (not hazardous, or insured).
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{Hazard, InsurancePolicy};
+    /// let policy = InsurancePolicy::new("中国人保", "P-1", NaiveDate::from_ymd_opt(2021, 7, 1).unwrap().into())?;
+    /// assert!(Hazard::None.is_insured()); // nothing to insure
+    /// assert!(!Hazard::Hazardous { insurance: None }.is_insured());
+    /// assert!(Hazard::Hazardous { insurance: Some(policy) }.is_insured());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn is_insured(&self) -> bool {
         !matches!(self, Self::Hazardous { insurance: None })
     }
 
     /// The insurance, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{Hazard, InsurancePolicy};
+    /// let policy = InsurancePolicy::new("中国人保", "P-1", NaiveDate::from_ymd_opt(2021, 7, 1).unwrap().into())?;
+    /// let h = Hazard::Hazardous { insurance: Some(policy.clone()) };
+    /// assert_eq!(h.insurance(), Some(&policy));
+    /// assert_eq!(Hazard::None.insurance(), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn insurance(&self) -> Option<&InsurancePolicy> {
         match self {
             Self::Hazardous { insurance } => insurance.as_ref(),
@@ -531,6 +883,23 @@ impl Hazard {
     ///
     /// # Errors
     /// [`ActivityError::Uninsured`] or [`ActivityError::InsuranceGap`].
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{doc_fixtures::span, ActivityError, ActivityId, DatePeriod, Hazard, InsurancePolicy};
+    /// let a = ActivityId::from_parts(1, 1);
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2021, m, day).unwrap();
+    /// let night = span("2021-07-31T22:00:00+08:00", "2021-08-01T06:00:00+08:00");
+    /// assert_eq!(Hazard::Hazardous { insurance: None }.check_confirmable(a, &night), Err(ActivityError::Uninsured { activity: a }));
+    /// // Insured through July only: the night runs into August 1st.
+    /// let july = InsurancePolicy::new("中国人保", "P-1", DatePeriod::new(d(7, 1), Some(d(8, 1)))?)?;
+    /// let h = Hazard::Hazardous { insurance: Some(july) };
+    /// assert!(matches!(h.check_confirmable(a, &night), Err(ActivityError::InsuranceGap { .. })));
+    /// assert!(h.check_confirmable(a, &span("2021-07-31T08:00:00+08:00", "2021-07-31T12:00:00+08:00")).is_ok());
+    /// assert!(Hazard::None.check_confirmable(a, &night).is_ok());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn check_confirmable(
         &self,
         activity: ActivityId,
@@ -592,6 +961,13 @@ pub enum OutcomeMetric {
 
 impl OutcomeMetric {
     /// The snake-case name.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::OutcomeMetric;
+    /// assert_eq!(OutcomeMetric::HotlineCalls.as_str(), "hotline_calls");
+    /// assert_eq!(OutcomeMetric::People.as_str(), OutcomeMetric::People.to_string());
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Households => "households",
@@ -699,6 +1075,24 @@ impl TryFrom<ActivityWire> for Activity {
 }
 
 /// Builds an [`Activity`]; see there for an example.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, Activity, ActivityId, Hazard, OrgId, TeamId};
+/// let a = Activity::builder(
+///     ActivityId::from_parts(1, 1),
+///     OrgId::from_parts(1, 2),
+///     "道路卡口值守",
+///     "epidemic.checkpoint.road".parse()?,
+///     doc_fixtures::location(),
+///     doc_fixtures::recruitment(),
+/// )
+/// .team(TeamId::from_parts(1, 7))
+/// .hazard(Hazard::Hazardous { insurance: None })
+/// .build()?;
+/// assert!(a.hazard().is_hazardous() && a.team().is_some());
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ActivityBuilder {
@@ -716,22 +1110,81 @@ pub struct ActivityBuilder {
 
 impl ActivityBuilder {
     /// The team that runs the activity.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Activity, TeamId};
+    /// let team = TeamId::from_parts(1, 7);
+    /// let base = doc_fixtures::activity();
+    /// let a = Activity::builder(base.id(), base.organiser(), base.title(), base.category().clone(), base.location().clone(), base.recruitment().clone())
+    ///     .team(team)
+    ///     .build()?;
+    /// assert_eq!(a.team(), Some(team));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn team(mut self, team: TeamId) -> Self {
         self.team = Some(team);
         self
     }
     /// Whether the work is hazardous, and its insurance.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Activity, ActivityError, ActivityId, Hazard, OrgId, Recruitment};
+    /// let start = |notice: Recruitment| Activity::builder(
+    ///     ActivityId::from_parts(1, 3), OrgId::from_parts(1, 2), "道路卡口值守",
+    ///     "epidemic.checkpoint.road".parse().unwrap(), doc_fixtures::location(), notice,
+    /// );
+    /// let a = start(doc_fixtures::recruitment()).hazard(Hazard::Hazardous { insurance: None }).build()?;
+    /// assert!(a.hazard().is_hazardous());
+    /// // A hazardous activity must disclose a risk (FIT-04).
+    /// let silent = Recruitment::builder()
+    ///     .period(doc_fixtures::recruitment().period()).schedule("daily").place("卡口").content("checks")
+    ///     .conditions("adults").needed(4).how_to_sign_up("platform")
+    ///     .build()?;
+    /// let err = start(silent).hazard(Hazard::Hazardous { insurance: None }).build().unwrap_err();
+    /// assert_eq!(err, ActivityError::HazardWithoutRisk { activity: ActivityId::from_parts(1, 3) });
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn hazard(mut self, hazard: Hazard) -> Self {
         self.hazard = hazard;
         self
     }
     /// Links the need this activity answers, by identifier only (MATCH-05).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Activity, NeedId};
+    /// let need = NeedId::from_parts(1, 4);
+    /// let base = doc_fixtures::activity();
+    /// let a = Activity::builder(base.id(), base.organiser(), base.title(), base.category().clone(), base.location().clone(), base.recruitment().clone())
+    ///     .need(need)
+    ///     .build()?;
+    /// assert_eq!(a.need(), Some(need));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn need(mut self, need: NeedId) -> Self {
         self.need = Some(need);
         self
     }
     /// Links the need this activity answers and requires every risk the requester stated to
     /// be disclosed in the recruitment notice (MATCH-05, MATCH-07).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Activity, ActivityError, ActivityId, OrgId};
+    /// let need = doc_fixtures::need(); // states two risks
+    /// let start = || Activity::builder(
+    ///     ActivityId::from_parts(1, 8), OrgId::from_parts(1, 2), "上门采样陪同",
+    ///     need.category().clone(), need.location().clone(), doc_fixtures::recruitment(),
+    /// );
+    /// // The fixture notice does not disclose the need's risks (MATCH-07).
+    /// let err = start().for_need(&need).build().unwrap_err();
+    /// assert!(matches!(err, ActivityError::NeedRiskNotDisclosed { .. }));
+    /// // Linking by id alone does not check them.
+    /// assert_eq!(start().need(need.id()).build()?.need(), Some(need.id()));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn for_need(mut self, need: &Need) -> Self {
         self.need = Some(need.id());
         self.need_risks = need.risks().to_vec();
@@ -745,6 +1198,18 @@ impl ActivityBuilder {
     /// [`ActivityError::HazardWithoutRisk`] for a hazardous activity whose notice states no
     /// risk, [`ActivityError::NeedRiskNotDisclosed`] if a risk of the need from
     /// [`for_need`](Self::for_need) is missing from the notice.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Activity, ActivityError, ActivityId, OrgId};
+    /// let start = |title: &str| Activity::builder(
+    ///     ActivityId::from_parts(1, 1), OrgId::from_parts(1, 2), title,
+    ///     "epidemic.testing.registration".parse().unwrap(), doc_fixtures::location(), doc_fixtures::recruitment(),
+    /// );
+    /// assert_eq!(start(" 核酸检测点登记 ").build()?.title(), "核酸检测点登记");
+    /// assert_eq!(start("").build(), Err(ActivityError::Text { field: "title", max: 200 }));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn build(self) -> Result<Activity, ActivityError> {
         let title = text(&self.title, "title", 200)?;
         if self.hazard.is_hazardous() && self.recruitment.risks.is_empty() {
@@ -780,6 +1245,23 @@ impl ActivityBuilder {
 impl Activity {
     /// Starts building an activity. The category is not checked against a menu here; use
     /// [`Taxonomy::check`](crate::Taxonomy::check) where the platform's menu is at hand.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Activity, ActivityId, Hazard, OrgId};
+    /// let a = Activity::builder(
+    ///     ActivityId::from_parts(1, 1),
+    ///     OrgId::from_parts(1, 2),
+    ///     "核酸检测点登记",
+    ///     "epidemic.testing.registration".parse()?,
+    ///     doc_fixtures::location(),
+    ///     doc_fixtures::recruitment(),
+    /// )
+    /// .build()?;
+    /// assert_eq!(a.hazard(), &Hazard::None); // ordinary unless stated
+    /// assert_eq!((a.team(), a.need()), (None, None));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn builder(
         id: ActivityId,
         organiser: OrgId,
@@ -803,46 +1285,139 @@ impl Activity {
     }
 
     /// The identifier.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, ActivityId};
+    /// assert_eq!(doc_fixtures::activity().id(), ActivityId::from_parts(1_626_825_600_000, 1));
+    /// ```
     pub fn id(&self) -> ActivityId {
         self.id
     }
     /// The organising organisation.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, OrgId};
+    /// assert_eq!(doc_fixtures::activity().organiser(), OrgId::from_parts(1_626_825_600_000, 2));
+    /// ```
     pub fn organiser(&self) -> OrgId {
         self.organiser
     }
     /// The team running it, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::activity().team(), None);
+    /// let base = doc_fixtures::activity();
+    /// let team = volunteer_service::TeamId::from_parts(1, 7);
+    /// let run = volunteer_service::Activity::builder(base.id(), base.organiser(), base.title(), base.category().clone(), base.location().clone(), base.recruitment().clone())
+    ///     .team(team)
+    ///     .build()?;
+    /// assert_eq!(run.team(), Some(team));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn team(&self) -> Option<TeamId> {
         self.team
     }
     /// The title.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::activity().title(), "核酸检测点登记 testing-site registration");
+    /// ```
     pub fn title(&self) -> &str {
         &self.title
     }
     /// The service category.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Taxonomy};
+    /// let a = doc_fixtures::activity();
+    /// assert_eq!(a.category().as_str(), "epidemic.testing.registration");
+    /// assert!(Taxonomy::default().check(a.category()).is_ok());
+    /// ```
     pub fn category(&self) -> &CategoryKey {
         &self.category
     }
     /// The location.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::activity().location(), &doc_fixtures::location());
+    /// ```
     pub fn location(&self) -> &Location {
         &self.location
     }
     /// The recruitment notice.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::activity().recruitment().needed(), 40);
+    /// ```
     pub fn recruitment(&self) -> &Recruitment {
         &self.recruitment
     }
     /// The hazard and insurance status.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert!(!doc_fixtures::activity().hazard().is_hazardous());
+    /// assert!(!doc_fixtures::hazardous_activity().hazard().is_insured());
+    /// ```
     pub fn hazard(&self) -> &Hazard {
         &self.hazard
     }
     /// The need this activity answers.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::activity().need(), None);
+    /// let base = doc_fixtures::activity();
+    /// let need = volunteer_service::NeedId::from_parts(1, 4);
+    /// let answer = volunteer_service::Activity::builder(base.id(), base.organiser(), base.title(), base.category().clone(), base.location().clone(), base.recruitment().clone())
+    ///     .need(need)
+    ///     .build()?;
+    /// assert_eq!(answer.need(), Some(need));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn need(&self) -> Option<NeedId> {
         self.need
     }
     /// The recorded outcomes, by metric.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, OutcomeMetric};
+    /// let mut a = doc_fixtures::activity();
+    /// assert!(a.outcomes().is_empty());
+    /// a.record_outcome(OutcomeMetric::Samples, 1_200)?;
+    /// a.record_outcome(OutcomeMetric::People, 1_150)?;
+    /// let names: Vec<&str> = a.outcomes().keys().map(|m| m.as_str()).collect();
+    /// assert_eq!(names, ["people", "samples"]); // ordered by metric
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn outcomes(&self) -> &BTreeMap<OutcomeMetric, u64> {
         &self.outcomes
     }
     /// The total for one metric, 0 if never recorded.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, OutcomeMetric};
+    /// let mut a = doc_fixtures::activity();
+    /// assert_eq!(a.outcome(OutcomeMetric::Leaflets), 0);
+    /// a.record_outcome(OutcomeMetric::Leaflets, 500)?;
+    /// assert_eq!(a.outcome(OutcomeMetric::Leaflets), 500);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn outcome(&self, metric: OutcomeMetric) -> u64 {
         self.outcomes.get(&metric).copied().unwrap_or(0)
     }
@@ -877,6 +1452,15 @@ impl Activity {
     ///
     /// # Errors
     /// [`ActivityError::Uninsured`] or [`ActivityError::InsuranceGap`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, ActivityError};
+    /// let shift = doc_fixtures::span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00");
+    /// assert!(doc_fixtures::activity().check_confirmable(&shift).is_ok());
+    /// let risky = doc_fixtures::hazardous_activity();
+    /// assert_eq!(risky.check_confirmable(&shift), Err(ActivityError::Uninsured { activity: risky.id() }));
+    /// ```
     pub fn check_confirmable(&self, span: &TimeSpan) -> Result<(), ActivityError> {
         self.hazard.check_confirmable(self.id, span)
     }
@@ -886,6 +1470,18 @@ impl Activity {
     ///
     /// # Errors
     /// [`ActivityError::OutcomeOverflow`]; the activity is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, ActivityError, OutcomeMetric};
+    /// let mut a = doc_fixtures::activity();
+    /// assert_eq!(a.record_outcome(OutcomeMetric::Households, 100)?, 100);
+    /// assert_eq!(a.record_outcome(OutcomeMetric::Households, 54)?, 154); // a running total
+    /// let err = a.record_outcome(OutcomeMetric::Households, u64::MAX).unwrap_err();
+    /// assert!(matches!(err, ActivityError::OutcomeOverflow { .. }));
+    /// assert_eq!(a.outcome(OutcomeMetric::Households), 154); // unchanged
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn record_outcome(
         &mut self,
         metric: OutcomeMetric,

@@ -147,6 +147,17 @@ pub enum RosterError {
 }
 
 /// A roster command, named in errors.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, Roster, RosterAction, RosterError, VolunteerId};
+/// let (cal, shift) = doc_fixtures::calendar_with_shift(1);
+/// let mut roster = Roster::new();
+/// // Signing up after the shift started (08:00) names the refused action.
+/// let err = roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 1), doc_fixtures::at("2021-07-21T09:00:00+08:00"), None).unwrap_err();
+/// assert!(matches!(err, RosterError::Started { action: RosterAction::SignUp, .. }));
+/// assert_eq!(RosterAction::RecordNoShow.to_string(), "record a no-show");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(
     feature = "serde",
@@ -185,6 +196,18 @@ impl fmt::Display for RosterAction {
 ///
 /// Serialised as `"offered"`, `"accepted"`, `{"withdrawn": {"reason", "at"}}`,
 /// `{"declined": {"at"}}`, `{"no_show": {"at"}}` or `{"waitlisted": {"position": n}}`.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, AssignmentState, Roster, VolunteerId};
+/// let (cal, shift) = doc_fixtures::calendar_with_shift(1);
+/// let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+/// let mut roster = Roster::new();
+/// let a = roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 1), at, None)?.assignment;
+/// roster.withdraw(&cal, a, "feverish", at, None)?;
+/// assert_eq!(roster.assignment(a).map(|x| x.state()), Some(&AssignmentState::Withdrawn { reason: "feverish".to_owned(), at }));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(
     feature = "serde",
@@ -222,6 +245,20 @@ pub enum AssignmentState {
 
 impl AssignmentState {
     /// The state without its data.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{AssignmentState, AssignmentStatus};
+    /// # use volunteer_service::{doc_fixtures, Roster, VolunteerId};
+    /// # let (cal, shift) = doc_fixtures::calendar_with_shift(1); // one place
+    /// # let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// # let zhang = VolunteerId::from_parts(1, 1);
+    /// let mut roster = Roster::new();
+    /// let a = roster.sign_up(&cal, shift, zhang, at, None)?.assignment;
+    /// assert_eq!(roster.assignment(a).map(|x| x.state().status()), Some(AssignmentStatus::Accepted));
+    /// assert_eq!(AssignmentState::Waitlisted { position: 2 }.status(), AssignmentStatus::Waitlisted);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn status(&self) -> AssignmentStatus {
         match self {
             Self::Offered => AssignmentStatus::Offered,
@@ -234,12 +271,33 @@ impl AssignmentState {
     }
 
     /// Whether the assignment holds a place (offered or accepted).
+    ///
+    /// # Example
+    /// ```
+    /// # use volunteer_service::{doc_fixtures, Roster, VolunteerId};
+    /// # let (cal, shift) = doc_fixtures::calendar_with_shift(1); // one place
+    /// # let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// # let (zhang, li) = (VolunteerId::from_parts(1, 1), VolunteerId::from_parts(1, 2));
+    /// let mut roster = Roster::new();
+    /// let first = roster.sign_up(&cal, shift, zhang, at, None)?.assignment;
+    /// let second = roster.sign_up(&cal, shift, li, at, None)?.assignment; // the shift is full
+    /// assert!(roster.assignment(first).unwrap().state().holds_place());
+    /// assert!(!roster.assignment(second).unwrap().state().holds_place()); // waitlisted
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn holds_place(&self) -> bool {
         matches!(self, Self::Offered | Self::Accepted)
     }
 }
 
 /// The kind of an [`AssignmentState`].
+///
+/// # Example
+/// ```
+/// use volunteer_service::{AssignmentState, AssignmentStatus};
+/// assert_eq!(AssignmentState::Offered.status(), AssignmentStatus::Offered);
+/// assert_eq!(AssignmentStatus::NoShow.to_string(), "a no-show");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(
     feature = "serde",
@@ -277,6 +335,18 @@ impl fmt::Display for AssignmentStatus {
 /// A volunteer's place (or wait for one) on a shift.
 ///
 /// Serialised as `{"id", "shift", "volunteer", "state"}`.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, AssignmentStatus, Roster, VolunteerId};
+/// let (cal, shift) = doc_fixtures::calendar_with_shift(1);
+/// let mut roster = Roster::new();
+/// let v = VolunteerId::from_parts(1, 1);
+/// let out = roster.sign_up(&cal, shift, v, doc_fixtures::at("2021-07-20T09:00:00+08:00"), None)?;
+/// let a = roster.assignment(out.assignment).unwrap();
+/// assert_eq!((a.id(), a.shift(), a.volunteer(), a.state().status()), (out.assignment, shift, v, AssignmentStatus::Accepted));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Assignment {
@@ -288,18 +358,68 @@ pub struct Assignment {
 
 impl Assignment {
     /// The identifier.
+    ///
+    /// # Example
+    /// ```
+    /// # use volunteer_service::{doc_fixtures, Roster, VolunteerId};
+    /// # let (cal, shift) = doc_fixtures::calendar_with_shift(1); // one place
+    /// # let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// # let zhang = VolunteerId::from_parts(1, 1);
+    /// let mut roster = Roster::new();
+    /// let out = roster.sign_up(&cal, shift, zhang, at, None)?;
+    /// assert_eq!(roster.assignment(out.assignment).map(|a| a.id()), Some(out.assignment));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn id(&self) -> AssignmentId {
         self.id
     }
     /// The shift.
+    ///
+    /// # Example
+    /// ```
+    /// # use volunteer_service::{doc_fixtures, Roster, VolunteerId};
+    /// # let (cal, shift) = doc_fixtures::calendar_with_shift(1); // one place
+    /// # let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// # let zhang = VolunteerId::from_parts(1, 1);
+    /// let mut roster = Roster::new();
+    /// let out = roster.sign_up(&cal, shift, zhang, at, None)?;
+    /// assert_eq!(roster.assignment(out.assignment).map(|a| a.shift()), Some(shift));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn shift(&self) -> ShiftId {
         self.shift
     }
     /// The volunteer.
+    ///
+    /// # Example
+    /// ```
+    /// # use volunteer_service::{doc_fixtures, Roster, VolunteerId};
+    /// # let (cal, shift) = doc_fixtures::calendar_with_shift(1); // one place
+    /// # let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// # let zhang = VolunteerId::from_parts(1, 1);
+    /// let mut roster = Roster::new();
+    /// let out = roster.sign_up(&cal, shift, zhang, at, None)?;
+    /// assert_eq!(roster.assignment(out.assignment).map(|a| a.volunteer()), Some(zhang));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn volunteer(&self) -> VolunteerId {
         self.volunteer
     }
     /// The state.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::AssignmentState;
+    /// # use volunteer_service::{doc_fixtures, Roster, VolunteerId};
+    /// # let (cal, shift) = doc_fixtures::calendar_with_shift(1); // one place
+    /// # let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// # let (zhang, li) = (VolunteerId::from_parts(1, 1), VolunteerId::from_parts(1, 2));
+    /// let mut roster = Roster::new();
+    /// roster.sign_up(&cal, shift, zhang, at, None)?;
+    /// let waiting = roster.sign_up(&cal, shift, li, at, None)?.assignment;
+    /// assert_eq!(roster.assignment(waiting).map(|a| a.state()), Some(&AssignmentState::Waitlisted { position: 1 }));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn state(&self) -> &AssignmentState {
         &self.state
     }
@@ -308,6 +428,18 @@ impl Assignment {
 /// What happened on a roster, in the past tense.
 ///
 /// Serialised as `{"signed_up": {"assignment", "shift", "volunteer"}}` and so on.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, Roster, RosterEventKind, VolunteerId};
+/// let (cal, shift) = doc_fixtures::calendar_with_shift(1);
+/// let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+/// let mut roster = Roster::new();
+/// let offer = roster.offer(&cal, shift, VolunteerId::from_parts(1, 1), at, None)?;
+/// roster.decline(&cal, offer, at, None)?;
+/// assert_eq!(roster.events()[1].kind, RosterEventKind::OfferDeclined { assignment: offer });
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(
     feature = "serde",
@@ -381,6 +513,20 @@ pub enum RosterEventKind {
 /// One roster event with its sequence number and instant.
 ///
 /// Serialised as `{"seq": n, "at": "<rfc3339>", "kind": …}`.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, Roster, VolunteerId};
+/// let (cal, shift) = doc_fixtures::calendar_with_shift(2);
+/// let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+/// let mut roster = Roster::new();
+/// roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 1), at, None)?;
+/// roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 2), at, None)?;
+/// let seqs: Vec<u64> = roster.events().iter().map(|e| e.seq).collect();
+/// assert_eq!(seqs, [0, 1]);
+/// assert!(roster.events().iter().all(|e| e.at == at));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RosterEvent {
@@ -393,6 +539,19 @@ pub struct RosterEvent {
 }
 
 /// A waitlisted volunteer moved into a freed place, reported by the command that freed it.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, Promotion, Roster, VolunteerId};
+/// let (cal, shift) = doc_fixtures::calendar_with_shift(1);
+/// let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+/// let mut roster = Roster::new();
+/// let first = roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 1), at, None)?;
+/// let waiting = roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 2), at, None)?;
+/// let freed = roster.withdraw(&cal, first.assignment, "feverish", at, None)?;
+/// assert_eq!(freed.promoted, Some(Promotion { assignment: waiting.assignment, volunteer: VolunteerId::from_parts(1, 2) }));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Promotion {
@@ -403,6 +562,19 @@ pub struct Promotion {
 }
 
 /// The result of [`Roster::sign_up`].
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, AssignmentStatus, Roster, VolunteerId};
+/// let (cal, shift) = doc_fixtures::calendar_with_shift(1);
+/// let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+/// let mut roster = Roster::new();
+/// let held = roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 1), at, None)?;
+/// let queued = roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 2), at, None)?;
+/// assert_eq!((held.status, held.position), (AssignmentStatus::Accepted, None));
+/// assert_eq!((queued.status, queued.position), (AssignmentStatus::Waitlisted, Some(1)));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SignUpOutcome {
@@ -415,6 +587,18 @@ pub struct SignUpOutcome {
 }
 
 /// The result of a command that may free a place: who was promoted, if anyone.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, Released, Roster, VolunteerId};
+/// let (cal, shift) = doc_fixtures::calendar_with_shift(1);
+/// let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+/// let mut roster = Roster::new();
+/// let a = roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 1), at, None)?;
+/// // Nobody waits, so nobody is promoted.
+/// assert_eq!(roster.withdraw(&cal, a.assignment, "feverish", at, None)?, Released { promoted: None });
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Released {
@@ -472,26 +656,96 @@ fn unix_ms(at: DateTime<FixedOffset>) -> u64 {
 
 impl Roster {
     /// An empty roster at version 0.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Roster};
+    /// let roster = Roster::new();
+    /// assert_eq!(roster.version(), 0);
+    /// assert!(roster.events().is_empty());
+    /// let (_, shift) = doc_fixtures::calendar_with_shift(1);
+    /// assert_eq!(roster.taken(shift), 0);
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// The version: the number of accepted commands.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::RosterError;
+    /// # use volunteer_service::{doc_fixtures, Roster, VolunteerId};
+    /// # let (cal, shift) = doc_fixtures::calendar_with_shift(1); // one place
+    /// # let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// # let (zhang, li) = (VolunteerId::from_parts(1, 1), VolunteerId::from_parts(1, 2));
+    /// let mut roster = Roster::new();
+    /// assert_eq!(roster.version(), 0);
+    /// roster.sign_up(&cal, shift, zhang, at, Some(0))?;
+    /// assert_eq!(roster.version(), 1);
+    /// // A command that expects a stale version is refused (optimistic concurrency).
+    /// let err = roster.sign_up(&cal, shift, li, at, Some(0)).unwrap_err();
+    /// assert_eq!(err, RosterError::VersionConflict { expected: 0, actual: 1 });
+    /// assert_eq!(roster.version(), 1);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn version(&self) -> u64 {
         self.version
     }
 
     /// Every event, oldest first.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::RosterEventKind;
+    /// # use volunteer_service::{doc_fixtures, Roster, VolunteerId};
+    /// # let (cal, shift) = doc_fixtures::calendar_with_shift(1); // one place
+    /// # let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// # let zhang = VolunteerId::from_parts(1, 1);
+    /// let mut roster = Roster::new();
+    /// let a = roster.sign_up(&cal, shift, zhang, at, None)?.assignment;
+    /// assert_eq!(roster.events().len(), 1);
+    /// assert_eq!(roster.events()[0].seq, 0);
+    /// assert_eq!(roster.events()[0].kind, RosterEventKind::SignedUp { assignment: a, shift, volunteer: zhang });
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn events(&self) -> &[RosterEvent] {
         &self.events
     }
 
     /// The assignment with this id.
+    ///
+    /// # Example
+    /// ```
+    /// # use volunteer_service::{doc_fixtures, Roster, VolunteerId};
+    /// # let (cal, shift) = doc_fixtures::calendar_with_shift(1); // one place
+    /// # let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// # let zhang = VolunteerId::from_parts(1, 1);
+    /// let mut roster = Roster::new();
+    /// let a = roster.sign_up(&cal, shift, zhang, at, None)?.assignment;
+    /// assert_eq!(roster.assignment(a).map(|x| x.volunteer()), Some(zhang));
+    /// assert!(Roster::new().assignment(a).is_none());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn assignment(&self, id: AssignmentId) -> Option<&Assignment> {
         self.assignments.get(&id)
     }
 
     /// Every assignment, in id order.
+    ///
+    /// # Example
+    /// ```
+    /// # use volunteer_service::{doc_fixtures, Roster, VolunteerId};
+    /// # let (cal, shift) = doc_fixtures::calendar_with_shift(1); // one place
+    /// # let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// # let (zhang, li) = (VolunteerId::from_parts(1, 1), VolunteerId::from_parts(1, 2));
+    /// let mut roster = Roster::new();
+    /// roster.sign_up(&cal, shift, zhang, at, None)?;
+    /// roster.sign_up(&cal, shift, li, at, None)?;
+    /// let who: Vec<VolunteerId> = roster.assignments().map(|a| a.volunteer()).collect();
+    /// assert_eq!(who, [zhang, li]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn assignments(&self) -> impl Iterator<Item = &Assignment> + '_ {
         self.assignments.values()
     }
@@ -511,6 +765,20 @@ impl Roster {
     }
 
     /// The number of places held (offered or accepted) on a shift.
+    ///
+    /// # Example
+    /// ```
+    /// # use volunteer_service::{doc_fixtures, Roster, VolunteerId};
+    /// # let (cal, shift) = doc_fixtures::calendar_with_shift(1); // one place
+    /// # let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// # let (zhang, li) = (VolunteerId::from_parts(1, 1), VolunteerId::from_parts(1, 2));
+    /// let mut roster = Roster::new();
+    /// assert_eq!(roster.taken(shift), 0);
+    /// roster.sign_up(&cal, shift, zhang, at, None)?;
+    /// roster.sign_up(&cal, shift, li, at, None)?; // waitlisted: holds no place
+    /// assert_eq!(roster.taken(shift), 1);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn taken(&self, shift: ShiftId) -> u32 {
         let n = self
             .on_shift(shift)
@@ -520,11 +788,41 @@ impl Roster {
     }
 
     /// The waitlist of a shift, first in line first.
+    ///
+    /// # Example
+    /// ```
+    /// # use volunteer_service::{doc_fixtures, Roster, VolunteerId};
+    /// # let (cal, shift) = doc_fixtures::calendar_with_shift(1); // one place
+    /// # let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// # let (zhang, li) = (VolunteerId::from_parts(1, 1), VolunteerId::from_parts(1, 2));
+    /// let mut roster = Roster::new();
+    /// roster.sign_up(&cal, shift, zhang, at, None)?;
+    /// let waiting = roster.sign_up(&cal, shift, li, at, None)?;
+    /// assert_eq!(waiting.position, Some(1));
+    /// assert_eq!(roster.waitlist(shift), [waiting.assignment]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn waitlist(&self, shift: ShiftId) -> &[AssignmentId] {
         self.waitlists.get(&shift).map_or(&[], Vec::as_slice)
     }
 
     /// The live assignment (holding or waiting) of a volunteer on a shift.
+    ///
+    /// # Example
+    /// ```
+    /// # use volunteer_service::{doc_fixtures, Roster, VolunteerId};
+    /// # let (cal, shift) = doc_fixtures::calendar_with_shift(1); // one place
+    /// # let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// # let (zhang, li) = (VolunteerId::from_parts(1, 1), VolunteerId::from_parts(1, 2));
+    /// let mut roster = Roster::new();
+    /// let a = roster.sign_up(&cal, shift, zhang, at, None)?.assignment;
+    /// assert_eq!(roster.find(shift, zhang).map(|x| x.id()), Some(a));
+    /// assert!(roster.find(shift, li).is_none());
+    /// // After withdrawing, the volunteer no longer has a live assignment.
+    /// roster.withdraw(&cal, a, "feverish", at, None)?;
+    /// assert!(roster.find(shift, zhang).is_none());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn find(&self, shift: ShiftId, volunteer: VolunteerId) -> Option<&Assignment> {
         self.on_shift(shift).find(|a| {
             a.volunteer == volunteer
@@ -533,6 +831,20 @@ impl Roster {
     }
 
     /// The assignments through which a volunteer holds a place (offered or accepted).
+    ///
+    /// # Example
+    /// ```
+    /// # use volunteer_service::{doc_fixtures, Roster, VolunteerId};
+    /// # let (cal, shift) = doc_fixtures::calendar_with_shift(1); // one place
+    /// # let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// # let (zhang, li) = (VolunteerId::from_parts(1, 1), VolunteerId::from_parts(1, 2));
+    /// let mut roster = Roster::new();
+    /// let a = roster.sign_up(&cal, shift, zhang, at, None)?.assignment;
+    /// roster.sign_up(&cal, shift, li, at, None)?; // waitlisted
+    /// assert_eq!(roster.held_by(zhang).map(|x| x.id()).collect::<Vec<_>>(), [a]);
+    /// assert_eq!(roster.held_by(li).count(), 0);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn held_by(&self, volunteer: VolunteerId) -> impl Iterator<Item = &Assignment> + '_ {
         self.by_volunteer
             .get(&volunteer)
@@ -764,6 +1076,25 @@ impl Roster {
     /// [`RosterError::UnknownActivity`], [`RosterError::Started`],
     /// [`RosterError::AlreadyOnShift`], [`RosterError::Overlap`] (with a held shift),
     /// [`RosterError::Insurance`] (FIT-03; also refuses the waitlist). Nothing changes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{AssignmentStatus, RosterError};
+    /// # use volunteer_service::{doc_fixtures, Roster, VolunteerId};
+    /// # let (cal, shift) = doc_fixtures::calendar_with_shift(1); // one place
+    /// # let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// # let (zhang, li) = (VolunteerId::from_parts(1, 1), VolunteerId::from_parts(1, 2));
+    /// let mut roster = Roster::new();
+    /// let first = roster.sign_up(&cal, shift, zhang, at, None)?;
+    /// assert_eq!(first.status, AssignmentStatus::Accepted);
+    /// let second = roster.sign_up(&cal, shift, li, at, None)?;
+    /// assert_eq!((second.status, second.position), (AssignmentStatus::Waitlisted, Some(1)));
+    /// // Signing up twice is refused, and nothing changes.
+    /// let before = roster.clone();
+    /// assert!(matches!(roster.sign_up(&cal, shift, zhang, at, None), Err(RosterError::AlreadyOnShift { .. })));
+    /// assert_eq!(roster, before);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn sign_up(
         &mut self,
         shifts: &impl ShiftLookup,
@@ -917,6 +1248,22 @@ impl Roster {
     /// [`RosterError::VersionConflict`], [`RosterError::UnknownAssignment`],
     /// [`RosterError::IllegalTransition`], [`RosterError::UnknownShift`],
     /// [`RosterError::Started`], [`RosterError::Insurance`] (FIT-03). Nothing changes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{AssignmentStatus, RosterError};
+    /// # use volunteer_service::{doc_fixtures, Roster, VolunteerId};
+    /// # let (cal, shift) = doc_fixtures::calendar_with_shift(1); // one place
+    /// # let at = doc_fixtures::at("2021-07-20T09:00:00+08:00");
+    /// # let zhang = VolunteerId::from_parts(1, 1);
+    /// let mut roster = Roster::new();
+    /// let offer = roster.offer(&cal, shift, zhang, at, None)?;
+    /// roster.accept(&cal, offer, at, None)?;
+    /// assert_eq!(roster.assignment(offer).map(|a| a.state().status()), Some(AssignmentStatus::Accepted));
+    /// // Only an offer can be accepted.
+    /// assert!(matches!(roster.accept(&cal, offer, at, None), Err(RosterError::IllegalTransition { .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn accept(
         &mut self,
         shifts: &impl ShiftLookup,

@@ -115,6 +115,13 @@ fn minute_of(time: NaiveTime, which: &'static str) -> Result<u16, AvailabilityEr
 
 impl TimeWindow {
     /// The whole day, `00:00 → 00:00`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::TimeWindow;
+    /// assert_eq!(TimeWindow::WHOLE_DAY.minutes(), 1440);
+    /// assert_eq!(TimeWindow::WHOLE_DAY.start_minute(), 0);
+    /// ```
     pub const WHOLE_DAY: Self = Self {
         start: 0,
         minutes: DAY_MINUTES,
@@ -124,6 +131,18 @@ impl TimeWindow {
     ///
     /// # Errors
     /// [`AvailabilityError::NotWholeMinute`] if either time has seconds.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveTime;
+    /// use volunteer_service::{AvailabilityError, TimeWindow};
+    /// let t = |h, m, s| NaiveTime::from_hms_opt(h, m, s).unwrap();
+    /// let evening = TimeWindow::new(t(18, 0, 0), t(21, 30, 0))?;
+    /// assert_eq!((evening.start_minute(), evening.minutes()), (1080, 210));
+    /// assert!(TimeWindow::new(t(22, 0, 0), t(6, 0, 0))?.crosses_midnight());
+    /// assert!(matches!(TimeWindow::new(t(8, 0, 0), t(9, 0, 15)), Err(AvailabilityError::NotWholeMinute { .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(from: NaiveTime, to: NaiveTime) -> Result<Self, AvailabilityError> {
         let start = minute_of(from, "start")?;
         let end = minute_of(to, "end")?;
@@ -140,6 +159,16 @@ impl TimeWindow {
     ///
     /// # Errors
     /// [`AvailabilityError::OutOfRange`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{AvailabilityError, TimeWindow};
+    /// let morning = TimeWindow::from_minutes(8 * 60, 240)?;
+    /// assert_eq!(morning.to_string(), "08:00–12:00");
+    /// assert_eq!(TimeWindow::from_minutes(1440, 60), Err(AvailabilityError::OutOfRange { start: 1440, minutes: 60 }));
+    /// assert!(TimeWindow::from_minutes(0, 0).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn from_minutes(start: u16, minutes: u16) -> Result<Self, AvailabilityError> {
         if start >= DAY_MINUTES || minutes == 0 || minutes > DAY_MINUTES {
             return Err(AvailabilityError::OutOfRange { start, minutes });
@@ -148,16 +177,41 @@ impl TimeWindow {
     }
 
     /// The minute of the day the window starts.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::TimeWindow;
+    /// assert_eq!(TimeWindow::from_minutes(22 * 60, 480)?.start_minute(), 1320);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn start_minute(&self) -> u16 {
         self.start
     }
 
     /// The window's length in minutes.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveTime;
+    /// use volunteer_service::TimeWindow;
+    /// let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    /// assert_eq!(TimeWindow::new(t(22), t(6))?.minutes(), 480);
+    /// assert_eq!(TimeWindow::new(t(0), t(0))?.minutes(), 1440); // the whole day
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn minutes(&self) -> u16 {
         self.minutes
     }
 
     /// Whether the window runs past midnight.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::TimeWindow;
+    /// assert!(TimeWindow::from_minutes(22 * 60, 480)?.crosses_midnight());
+    /// assert!(!TimeWindow::from_minutes(8 * 60, 240)?.crosses_midnight());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn crosses_midnight(&self) -> bool {
         self.start + self.minutes > DAY_MINUTES
     }
@@ -273,6 +327,16 @@ type Interval = (i64, i64);
 
 impl Availability {
     /// Available at every minute of every day (the default), in UTC+08:00.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::{FixedOffset, Weekday};
+    /// use volunteer_service::{doc_fixtures::span, Availability, TimeWindow};
+    /// let a = Availability::always();
+    /// assert_eq!(a.offset(), FixedOffset::east_opt(8 * 3600).unwrap());
+    /// assert_eq!(a.windows(Weekday::Sun), [TimeWindow::WHOLE_DAY]);
+    /// assert!(a.covers(&span("2021-07-21T00:00:00+08:00", "2021-07-28T00:00:00+08:00")));
+    /// ```
     pub fn always() -> Self {
         let mut a = Self::never(CST);
         for day in &mut a.weekly {
@@ -282,6 +346,15 @@ impl Availability {
     }
 
     /// Never available: an empty weekly pattern in `offset`, to add windows to.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::{FixedOffset, Weekday};
+    /// use volunteer_service::{doc_fixtures::span, Availability};
+    /// let a = Availability::never(FixedOffset::east_opt(8 * 3600).unwrap());
+    /// assert!(a.windows(Weekday::Mon).is_empty());
+    /// assert!(!a.covers(&span("2021-07-21T08:00:00+08:00", "2021-07-21T08:01:00+08:00")));
+    /// ```
     pub fn never(offset: FixedOffset) -> Self {
         Self {
             offset,
@@ -293,6 +366,19 @@ impl Availability {
 
     /// Adds a window on `day` (local to the pattern's offset). A window that runs past
     /// midnight continues into the next day.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::{FixedOffset, Weekday};
+    /// use volunteer_service::{doc_fixtures::span, Availability, TimeWindow};
+    /// let mut a = Availability::never(FixedOffset::east_opt(8 * 3600).unwrap());
+    /// a.add_window(Weekday::Wed, TimeWindow::from_minutes(22 * 60, 480)?); // Wed 22:00 – Thu 06:00
+    /// assert_eq!(a.windows(Weekday::Wed).len(), 1);
+    /// // 2021-07-21 is a Wednesday; the window runs into Thursday morning.
+    /// assert!(a.covers(&span("2021-07-21T23:00:00+08:00", "2021-07-22T05:00:00+08:00")));
+    /// assert!(a.windows(Weekday::Thu).is_empty()); // stored on the day it starts
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn add_window(&mut self, day: Weekday, window: TimeWindow) {
         if let Some(list) = self.weekly.get_mut(day.num_days_from_monday() as usize) {
             list.push(window);
@@ -302,21 +388,65 @@ impl Availability {
     }
 
     /// Adds a dated span when the volunteer is *not* available, whatever the pattern says.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures::span, Availability};
+    /// let mut a = Availability::always();
+    /// let exam = span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00");
+    /// a.add_unavailable(exam);
+    /// assert_eq!(a.unavailable(), [exam]);
+    /// assert!(!a.covers(&span("2021-07-21T11:00:00+08:00", "2021-07-21T13:00:00+08:00")));
+    /// assert!(a.covers(&span("2021-07-21T12:00:00+08:00", "2021-07-21T13:00:00+08:00")));
+    /// ```
     pub fn add_unavailable(&mut self, span: TimeSpan) {
         self.unavailable.push(span);
     }
 
     /// Adds a dated span when the volunteer is available beyond the pattern.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::FixedOffset;
+    /// use volunteer_service::{doc_fixtures::span, Availability};
+    /// let mut a = Availability::never(FixedOffset::east_opt(8 * 3600).unwrap());
+    /// let saturday = span("2021-07-24T08:00:00+08:00", "2021-07-24T18:00:00+08:00");
+    /// a.add_extra(saturday);
+    /// assert_eq!(a.extra(), [saturday]);
+    /// assert!(a.covers(&span("2021-07-24T09:00:00+08:00", "2021-07-24T12:00:00+08:00")));
+    /// ```
     pub fn add_extra(&mut self, span: TimeSpan) {
         self.extra.push(span);
     }
 
     /// The pattern's UTC offset.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::FixedOffset;
+    /// use volunteer_service::Availability;
+    /// let utc = FixedOffset::east_opt(0).unwrap();
+    /// assert_eq!(Availability::never(utc).offset(), utc);
+    /// ```
     pub const fn offset(&self) -> FixedOffset {
         self.offset
     }
 
     /// The windows on `day`, ordered.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::{FixedOffset, Weekday};
+    /// use volunteer_service::{Availability, TimeWindow};
+    /// let mut a = Availability::never(FixedOffset::east_opt(8 * 3600).unwrap());
+    /// let evening = TimeWindow::from_minutes(18 * 60, 180)?;
+    /// let morning = TimeWindow::from_minutes(8 * 60, 120)?;
+    /// a.add_window(Weekday::Sat, evening);
+    /// a.add_window(Weekday::Sat, morning);
+    /// assert_eq!(a.windows(Weekday::Sat), [morning, evening]); // ordered
+    /// assert!(a.windows(Weekday::Fri).is_empty());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn windows(&self, day: Weekday) -> &[TimeWindow] {
         self.weekly
             .get(day.num_days_from_monday() as usize)
@@ -324,11 +454,30 @@ impl Availability {
     }
 
     /// The unavailable spans.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures::span, Availability};
+    /// let mut a = Availability::always();
+    /// assert!(a.unavailable().is_empty());
+    /// a.add_unavailable(span("2021-08-01T00:00:00+08:00", "2021-08-08T00:00:00+08:00"));
+    /// assert_eq!(a.unavailable().len(), 1);
+    /// ```
     pub fn unavailable(&self) -> &[TimeSpan] {
         &self.unavailable
     }
 
     /// The extra available spans.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::FixedOffset;
+    /// use volunteer_service::{doc_fixtures::span, Availability};
+    /// let mut a = Availability::never(FixedOffset::east_opt(8 * 3600).unwrap());
+    /// assert!(a.extra().is_empty());
+    /// a.add_extra(span("2021-07-24T08:00:00+08:00", "2021-07-24T18:00:00+08:00"));
+    /// assert_eq!(a.extra()[0].minutes().get(), 600);
+    /// ```
     pub fn extra(&self) -> &[TimeSpan] {
         &self.extra
     }
@@ -359,6 +508,18 @@ impl Availability {
     /// Whether the volunteer is available for the whole of `span`.
     ///
     /// Linear in the number of local days the span touches plus the number of exceptions.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::{FixedOffset, Weekday};
+    /// use volunteer_service::{doc_fixtures::span, Availability, TimeWindow};
+    /// let mut a = Availability::never(FixedOffset::east_opt(8 * 3600).unwrap());
+    /// a.add_window(Weekday::Wed, TimeWindow::from_minutes(8 * 60, 240)?); // 08:00–12:00
+    /// assert!(a.covers(&span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00")));
+    /// assert!(a.covers(&span("2021-07-21T01:00:00Z", "2021-07-21T02:00:00Z"))); // 09:00–10:00 at +08:00
+    /// assert!(!a.covers(&span("2021-07-21T11:00:00+08:00", "2021-07-21T13:00:00+08:00")));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn covers(&self, span: &TimeSpan) -> bool {
         let (s, e) = (span.start().timestamp(), span.end().timestamp());
         if self

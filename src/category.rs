@@ -9,6 +9,14 @@ use core::str::FromStr;
 use std::collections::BTreeMap;
 
 /// The deepest a category may sit: a top level plus two levels below it.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{CategoryKey, MAX_CATEGORY_DEPTH};
+/// assert_eq!(MAX_CATEGORY_DEPTH, 3);
+/// assert!(CategoryKey::new("a.b.c").is_ok());
+/// assert!(CategoryKey::new("a.b.c.d").is_err()); // one level too deep
+/// ```
 pub const MAX_CATEGORY_DEPTH: usize = 3;
 
 /// Returned when a category key, a category or a taxonomy is invalid.
@@ -103,6 +111,15 @@ impl CategoryKey {
     /// # Errors
     /// [`CategoryError::Depth`] for more than three segments or over 100 bytes;
     /// [`CategoryError::Segment`] for an empty segment or a character outside `[a-z0-9_]`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CategoryError, CategoryKey};
+    /// assert_eq!(CategoryKey::new("epidemic.checkpoint.road")?.depth(), 3);
+    /// assert!(matches!(CategoryKey::new("a.b.c.d"), Err(CategoryError::Depth { depth: 4, .. })));
+    /// assert!(matches!(CategoryKey::new("epidemic.Road"), Err(CategoryError::Segment { .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(key: &str) -> Result<Self, CategoryError> {
         let depth = key.split('.').count();
         if depth > MAX_CATEGORY_DEPTH || key.len() > 100 {
@@ -130,26 +147,68 @@ impl CategoryKey {
     }
 
     /// The dotted path.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::CategoryKey;
+    /// let key: CategoryKey = "elder_care.visit".parse()?;
+    /// assert_eq!(key.as_str(), "elder_care.visit");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
     /// The number of segments: 1 for a top-level category.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::CategoryKey;
+    /// assert_eq!(CategoryKey::new("epidemic")?.depth(), 1);
+    /// assert_eq!(CategoryKey::new("epidemic.testing.registration")?.depth(), 3);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn depth(&self) -> usize {
         self.0.split('.').count()
     }
 
     /// The segments from the top level down.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::CategoryKey;
+    /// let key = CategoryKey::new("epidemic.testing.registration")?;
+    /// assert_eq!(key.segments().collect::<Vec<_>>(), ["epidemic", "testing", "registration"]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn segments(&self) -> impl Iterator<Item = &str> + '_ {
         self.0.split('.')
     }
 
     /// The key one level up, or `None` for a top-level key.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::CategoryKey;
+    /// let key = CategoryKey::new("epidemic.testing.registration")?;
+    /// assert_eq!(key.parent(), Some(CategoryKey::new("epidemic.testing")?));
+    /// assert_eq!(CategoryKey::new("epidemic")?.parent(), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn parent(&self) -> Option<Self> {
         self.0.rsplit_once('.').map(|(p, _)| Self(p.into()))
     }
 
     /// The top-level key this key sits under (itself if it is top level).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::CategoryKey;
+    /// let epidemic = CategoryKey::new("epidemic")?;
+    /// assert_eq!(CategoryKey::new("epidemic.testing.registration")?.root(), epidemic);
+    /// assert_eq!(epidemic.root(), epidemic);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn root(&self) -> Self {
         match self.0.split_once('.') {
@@ -159,6 +218,17 @@ impl CategoryKey {
     }
 
     /// Whether this key is `ancestor` or lies below it. Purely a path test.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::CategoryKey;
+    /// let epidemic = CategoryKey::new("epidemic")?;
+    /// assert!(CategoryKey::new("epidemic.testing")?.is_within(&epidemic));
+    /// assert!(epidemic.is_within(&epidemic));
+    /// // Whole segments only: `epidemic_drill` is not below `epidemic`.
+    /// assert!(!CategoryKey::new("epidemic_drill")?.is_within(&epidemic));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn is_within(&self, ancestor: &Self) -> bool {
         self.0 == ancestor.0
             || (self.0.starts_with(&*ancestor.0)
@@ -169,6 +239,17 @@ impl CategoryKey {
     ///
     /// # Errors
     /// As [`CategoryKey::new`] for the resulting path.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CategoryError, CategoryKey};
+    /// let testing = CategoryKey::new("epidemic.testing")?;
+    /// assert_eq!(testing.child("registration")?.as_str(), "epidemic.testing.registration");
+    /// assert!(matches!(testing.child("Bad"), Err(CategoryError::Segment { .. })));
+    /// // A fourth level is too deep.
+    /// assert!(matches!(testing.child("registration.desk"), Err(CategoryError::Depth { .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn child(&self, segment: &str) -> Result<Self, CategoryError> {
         Self::new(&format!("{}.{segment}", self.0))
     }
@@ -250,6 +331,16 @@ impl Category {
     ///
     /// # Errors
     /// [`CategoryError::Name`] if a name is blank or longer than 100 characters.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Category, CategoryError};
+    /// let c = Category::new("culture.opera".parse()?, " Opera ", "戏曲")?;
+    /// assert_eq!(c.name_en(), "Opera"); // trimmed
+    /// let err = Category::new("culture.opera".parse()?, "Opera", "  ").unwrap_err();
+    /// assert!(matches!(err, CategoryError::Name { field: "chinese", .. }));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(key: CategoryKey, name_en: &str, name_zh: &str) -> Result<Self, CategoryError> {
         for (field, name) in [("english", name_en), ("chinese", name_zh)] {
             let len = name.trim().chars().count();
@@ -265,16 +356,42 @@ impl Category {
     }
 
     /// The category's key.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Category, CategoryKey};
+    /// let key: CategoryKey = "culture.opera".parse()?;
+    /// assert_eq!(Category::new(key.clone(), "Opera", "戏曲")?.key(), &key);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn key(&self) -> &CategoryKey {
         &self.key
     }
 
     /// The English name.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Category, Taxonomy};
+    /// let c = Category::new("culture".parse()?, "Culture", "文化")?;
+    /// assert_eq!(c.name_en(), "Culture");
+    /// let menu = Taxonomy::default();
+    /// assert_eq!(menu.get(&"epidemic.checkpoint".parse()?).map(|c| c.name_en()), Some("Checkpoint duty"));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn name_en(&self) -> &str {
         &self.name_en
     }
 
     /// The Chinese name.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Taxonomy;
+    /// let menu = Taxonomy::default();
+    /// assert_eq!(menu.get(&"epidemic.checkpoint".parse()?).map(|c| c.name_zh()), Some("卡口值守"));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn name_zh(&self) -> &str {
         &self.name_zh
     }
@@ -320,6 +437,14 @@ impl From<Taxonomy> for Vec<Category> {
 
 impl Taxonomy {
     /// An empty menu.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Taxonomy;
+    /// let menu = Taxonomy::new();
+    /// assert!(menu.is_empty());
+    /// assert!(!Taxonomy::default().is_empty()); // the default is the seed menu
+    /// ```
     pub fn new() -> Self {
         Self {
             nodes: BTreeMap::new(),
@@ -357,6 +482,22 @@ impl Taxonomy {
     ///
     /// # Errors
     /// [`CategoryError::Duplicate`] or [`CategoryError::MissingParent`]; the menu is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Category, CategoryError, Taxonomy};
+    /// let mut menu = Taxonomy::new();
+    /// menu.insert(Category::new("culture".parse()?, "Culture", "文化")?)?;
+    /// menu.insert(Category::new("culture.opera".parse()?, "Opera", "戏曲")?)?;
+    /// assert_eq!(menu.len(), 2);
+    /// // A duplicate, or a category without its parent, is refused; the menu is unchanged.
+    /// let dup = menu.insert(Category::new("culture".parse()?, "Culture", "文化")?);
+    /// assert!(matches!(dup, Err(CategoryError::Duplicate { .. })));
+    /// let orphan = menu.insert(Category::new("sport.run".parse()?, "Running", "跑步")?);
+    /// assert!(matches!(orphan, Err(CategoryError::MissingParent { .. })));
+    /// assert_eq!(menu.len(), 2);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn insert(&mut self, category: Category) -> Result<(), CategoryError> {
         if self.nodes.contains_key(&category.key) {
             return Err(CategoryError::Duplicate { key: category.key });
@@ -374,6 +515,15 @@ impl Taxonomy {
     }
 
     /// The category with this key.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Taxonomy;
+    /// let menu = Taxonomy::default();
+    /// assert_eq!(menu.get(&"epidemic.testing".parse()?).map(|c| c.name_zh()), Some("核酸检测点服务"));
+    /// assert!(menu.get(&"space.launch".parse()?).is_none());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn get(&self, key: &CategoryKey) -> Option<&Category> {
         self.nodes.get(key)
     }
@@ -382,6 +532,16 @@ impl Taxonomy {
     ///
     /// # Errors
     /// [`CategoryError::Unknown`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CategoryError, CategoryKey, Taxonomy};
+    /// let menu = Taxonomy::default();
+    /// assert_eq!(menu.check(&"epidemic".parse()?)?.name_en(), "Epidemic prevention and control");
+    /// let unknown: CategoryKey = "space.launch".parse()?;
+    /// assert_eq!(menu.check(&unknown).unwrap_err(), CategoryError::Unknown { key: unknown });
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn check(&self, key: &CategoryKey) -> Result<&Category, CategoryError> {
         self.nodes
             .get(key)
@@ -389,6 +549,17 @@ impl Taxonomy {
     }
 
     /// The parent category of `key`, if `key` is below the top level and on the menu.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Taxonomy;
+    /// let menu = Taxonomy::default();
+    /// let parent = menu.parent(&"epidemic.testing.registration".parse()?);
+    /// assert_eq!(parent.map(|c| c.key().as_str()), Some("epidemic.testing"));
+    /// assert!(menu.parent(&"epidemic".parse()?).is_none()); // top level
+    /// assert!(menu.parent(&"epidemic.testing.unknown".parse()?).is_none()); // not on the menu
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn parent(&self, key: &CategoryKey) -> Option<&Category> {
         if !self.nodes.contains_key(key) {
             return None;
@@ -397,11 +568,35 @@ impl Taxonomy {
     }
 
     /// Whether both keys are on the menu and `key` is `ancestor` or lies below it.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CategoryKey, Taxonomy};
+    /// let menu = Taxonomy::default();
+    /// let epidemic: CategoryKey = "epidemic".parse()?;
+    /// assert!(menu.is_within(&"epidemic.testing.registration".parse()?, &epidemic));
+    /// // Unlike CategoryKey::is_within, both keys must be on the menu.
+    /// let unknown: CategoryKey = "epidemic.testing.unknown".parse()?;
+    /// assert!(unknown.is_within(&epidemic));
+    /// assert!(!menu.is_within(&unknown, &epidemic));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn is_within(&self, key: &CategoryKey, ancestor: &CategoryKey) -> bool {
         self.nodes.contains_key(key) && self.nodes.contains_key(ancestor) && key.is_within(ancestor)
     }
 
     /// The categories directly below `key`, in key order.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CategoryKey, Taxonomy};
+    /// let menu = Taxonomy::default();
+    /// let testing: CategoryKey = "epidemic.testing".parse()?;
+    /// let below: Vec<&str> = menu.children(&testing).map(|c| c.key().as_str()).collect();
+    /// assert!(below.contains(&"epidemic.testing.registration"));
+    /// assert!(below.iter().all(|k| k.matches('.').count() == 2)); // direct children only
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn children<'a>(&'a self, key: &'a CategoryKey) -> impl Iterator<Item = &'a Category> + 'a {
         self.nodes
             .values()
@@ -409,21 +604,61 @@ impl Taxonomy {
     }
 
     /// The top-level categories, in key order.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Category, Taxonomy};
+    /// let menu = Taxonomy::from_categories([
+    ///     Category::new("culture".parse()?, "Culture", "文化")?,
+    ///     Category::new("culture.opera".parse()?, "Opera", "戏曲")?,
+    ///     Category::new("sport".parse()?, "Sport", "体育")?,
+    /// ])?;
+    /// let roots: Vec<&str> = menu.roots().map(|c| c.name_en()).collect();
+    /// assert_eq!(roots, ["Culture", "Sport"]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn roots(&self) -> impl Iterator<Item = &Category> + '_ {
         self.nodes.values().filter(|c| c.key.depth() == 1)
     }
 
     /// Every category, parents before their children.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Taxonomy;
+    /// let menu = Taxonomy::default();
+    /// assert_eq!(menu.iter().count(), menu.len());
+    /// // Parents come before their children.
+    /// let keys: Vec<_> = menu.iter().map(|c| c.key().clone()).collect();
+    /// assert!(keys.iter().enumerate().all(|(i, k)| k.parent().is_none_or(|p| keys[..i].contains(&p))));
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = &Category> + '_ {
         self.nodes.values()
     }
 
     /// The number of categories.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{JiangningRole, Taxonomy};
+    /// assert_eq!(Taxonomy::new().len(), 0);
+    /// assert_eq!(Taxonomy::jiangning_five_roles().len(), 1 + JiangningRole::ALL.len());
+    /// ```
     pub fn len(&self) -> usize {
         self.nodes.len()
     }
 
     /// Whether the menu is empty.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Category, Taxonomy};
+    /// let mut menu = Taxonomy::new();
+    /// assert!(menu.is_empty());
+    /// menu.insert(Category::new("culture".parse()?, "Culture", "文化")?)?;
+    /// assert!(!menu.is_empty());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
     }
@@ -471,6 +706,14 @@ impl Default for Taxonomy {
 /// sample-collection escort (上门采样陪同), health (健康: psychological support, hotline,
 /// sanitation), and living services (supplies, grocery and medicine delivery, refreshment
 /// packs, online classes). Emergency drills and general categories follow.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{Taxonomy, SEED_CATEGORIES};
+/// // The default menu is exactly the seed list.
+/// assert_eq!(Taxonomy::default().len(), SEED_CATEGORIES.len());
+/// assert_eq!(SEED_CATEGORIES[0], ("epidemic", "Epidemic prevention and control", "疫情防控"));
+/// ```
 pub const SEED_CATEGORIES: &[(&str, &str, &str)] = &[
     ("epidemic", "Epidemic prevention and control", "疫情防控"),
     ("epidemic.publicity", "Epidemic publicity", "防疫宣传"),
@@ -595,6 +838,15 @@ pub enum JiangningRole {
 
 impl JiangningRole {
     /// All five roles in the bulletin's order.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{JiangningRole, Taxonomy};
+    /// assert_eq!(JiangningRole::ALL.len(), 5);
+    /// // Each role's categories are on the default menu.
+    /// let menu = Taxonomy::default();
+    /// assert!(JiangningRole::ALL.iter().all(|r| r.categories().iter().all(|k| menu.get(k).is_some())));
+    /// ```
     pub const ALL: [Self; 5] = [
         Self::Publicity,
         Self::Combat,
@@ -634,16 +886,37 @@ impl JiangningRole {
     }
 
     /// The role's key in [`Taxonomy::jiangning_five_roles`], e.g. `five_roles.combat`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{JiangningRole, Taxonomy};
+    /// assert_eq!(JiangningRole::Combat.key().as_str(), "five_roles.combat");
+    /// assert!(Taxonomy::jiangning_five_roles().get(&JiangningRole::Health.key()).is_some());
+    /// ```
     pub fn key(self) -> CategoryKey {
         CategoryKey(self.key_str().into())
     }
 
     /// The Chinese name, e.g. `战斗员`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::JiangningRole;
+    /// assert_eq!(JiangningRole::Combat.name_zh(), "战斗员");
+    /// assert_eq!(JiangningRole::Publicity.name_zh(), "宣传员");
+    /// ```
     pub fn name_zh(self) -> &'static str {
         self.names().2
     }
 
     /// The default-menu categories the role covers (with everything below them).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CategoryKey, JiangningRole};
+    /// let keys = JiangningRole::Combat.categories();
+    /// assert_eq!(keys.iter().map(CategoryKey::as_str).collect::<Vec<_>>(), ["epidemic.checkpoint", "epidemic.testing"]);
+    /// ```
     pub fn categories(self) -> Vec<CategoryKey> {
         self.default_keys()
             .iter()
@@ -652,6 +925,15 @@ impl JiangningRole {
     }
 
     /// The role whose default-menu categories cover `key`, or whose five-role key it is.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::JiangningRole;
+    /// assert_eq!(JiangningRole::for_category(&"epidemic.checkpoint.road".parse()?), Some(JiangningRole::Combat));
+    /// assert_eq!(JiangningRole::for_category(&"five_roles.service".parse()?), Some(JiangningRole::Service));
+    /// assert_eq!(JiangningRole::for_category(&"elder_care".parse()?), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn for_category(key: &CategoryKey) -> Option<Self> {
         Self::ALL.into_iter().find(|r| {
             key == &r.key()

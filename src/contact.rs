@@ -53,6 +53,15 @@ impl Email {
     ///
     /// # Errors
     /// [`EmailError::Malformed`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Email, EmailError};
+    /// assert_eq!(Email::new("Li.Si@Example.ORG")?.as_str(), "Li.Si@example.org");
+    /// assert!(matches!(Email::new("li si@example.org"), Err(EmailError::Malformed { .. })));
+    /// assert!(Email::new("lisi@localhost").is_err()); // no dot in the domain
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(value: &str) -> Result<Self, EmailError> {
         let bad = || EmailError::Malformed {
             value: value.chars().take(80).collect(),
@@ -72,6 +81,14 @@ impl Email {
     }
 
     /// The address.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Email;
+    /// let e: Email = "wangwu@Volunteer.CN".parse()?;
+    /// assert_eq!(e.as_str(), "wangwu@volunteer.cn");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -130,16 +147,43 @@ pub struct Contact {
 
 impl Contact {
     /// Contact details from their parts.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Contact, Email, PhoneNumber};
+    /// let c = Contact::new(Some(PhoneNumber::new("13812345678")?), Some(Email::new("zs@example.org")?));
+    /// assert!(c.phone().is_some() && c.email().is_some());
+    /// assert_eq!(Contact::new(None, None), Contact::default());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn new(phone: Option<PhoneNumber>, email: Option<Email>) -> Self {
         Self { phone, email }
     }
 
     /// The phone number, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Contact, PhoneNumber};
+    /// let c = Contact::new(Some(PhoneNumber::new("13812345678")?), None);
+    /// assert_eq!(c.phone().map(ToString::to_string).as_deref(), Some("138****5678"));
+    /// assert_eq!(Contact::default().phone(), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn phone(&self) -> Option<&PhoneNumber> {
         self.phone.as_ref()
     }
 
     /// The e-mail address, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Contact, Email};
+    /// let c = Contact::new(None, Some(Email::new("zs@example.org")?));
+    /// assert_eq!(c.email().map(Email::as_str), Some("zs@example.org"));
+    /// assert_eq!(Contact::default().email(), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn email(&self) -> Option<&Email> {
         self.email.as_ref()
     }

@@ -82,60 +82,174 @@ impl Default for EligibilityPolicy {
 
 impl EligibilityPolicy {
     /// The lowest registration state that may serve.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{EligibilityPolicy, RegistrationRequirement};
+    /// assert_eq!(EligibilityPolicy::default().registration(), RegistrationRequirement::RealNameVerified);
+    /// ```
     pub const fn registration(&self) -> RegistrationRequirement {
         self.registration
     }
     /// The minor policy.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{EligibilityPolicy, MinorPolicy};
+    /// assert_eq!(EligibilityPolicy::default().minors(), &MinorPolicy::national());
+    /// ```
     pub const fn minors(&self) -> &MinorPolicy {
         &self.minors
     }
     /// Overlap with another shift tolerated up to this length (a handover).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{EligibilityPolicy, Minutes};
+    /// assert_eq!(EligibilityPolicy::default().overlap_grace(), Minutes::ZERO); // any overlap fails
+    /// ```
     pub const fn overlap_grace(&self) -> Minutes {
         self.overlap_grace
     }
     /// Minimum rest between two shifts, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{EligibilityPolicy, Minutes};
+    /// assert_eq!(EligibilityPolicy::default().min_rest(), None);
+    /// assert_eq!(EligibilityPolicy::default().with_min_rest(Minutes::new(660)).min_rest(), Some(Minutes::new(660)));
+    /// ```
     pub const fn min_rest(&self) -> Option<Minutes> {
         self.min_rest
     }
     /// Maximum minutes of shifts per local day, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{EligibilityPolicy, Minutes};
+    /// assert_eq!(EligibilityPolicy::default().daily_cap(), None);
+    /// assert_eq!(EligibilityPolicy::default().with_daily_cap(Minutes::new(600)).daily_cap(), Some(Minutes::new(600)));
+    /// ```
     pub const fn daily_cap(&self) -> Option<Minutes> {
         self.daily_cap
     }
     /// Maximum minutes of shifts per local ISO week, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{EligibilityPolicy, Minutes};
+    /// assert_eq!(EligibilityPolicy::default().weekly_cap(), None);
+    /// assert_eq!(EligibilityPolicy::default().with_weekly_cap(Minutes::new(2400)).weekly_cap(), Some(Minutes::new(2400)));
+    /// ```
     pub const fn weekly_cap(&self) -> Option<Minutes> {
         self.weekly_cap
     }
     /// Sets the registration requirement.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, Accompaniment, Eligibility, EligibilityPolicy, QualificationGraph, RegistrationRequirement, Requirements, Shift, ShiftId};
+    /// let activity = fx::activity();
+    /// let shift = Shift::new(ShiftId::from_parts(1, 1), activity.id(),
+    ///     fx::span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), 2, Requirements::none())?;
+    /// let graph = QualificationGraph::new();
+    /// let strict = EligibilityPolicy::default();
+    /// let lenient = EligibilityPolicy::default().with_registration(RegistrationRequirement::Registered);
+    /// assert_eq!(lenient.registration(), RegistrationRequirement::Registered);
+    /// // The fixture volunteer is registered but not yet verified.
+    /// let v = fx::volunteer();
+    /// let at = fx::at("2021-07-20T12:00:00+08:00");
+    /// assert!(!Eligibility::new(&graph, &strict).check(&v, &shift, &activity, &[], at, Accompaniment::Unaccompanied).is_eligible());
+    /// assert!(Eligibility::new(&graph, &lenient).check(&v, &shift, &activity, &[], at, Accompaniment::Unaccompanied).is_eligible());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub const fn with_registration(mut self, r: RegistrationRequirement) -> Self {
         self.registration = r;
         self
     }
     /// Sets the minor policy.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{EligibilityPolicy, MinorPolicy};
+    /// let p = EligibilityPolicy::default().with_minors(MinorPolicy::dongying_2021());
+    /// assert_eq!(p.minors().accompany_under(), Some(10));
+    /// ```
     #[must_use]
     pub const fn with_minors(mut self, minors: MinorPolicy) -> Self {
         self.minors = minors;
         self
     }
     /// Sets the overlap grace.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{EligibilityPolicy, Minutes};
+    /// // A 15-minute handover between consecutive shifts is tolerated.
+    /// let p = EligibilityPolicy::default().with_overlap_grace(Minutes::new(15));
+    /// assert_eq!(p.overlap_grace(), Minutes::new(15));
+    /// ```
     #[must_use]
     pub const fn with_overlap_grace(mut self, grace: Minutes) -> Self {
         self.overlap_grace = grace;
         self
     }
     /// Sets the minimum rest between shifts.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, Accompaniment, Commitment, Eligibility, EligibilityPolicy, Ineligibility, Minutes, QualificationGraph, RegistrationRequirement, Requirements, Shift, ShiftId};
+    /// let activity = fx::activity();
+    /// let shift = Shift::new(ShiftId::from_parts(1, 1), activity.id(),
+    ///     fx::span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), 2, Requirements::none())?;
+    /// // The volunteer worked until 02:00 that night.
+    /// let night = Commitment::new(ShiftId::from_parts(1, 2), fx::span("2021-07-20T18:00:00+08:00", "2021-07-21T02:00:00+08:00"));
+    /// let policy = EligibilityPolicy::default()
+    ///     .with_registration(RegistrationRequirement::Registered)
+    ///     .with_min_rest(Minutes::from_hm(11, 0)?);
+    /// let graph = QualificationGraph::new();
+    /// let verdict = Eligibility::new(&graph, &policy).check(&fx::volunteer(), &shift, &activity, &[night], fx::at("2021-07-20T12:00:00+08:00"), Accompaniment::Unaccompanied);
+    /// assert_eq!(verdict.failures(), [Ineligibility::InsufficientRest { shift: night.shift(), rest: Minutes::new(360), min_rest: Minutes::new(660) }]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub const fn with_min_rest(mut self, rest: Minutes) -> Self {
         self.min_rest = Some(rest);
         self
     }
     /// Sets the daily cap (local days of the shift's offset).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, Accompaniment, Commitment, Eligibility, EligibilityPolicy, Ineligibility, Minutes, QualificationGraph, RegistrationRequirement, Requirements, Shift, ShiftId};
+    /// let activity = fx::activity();
+    /// let shift = Shift::new(ShiftId::from_parts(1, 1), activity.id(),
+    ///     fx::span("2021-07-21T14:00:00+08:00", "2021-07-21T18:00:00+08:00"), 2, Requirements::none())?;
+    /// let morning = Commitment::new(ShiftId::from_parts(1, 2), fx::span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"));
+    /// let policy = EligibilityPolicy::default()
+    ///     .with_registration(RegistrationRequirement::Registered)
+    ///     .with_daily_cap(Minutes::from_hm(6, 0)?);
+    /// let graph = QualificationGraph::new();
+    /// let verdict = Eligibility::new(&graph, &policy).check(&fx::volunteer(), &shift, &activity, &[morning], fx::at("2021-07-20T12:00:00+08:00"), Accompaniment::Unaccompanied);
+    /// assert!(matches!(verdict.failures(), [Ineligibility::DailyCap { would_be, .. }] if *would_be == Minutes::new(480)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub const fn with_daily_cap(mut self, cap: Minutes) -> Self {
         self.daily_cap = Some(cap);
         self
     }
     /// Sets the weekly cap (local ISO weeks of the shift's offset).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{EligibilityPolicy, Minutes};
+    /// let p = EligibilityPolicy::default().with_weekly_cap(Minutes::from_hm(40, 0)?);
+    /// assert_eq!(p.weekly_cap(), Some(Minutes::new(2400)));
+    /// assert_eq!(p.daily_cap(), None); // the other settings are kept
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub const fn with_weekly_cap(mut self, cap: Minutes) -> Self {
         self.weekly_cap = Some(cap);
@@ -160,14 +274,38 @@ pub struct Commitment {
 
 impl Commitment {
     /// A held shift and its span.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures::span, Commitment, ShiftId};
+    /// let s = span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00");
+    /// let c = Commitment::new(ShiftId::from_parts(1, 1), s);
+    /// assert_eq!((c.shift(), c.span()), (ShiftId::from_parts(1, 1), s));
+    /// ```
     pub const fn new(shift: ShiftId, span: TimeSpan) -> Self {
         Self { shift, span }
     }
     /// The held shift.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures::span, Commitment, ShiftId};
+    /// let id = ShiftId::from_parts(1_626_825_600_000, 6);
+    /// assert_eq!(Commitment::new(id, span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00")).shift(), id);
+    /// ```
     pub const fn shift(&self) -> ShiftId {
         self.shift
     }
     /// Its span.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures::span, Commitment, Requirements, Shift, ShiftId, ActivityId};
+    /// let s = span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00");
+    /// let shift = Shift::new(ShiftId::from_parts(1, 1), ActivityId::from_parts(1, 1), s, 3, Requirements::none())?;
+    /// assert_eq!(Commitment::from(&shift).span(), s);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn span(&self) -> TimeSpan {
         self.span
     }
@@ -439,14 +577,36 @@ pub struct Verdict {
 
 impl Verdict {
     /// Wraps a list of failures; an empty list is an eligible verdict.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Ineligibility, Verdict};
+    /// assert!(Verdict::from_failures(Vec::new()).is_eligible());
+    /// assert_eq!(Verdict::from_failures(Vec::new()).to_string(), "eligible");
+    /// assert!(!Verdict::from_failures(vec![Ineligibility::Uninsured]).is_eligible());
+    /// ```
     pub fn from_failures(failures: Vec<Ineligibility>) -> Self {
         Self { failures }
     }
     /// Whether every rule passed.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Ineligibility, Verdict};
+    /// assert!(Verdict::default().is_eligible());
+    /// assert!(!Verdict::from_failures(vec![Ineligibility::Unavailable]).is_eligible());
+    /// ```
     pub fn is_eligible(&self) -> bool {
         self.failures.is_empty()
     }
     /// Every failed rule, in the order the rules are checked.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Ineligibility, Verdict};
+    /// let v = Verdict::from_failures(vec![Ineligibility::Unavailable, Ineligibility::Uninsured]);
+    /// assert_eq!(v.failures(), [Ineligibility::Unavailable, Ineligibility::Uninsured]);
+    /// ```
     pub fn failures(&self) -> &[Ineligibility] {
         &self.failures
     }
@@ -509,11 +669,28 @@ pub struct Eligibility<'a> {
 
 impl<'a> Eligibility<'a> {
     /// A checker with a qualification graph and a policy.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Eligibility, EligibilityPolicy, Minutes, QualificationGraph};
+    /// let graph = QualificationGraph::new();
+    /// let policy = EligibilityPolicy::default().with_daily_cap(Minutes::new(600));
+    /// let checker = Eligibility::new(&graph, &policy);
+    /// assert_eq!(checker.policy().daily_cap(), Some(Minutes::new(600)));
+    /// ```
     pub const fn new(graph: &'a QualificationGraph, policy: &'a EligibilityPolicy) -> Self {
         Self { graph, policy }
     }
 
     /// The policy in force.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Eligibility, EligibilityPolicy, QualificationGraph};
+    /// let graph = QualificationGraph::new();
+    /// let policy = EligibilityPolicy::default();
+    /// assert_eq!(Eligibility::new(&graph, &policy).policy(), &policy);
+    /// ```
     pub const fn policy(&self) -> &'a EligibilityPolicy {
         self.policy
     }
@@ -521,6 +698,25 @@ impl<'a> Eligibility<'a> {
     /// Checks every rule for `volunteer` taking `shift` of `activity`, given the shifts the
     /// volunteer already holds (`held`; the shift itself, if present, is ignored), as of
     /// `at`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, Accompaniment, Commitment, Eligibility, EligibilityPolicy, Ineligibility, Minutes, QualificationGraph, Requirements, Shift, ShiftId, VerificationMethod};
+    /// let activity = fx::activity();
+    /// let shift = Shift::new(ShiftId::from_parts(1, 1), activity.id(),
+    ///     fx::span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), 2, Requirements::none())?;
+    /// let mut v = fx::volunteer();
+    /// v.verify(fx::at("2021-07-19T09:00:00+08:00"), VerificationMethod::InPerson)?;
+    /// let (graph, policy) = (QualificationGraph::new(), EligibilityPolicy::default());
+    /// let checker = Eligibility::new(&graph, &policy);
+    /// let at = fx::at("2021-07-20T12:00:00+08:00");
+    /// assert!(checker.check(&v, &shift, &activity, &[], at, Accompaniment::Unaccompanied).is_eligible());
+    /// // Holding an overlapping shift makes it ineligible.
+    /// let held = Commitment::new(ShiftId::from_parts(1, 2), fx::span("2021-07-21T11:00:00+08:00", "2021-07-21T15:00:00+08:00"));
+    /// let verdict = checker.check(&v, &shift, &activity, &[held], at, Accompaniment::Unaccompanied);
+    /// assert_eq!(verdict.failures(), [Ineligibility::Overlap { shift: held.shift(), overlap: Minutes::new(60) }]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn check(
         &self,
         volunteer: &Volunteer,

@@ -145,6 +145,19 @@ impl EmergencyOperation {
     ///
     /// # Errors
     /// [`EmergencyError::NotACommand`], [`EmergencyError::Name`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, EmergencyError, EmergencyOperation, OrgId, OrgKind, Organisation};
+    /// let hq = Organisation::builder(OrgId::from_parts(1, 9), "南京市疫情防控指挥部", OrgKind::EmergencyCommand).build()?;
+    /// let op = EmergencyOperation::declare(" 禄口机场疫情 ", &hq, "320100".parse()?, fx::at("2021-07-20T18:00:00+08:00"))?;
+    /// assert_eq!(op.name(), "禄口机场疫情"); // trimmed
+    /// assert!(matches!(
+    ///     EmergencyOperation::declare(" ", &hq, "320100".parse()?, fx::at("2021-07-20T18:00:00+08:00")),
+    ///     Err(EmergencyError::Name { len: 0 })
+    /// ));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn declare(
         name: &str,
         command: &Organisation,
@@ -172,27 +185,88 @@ impl EmergencyOperation {
     }
 
     /// The operation's name.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, EmergencyOperation, OrgId, OrgKind, Organisation};
+    /// let hq = Organisation::builder(OrgId::from_parts(1, 9), "南京市疫情防控指挥部", OrgKind::EmergencyCommand).build()?;
+    /// let op = EmergencyOperation::declare("禄口机场疫情", &hq, "320100".parse()?, fx::at("2021-07-20T18:00:00+08:00"))?;
+    /// assert_eq!(op.name(), "禄口机场疫情");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
     /// The commanding organisation.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, EmergencyOperation, OrgId, OrgKind, Organisation};
+    /// let hq = Organisation::builder(OrgId::from_parts(1, 9), "南京市疫情防控指挥部", OrgKind::EmergencyCommand).build()?;
+    /// let op = EmergencyOperation::declare("禄口机场疫情", &hq, "320100".parse()?, fx::at("2021-07-20T18:00:00+08:00"))?;
+    /// assert_eq!(op.command(), hq.id());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn command(&self) -> OrgId {
         self.command
     }
     /// The area under command.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, DivisionCode, EmergencyOperation, OrgId, OrgKind, Organisation};
+    /// let hq = Organisation::builder(OrgId::from_parts(1, 9), "南京市疫情防控指挥部", OrgKind::EmergencyCommand).build()?;
+    /// let nanjing: DivisionCode = "320100".parse()?;
+    /// let op = EmergencyOperation::declare("禄口机场疫情", &hq, nanjing, fx::at("2021-07-20T18:00:00+08:00"))?;
+    /// assert_eq!(op.area(), nanjing);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn area(&self) -> DivisionCode {
         self.area
     }
     /// When it was declared.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, EmergencyOperation, OrgId, OrgKind, Organisation};
+    /// let hq = Organisation::builder(OrgId::from_parts(1, 9), "南京市疫情防控指挥部", OrgKind::EmergencyCommand).build()?;
+    /// let at = fx::at("2021-07-20T18:00:00+08:00");
+    /// assert_eq!(EmergencyOperation::declare("禄口机场疫情", &hq, "320100".parse()?, at)?.declared(), at);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn declared(&self) -> DateTime<FixedOffset> {
         self.declared
     }
     /// When it stood down, if it has.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, EmergencyOperation, OrgId, OrgKind, Organisation};
+    /// let hq = Organisation::builder(OrgId::from_parts(1, 9), "南京市疫情防控指挥部", OrgKind::EmergencyCommand).build()?;
+    /// let mut op = EmergencyOperation::declare("禄口机场疫情", &hq, "320100".parse()?, fx::at("2021-07-20T18:00:00+08:00"))?;
+    /// assert_eq!(op.stood_down(), None);
+    /// let end = fx::at("2021-08-26T00:00:00+08:00");
+    /// op.stand_down(end)?;
+    /// assert_eq!(op.stood_down(), Some(end));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn stood_down(&self) -> Option<DateTime<FixedOffset>> {
         self.stood_down
     }
 
     /// Whether the operation is in force at `at`: `[declared, stood_down)`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, EmergencyOperation, OrgId, OrgKind, Organisation};
+    /// let hq = Organisation::builder(OrgId::from_parts(1, 9), "南京市疫情防控指挥部", OrgKind::EmergencyCommand).build()?;
+    /// let mut op = EmergencyOperation::declare("禄口机场疫情", &hq, "320100".parse()?, fx::at("2021-07-20T18:00:00+08:00"))?;
+    /// op.stand_down(fx::at("2021-08-26T00:00:00+08:00"))?;
+    /// assert!(op.in_force(fx::at("2021-07-20T18:00:00+08:00")));
+    /// assert!(!op.in_force(fx::at("2021-07-20T17:59:00+08:00")));
+    /// assert!(!op.in_force(fx::at("2021-08-26T00:00:00+08:00"))); // half-open
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn in_force(&self, at: DateTime<FixedOffset>) -> bool {
         self.declared <= at && self.stood_down.is_none_or(|end| at < end)
     }
@@ -202,6 +276,20 @@ impl EmergencyOperation {
     /// # Errors
     /// [`EmergencyError::StandDown`] if `at` is not after the declaration or it already stood
     /// down; nothing changes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, EmergencyError, EmergencyOperation, OrgId, OrgKind, Organisation};
+    /// let hq = Organisation::builder(OrgId::from_parts(1, 9), "南京市疫情防控指挥部", OrgKind::EmergencyCommand).build()?;
+    /// let mut op = EmergencyOperation::declare("禄口机场疫情", &hq, "320100".parse()?, fx::at("2021-07-20T18:00:00+08:00"))?;
+    /// // Not before the declaration.
+    /// assert!(matches!(op.stand_down(fx::at("2021-07-20T12:00:00+08:00")), Err(EmergencyError::StandDown { .. })));
+    /// op.stand_down(fx::at("2021-08-26T00:00:00+08:00"))?;
+    /// // Not twice; the first stand-down is kept.
+    /// assert!(op.stand_down(fx::at("2021-08-27T00:00:00+08:00")).is_err());
+    /// assert_eq!(op.stood_down(), Some(fx::at("2021-08-26T00:00:00+08:00")));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn stand_down(&mut self, at: DateTime<FixedOffset>) -> Result<(), EmergencyError> {
         if at <= self.declared || self.stood_down.is_some() {
             return Err(EmergencyError::StandDown {
@@ -223,6 +311,24 @@ impl EmergencyOperation {
     /// [`EmergencyError::NotInForce`], [`EmergencyError::OutsideArea`], or
     /// [`EmergencyError::Need`] when the lifecycle refuses (a team already accepted, the need
     /// is closed, or `at` is earlier than its last transition).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, DispatchMode, EmergencyError, EmergencyOperation, NeedState, OrgId, OrgKind, Organisation, TeamId};
+    /// let hq = Organisation::builder(OrgId::from_parts(1, 9), "苏州市疫情防控指挥部", OrgKind::EmergencyCommand).build()?;
+    /// // An operation over Suzhou cannot dispatch a need in Nanjing.
+    /// let suzhou = EmergencyOperation::declare("苏州疫情", &hq, "320500".parse()?, fx::at("2021-07-20T18:00:00+08:00"))?;
+    /// let mut need = fx::need(); // submitted in Lukou, Nanjing
+    /// let before = need.clone();
+    /// let team = TeamId::from_parts(1, 7);
+    /// let err = suzhou.command_dispatch(&mut need, team, fx::at("2021-07-21T08:30:00+08:00")).unwrap_err();
+    /// assert!(matches!(err, EmergencyError::OutsideArea { .. }));
+    /// assert_eq!(need, before); // unchanged
+    /// let nanjing = EmergencyOperation::declare("禄口机场疫情", &hq, "320100".parse()?, fx::at("2021-07-20T18:00:00+08:00"))?;
+    /// nanjing.command_dispatch(&mut need, team, fx::at("2021-07-21T08:30:00+08:00"))?;
+    /// assert_eq!(need.state(), &NeedState::Dispatched { mode: DispatchMode::Assign(team) });
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn command_dispatch(
         &self,
         need: &mut Need,

@@ -84,6 +84,16 @@ impl GeoPoint {
     ///
     /// # Errors
     /// [`GeoError::Latitude`] or [`GeoError::Longitude`] when out of range.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{GeoError, GeoPoint};
+    /// let lukou = GeoPoint::from_micro_degrees(31_736_000, 118_864_000)?;
+    /// assert_eq!(lukou.lat_micro(), 31_736_000);
+    /// assert_eq!(GeoPoint::from_micro_degrees(91_000_000, 0), Err(GeoError::Latitude { value: 91_000_000 }));
+    /// assert!(GeoPoint::from_micro_degrees(0, -181_000_000).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn from_micro_degrees(lat: i32, lon: i32) -> Result<Self, GeoError> {
         if !(-90_000_000..=90_000_000).contains(&lat) {
             return Err(GeoError::Latitude { value: lat });
@@ -95,11 +105,25 @@ impl GeoPoint {
     }
 
     /// Latitude in micro-degrees.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::GeoPoint;
+    /// assert_eq!(GeoPoint::from_micro_degrees(-33_868_800, 151_209_300)?.lat_micro(), -33_868_800);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn lat_micro(self) -> i32 {
         self.lat
     }
 
     /// Longitude in micro-degrees.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::GeoPoint;
+    /// assert_eq!(GeoPoint::from_micro_degrees(-33_868_800, 151_209_300)?.lon_micro(), 151_209_300);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn lon_micro(self) -> i32 {
         self.lon
     }

@@ -60,6 +60,14 @@ macro_rules! typed_id {
             ///
             /// This reads the clock and the operating system's randomness; use
             /// [`from_parts`](Self::from_parts) where a run must be reproducible.
+            ///
+            /// # Example
+            /// ```
+            #[doc = concat!("use volunteer_service::", stringify!($name), ";")]
+            #[doc = concat!("let (a, b) = (", stringify!($name), "::generate(), ", stringify!($name), "::generate());")]
+            /// assert_ne!(a, b);
+            /// assert_eq!(a.as_uuid().get_version_num(), 7);
+            /// ```
             #[must_use]
             pub fn generate() -> Self {
                 Self(Uuid::now_v7())
@@ -70,6 +78,15 @@ macro_rules! typed_id {
             ///
             /// Two calls with the same arguments give the same identifier; identifiers with
             /// the same timestamp order by `counter`.
+            ///
+            /// # Example
+            /// ```
+            #[doc = concat!("use volunteer_service::", stringify!($name), ";")]
+            #[doc = concat!("let id = ", stringify!($name), "::from_parts(1_626_739_200_000, 1);")]
+            #[doc = concat!("assert_eq!(id, ", stringify!($name), "::from_parts(1_626_739_200_000, 1)); // deterministic")]
+            #[doc = concat!("assert!(id < ", stringify!($name), "::from_parts(1_626_739_200_000, 2)); // then by counter")]
+            #[doc = concat!("assert!(", stringify!($name), "::from_parts(1_626_739_200_000, 9) < ", stringify!($name), "::from_parts(1_626_739_200_001, 0));")]
+            /// ```
             #[must_use]
             pub fn from_parts(unix_ms: u64, counter: u64) -> Self {
                 let mut rand = [0_u8; 10];
@@ -78,12 +95,28 @@ macro_rules! typed_id {
             }
 
             /// Wraps an existing UUID.
+            ///
+            /// # Example
+            /// ```
+            #[doc = concat!("use volunteer_service::", stringify!($name), ";")]
+            #[doc = concat!("let id = ", stringify!($name), "::from_parts(1_626_739_200_000, 1);")]
+            /// let uuid: uuid::Uuid = *id.as_uuid();
+            #[doc = concat!("assert_eq!(", stringify!($name), "::from_uuid(uuid), id);")]
+            /// ```
             #[must_use]
             pub const fn from_uuid(id: Uuid) -> Self {
                 Self(id)
             }
 
             /// The wrapped UUID.
+            ///
+            /// # Example
+            /// ```
+            #[doc = concat!("use volunteer_service::", stringify!($name), ";")]
+            #[doc = concat!("let id = ", stringify!($name), "::from_parts(1_626_739_200_000, 7);")]
+            /// assert_eq!(id.as_uuid().to_string(), id.to_string());
+            /// assert_eq!(id.as_uuid().get_version_num(), 7);
+            /// ```
             #[must_use]
             pub const fn as_uuid(&self) -> &Uuid {
                 &self.0

@@ -29,6 +29,7 @@
 //! ## Feature flags
 //! - `serde` (default): `Serialize`/`Deserialize` on every domain type.
 //! - `proptest`: `strategies` with proptest strategies for valid domain values.
+//! - `sqlite`: [`SqliteEventStore`], an event store in a SQLite file (SQLite is compiled in).
 //! - `postgres` (implies `serde`): `PostgresEventStore`, an event store in a PostgreSQL
 //!   database.
 #![doc(test(attr(deny(warnings))))]
@@ -65,6 +66,8 @@ mod registry;
 mod rollup;
 mod shift;
 mod span;
+#[cfg(feature = "sqlite")]
+mod sqlite_store;
 mod store;
 #[cfg(feature = "proptest")]
 pub mod strategies;
@@ -158,6 +161,8 @@ pub use shift::{
     ShiftError, ShiftLookup, ShiftOrigin, ShiftTemplate, SignUpIndex, SkipReason, TemplateOutcome,
 };
 pub use span::{DatePeriod, SpanError, TimeSpan};
+#[cfg(feature = "sqlite")]
+pub use sqlite_store::{SQLITE_SCHEMA_VERSION, SqliteEventStore};
 pub use store::{
     Appended, EventStore, MAX_STREAM_ID, MemoryEventStore, READ_PAGE, Recorded, StoreError,
     StoredEvent, StreamId, chain_hash,

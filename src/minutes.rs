@@ -62,9 +62,24 @@ pub struct Minutes(u32);
 
 impl Minutes {
     /// Zero minutes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Minutes;
+    /// assert_eq!(Minutes::ZERO.get(), 0);
+    /// assert_eq!(Minutes::ZERO.to_string(), "0:00");
+    /// assert_eq!(Minutes::default(), Minutes::ZERO);
+    /// ```
     pub const ZERO: Self = Self(0);
 
     /// Wraps a number of minutes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Minutes;
+    /// assert_eq!(Minutes::new(150).to_string(), "2:30");
+    /// assert_eq!(Minutes::new(0), Minutes::ZERO);
+    /// ```
     #[must_use]
     pub const fn new(minutes: u32) -> Self {
         Self(minutes)
@@ -75,6 +90,15 @@ impl Minutes {
     /// # Errors
     /// [`MinutesError::MinutesPart`] if `minutes >= 60`; [`MinutesError::Overflow`] if the total
     /// does not fit in a `u32`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Minutes, MinutesError};
+    /// assert_eq!(Minutes::from_hm(3, 30)?, Minutes::new(210));
+    /// assert_eq!(Minutes::from_hm(3, 60), Err(MinutesError::MinutesPart { minutes: 60 }));
+    /// assert!(Minutes::from_hm(u32::MAX, 0).is_err()); // overflow
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn from_hm(hours: u32, minutes: u32) -> Result<Self, MinutesError> {
         if minutes >= 60 {
             return Err(MinutesError::MinutesPart { minutes });
@@ -119,18 +143,40 @@ impl Minutes {
     }
 
     /// The number of minutes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Minutes;
+    /// assert_eq!(Minutes::from_hm(1, 15)?.get(), 75);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub const fn get(self) -> u32 {
         self.0
     }
 
     /// Whole hours and the remaining minutes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Minutes;
+    /// assert_eq!(Minutes::new(125).hm(), (2, 5));
+    /// ```
     #[must_use]
     pub const fn hm(self) -> (u32, u32) {
         (self.0 / 60, self.0 % 60)
     }
 
     /// The duration as a chrono span.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::TimeDelta;
+    /// use volunteer_service::Minutes;
+    /// assert_eq!(Minutes::new(90).to_delta(), TimeDelta::minutes(90));
+    /// assert_eq!(Minutes::try_from_delta(Minutes::new(90).to_delta())?, Minutes::new(90));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn to_delta(self) -> TimeDelta {
         TimeDelta::minutes(i64::from(self.0))
@@ -140,6 +186,14 @@ impl Minutes {
     ///
     /// # Errors
     /// [`MinutesError::Overflow`] if the sum exceeds `u32::MAX` minutes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Minutes;
+    /// assert_eq!(Minutes::new(90).checked_add(Minutes::new(30))?, Minutes::new(120));
+    /// assert!(Minutes::new(u32::MAX).checked_add(Minutes::new(1)).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn checked_add(self, other: Self) -> Result<Self, MinutesError> {
         self.0
             .checked_add(other.0)
@@ -155,6 +209,14 @@ impl Minutes {
     ///
     /// # Errors
     /// [`MinutesError::Overflow`] if `other > self`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Minutes;
+    /// assert_eq!(Minutes::new(90).checked_sub(Minutes::new(30))?, Minutes::new(60));
+    /// assert!(Minutes::new(30).checked_sub(Minutes::new(90)).is_err()); // never negative
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn checked_sub(self, other: Self) -> Result<Self, MinutesError> {
         self.0
             .checked_sub(other.0)
@@ -167,6 +229,13 @@ impl Minutes {
     }
 
     /// Subtracts, stopping at zero.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Minutes;
+    /// assert_eq!(Minutes::new(90).saturating_sub(Minutes::new(30)), Minutes::new(60));
+    /// assert_eq!(Minutes::new(30).saturating_sub(Minutes::new(90)), Minutes::ZERO);
+    /// ```
     #[must_use]
     pub const fn saturating_sub(self, other: Self) -> Self {
         Self(self.0.saturating_sub(other.0))
@@ -202,21 +271,47 @@ pub struct MinuteDelta(i64);
 
 impl MinuteDelta {
     /// Zero.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{MinuteDelta, Minutes};
+    /// assert_eq!(MinuteDelta::ZERO.get(), 0);
+    /// assert_eq!(MinuteDelta::credit(Minutes::ZERO), MinuteDelta::ZERO);
+    /// ```
     pub const ZERO: Self = Self(0);
 
     /// Wraps a signed number of minutes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinuteDelta;
+    /// assert_eq!(MinuteDelta::new(-90).to_string(), "-1:30");
+    /// assert_eq!(MinuteDelta::new(0), MinuteDelta::ZERO);
+    /// ```
     #[must_use]
     pub const fn new(minutes: i64) -> Self {
         Self(minutes)
     }
 
     /// A positive amount equal to `minutes`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{MinuteDelta, Minutes};
+    /// assert_eq!(MinuteDelta::credit(Minutes::new(240)), MinuteDelta::new(240));
+    /// ```
     #[must_use]
     pub fn credit(minutes: Minutes) -> Self {
         Self(i64::from(minutes.get()))
     }
 
     /// The signed number of minutes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinuteDelta;
+    /// assert_eq!(MinuteDelta::new(-45).get(), -45);
+    /// ```
     #[must_use]
     pub const fn get(self) -> i64 {
         self.0
@@ -226,6 +321,14 @@ impl MinuteDelta {
     ///
     /// # Errors
     /// [`MinutesError::Overflow`] if the sum leaves the `i64` range.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinuteDelta;
+    /// assert_eq!(MinuteDelta::new(240).checked_add(MinuteDelta::new(-60))?, MinuteDelta::new(180));
+    /// assert!(MinuteDelta::new(i64::MAX).checked_add(MinuteDelta::new(1)).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn checked_add(self, other: Self) -> Result<Self, MinutesError> {
         self.0
             .checked_add(other.0)
@@ -241,6 +344,14 @@ impl MinuteDelta {
     ///
     /// # Errors
     /// [`MinutesError::Overflow`] for the one value without a negation.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinuteDelta;
+    /// assert_eq!(MinuteDelta::new(240).checked_neg()?, MinuteDelta::new(-240));
+    /// assert!(MinuteDelta::new(i64::MIN).checked_neg().is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn checked_neg(self) -> Result<Self, MinutesError> {
         self.0
             .checked_neg()

@@ -157,6 +157,17 @@ impl Requester {
     ///
     /// # Errors
     /// [`NeedError::Text`] for a blank name; [`NeedError::Phone`] for a malformed number.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{NeedError, Requester};
+    /// let r = Requester::new(" 禄口街道某社区居委会 ", Some("025-52100000"))?;
+    /// assert_eq!(r.name(), "禄口街道某社区居委会"); // trimmed
+    /// assert!(Requester::new("张大爷", None)?.phone().is_none());
+    /// assert!(matches!(Requester::new("张大爷", Some("12ab")), Err(NeedError::Phone { .. })));
+    /// assert!(matches!(Requester::new(" ", None), Err(NeedError::Text { .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(name: &str, phone: Option<&str>) -> Result<Self, NeedError> {
         let name = text(name, "requester_name", 100)?;
         let phone = match phone {
@@ -177,16 +188,42 @@ impl Requester {
     }
 
     /// The requester's name.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::need().requester().name(), "禄口街道某社区居委会");
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// The phone number in full, for contacting the requester.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Requester;
+    /// // The one accessor that gives the number in full, for contacting the requester.
+    /// let number = "025-52100000";
+    /// let r = Requester::new("禄口街道某社区居委会", Some(number))?;
+    /// assert_eq!(r.phone(), Some(number));
+    /// assert_eq!(Requester::new("张大爷", None)?.phone(), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn phone(&self) -> Option<&str> {
         self.phone.as_deref()
     }
 
     /// The phone number masked for display.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Requester;
+    /// let r = Requester::new("王阿姨", Some("13800138000"))?;
+    /// assert_eq!(r.phone_masked().as_deref(), Some("1*********0"));
+    /// assert_eq!(Requester::new("王阿姨", None)?.phone_masked(), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn phone_masked(&self) -> Option<String> {
         self.phone.as_deref().map(mask)
     }
@@ -237,6 +274,14 @@ pub enum DispatchMode {
 
 impl DispatchMode {
     /// The assigned team, if directive.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{DispatchMode, TeamId};
+    /// let team = TeamId::from_parts(1, 7);
+    /// assert_eq!(DispatchMode::Assign(team).team(), Some(team));
+    /// assert_eq!(DispatchMode::Open.team(), None); // any team may take it (抢单)
+    /// ```
     pub fn team(self) -> Option<TeamId> {
         match self {
             Self::Assign(t) => Some(t),
@@ -269,6 +314,15 @@ impl Rating {
     ///
     /// # Errors
     /// [`NeedError::Rating`] outside 1..=5.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{NeedError, Rating};
+    /// assert_eq!(Rating::new(4)?.get(), 4);
+    /// assert_eq!(Rating::new(6), Err(NeedError::Rating { value: 6 }));
+    /// assert!(Rating::new(0).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(value: u8) -> Result<Self, NeedError> {
         if (1..=5).contains(&value) {
             Ok(Self(value))
@@ -277,6 +331,14 @@ impl Rating {
         }
     }
     /// The value, 1..=5.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Rating;
+    /// assert_eq!(Rating::new(1)?.get(), 1);
+    /// assert_eq!(u8::from(Rating::new(5)?), 5);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn get(self) -> u8 {
         self.0
     }
@@ -358,6 +420,13 @@ pub enum NeedState {
 
 impl NeedState {
     /// The state without its data.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{NeedState, NeedStatus, TeamId};
+    /// assert_eq!(NeedState::UnderReview.status(), NeedStatus::UnderReview);
+    /// assert_eq!(NeedState::InService { team: TeamId::from_parts(1, 1) }.status(), NeedStatus::InService);
+    /// ```
     pub fn status(&self) -> NeedStatus {
         match self {
             Self::Submitted => NeedStatus::Submitted,
@@ -407,6 +476,13 @@ pub enum NeedStatus {
 
 impl NeedStatus {
     /// Every status, in lifecycle order.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::NeedStatus;
+    /// assert_eq!(NeedStatus::ALL.first(), Some(&NeedStatus::Submitted));
+    /// assert_eq!(NeedStatus::ALL.last(), Some(&NeedStatus::Evaluated));
+    /// ```
     pub const ALL: [Self; 8] = [
         Self::Submitted,
         Self::UnderReview,
@@ -470,6 +546,13 @@ pub enum NeedAction {
 
 impl NeedAction {
     /// Every action.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::NeedAction;
+    /// assert_eq!(NeedAction::ALL.len(), 9);
+    /// assert_eq!(NeedAction::ALL[0].to_string(), "review");
+    /// ```
     pub const ALL: [Self; 9] = [
         Self::Review,
         Self::Reject,
@@ -502,6 +585,17 @@ impl fmt::Display for NeedAction {
 /// What happened to a need, in the past tense; the history is a list of these.
 ///
 /// Serialised as `"submitted"`, `{"rejected": {"reason": "…"}}` and so on.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, NeedEvent};
+/// let mut need = doc_fixtures::need();
+/// need.start_review(doc_fixtures::at("2021-07-21T09:00:00+08:00"))?;
+/// need.reject("duplicate", doc_fixtures::at("2021-07-21T09:05:00+08:00"))?;
+/// let events: Vec<&NeedEvent> = need.history().iter().map(|t| &t.event).collect();
+/// assert_eq!(events, [&NeedEvent::Submitted, &NeedEvent::ReviewStarted, &NeedEvent::Rejected { reason: "duplicate".to_owned() }]);
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(
     feature = "serde",
@@ -558,6 +652,16 @@ pub enum NeedEvent {
 /// One entry of a need's history: an event and its instant.
 ///
 /// Serialised as `{"at": "<rfc3339>", "event": …}`.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, NeedEvent, NeedTransition};
+/// let need = doc_fixtures::need();
+/// assert_eq!(
+///     need.history(),
+///     [NeedTransition { at: doc_fixtures::at("2021-07-21T08:00:00+08:00"), event: NeedEvent::Submitted }]
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct NeedTransition {
@@ -706,39 +810,110 @@ impl Need {
     }
 
     /// The identifier.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, NeedId};
+    /// assert_eq!(doc_fixtures::need().id(), NeedId::from_parts(1_626_825_600_000, 4));
+    /// ```
     pub fn id(&self) -> NeedId {
         self.id
     }
     /// Who asks.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let need = doc_fixtures::need();
+    /// assert_eq!(need.requester().name(), "禄口街道某社区居委会");
+    /// assert!(need.requester().phone_masked().is_some());
+    /// ```
     pub fn requester(&self) -> &Requester {
         &self.requester
     }
     /// The service category asked for.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, JiangningRole};
+    /// let need = doc_fixtures::need();
+    /// assert_eq!(need.category().as_str(), "epidemic.screening.home_sampling_escort");
+    /// assert_eq!(JiangningRole::for_category(need.category()), Some(JiangningRole::Screening));
+    /// ```
     pub fn category(&self) -> &CategoryKey {
         &self.category
     }
     /// Where.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::need().location().division().to_string(), "320115005");
+    /// ```
     pub fn location(&self) -> &Location {
         &self.location
     }
     /// What is asked for.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert!(doc_fixtures::need().description().starts_with("escort medical staff"));
+    /// ```
     pub fn description(&self) -> &str {
         &self.description
     }
     /// The risks the requester stated (FIT-05); they must reach the recruitment notice
     /// (MATCH-07, see [`ActivityBuilder::for_need`](crate::ActivityBuilder::for_need)).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(
+    ///     doc_fixtures::need().risks(),
+    ///     ["contact with possibly infected residents", "stairs in old buildings"]
+    /// );
+    /// ```
     pub fn risks(&self) -> &[String] {
         &self.risks
     }
     /// The current state.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, NeedState};
+    /// let mut need = doc_fixtures::need();
+    /// assert_eq!(need.state(), &NeedState::Submitted);
+    /// need.start_review(doc_fixtures::at("2021-07-21T09:00:00+08:00"))?;
+    /// assert_eq!(need.state(), &NeedState::UnderReview);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn state(&self) -> &NeedState {
         &self.state
     }
     /// Every transition so far, oldest first; never rewritten.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, NeedEvent};
+    /// let mut need = doc_fixtures::need();
+    /// let at = doc_fixtures::at("2021-07-21T09:00:00+08:00");
+    /// need.start_review(at)?;
+    /// assert_eq!(need.history().len(), 2);
+    /// assert_eq!(need.history()[0].event, NeedEvent::Submitted);
+    /// assert_eq!((need.history()[1].at, &need.history()[1].event), (at, &NeedEvent::ReviewStarted));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn history(&self) -> &[NeedTransition] {
         &self.history
     }
     /// When the need was submitted.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::need().submitted_at(), Some(doc_fixtures::at("2021-07-21T08:00:00+08:00")));
+    /// ```
     pub fn submitted_at(&self) -> Option<DateTime<FixedOffset>> {
         self.history.first().map(|t| t.at)
     }
@@ -747,6 +922,19 @@ impl Need {
     ///
     /// # Errors
     /// [`NeedError::IllegalTransition`] from any other state; [`NeedError::OutOfOrder`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, NeedError, NeedStatus};
+    /// let mut need = doc_fixtures::need(); // submitted at 08:00
+    /// // Not before the submission; nothing changes.
+    /// let err = need.start_review(doc_fixtures::at("2021-07-21T07:00:00+08:00")).unwrap_err();
+    /// assert!(matches!(err, NeedError::OutOfOrder { .. }));
+    /// need.start_review(doc_fixtures::at("2021-07-21T09:00:00+08:00"))?;
+    /// assert_eq!(need.state().status(), NeedStatus::UnderReview);
+    /// assert!(need.start_review(doc_fixtures::at("2021-07-21T09:05:00+08:00")).is_err()); // only once
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn start_review(&mut self, at: DateTime<FixedOffset>) -> Result<(), NeedError> {
         self.apply(NeedEvent::ReviewStarted, at)
     }
@@ -756,6 +944,19 @@ impl Need {
     /// # Errors
     /// [`NeedError::IllegalTransition`], [`NeedError::Text`] for a blank reason,
     /// [`NeedError::OutOfOrder`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, NeedError, NeedState};
+    /// let mut need = doc_fixtures::need();
+    /// let t = |s| doc_fixtures::at(s);
+    /// // Only a need under review can be rejected.
+    /// assert!(matches!(need.reject("duplicate", t("2021-07-21T09:00:00+08:00")), Err(NeedError::IllegalTransition { .. })));
+    /// need.start_review(t("2021-07-21T09:00:00+08:00"))?;
+    /// need.reject("duplicate of an earlier request", t("2021-07-21T09:10:00+08:00"))?;
+    /// assert_eq!(need.state(), &NeedState::Rejected { reason: "duplicate of an earlier request".to_owned() });
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn reject(&mut self, reason: &str, at: DateTime<FixedOffset>) -> Result<(), NeedError> {
         self.guard(NeedAction::Reject, at)?;
         let reason = text(reason, "reason", 500)?;
@@ -766,6 +967,20 @@ impl Need {
     ///
     /// # Errors
     /// [`NeedError::IllegalTransition`], [`NeedError::OutOfOrder`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, DispatchMode, NeedError, NeedState, TeamId};
+    /// let mut need = doc_fixtures::need();
+    /// let t = |s| doc_fixtures::at(s);
+    /// let team = TeamId::from_parts(1, 7);
+    /// // It must be reviewed first (FIT-05).
+    /// assert!(matches!(need.dispatch(DispatchMode::Assign(team), t("2021-07-21T09:00:00+08:00")), Err(NeedError::IllegalTransition { .. })));
+    /// need.start_review(t("2021-07-21T09:00:00+08:00"))?;
+    /// need.dispatch(DispatchMode::Assign(team), t("2021-07-21T09:10:00+08:00"))?;
+    /// assert_eq!(need.state(), &NeedState::Dispatched { mode: DispatchMode::Assign(team) });
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn dispatch(
         &mut self,
         mode: DispatchMode,
@@ -778,6 +993,21 @@ impl Need {
     ///
     /// # Errors
     /// [`NeedError::IllegalTransition`], [`NeedError::OutOfOrder`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, DispatchMode, NeedState, TeamId};
+    /// let mut need = doc_fixtures::need();
+    /// let t = |s| doc_fixtures::at(s);
+    /// need.start_review(t("2021-07-21T09:00:00+08:00"))?;
+    /// need.dispatch(DispatchMode::Assign(TeamId::from_parts(1, 7)), t("2021-07-21T09:10:00+08:00"))?;
+    /// need.redispatch(DispatchMode::Open, t("2021-07-21T09:40:00+08:00"))?;
+    /// assert_eq!(need.state(), &NeedState::Dispatched { mode: DispatchMode::Open });
+    /// // Once a team has accepted, it can no longer be re-dispatched.
+    /// need.accept(TeamId::from_parts(1, 8), t("2021-07-21T09:45:00+08:00"))?;
+    /// assert!(need.redispatch(DispatchMode::Open, t("2021-07-21T09:50:00+08:00")).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn redispatch(
         &mut self,
         mode: DispatchMode,
@@ -816,6 +1046,22 @@ impl Need {
     ///
     /// # Errors
     /// [`NeedError::IllegalTransition`], [`NeedError::WrongTeam`], [`NeedError::OutOfOrder`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, DispatchMode, NeedError, NeedState, TeamId};
+    /// let mut need = doc_fixtures::need();
+    /// let t = |s| doc_fixtures::at(s);
+    /// let (assigned, other) = (TeamId::from_parts(1, 7), TeamId::from_parts(1, 8));
+    /// need.start_review(t("2021-07-21T09:00:00+08:00"))?;
+    /// need.dispatch(DispatchMode::Assign(assigned), t("2021-07-21T09:10:00+08:00"))?;
+    /// // A directive dispatch can only be accepted by its team.
+    /// let err = need.accept(other, t("2021-07-21T09:12:00+08:00")).unwrap_err();
+    /// assert!(matches!(err, NeedError::WrongTeam { .. }));
+    /// need.accept(assigned, t("2021-07-21T09:12:00+08:00"))?;
+    /// assert_eq!(need.state(), &NeedState::InService { team: assigned });
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn accept(&mut self, team: TeamId, at: DateTime<FixedOffset>) -> Result<(), NeedError> {
         self.apply(NeedEvent::Accepted { team }, at)
     }
@@ -824,6 +1070,21 @@ impl Need {
     ///
     /// # Errors
     /// [`NeedError::IllegalTransition`], [`NeedError::OutOfOrder`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, DispatchMode, NeedState, TeamId};
+    /// let mut need = doc_fixtures::need();
+    /// let t = |s| doc_fixtures::at(s);
+    /// let team = TeamId::from_parts(1, 7);
+    /// assert!(need.complete(t("2021-07-21T09:00:00+08:00")).is_err()); // not in service
+    /// need.start_review(t("2021-07-21T09:00:00+08:00"))?;
+    /// need.dispatch(DispatchMode::Open, t("2021-07-21T09:10:00+08:00"))?;
+    /// need.accept(team, t("2021-07-21T09:12:00+08:00"))?;
+    /// need.complete(t("2021-07-21T12:00:00+08:00"))?;
+    /// assert_eq!(need.state(), &NeedState::Completed { team });
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn complete(&mut self, at: DateTime<FixedOffset>) -> Result<(), NeedError> {
         self.apply(NeedEvent::Completed, at)
     }
@@ -832,6 +1093,21 @@ impl Need {
     ///
     /// # Errors
     /// [`NeedError::IllegalTransition`], [`NeedError::Text`], [`NeedError::OutOfOrder`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, DispatchMode, NeedError, NeedStatus, TeamId};
+    /// let mut need = doc_fixtures::need();
+    /// let t = |s| doc_fixtures::at(s);
+    /// need.start_review(t("2021-07-21T09:00:00+08:00"))?;
+    /// need.dispatch(DispatchMode::Open, t("2021-07-21T09:10:00+08:00"))?;
+    /// need.accept(TeamId::from_parts(1, 7), t("2021-07-21T09:12:00+08:00"))?;
+    /// need.complete(t("2021-07-21T12:00:00+08:00"))?;
+    /// assert!(matches!(need.report(" ", t("2021-07-21T12:30:00+08:00")), Err(NeedError::Text { .. })));
+    /// need.report("escorted staff to 12 homes; 12 samples taken", t("2021-07-21T12:30:00+08:00"))?;
+    /// assert_eq!(need.state().status(), NeedStatus::Reported);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn report(&mut self, report: &str, at: DateTime<FixedOffset>) -> Result<(), NeedError> {
         self.guard(NeedAction::Report, at)?;
         let report = text(report, "report", 5000)?;
@@ -844,6 +1120,24 @@ impl Need {
     /// # Errors
     /// [`NeedError::IllegalTransition`], [`NeedError::Text`] for a comment over 2000
     /// characters, [`NeedError::OutOfOrder`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, DispatchMode, NeedState, Rating, TeamId};
+    /// let mut need = doc_fixtures::need();
+    /// let t = |s| doc_fixtures::at(s);
+    /// let team = TeamId::from_parts(1, 7);
+    /// need.start_review(t("2021-07-21T09:00:00+08:00"))?;
+    /// need.dispatch(DispatchMode::Open, t("2021-07-21T09:10:00+08:00"))?;
+    /// need.accept(team, t("2021-07-21T09:12:00+08:00"))?;
+    /// need.complete(t("2021-07-21T12:00:00+08:00"))?;
+    /// // Not before the report is filed.
+    /// assert!(need.evaluate(Rating::new(5)?, "", t("2021-07-21T12:10:00+08:00")).is_err());
+    /// need.report("12 homes visited", t("2021-07-21T12:30:00+08:00"))?;
+    /// need.evaluate(Rating::new(5)?, " 谢谢 ", t("2021-07-21T18:00:00+08:00"))?;
+    /// assert_eq!(need.state(), &NeedState::Evaluated { team, rating: Rating::new(5)?, comment: "谢谢".to_owned() });
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn evaluate(
         &mut self,
         rating: Rating,

@@ -327,6 +327,15 @@ impl PracticeLevel {
 
     /// Whether a unit of level `child` may sit directly under a unit of this level: levels
     /// strictly decrease down the tree, so a point may sit under any higher level.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::PracticeLevel;
+    /// assert!(PracticeLevel::Centre.may_contain(PracticeLevel::Institute));
+    /// assert!(PracticeLevel::Centre.may_contain(PracticeLevel::Point)); // levels may be skipped
+    /// assert!(!PracticeLevel::Station.may_contain(PracticeLevel::Institute));
+    /// assert!(!PracticeLevel::Point.may_contain(PracticeLevel::Point));
+    /// ```
     pub fn may_contain(self, child: Self) -> bool {
         self < child
     }
@@ -394,6 +403,13 @@ pub enum OrgKind {
 
 impl OrgKind {
     /// The practice level of a practice unit, `None` for other kinds.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgKind, PracticeLevel};
+    /// assert_eq!(OrgKind::Practice(PracticeLevel::Station).practice_level(), Some(PracticeLevel::Station));
+    /// assert_eq!(OrgKind::GrassrootsBody.practice_level(), None);
+    /// ```
     pub const fn practice_level(self) -> Option<PracticeLevel> {
         match self {
             Self::Practice(level) => Some(level),
@@ -402,6 +418,15 @@ impl OrgKind {
     }
 
     /// The legal form of a registered volunteer organisation or volunteer association.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{LegalForm, OrgKind};
+    /// let foundation = OrgKind::RegisteredVolunteerOrg { legal_form: LegalForm::Foundation };
+    /// assert_eq!(foundation.legal_form(), Some(LegalForm::Foundation));
+    /// assert_eq!(OrgKind::VolunteerAssociation.legal_form(), Some(LegalForm::SocialGroup));
+    /// assert_eq!(OrgKind::YouthLeague.legal_form(), None);
+    /// ```
     pub const fn legal_form(self) -> Option<LegalForm> {
         match self {
             Self::RegisteredVolunteerOrg { legal_form } => Some(legal_form),
@@ -498,24 +523,72 @@ pub struct OrganisationBuilder {
 
 impl OrganisationBuilder {
     /// Sets the division the organisation serves.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{DivisionCode, OrgId, OrgKind, Organisation};
+    /// let jiangning: DivisionCode = "320115".parse()?;
+    /// let office = Organisation::builder(OrgId::from_parts(1, 1), "江宁区文明办", OrgKind::CivilizationOffice)
+    ///     .division(jiangning)
+    ///     .build()?;
+    /// assert_eq!(office.division(), Some(jiangning));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn division(mut self, division: DivisionCode) -> Self {
         self.org.division = Some(division);
         self
     }
 
     /// Sets the unified social credit code (VOL-07: optional, grassroots bodies have none).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{LegalForm, OrgError, OrgId, OrgKind, Organisation, Uscc};
+    /// let kind = OrgKind::RegisteredVolunteerOrg { legal_form: LegalForm::Foundation };
+    /// let code = Uscc::with_check("53320000MJ0000002")?;
+    /// let org = Organisation::builder(OrgId::from_parts(1, 1), "江苏省志愿服务基金会", kind).uscc(code).build()?;
+    /// assert_eq!(org.uscc(), Some(code));
+    /// // The code must be a civil-affairs code of the organisation's legal form.
+    /// let wrong = Organisation::builder(OrgId::from_parts(1, 1), "江苏省志愿服务基金会", kind)
+    ///     .uscc(Uscc::with_check("51320100MJ0000001")?)
+    ///     .build();
+    /// assert!(matches!(wrong, Err(OrgError::UsccForm { .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn uscc(mut self, uscc: Uscc) -> Self {
         self.org.uscc = Some(uscc);
         self
     }
 
     /// Sets the supervising body (主管部门), which takes over certification (AUD-06).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgError, OrgId, OrgKind, Organisation};
+    /// let (team_org, league) = (OrgId::from_parts(1, 1), OrgId::from_parts(1, 2));
+    /// let org = Organisation::builder(team_org, "青年志愿者服务队", OrgKind::OtherOrganiser).supervisor(league).build()?;
+    /// assert_eq!(org.supervisor(), Some(league));
+    /// let own = Organisation::builder(team_org, "青年志愿者服务队", OrgKind::OtherOrganiser).supervisor(team_org).build();
+    /// assert_eq!(own.unwrap_err(), OrgError::SelfReference { org: team_org, field: "supervisor" });
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn supervisor(mut self, supervisor: OrgId) -> Self {
         self.org.supervisor = Some(supervisor);
         self
     }
 
     /// Sets the successor after a merger, split or dissolution (AUD-06).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgError, OrgId, OrgKind, Organisation};
+    /// let (old, merged) = (OrgId::from_parts(1, 1), OrgId::from_parts(1, 2));
+    /// let org = Organisation::builder(old, "原禄口街道志愿者协会", OrgKind::OtherOrganiser).successor(merged).build()?;
+    /// assert_eq!(org.successor(), Some(merged));
+    /// let own = Organisation::builder(old, "原禄口街道志愿者协会", OrgKind::OtherOrganiser).successor(old).build();
+    /// assert_eq!(own.unwrap_err(), OrgError::SelfReference { org: old, field: "successor" });
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn successor(mut self, successor: OrgId) -> Self {
         self.org.successor = Some(successor);
         self
@@ -528,6 +601,17 @@ impl OrganisationBuilder {
     /// [`OrgError::SelfReference`] if the supervisor or successor is the organisation itself;
     /// [`OrgError::UsccForm`] if a registered volunteer organisation or association has a
     /// code that does not start with its legal form's prefix (`51`/`52`/`53`).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgError, OrgId, OrgKind, Organisation};
+    /// let id = OrgId::from_parts(1, 1);
+    /// let org = Organisation::builder(id, "  禄口街道社区居委会 ", OrgKind::GrassrootsBody).build()?;
+    /// assert_eq!(org.name(), "禄口街道社区居委会"); // trimmed
+    /// assert!(matches!(Organisation::builder(id, "   ", OrgKind::GrassrootsBody).build(), Err(OrgError::Name { .. })));
+    /// assert!(Organisation::builder(id, "a\nb", OrgKind::GrassrootsBody).build().is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn build(self) -> Result<Organisation, OrgError> {
         let mut org = self.org;
         let trimmed = org.name.trim();
@@ -568,6 +652,15 @@ impl OrganisationBuilder {
 
 impl Organisation {
     /// Starts building an organisation; see [`OrganisationBuilder`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, OrgKind, Organisation};
+    /// let org = Organisation::builder(OrgId::from_parts(1, 1), "江宁区卫健委", OrgKind::GovernmentDepartment).build()?;
+    /// assert_eq!(org.kind(), OrgKind::GovernmentDepartment);
+    /// assert_eq!((org.division(), org.uscc(), org.supervisor(), org.successor()), (None, None, None, None));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn builder(id: OrgId, name: impl Into<String>, kind: OrgKind) -> OrganisationBuilder {
         OrganisationBuilder {
             org: Self {
@@ -583,30 +676,94 @@ impl Organisation {
     }
 
     /// The organisation's identifier.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, OrgKind, Organisation};
+    /// let id = OrgId::from_parts(1_626_739_200_000, 1);
+    /// assert_eq!(Organisation::builder(id, "南京市文明办", OrgKind::CivilizationOffice).build()?.id(), id);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn id(&self) -> OrgId {
         self.id
     }
     /// The organisation's name, trimmed.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, OrgKind, Organisation};
+    /// let org = Organisation::builder(OrgId::from_parts(1, 1), "南京市文明办", OrgKind::CivilizationOffice).build()?;
+    /// assert_eq!(org.name(), "南京市文明办");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
     /// What kind of body it is.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, OrgKind, Organisation, PracticeLevel};
+    /// let station = Organisation::builder(OrgId::from_parts(1, 1), "某社区实践站", OrgKind::Practice(PracticeLevel::Station)).build()?;
+    /// assert_eq!(station.kind().practice_level(), Some(PracticeLevel::Station));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn kind(&self) -> OrgKind {
         self.kind
     }
     /// The division it serves, if known.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, OrgKind, Organisation};
+    /// let org = Organisation::builder(OrgId::from_parts(1, 1), "禄口街道办", OrgKind::GovernmentDepartment)
+    ///     .division("320115005".parse()?)
+    ///     .build()?;
+    /// assert_eq!(org.division().map(|d| d.get()), Some(320_115_005));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn division(&self) -> Option<DivisionCode> {
         self.division
     }
     /// Its unified social credit code, if registered.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, OrgKind, Organisation, Uscc};
+    /// let org = Organisation::builder(OrgId::from_parts(1, 1), "南京市志愿者协会", OrgKind::VolunteerAssociation)
+    ///     .uscc(Uscc::with_check("51320100MJ0000001")?)
+    ///     .build()?;
+    /// assert_eq!(org.uscc().map(|c| c.organisation_code().to_owned()).as_deref(), Some("MJ0000001"));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn uscc(&self) -> Option<Uscc> {
         self.uscc
     }
     /// Its supervising body (主管部门), if any.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, OrgKind, Organisation};
+    /// let league = OrgId::from_parts(1, 2);
+    /// let org = Organisation::builder(OrgId::from_parts(1, 1), "青年志愿者服务队", OrgKind::OtherOrganiser).supervisor(league).build()?;
+    /// assert_eq!(org.supervisor(), Some(league));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn supervisor(&self) -> Option<OrgId> {
         self.supervisor
     }
     /// Its successor after a merger, split or dissolution, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, OrgKind, Organisation};
+    /// let org = Organisation::builder(OrgId::from_parts(1, 1), "某志愿服务队", OrgKind::OtherOrganiser).build()?;
+    /// assert_eq!(org.successor(), None);
+    /// let merged = OrgId::from_parts(1, 2);
+    /// let old = Organisation::builder(OrgId::from_parts(1, 3), "原某志愿服务队", OrgKind::OtherOrganiser).successor(merged).build()?;
+    /// assert_eq!(old.successor(), Some(merged));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn successor(&self) -> Option<OrgId> {
         self.successor
     }
@@ -830,11 +987,33 @@ impl OrgHierarchy {
     }
 
     /// The number of organisations.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{OrgHierarchy, OrgId, OrgKind, Organisation};
+    /// let mut tree = OrgHierarchy::new();
+    /// assert_eq!(tree.len(), 0);
+    /// tree.add_root(Organisation::builder(OrgId::from_parts(1, 1), "A", OrgKind::OtherOrganiser).build()?, NaiveDate::MIN)?;
+    /// assert_eq!(tree.len(), 1);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.nodes.len()
     }
 
     /// Whether the hierarchy has no organisations.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{OrgHierarchy, OrgId, OrgKind, Organisation};
+    /// let mut tree = OrgHierarchy::new();
+    /// assert!(tree.is_empty());
+    /// tree.add_root(Organisation::builder(OrgId::from_parts(1, 1), "A", OrgKind::OtherOrganiser).build()?, NaiveDate::MIN)?;
+    /// assert!(!tree.is_empty());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
     }
@@ -945,11 +1124,36 @@ impl OrgHierarchy {
     }
 
     /// Whether the organisation is in the hierarchy.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{OrgHierarchy, OrgId, OrgKind, Organisation};
+    /// let a = OrgId::from_parts(1, 1);
+    /// let mut tree = OrgHierarchy::new();
+    /// tree.add_root(Organisation::builder(a, "A", OrgKind::OtherOrganiser).build()?, NaiveDate::MIN)?;
+    /// assert!(tree.contains(a));
+    /// assert!(!tree.contains(OrgId::from_parts(1, 2)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn contains(&self, id: OrgId) -> bool {
         self.ids.contains_key(&id)
     }
 
     /// All organisations, in the order they were added.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{OrgHierarchy, OrgId, OrgKind, Organisation};
+    /// # let (a, b) = (OrgId::from_parts(1, 1), OrgId::from_parts(1, 2));
+    /// let mut tree = OrgHierarchy::new();
+    /// tree.add_root(Organisation::builder(a, "A", OrgKind::OtherOrganiser).build()?, NaiveDate::MIN)?;
+    /// tree.add_under(Organisation::builder(b, "B", OrgKind::OtherOrganiser).build()?, a, NaiveDate::MIN)?;
+    /// let names: Vec<&str> = tree.organisations().map(|o| o.name()).collect();
+    /// assert_eq!(names, ["A", "B"]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn organisations(&self) -> impl Iterator<Item = &Organisation> + '_ {
         self.nodes.iter().map(|n| &n.org)
     }
@@ -1245,6 +1449,22 @@ impl OrgHierarchy {
 
     /// The last organisation in `org`'s chain of successors, or `None` if it has none: the body
     /// that now certifies its records (AUD-06).
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{OrgHierarchy, OrgId, OrgKind, Organisation};
+    /// let ids: Vec<OrgId> = (0..3).map(|i| OrgId::from_parts(1, i)).collect();
+    /// let mut tree = OrgHierarchy::new();
+    /// for (i, name) in ["old", "merged", "current"].into_iter().enumerate() {
+    ///     tree.add_root(Organisation::builder(ids[i], name, OrgKind::OtherOrganiser).build()?, NaiveDate::MIN)?;
+    /// }
+    /// assert_eq!(tree.current_successor(ids[0]), None);
+    /// tree.mark_successor(ids[0], ids[1])?;
+    /// tree.mark_successor(ids[1], ids[2])?;
+    /// assert_eq!(tree.current_successor(ids[0]), Some(ids[2])); // follows the chain
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn current_successor(&self, org: OrgId) -> Option<OrgId> {
         self.successor_chain(org).skip(1).last()
     }
@@ -1269,6 +1489,21 @@ impl OrgHierarchy {
     }
 
     /// The current children, in the order they were added.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{OrgHierarchy, OrgId, OrgKind, Organisation};
+    /// # let ids: Vec<OrgId> = (0..4).map(|i| OrgId::from_parts(1, i)).collect();
+    /// # let mut tree = OrgHierarchy::new();
+    /// # tree.add_root(Organisation::builder(ids[0], "A", OrgKind::OtherOrganiser).build()?, NaiveDate::MIN)?;
+    /// tree.add_under(Organisation::builder(ids[1], "B", OrgKind::OtherOrganiser).build()?, ids[0], NaiveDate::MIN)?;
+    /// tree.add_under(Organisation::builder(ids[2], "C", OrgKind::OtherOrganiser).build()?, ids[0], NaiveDate::MIN)?;
+    /// tree.add_under(Organisation::builder(ids[3], "D", OrgKind::OtherOrganiser).build()?, ids[1], NaiveDate::MIN)?;
+    /// assert_eq!(tree.children(ids[0]).collect::<Vec<_>>(), [ids[1], ids[2]]); // not the grandchild
+    /// assert_eq!(tree.children(ids[3]).count(), 0);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn children(&self, org: OrgId) -> impl Iterator<Item = OrgId> + '_ {
         let index = self.full_index();
         let range = self.idx(org).map_or(0..0, |v| {
@@ -1285,6 +1520,19 @@ impl OrgHierarchy {
     }
 
     /// The current roots, in the order they were added.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{OrgHierarchy, OrgId, OrgKind, Organisation};
+    /// # let ids: Vec<OrgId> = (0..3).map(|i| OrgId::from_parts(1, i)).collect();
+    /// let mut tree = OrgHierarchy::new();
+    /// tree.add_root(Organisation::builder(ids[0], "A", OrgKind::OtherOrganiser).build()?, NaiveDate::MIN)?;
+    /// tree.add_root(Organisation::builder(ids[1], "B", OrgKind::OtherOrganiser).build()?, NaiveDate::MIN)?;
+    /// tree.add_under(Organisation::builder(ids[2], "C", OrgKind::OtherOrganiser).build()?, ids[0], NaiveDate::MIN)?;
+    /// assert_eq!(tree.roots().collect::<Vec<_>>(), [ids[0], ids[1]]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn roots(&self) -> impl Iterator<Item = OrgId> + '_ {
         self.nodes
             .iter()
@@ -1320,6 +1568,22 @@ impl OrgHierarchy {
     }
 
     /// The current descendants of `org` in preorder, excluding `org` itself.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{OrgHierarchy, OrgId, OrgKind, Organisation};
+    /// # let ids: Vec<OrgId> = (0..4).map(|i| OrgId::from_parts(1, i)).collect();
+    /// # let mut tree = OrgHierarchy::new();
+    /// # tree.add_root(Organisation::builder(ids[0], "A", OrgKind::OtherOrganiser).build()?, NaiveDate::MIN)?;
+    /// tree.add_under(Organisation::builder(ids[1], "B", OrgKind::OtherOrganiser).build()?, ids[0], NaiveDate::MIN)?;
+    /// tree.add_under(Organisation::builder(ids[2], "C", OrgKind::OtherOrganiser).build()?, ids[1], NaiveDate::MIN)?;
+    /// tree.add_under(Organisation::builder(ids[3], "D", OrgKind::OtherOrganiser).build()?, ids[0], NaiveDate::MIN)?;
+    /// // Preorder: B, then B's child C, then D.
+    /// assert_eq!(tree.descendants(ids[0]).collect::<Vec<_>>(), [ids[1], ids[2], ids[3]]);
+    /// assert_eq!(tree.descendants(ids[2]).count(), 0);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn descendants(&self, org: OrgId) -> impl Iterator<Item = OrgId> + '_ {
         let index = self.full_index();
         let range = self.idx(org).map_or(0..0, |v| {
@@ -1371,6 +1635,20 @@ impl OrgHierarchy {
     }
 
     /// The current depth: 0 for a root, `None` for an unknown id.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{OrgHierarchy, OrgId, OrgKind, Organisation};
+    /// # let (a, b) = (OrgId::from_parts(1, 1), OrgId::from_parts(1, 2));
+    /// let mut tree = OrgHierarchy::new();
+    /// tree.add_root(Organisation::builder(a, "A", OrgKind::OtherOrganiser).build()?, NaiveDate::MIN)?;
+    /// tree.add_under(Organisation::builder(b, "B", OrgKind::OtherOrganiser).build()?, a, NaiveDate::MIN)?;
+    /// assert_eq!(tree.depth(a), Some(0));
+    /// assert_eq!(tree.depth(b), Some(1));
+    /// assert_eq!(tree.depth(OrgId::from_parts(1, 3)), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn depth(&self, org: OrgId) -> Option<u32> {
         let v = self.idx(org)?;
         let index = self.index();
@@ -1449,6 +1727,19 @@ impl OrgHierarchy {
     }
 
     /// Whether the organisation is in the hierarchy on `date` (added on or before it).
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{OrgHierarchy, OrgId, OrgKind, Organisation};
+    /// let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// let a = OrgId::from_parts(1, 1);
+    /// let mut tree = OrgHierarchy::new();
+    /// tree.add_root(Organisation::builder(a, "A", OrgKind::OtherOrganiser).build()?, d("2021-07-01"))?;
+    /// assert!(tree.exists_on(a, d("2021-07-01")));
+    /// assert!(!tree.exists_on(a, d("2021-06-30")));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn exists_on(&self, org: OrgId, date: NaiveDate) -> bool {
         self.idx(org)
             .and_then(|v| self.since(v))
@@ -1478,6 +1769,22 @@ impl OrgHierarchy {
     }
 
     /// The ancestors on `date`, nearest first.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{OrgHierarchy, OrgId, OrgKind, Organisation};
+    /// let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let ids: Vec<OrgId> = (0..3).map(|i| OrgId::from_parts(1, i)).collect();
+    /// # let mut tree = OrgHierarchy::new();
+    /// # tree.add_root(Organisation::builder(ids[0], "A", OrgKind::OtherOrganiser).build()?, d("2021-01-01"))?;
+    /// tree.add_under(Organisation::builder(ids[1], "B", OrgKind::OtherOrganiser).build()?, ids[0], d("2021-01-01"))?;
+    /// tree.add_root(Organisation::builder(ids[2], "C", OrgKind::OtherOrganiser).build()?, d("2021-01-01"))?;
+    /// tree.reparent(ids[2], Some(ids[1]), d("2021-08-01"))?;
+    /// assert_eq!(tree.ancestors_on(ids[2], d("2021-07-31")).count(), 0); // a root then
+    /// assert_eq!(tree.ancestors_on(ids[2], d("2021-08-01")).collect::<Vec<_>>(), [ids[1], ids[0]]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn ancestors_on(&self, org: OrgId, date: NaiveDate) -> impl Iterator<Item = OrgId> + '_ {
         let start = self
             .idx(org)
@@ -1492,12 +1799,41 @@ impl OrgHierarchy {
 
     /// Whether `a` was in the hierarchy on `date` and was `b` or inside `b`'s subtree then.
     /// O(depth · log changes).
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{OrgHierarchy, OrgId, OrgKind, Organisation};
+    /// let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (a, b) = (OrgId::from_parts(1, 1), OrgId::from_parts(1, 2));
+    /// # let mut tree = OrgHierarchy::new();
+    /// # tree.add_root(Organisation::builder(a, "A", OrgKind::OtherOrganiser).build()?, d("2021-01-01"))?;
+    /// tree.add_under(Organisation::builder(b, "B", OrgKind::OtherOrganiser).build()?, a, d("2021-07-01"))?;
+    /// assert!(tree.is_within_on(b, a, d("2021-07-01")));
+    /// assert!(!tree.is_within_on(b, a, d("2021-06-30"))); // not yet added
+    /// assert!(tree.is_within_on(a, a, d("2021-06-30")));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn is_within_on(&self, a: OrgId, b: OrgId, date: NaiveDate) -> bool {
         self.exists_on(a, date) && (a == b || self.ancestors_on(a, date).any(|x| x == b))
     }
 
     /// The organisation's parent history: `(from, parent)` in the order applied, the first
     /// entry being the day it was added (`None` for a root).
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{OrgHierarchy, OrgId, OrgKind, Organisation};
+    /// let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (a, b) = (OrgId::from_parts(1, 1), OrgId::from_parts(1, 2));
+    /// # let mut tree = OrgHierarchy::new();
+    /// # tree.add_root(Organisation::builder(a, "A", OrgKind::OtherOrganiser).build()?, d("2021-01-01"))?;
+    /// tree.add_root(Organisation::builder(b, "B", OrgKind::OtherOrganiser).build()?, d("2021-01-01"))?;
+    /// tree.reparent(b, Some(a), d("2021-08-01"))?;
+    /// assert_eq!(tree.history(b).collect::<Vec<_>>(), [(d("2021-01-01"), None), (d("2021-08-01"), Some(a))]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn history(&self, org: OrgId) -> impl Iterator<Item = (NaiveDate, Option<OrgId>)> + '_ {
         self.idx(org)
             .and_then(|v| self.nodes.get(v as usize))

@@ -57,6 +57,15 @@ impl PersonName {
     ///
     /// # Errors
     /// [`PersonNameError::Length`] or [`PersonNameError::Control`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{PersonName, PersonNameError};
+    /// assert_eq!(PersonName::new(" 李四 ")?.as_str(), "李四");
+    /// assert!(matches!(PersonName::new(""), Err(PersonNameError::Length { len: 0, .. })));
+    /// assert!(matches!(PersonName::new("李\t四"), Err(PersonNameError::Control { found: '\t', .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(value: &str) -> Result<Self, PersonNameError> {
         let trimmed = value.trim();
         let len = trimmed.chars().count();
@@ -76,6 +85,13 @@ impl PersonName {
     }
 
     /// The name text.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::PersonName;
+    /// assert_eq!(PersonName::new("Zhang San")?.as_str(), "Zhang San");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -42,9 +42,12 @@ CREATE TABLE {s}.vs_events (
     version integer NOT NULL CHECK (version BETWEEN 0 AND 65535),
     payload text NOT NULL,
     hash bytea NOT NULL CHECK (octet_length(hash) = 32),
+    idempotency_key text,
     created_at timestamptz NOT NULL DEFAULT now(),
     UNIQUE (stream, seq)
 );
+CREATE UNIQUE INDEX vs_events_idempotency_key ON {s}.vs_events (stream, idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
 
 CREATE FUNCTION {s}.vs_reject_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -99,6 +102,7 @@ struct Statements {
     lock_log: Statement,
     log_head: Statement,
     stream_head: Statement,
+    held_keys: Statement,
     insert: Statement,
     upsert_stream: Statement,
     set_log: Statement,
@@ -123,8 +127,10 @@ struct Statements {
 /// All in the connection's current schema (the first existing schema on its `search_path`,
 /// fixed when the store is opened), so several stores can share a database:
 ///
-/// - `vs_events (position, stream, seq, type, version, payload, hash, created_at)`: the log.
-///   `position` is the global position (primary key), `(stream, seq)` is unique, `payload` is
+/// - `vs_events (position, stream, seq, type, version, payload, hash, idempotency_key,
+///   created_at)`: the log. `position` is the global position (primary key), `(stream, seq)`
+///   is unique, and so is `(stream, idempotency_key)` where the event has a key
+///   ([`StoredEvent::idempotency_key`]); `payload` is
 ///   the event's JSON as text — stored and hashed byte for byte, which `jsonb` would not allow
 ///   since it normalises JSON — and `hash` is [`chain_hash`] of the row over the previous row
 ///   of the stream. Triggers reject `UPDATE`, `DELETE` and `TRUNCATE`.
@@ -393,6 +399,29 @@ impl<'a> ChainCheck<'a> {
     }
 }
 
+/// The hashes of a batch appended after `prev` from sequence `expected` on.
+fn chain<E: StoredEvent>(
+    mut prev: EntryHash,
+    stream: &StreamId,
+    expected: u64,
+    events: &[E],
+    payloads: &[String],
+) -> Vec<EntryHash> {
+    let mut hashes = Vec::with_capacity(events.len());
+    for ((event, payload), seq) in events.iter().zip(payloads).zip(expected..) {
+        prev = chain_hash(
+            prev,
+            stream,
+            seq,
+            event.event_type(),
+            event.event_version(),
+            payload.as_bytes(),
+        );
+        hashes.push(prev);
+    }
+    hashes
+}
+
 fn decode<E: StoredEvent + DeserializeOwned>(row: &StoredRow) -> Result<E, StoreError> {
     let position = to_u64(row.position);
     let event: E = serde_json::from_str(&row.payload).map_err(|e| StoreError::Decode {
@@ -472,11 +501,16 @@ impl PostgresEventStore {
             lock_log: prepare("SELECT next_position FROM {s}.vs_log FOR UPDATE")?,
             log_head: prepare("SELECT next_position FROM {s}.vs_log")?,
             stream_head: prepare("SELECT next_seq, head FROM {s}.vs_streams WHERE stream = $1")?,
+            held_keys: prepare(
+                "SELECT idempotency_key, seq FROM {s}.vs_events \
+                 WHERE stream = $1 AND idempotency_key = ANY($2)",
+            )?,
             insert: prepare(
-                "INSERT INTO {s}.vs_events (position, stream, seq, type, version, payload, hash) \
-                 SELECT p, $1, q, t, v, d, h \
+                "INSERT INTO {s}.vs_events \
+                 (position, stream, seq, type, version, payload, hash, idempotency_key) \
+                 SELECT p, $1, q, t, v, d, h, k \
                  FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::text[], \
-                 $7::bytea[]) AS u(p, q, t, v, d, h)",
+                 $7::bytea[], $8::text[]) AS u(p, q, t, v, d, h, k)",
             )?,
             upsert_stream: prepare(
                 "INSERT INTO {s}.vs_streams (stream, next_seq, head) VALUES ($1, $2, $3) \
@@ -671,6 +705,47 @@ impl PostgresEventStore {
         })
     }
 
+    /// The first event of the batch whose idempotency key the stream already holds, or an
+    /// earlier event of the batch carries: the error to return, as the memory store does.
+    fn duplicate_key<E: StoredEvent>(
+        tx: &mut postgres::Transaction<'_>,
+        sql: &Statement,
+        stream: &StreamId,
+        expected: u64,
+        events: &[E],
+        keys: &[Option<String>],
+    ) -> Result<Option<StoreError>, StoreError> {
+        let wanted: Vec<&str> = keys.iter().flatten().map(String::as_str).collect();
+        if wanted.is_empty() {
+            return Ok(None);
+        }
+        let mut held: HashMap<String, u64> = HashMap::new();
+        for row in tx
+            .query(sql, &[&stream.as_str(), &wanted])
+            .map_err(backend("append: read idempotency keys"))?
+        {
+            let key: String = row.try_get(0).map_err(backend("append: read keys"))?;
+            let seq: i64 = row.try_get(1).map_err(backend("append: read keys"))?;
+            held.insert(key, to_u64(seq));
+        }
+        let mut batch: HashMap<&str, u64> = HashMap::new();
+        for ((event, text), seq) in events.iter().zip(keys).zip(expected..) {
+            let (Some(key), Some(text)) = (event.idempotency_key(), text) else {
+                continue;
+            };
+            let earlier = held.get(text).or_else(|| batch.get(text.as_str()));
+            if let Some(&earlier) = earlier {
+                return Ok(Some(StoreError::DuplicateKey {
+                    stream: stream.clone(),
+                    key,
+                    seq: earlier,
+                }));
+            }
+            batch.insert(text, seq);
+        }
+        Ok(None)
+    }
+
     /// A stream's head, read for an append.
     fn head(
         tx: &mut postgres::Transaction<'_>,
@@ -798,6 +873,21 @@ impl<E: StoredEvent + Serialize + DeserializeOwned> EventStore<E> for PostgresEv
                 first_position: to_u64(first_position),
             });
         }
+        let keys: Vec<Option<String>> = events
+            .iter()
+            .map(|e| e.idempotency_key().map(|k| k.to_string()))
+            .collect();
+        if let Some(err) = Self::duplicate_key(
+            &mut tx,
+            &self.sql.held_keys,
+            stream,
+            expected,
+            events,
+            &keys,
+        )? {
+            tx.rollback().map_err(backend("append: rollback"))?;
+            return Err(err);
+        }
         let n = i64::try_from(events.len()).unwrap_or(i64::MAX);
         let positions: Vec<i64> = (first_position..).take(events.len()).collect();
         let seqs: Vec<i64> = (head.next_seq..).take(events.len()).collect();
@@ -806,20 +896,9 @@ impl<E: StoredEvent + Serialize + DeserializeOwned> EventStore<E> for PostgresEv
             .iter()
             .map(|e| i32::from(e.event_version()))
             .collect();
-        let mut prev = head.hash;
-        let mut hashes = Vec::with_capacity(events.len());
-        for ((event, payload), seq) in events.iter().zip(&payloads).zip(expected..) {
-            prev = chain_hash(
-                prev,
-                stream,
-                seq,
-                event.event_type(),
-                event.event_version(),
-                payload.as_bytes(),
-            );
-            hashes.push(prev);
-        }
-        let hashes: Vec<&[u8]> = hashes.iter().map(|h| h.as_bytes().as_slice()).collect();
+        let chained = chain(head.hash, stream, expected, events, &payloads);
+        let prev = chained.last().copied().unwrap_or(head.hash);
+        let hashes: Vec<&[u8]> = chained.iter().map(|h| h.as_bytes().as_slice()).collect();
         tx.execute(
             &self.sql.insert,
             &[
@@ -830,6 +909,7 @@ impl<E: StoredEvent + Serialize + DeserializeOwned> EventStore<E> for PostgresEv
                 &versions,
                 &payloads,
                 &hashes,
+                &keys,
             ],
         )
         .map_err(backend("append: insert events"))?;
@@ -1003,7 +1083,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::{Append, HourLedger, IdempotencyKey, MemoryEventStore, doc_fixtures};
+    use crate::{Append, HourLedger, IdempotencyKey, LedgerEvent, MemoryEventStore, doc_fixtures};
 
     /// The server `.ci/postgres` starts.
     const DEFAULT_SERVER: &str =
@@ -1441,6 +1521,59 @@ mod tests {
             Err(StoreError::Diverged { .. })
         ));
         assert_eq!(db.rows().len(), before);
+    }
+
+    #[test]
+    fn an_idempotency_key_is_stored_once_per_stream() {
+        let Some(db) = Db::fresh("keys") else { return };
+        let mut pg = db.store();
+        let mut mem = MemoryEventStore::new();
+        // [appoint, submit, confirm (keyed), submit, confirm (keyed)]
+        let e = doc_fixtures::certified_ledger().0.events().to_vec();
+        let key = e[2].idempotency_key().unwrap();
+        let (ledger, other) = (StreamId::ledger(), sid("other"));
+        let dup = |stream: &StreamId, seq| {
+            Err(StoreError::DuplicateKey {
+                stream: stream.clone(),
+                key,
+                seq,
+            })
+        };
+        for (stream, expected, batch, want) in [
+            (&ledger, 0, e[..3].to_vec(), None),
+            // The key is already at sequence 2.
+            (
+                &ledger,
+                3,
+                vec![e[3].clone(), e[2].clone()],
+                Some(dup(&ledger, 2)),
+            ),
+            // Twice in one batch: the first one's sequence.
+            (
+                &other,
+                0,
+                vec![e[2].clone(), e[2].clone()],
+                Some(dup(&other, 0)),
+            ),
+            // Another stream may hold it once.
+            (&other, 0, vec![e[2].clone()], None),
+            (&other, 1, vec![e[2].clone()], Some(dup(&other, 0))),
+            (&ledger, 3, e[3..].to_vec(), None),
+        ] {
+            let got = pg.append(stream, expected, &batch);
+            assert_eq!(got, mem.append(stream, expected, &batch));
+            if let Some(want) = want {
+                assert_eq!(got, want);
+            }
+        }
+        assert_eq!(all::<LedgerEvent>(&mut pg), mem.read_all(0, usize::MAX));
+        assert_eq!(db.rows().len(), 6);
+        assert_eq!(
+            dup(&other, 0).unwrap_err().to_string(),
+            format!(
+                "stream other: idempotency key {key} is already used by the event at sequence 0"
+            )
+        );
     }
 
     #[test]

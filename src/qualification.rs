@@ -128,6 +128,17 @@ impl QualificationKind {
     ///
     /// # Errors
     /// [`QualificationError::NameLength`] or [`QualificationError::ZeroValidity`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{QualificationError, QualificationId, QualificationKind};
+    /// let id = QualificationId::from_parts(1_600_000_000_000, 1);
+    /// let first_aid = QualificationKind::new(id, " 急救员 first aider ", Some(36))?;
+    /// assert_eq!(first_aid.name(), "急救员 first aider"); // trimmed
+    /// assert_eq!(QualificationKind::new(id, "first aid", Some(0)), Err(QualificationError::ZeroValidity { id }));
+    /// assert!(matches!(QualificationKind::new(id, "  ", None), Err(QualificationError::NameLength { len: 0, .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(
         id: QualificationId,
         name: &str,
@@ -152,16 +163,41 @@ impl QualificationKind {
     }
 
     /// The kind's id.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{QualificationId, QualificationKind};
+    /// let id = QualificationId::from_parts(1_600_000_000_000, 1);
+    /// assert_eq!(QualificationKind::new(id, "first aid", None)?.id(), id);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn id(&self) -> QualificationId {
         self.id
     }
 
     /// The kind's name.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{QualificationId, QualificationKind};
+    /// let k = QualificationKind::new(QualificationId::from_parts(1_600_000_000_000, 1), "心理咨询 counselling", None)?;
+    /// assert_eq!(k.name(), "心理咨询 counselling");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// How long a grant is valid by default, in months; `None` for no expiry.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{QualificationId, QualificationKind};
+    /// let id = QualificationId::from_parts(1_600_000_000_000, 1);
+    /// assert_eq!(QualificationKind::new(id, "first aid", Some(36))?.default_validity_months(), Some(36));
+    /// assert_eq!(QualificationKind::new(id, "nurse", None)?.default_validity_months(), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn default_validity_months(&self) -> Option<u32> {
         self.default_validity_months
     }
@@ -244,6 +280,14 @@ impl From<QualificationGraph> for GraphWire {
 
 impl QualificationGraph {
     /// An empty graph.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::QualificationGraph;
+    /// let g = QualificationGraph::new();
+    /// assert_eq!(g.kinds().count(), 0);
+    /// assert_eq!(g.edges().count(), 0);
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
@@ -252,6 +296,19 @@ impl QualificationGraph {
     ///
     /// # Errors
     /// [`QualificationError::DuplicateKind`] if its id is taken; the graph is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{QualificationError, QualificationGraph, QualificationId, QualificationKind};
+    /// let id = QualificationId::from_parts(1_600_000_000_000, 1);
+    /// let mut g = QualificationGraph::new();
+    /// g.add_kind(QualificationKind::new(id, "first aid", None)?)?;
+    /// assert!(g.kind(id).is_some());
+    /// // Ids are unique; a second kind with the same id is refused.
+    /// assert_eq!(g.add_kind(QualificationKind::new(id, "other", None)?), Err(QualificationError::DuplicateKind { id }));
+    /// assert_eq!(g.kind(id).map(|k| k.name()), Some("first aid"));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn add_kind(&mut self, kind: QualificationKind) -> Result<(), QualificationError> {
         if self.kinds.contains_key(&kind.id) {
             return Err(QualificationError::DuplicateKind { id: kind.id });
@@ -266,6 +323,22 @@ impl QualificationGraph {
     /// # Errors
     /// [`QualificationError::UnknownKind`] for an undefined id, [`QualificationError::Cycle`]
     /// if `part` already includes `whole` (or they are equal). The graph is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{QualificationError, QualificationGraph, QualificationId, QualificationKind};
+    /// let q = |n| QualificationId::from_parts(1_600_000_000_000, n);
+    /// let mut g = QualificationGraph::new();
+    /// g.add_kind(QualificationKind::new(q(1), "nurse", None)?)?;
+    /// g.add_kind(QualificationKind::new(q(2), "first aid", None)?)?;
+    /// g.add_includes(q(1), q(2))?; // a nurse can give first aid
+    /// assert!(g.includes(q(1), q(2)));
+    /// // A cycle is refused, and the graph is unchanged.
+    /// assert!(matches!(g.add_includes(q(2), q(1)), Err(QualificationError::Cycle { .. })));
+    /// assert!(!g.includes(q(2), q(1)));
+    /// assert_eq!(g.add_includes(q(1), q(3)), Err(QualificationError::UnknownKind { id: q(3) }));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn add_includes(
         &mut self,
         whole: QualificationId,
@@ -300,6 +373,22 @@ impl QualificationGraph {
 
     /// Whether holding `held` meets a requirement for `required`: they are equal, or `held`
     /// includes `required` through one or more edges. Unknown ids include only themselves.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{QualificationGraph, QualificationId, QualificationKind};
+    /// let q = |n| QualificationId::from_parts(1_600_000_000_000, n);
+    /// let mut g = QualificationGraph::new();
+    /// for (n, name) in [(1, "doctor"), (2, "nurse"), (3, "first aid")] {
+    ///     g.add_kind(QualificationKind::new(q(n), name, None)?)?;
+    /// }
+    /// g.add_includes(q(1), q(2))?;
+    /// g.add_includes(q(2), q(3))?;
+    /// assert!(g.includes(q(1), q(3))); // transitive
+    /// assert!(g.includes(q(3), q(3))); // reflexive
+    /// assert!(!g.includes(q(3), q(1)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn includes(&self, held: QualificationId, required: QualificationId) -> bool {
         held == required
             || self
@@ -309,16 +398,54 @@ impl QualificationGraph {
     }
 
     /// The kind with this id.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{QualificationGraph, QualificationId, QualificationKind};
+    /// let id = QualificationId::from_parts(1_600_000_000_000, 1);
+    /// let mut g = QualificationGraph::new();
+    /// g.add_kind(QualificationKind::new(id, "first aid", Some(36))?)?;
+    /// assert_eq!(g.kind(id).and_then(|k| k.default_validity_months()), Some(36));
+    /// assert!(g.kind(QualificationId::from_parts(1_600_000_000_000, 2)).is_none());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn kind(&self, id: QualificationId) -> Option<&QualificationKind> {
         self.kinds.get(&id)
     }
 
     /// All kinds, ordered by id.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{QualificationGraph, QualificationId, QualificationKind};
+    /// let q = |n| QualificationId::from_parts(1_600_000_000_000, n);
+    /// let mut g = QualificationGraph::new();
+    /// g.add_kind(QualificationKind::new(q(2), "nurse", None)?)?;
+    /// g.add_kind(QualificationKind::new(q(1), "doctor", None)?)?;
+    /// let names: Vec<&str> = g.kinds().map(|k| k.name()).collect();
+    /// assert_eq!(names, ["doctor", "nurse"]); // ordered by id
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn kinds(&self) -> impl Iterator<Item = &QualificationKind> {
         self.kinds.values()
     }
 
     /// The direct "includes" edges, ordered.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{QualificationGraph, QualificationId, QualificationKind};
+    /// let q = |n| QualificationId::from_parts(1_600_000_000_000, n);
+    /// let mut g = QualificationGraph::new();
+    /// for (n, name) in [(1, "doctor"), (2, "nurse"), (3, "first aid")] {
+    ///     g.add_kind(QualificationKind::new(q(n), name, None)?)?;
+    /// }
+    /// g.add_includes(q(1), q(2))?;
+    /// g.add_includes(q(2), q(3))?;
+    /// // Only the direct edges, not the derived doctor → first aid.
+    /// assert_eq!(g.edges().collect::<Vec<_>>(), [(q(1), q(2)), (q(2), q(3))]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn edges(&self) -> impl Iterator<Item = (QualificationId, QualificationId)> + '_ {
         self.edges.iter().copied()
     }
@@ -477,6 +604,21 @@ impl QualificationGrant {
     ///
     /// # Errors
     /// [`QualificationError::ExpiresBeforeStart`] if `expires_on <= granted_on`.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{QualificationError, QualificationGrant, QualificationId};
+    /// let q = QualificationId::from_parts(1_600_000_000_000, 1);
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let grant = QualificationGrant::new(q, d(2020, 5, 1), Some(d(2023, 5, 1)), None)?;
+    /// assert!(grant.is_valid_on(d(2021, 7, 21)));
+    /// assert!(matches!(
+    ///     QualificationGrant::new(q, d(2020, 5, 1), Some(d(2020, 5, 1)), None),
+    ///     Err(QualificationError::ExpiresBeforeStart { .. })
+    /// ));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(
         qualification: QualificationId,
         granted_on: NaiveDate,
@@ -501,26 +643,84 @@ impl QualificationGrant {
     }
 
     /// The granted qualification.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{QualificationGrant, QualificationId};
+    /// let q = QualificationId::from_parts(1_600_000_000_000, 1);
+    /// let grant = QualificationGrant::new(q, NaiveDate::from_ymd_opt(2020, 5, 1).unwrap(), None, None)?;
+    /// assert_eq!(grant.qualification(), q);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn qualification(&self) -> QualificationId {
         self.qualification
     }
 
     /// The first valid day.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{QualificationGrant, QualificationId};
+    /// let on = NaiveDate::from_ymd_opt(2020, 5, 1).unwrap();
+    /// let grant = QualificationGrant::new(QualificationId::from_parts(1_600_000_000_000, 1), on, None, None)?;
+    /// assert_eq!(grant.granted_on(), on);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn granted_on(&self) -> NaiveDate {
         self.granted_on
     }
 
     /// The first day no longer valid, if it expires.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{QualificationGrant, QualificationId};
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let q = QualificationId::from_parts(1_600_000_000_000, 1);
+    /// assert_eq!(QualificationGrant::new(q, d(2020, 5, 1), Some(d(2023, 5, 1)), None)?.expires_on(), Some(d(2023, 5, 1)));
+    /// assert_eq!(QualificationGrant::new(q, d(2020, 5, 1), None, None)?.expires_on(), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn expires_on(&self) -> Option<NaiveDate> {
         self.expires_on
     }
 
     /// The issuing organisation, if recorded.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{OrgId, QualificationGrant, QualificationId};
+    /// let red_cross = OrgId::from_parts(1_600_000_000_000, 9);
+    /// let grant = QualificationGrant::new(
+    ///     QualificationId::from_parts(1_600_000_000_000, 1),
+    ///     NaiveDate::from_ymd_opt(2020, 5, 1).unwrap(),
+    ///     None,
+    ///     Some(red_cross),
+    /// )?;
+    /// assert_eq!(grant.issuer(), Some(red_cross));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn issuer(&self) -> Option<OrgId> {
         self.issuer
     }
 
     /// Whether the grant is valid on `day`.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{QualificationGrant, QualificationId};
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let grant = QualificationGrant::new(QualificationId::from_parts(1_600_000_000_000, 1), d(2020, 5, 1), Some(d(2023, 5, 1)), None)?;
+    /// assert!(grant.is_valid_on(d(2020, 5, 1)));
+    /// assert!(!grant.is_valid_on(d(2023, 5, 1))); // the expiry day is excluded
+    /// assert!(!grant.is_valid_on(d(2020, 4, 30)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn is_valid_on(&self, day: NaiveDate) -> bool {
         self.granted_on <= day && self.expires_on.is_none_or(|e| day < e)
     }
@@ -583,6 +783,21 @@ impl TrainingRecord {
     ///
     /// # Errors
     /// [`QualificationError::ExpiresBeforeStart`] if `expires_on <= completed_on`.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{QualificationError, TrainingId, TrainingRecord};
+    /// let t = TrainingId::from_parts(1_600_000_000_000, 1);
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let r = TrainingRecord::new(t, d(2021, 7, 20), Some(d(2022, 7, 20)))?;
+    /// assert!(r.is_valid_on(d(2021, 7, 21)));
+    /// assert!(matches!(
+    ///     TrainingRecord::new(t, d(2021, 7, 20), Some(d(2021, 7, 1))),
+    ///     Err(QualificationError::ExpiresBeforeStart { .. })
+    /// ));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(
         training: TrainingId,
         completed_on: NaiveDate,
@@ -605,21 +820,62 @@ impl TrainingRecord {
     }
 
     /// The training completed.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{TrainingId, TrainingRecord};
+    /// let t = TrainingId::from_parts(1_600_000_000_000, 1);
+    /// assert_eq!(TrainingRecord::new(t, NaiveDate::from_ymd_opt(2021, 7, 20).unwrap(), None)?.training(), t);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn training(&self) -> TrainingId {
         self.training
     }
 
     /// The day it was completed (the first valid day).
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{TrainingId, TrainingRecord};
+    /// let on = NaiveDate::from_ymd_opt(2021, 7, 20).unwrap();
+    /// assert_eq!(TrainingRecord::new(TrainingId::from_parts(1_600_000_000_000, 1), on, None)?.completed_on(), on);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn completed_on(&self) -> NaiveDate {
         self.completed_on
     }
 
     /// The first day no longer valid, if it expires.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{TrainingId, TrainingRecord};
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let t = TrainingId::from_parts(1_600_000_000_000, 1);
+    /// assert_eq!(TrainingRecord::new(t, d(2021, 7, 20), Some(d(2022, 7, 20)))?.expires_on(), Some(d(2022, 7, 20)));
+    /// assert_eq!(TrainingRecord::new(t, d(2021, 7, 20), None)?.expires_on(), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn expires_on(&self) -> Option<NaiveDate> {
         self.expires_on
     }
 
     /// Whether the record is valid on `day`.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{TrainingId, TrainingRecord};
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let r = TrainingRecord::new(TrainingId::from_parts(1_600_000_000_000, 1), d(2021, 7, 20), Some(d(2022, 7, 20)))?;
+    /// assert!(r.is_valid_on(d(2021, 7, 20)));
+    /// assert!(!r.is_valid_on(d(2022, 7, 20)));
+    /// assert!(!r.is_valid_on(d(2021, 7, 19)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn is_valid_on(&self, day: NaiveDate) -> bool {
         self.completed_on <= day && self.expires_on.is_none_or(|e| day < e)
     }
@@ -673,6 +929,19 @@ pub enum QualificationShortfall {
 impl QualificationShortfall {
     /// The shortfall in words, with the qualification's name from `graph` (its id if the
     /// graph does not know it): `first aid expired on 2021-07-31`.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{QualificationGraph, QualificationId, QualificationKind, QualificationShortfall};
+    /// let q = QualificationId::from_parts(1_600_000_000_000, 1);
+    /// let mut g = QualificationGraph::new();
+    /// g.add_kind(QualificationKind::new(q, "first aid", None)?)?;
+    /// let s = QualificationShortfall::Expired { qualification: q, on: NaiveDate::from_ymd_opt(2021, 7, 31).unwrap() };
+    /// assert_eq!(s.describe(&g), "first aid expired on 2021-07-31");
+    /// assert_eq!(s.describe(&QualificationGraph::new()), format!("qualification {q} expired on 2021-07-31"));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn describe(&self, graph: &QualificationGraph) -> String {
         let name = |id: QualificationId| {
             graph

@@ -119,6 +119,20 @@ pub struct VolunteerRegistry {
 
 impl VolunteerRegistry {
     /// An empty registry applying `policy` at registration.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{doc_fixtures, MinorPolicy, RegistryError, VolunteerRegistry};
+    /// let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// // Communist Youth League rules: from 14 only.
+    /// let mut reg = VolunteerRegistry::new(MinorPolicy::cyl_2013());
+    /// assert!(matches!(reg.register(doc_fixtures::child(), day), Err(RegistryError::MinorPolicy { .. })));
+    /// assert!(reg.is_empty());
+    /// reg.register(doc_fixtures::volunteer(), day)?;
+    /// assert_eq!(reg.len(), 1);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(policy: MinorPolicy) -> Self {
         Self {
             policy,
@@ -127,6 +141,13 @@ impl VolunteerRegistry {
     }
 
     /// The minor policy applied at registration.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{MinorPolicy, VolunteerRegistry};
+    /// assert_eq!(VolunteerRegistry::new(MinorPolicy::dongying_2021()).policy(), &MinorPolicy::dongying_2021());
+    /// assert_eq!(VolunteerRegistry::default().policy(), &MinorPolicy::national());
+    /// ```
     pub const fn policy(&self) -> &MinorPolicy {
         &self.policy
     }
@@ -137,6 +158,25 @@ impl VolunteerRegistry {
     /// [`RegistryError::DuplicateId`], [`RegistryError::DuplicateDocument`],
     /// [`RegistryError::DuplicateVolunteerNo`] or [`RegistryError::MinorPolicy`] (with every
     /// violation); the registry is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{RegistryError, Volunteer, VolunteerId, VolunteerNo};
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{doc_fixtures, MinorPolicy, VolunteerRegistry};
+    /// # let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// let mut reg = VolunteerRegistry::new(MinorPolicy::national());
+    /// let v = doc_fixtures::volunteer();
+    /// reg.register(v.clone(), day)?;
+    /// // One registration per identity document (VOL-05), even under another id and number.
+    /// let twin = Volunteer::builder(VolunteerId::from_parts(1, 99), VolunteerNo::new("JS-2021-000099")?, v.name().clone(), v.document().clone())
+    ///     .birth_date(v.birth_date()).sex(v.sex()).channel(v.channel())
+    ///     .build()?;
+    /// let err = reg.register(twin, day).unwrap_err();
+    /// assert!(matches!(err, RegistryError::DuplicateDocument { existing, .. } if existing == v.id()));
+    /// assert_eq!(reg.len(), 1); // unchanged
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn register(&mut self, volunteer: Volunteer, day: NaiveDate) -> Result<(), RegistryError> {
         let id = volunteer.id();
         if self.volunteers.contains_key(&id) {
@@ -186,6 +226,23 @@ impl VolunteerRegistry {
     ///
     /// # Errors
     /// [`RegistryError::Unknown`] or the volunteer's refusal; the registry is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{RegistryError, VerificationMethod, VolunteerId};
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{doc_fixtures, MinorPolicy, VolunteerRegistry};
+    /// # let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// let mut reg = VolunteerRegistry::new(MinorPolicy::national());
+    /// let v = doc_fixtures::volunteer();
+    /// reg.register(v.clone(), day)?;
+    /// reg.verify(v.id(), doc_fixtures::at("2021-07-21T10:00:00+08:00"), VerificationMethod::InPerson)?;
+    /// assert!(reg.get(v.id()).unwrap().status().is_active());
+    /// let nobody = VolunteerId::from_parts(1, 99);
+    /// let err = reg.verify(nobody, doc_fixtures::at("2021-07-21T10:00:00+08:00"), VerificationMethod::InPerson).unwrap_err();
+    /// assert_eq!(err, RegistryError::Unknown { volunteer: nobody });
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn verify(
         &mut self,
         id: VolunteerId,
@@ -199,6 +256,24 @@ impl VolunteerRegistry {
     ///
     /// # Errors
     /// [`RegistryError::Unknown`] or the volunteer's refusal; the registry is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{RegistryError, StatusKind, StatusReason, VerificationMethod};
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{doc_fixtures, MinorPolicy, VolunteerRegistry};
+    /// # let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// let mut reg = VolunteerRegistry::new(MinorPolicy::national());
+    /// let v = doc_fixtures::volunteer();
+    /// reg.register(v.clone(), day)?;
+    /// // Only a verified volunteer can be suspended; the registry is unchanged.
+    /// let err = reg.suspend(v.id(), doc_fixtures::at("2021-07-22T09:00:00+08:00"), StatusReason::new("complaint")?).unwrap_err();
+    /// assert!(matches!(err, RegistryError::Volunteer(_)));
+    /// reg.verify(v.id(), doc_fixtures::at("2021-07-21T10:00:00+08:00"), VerificationMethod::InPerson)?;
+    /// reg.suspend(v.id(), doc_fixtures::at("2021-07-22T09:00:00+08:00"), StatusReason::new("complaint")?)?;
+    /// assert_eq!(reg.get(v.id()).map(|x| x.status().kind()), Some(StatusKind::Suspended));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn suspend(
         &mut self,
         id: VolunteerId,
@@ -212,6 +287,23 @@ impl VolunteerRegistry {
     ///
     /// # Errors
     /// [`RegistryError::Unknown`] or the volunteer's refusal; the registry is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{StatusReason, VerificationMethod};
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{doc_fixtures, MinorPolicy, VolunteerRegistry};
+    /// # let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// let mut reg = VolunteerRegistry::new(MinorPolicy::national());
+    /// let v = doc_fixtures::volunteer();
+    /// reg.register(v.clone(), day)?;
+    /// reg.verify(v.id(), doc_fixtures::at("2021-07-21T10:00:00+08:00"), VerificationMethod::InPerson)?;
+    /// reg.suspend(v.id(), doc_fixtures::at("2021-07-22T09:00:00+08:00"), StatusReason::new("complaint")?)?;
+    /// reg.reinstate(v.id(), doc_fixtures::at("2021-07-23T09:00:00+08:00"))?;
+    /// assert!(reg.get(v.id()).unwrap().status().is_active());
+    /// assert!(reg.reinstate(v.id(), doc_fixtures::at("2021-07-24T09:00:00+08:00")).is_err()); // not suspended
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn reinstate(
         &mut self,
         id: VolunteerId,
@@ -224,6 +316,23 @@ impl VolunteerRegistry {
     ///
     /// # Errors
     /// [`RegistryError::Unknown`] or the volunteer's refusal; the registry is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{RegistryError, StatusKind, StatusReason};
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{doc_fixtures, MinorPolicy, VolunteerRegistry};
+    /// # let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// let mut reg = VolunteerRegistry::new(MinorPolicy::national());
+    /// let v = doc_fixtures::volunteer();
+    /// reg.register(v.clone(), day)?;
+    /// reg.cancel(v.id(), doc_fixtures::at("2021-08-01T09:00:00+08:00"), StatusReason::new("moved away")?)?;
+    /// assert_eq!(reg.get(v.id()).map(|x| x.status().kind()), Some(StatusKind::Cancelled));
+    /// // The document stays taken: the same person cannot register again.
+    /// assert!(matches!(reg.register(v.clone(), day), Err(RegistryError::DuplicateId { .. })));
+    /// assert_eq!(reg.by_document(v.document()).map(|x| x.id()), Some(v.id()));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn cancel(
         &mut self,
         id: VolunteerId,
@@ -237,6 +346,22 @@ impl VolunteerRegistry {
     ///
     /// # Errors
     /// [`RegistryError::Unknown`] or [`VolunteerError::Cancelled`]; the registry is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Contact, PhoneNumber, VolunteerId};
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{doc_fixtures, MinorPolicy, VolunteerRegistry};
+    /// # let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// let mut reg = VolunteerRegistry::new(MinorPolicy::national());
+    /// let v = doc_fixtures::volunteer();
+    /// reg.register(v.clone(), day)?;
+    /// let contact = Contact::new(Some(PhoneNumber::new("13812345678")?), None);
+    /// reg.update_contact(v.id(), contact.clone())?;
+    /// assert_eq!(reg.get(v.id()).map(|x| x.contact()), Some(&contact));
+    /// assert!(reg.update_contact(VolunteerId::from_parts(1, 99), contact).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn update_contact(
         &mut self,
         id: VolunteerId,
@@ -249,6 +374,22 @@ impl VolunteerRegistry {
     ///
     /// # Errors
     /// [`RegistryError::Unknown`] or [`VolunteerError::Cancelled`]; the registry is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use std::collections::BTreeSet;
+    /// use volunteer_service::Tag;
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{doc_fixtures, MinorPolicy, VolunteerRegistry};
+    /// # let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// let mut reg = VolunteerRegistry::new(MinorPolicy::national());
+    /// let v = doc_fixtures::volunteer();
+    /// reg.register(v.clone(), day)?;
+    /// let tags: BTreeSet<Tag> = [Tag::new("党员")?].into();
+    /// reg.update_tags(v.id(), tags.clone())?;
+    /// assert_eq!(reg.get(v.id()).map(|x| x.tags()), Some(&tags));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn update_tags(
         &mut self,
         id: VolunteerId,
@@ -261,6 +402,22 @@ impl VolunteerRegistry {
     ///
     /// # Errors
     /// [`RegistryError::Unknown`] or [`VolunteerError::Cancelled`]; the registry is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::FixedOffset;
+    /// use volunteer_service::Availability;
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{doc_fixtures, MinorPolicy, VolunteerRegistry};
+    /// # let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// let mut reg = VolunteerRegistry::new(MinorPolicy::national());
+    /// let v = doc_fixtures::volunteer();
+    /// reg.register(v.clone(), day)?;
+    /// let never = Availability::never(FixedOffset::east_opt(8 * 3600).unwrap());
+    /// reg.update_availability(v.id(), never.clone())?;
+    /// assert_eq!(reg.get(v.id()).map(|x| x.availability()), Some(&never));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn update_availability(
         &mut self,
         id: VolunteerId,
@@ -274,6 +431,25 @@ impl VolunteerRegistry {
     /// # Errors
     /// [`RegistryError::Unknown`], [`VolunteerError::Cancelled`] or
     /// [`VolunteerError::ConsentBeforeBirth`]; the registry is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{GuardianConsent, PersonName, PhoneNumber};
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{doc_fixtures, MinorPolicy, VolunteerRegistry};
+    /// # let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// let mut reg = VolunteerRegistry::new(MinorPolicy::national());
+    /// let v = doc_fixtures::volunteer();
+    /// reg.register(v.clone(), day)?;
+    /// // The consent may not predate the volunteer's birth (1991-01-01); nothing changes.
+    /// let early = GuardianConsent::new(PersonName::new("王芳")?, PhoneNumber::new("13912345678")?, NaiveDate::from_ymd_opt(1990, 1, 1).unwrap());
+    /// assert!(reg.record_guardian_consent(v.id(), early).is_err());
+    /// assert!(reg.get(v.id()).unwrap().guardian_consent().is_none());
+    /// let consent = GuardianConsent::new(PersonName::new("王芳")?, PhoneNumber::new("13912345678")?, day);
+    /// reg.record_guardian_consent(v.id(), consent)?;
+    /// assert!(reg.get(v.id()).unwrap().guardian_consent().is_some());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn record_guardian_consent(
         &mut self,
         id: VolunteerId,
@@ -286,6 +462,21 @@ impl VolunteerRegistry {
     ///
     /// # Errors
     /// [`RegistryError::Unknown`] or [`VolunteerError::Cancelled`]; the registry is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{QualificationGrant, QualificationId};
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{doc_fixtures, MinorPolicy, VolunteerRegistry};
+    /// # let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// let mut reg = VolunteerRegistry::new(MinorPolicy::national());
+    /// let v = doc_fixtures::volunteer();
+    /// reg.register(v.clone(), day)?;
+    /// let grant = QualificationGrant::new(QualificationId::from_parts(1, 1), day, None, None)?;
+    /// reg.add_qualification(v.id(), grant.clone())?;
+    /// assert_eq!(reg.get(v.id()).unwrap().qualifications(), [grant]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn add_qualification(
         &mut self,
         id: VolunteerId,
@@ -298,6 +489,21 @@ impl VolunteerRegistry {
     ///
     /// # Errors
     /// [`RegistryError::Unknown`] or [`VolunteerError::Cancelled`]; the registry is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{TrainingId, TrainingRecord};
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{doc_fixtures, MinorPolicy, VolunteerRegistry};
+    /// # let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// let mut reg = VolunteerRegistry::new(MinorPolicy::national());
+    /// let v = doc_fixtures::volunteer();
+    /// reg.register(v.clone(), day)?;
+    /// let record = TrainingRecord::new(TrainingId::from_parts(1, 1), day, None)?;
+    /// reg.add_training(v.id(), record.clone())?;
+    /// assert_eq!(reg.get(v.id()).unwrap().trainings(), [record]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn add_training(
         &mut self,
         id: VolunteerId,
@@ -307,11 +513,39 @@ impl VolunteerRegistry {
     }
 
     /// The volunteer with this id.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::VolunteerId;
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{doc_fixtures, MinorPolicy, VolunteerRegistry};
+    /// # let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// let mut reg = VolunteerRegistry::new(MinorPolicy::national());
+    /// let v = doc_fixtures::volunteer();
+    /// reg.register(v.clone(), day)?;
+    /// assert_eq!(reg.get(v.id()).map(|x| x.name().as_str()), Some("张三"));
+    /// assert!(reg.get(VolunteerId::from_parts(1, 99)).is_none());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn get(&self, id: VolunteerId) -> Option<&Volunteer> {
         self.volunteers.get(&id)
     }
 
     /// The volunteer with this volunteer number.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::VolunteerNo;
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{doc_fixtures, MinorPolicy, VolunteerRegistry};
+    /// # let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// let mut reg = VolunteerRegistry::new(MinorPolicy::national());
+    /// let v = doc_fixtures::volunteer();
+    /// reg.register(v.clone(), day)?;
+    /// assert_eq!(reg.by_volunteer_no(&VolunteerNo::new("js-2021-000001")?).map(|x| x.id()), Some(v.id()));
+    /// assert!(reg.by_volunteer_no(&VolunteerNo::new("JS-2021-999999")?).is_none());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn by_volunteer_no(&self, number: &VolunteerNo) -> Option<&Volunteer> {
         self.by_number
             .get(number)
@@ -319,6 +553,22 @@ impl VolunteerRegistry {
     }
 
     /// The volunteer holding this identity document (after normalisation).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::IdDocument;
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{doc_fixtures, MinorPolicy, VolunteerRegistry};
+    /// # let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// let mut reg = VolunteerRegistry::new(MinorPolicy::national());
+    /// let v = doc_fixtures::volunteer();
+    /// reg.register(v.clone(), day)?;
+    /// // Normalised: a lower-case check character finds the same person.
+    /// let doc = IdDocument::parse(None, "360426199101010071")?;
+    /// assert_eq!(reg.by_document(&doc).map(|x| x.id()), Some(v.id()));
+    /// assert!(reg.by_document(&IdDocument::parse(None, "11010519491231002x")?).is_none());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn by_document(&self, document: &IdDocument) -> Option<&Volunteer> {
         self.by_document
             .get(&document.key())
@@ -326,16 +576,58 @@ impl VolunteerRegistry {
     }
 
     /// All volunteers, ordered by id.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{doc_fixtures, MinorPolicy, VolunteerRegistry};
+    /// # let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// let mut reg = VolunteerRegistry::new(MinorPolicy::national());
+    /// let v = doc_fixtures::volunteer();
+    /// reg.register(v.clone(), day)?;
+    /// reg.register(doc_fixtures::child(), day)?;
+    /// let ids: Vec<_> = reg.iter().map(|x| x.id()).collect();
+    /// assert_eq!(ids, [v.id(), doc_fixtures::child().id()]); // ordered by id
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = &Volunteer> {
         self.volunteers.values()
     }
 
     /// The number of registrations, cancelled ones included.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::StatusReason;
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{doc_fixtures, MinorPolicy, VolunteerRegistry};
+    /// # let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// let mut reg = VolunteerRegistry::new(MinorPolicy::national());
+    /// let v = doc_fixtures::volunteer();
+    /// reg.register(v.clone(), day)?;
+    /// assert_eq!(reg.len(), 1);
+    /// reg.cancel(v.id(), doc_fixtures::at("2021-08-01T09:00:00+08:00"), StatusReason::new("moved away")?)?;
+    /// assert_eq!(reg.len(), 1); // cancelled registrations count
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.volunteers.len()
     }
 
     /// Whether the registry is empty.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{doc_fixtures, MinorPolicy, VolunteerRegistry};
+    /// # let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// let mut reg = VolunteerRegistry::new(MinorPolicy::national());
+    /// let v = doc_fixtures::volunteer();
+    /// reg.register(v.clone(), day)?;
+    /// assert!(!reg.is_empty());
+    /// assert!(VolunteerRegistry::default().is_empty());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.volunteers.is_empty()
     }

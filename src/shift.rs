@@ -125,6 +125,13 @@ pub enum AgeRule {
 
 impl AgeRule {
     /// The minimum age this rule implies.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::AgeRule;
+    /// assert_eq!(AgeRule::AdultsOnly.min_age(), Some(18));
+    /// assert_eq!(AgeRule::AnyAge.min_age(), None);
+    /// ```
     pub fn min_age(self) -> Option<u8> {
         match self {
             Self::AnyAge => None,
@@ -163,6 +170,15 @@ pub enum Jurisdiction {
 
 impl Jurisdiction {
     /// The division named by the rule, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{DivisionCode, Jurisdiction};
+    /// let jiangning: DivisionCode = "320115".parse()?;
+    /// assert_eq!(Jurisdiction::Preferred(jiangning).division(), Some(jiangning));
+    /// assert_eq!(Jurisdiction::Any.division(), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn division(self) -> Option<DivisionCode> {
         match self {
             Self::Any => None,
@@ -250,6 +266,18 @@ impl TryFrom<RequirementsWire> for Requirements {
 }
 
 /// Builds [`Requirements`]; see there for an example.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{AgeRule, QualificationId, Requirements};
+/// let r = Requirements::builder()
+///     .qualification(QualificationId::from_parts(1, 1))
+///     .age_rule(AgeRule::AdultsOnly)
+///     .max_distance_m(3_000)
+///     .build()?;
+/// assert_eq!((r.qualifications().len(), r.effective_min_age(), r.max_distance_m()), (1, Some(18), Some(3_000)));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct RequirementsBuilder {
@@ -258,36 +286,99 @@ pub struct RequirementsBuilder {
 
 impl RequirementsBuilder {
     /// Requires a qualification (all listed are required).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{QualificationId, Requirements};
+    /// let (nurse, driver) = (QualificationId::from_parts(1, 2), QualificationId::from_parts(1, 1));
+    /// let r = Requirements::builder().qualification(nurse).qualification(driver).build()?;
+    /// assert_eq!(r.qualifications(), [driver, nurse]); // sorted
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn qualification(mut self, q: QualificationId) -> Self {
         self.inner.qualifications.push(q);
         self
     }
     /// Requires a completed training (FIT-02).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Requirements, ShiftError, TrainingId};
+    /// let ppe = TrainingId::from_parts(1, 1);
+    /// assert_eq!(Requirements::builder().training(ppe).build()?.trainings(), [ppe]);
+    /// let twice = Requirements::builder().training(ppe).training(ppe).build();
+    /// assert!(matches!(twice, Err(ShiftError::Duplicate { what: "training", .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn training(mut self, t: TrainingId) -> Self {
         self.inner.trainings.push(t);
         self
     }
     /// Sets a minimum age in years.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Requirements, ShiftError};
+    /// assert_eq!(Requirements::builder().min_age(16).build()?.min_age(), Some(16));
+    /// assert_eq!(Requirements::builder().min_age(0).build(), Err(ShiftError::MinAge { value: 0 }));
+    /// assert!(Requirements::builder().min_age(121).build().is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn min_age(mut self, years: u8) -> Self {
         self.inner.min_age = Some(years);
         self
     }
     /// Sets whether minors may serve.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{AgeRule, Requirements};
+    /// let r = Requirements::builder().age_rule(AgeRule::AdultsOnly).build()?;
+    /// assert_eq!(r.age_rule(), AgeRule::AdultsOnly);
+    /// assert_eq!(r.effective_min_age(), Some(18));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn age_rule(mut self, rule: AgeRule) -> Self {
         self.inner.age_rule = rule;
         self
     }
     /// Sets the maximum distance in metres from the shift's location (就近化).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Requirements, ShiftError};
+    /// assert_eq!(Requirements::builder().max_distance_m(3_000).build()?.max_distance_m(), Some(3_000));
+    /// assert_eq!(Requirements::builder().max_distance_m(0).build(), Err(ShiftError::ZeroDistance));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn max_distance_m(mut self, metres: u32) -> Self {
         self.inner.max_distance_m = Some(metres);
         self
     }
     /// Sets the jurisdiction rule (属地化).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Jurisdiction, Requirements};
+    /// let rule = Jurisdiction::Required("320115005".parse()?);
+    /// assert_eq!(Requirements::builder().jurisdiction(rule).build()?.jurisdiction(), rule);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn jurisdiction(mut self, rule: Jurisdiction) -> Self {
         self.inner.jurisdiction = rule;
         self
     }
     /// Requires a tag.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Requirements, ShiftError, Tag};
+    /// let r = Requirements::builder().tag(Tag::new("党员")?).build()?;
+    /// assert_eq!(r.tags(), [Tag::new("党员")?]);
+    /// let twice = Requirements::builder().tag(Tag::new("党员")?).tag(Tag::new("党员")?).build();
+    /// assert!(matches!(twice, Err(ShiftError::Duplicate { what: "tag", .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn tag(mut self, tag: Tag) -> Self {
         self.inner.tags.push(tag);
         self
@@ -298,6 +389,19 @@ impl RequirementsBuilder {
     /// # Errors
     /// [`ShiftError::Duplicate`], [`ShiftError::MinAge`] (outside 1..=120),
     /// [`ShiftError::ZeroDistance`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Requirements, ShiftError, TrainingId};
+    /// let (a, b) = (TrainingId::from_parts(1, 1), TrainingId::from_parts(1, 2));
+    /// // Sorted, so the order given does not matter.
+    /// assert_eq!(
+    ///     Requirements::builder().training(b).training(a).build()?,
+    ///     Requirements::builder().training(a).training(b).build()?
+    /// );
+    /// assert!(matches!(Requirements::builder().training(a).training(a).build(), Err(ShiftError::Duplicate { .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn build(self) -> Result<Requirements, ShiftError> {
         fn sorted<T: Ord + Clone + fmt::Display>(
             mut v: Vec<T>,
@@ -330,42 +434,122 @@ impl RequirementsBuilder {
 
 impl Requirements {
     /// No requirements at all.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{AgeRule, Jurisdiction, Requirements};
+    /// let r = Requirements::none();
+    /// assert!(r.qualifications().is_empty() && r.trainings().is_empty() && r.tags().is_empty());
+    /// assert_eq!((r.min_age(), r.age_rule(), r.max_distance_m()), (None, AgeRule::AnyAge, None));
+    /// assert_eq!(r.jurisdiction(), Jurisdiction::Any);
+    /// ```
     pub fn none() -> Self {
         Self::default()
     }
     /// Starts building requirements.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Requirements;
+    /// assert_eq!(Requirements::builder().build()?, Requirements::none());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn builder() -> RequirementsBuilder {
         RequirementsBuilder::default()
     }
     /// Required qualifications, sorted.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{QualificationId, Requirements};
+    /// let q = QualificationId::from_parts(1, 1);
+    /// assert_eq!(Requirements::builder().qualification(q).build()?.qualifications(), [q]);
+    /// assert!(Requirements::none().qualifications().is_empty());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn qualifications(&self) -> &[QualificationId] {
         &self.qualifications
     }
     /// Required trainings, sorted.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Requirements, TrainingId};
+    /// let t = TrainingId::from_parts(1, 1);
+    /// assert_eq!(Requirements::builder().training(t).build()?.trainings(), [t]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn trainings(&self) -> &[TrainingId] {
         &self.trainings
     }
     /// The stated minimum age.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{AgeRule, Requirements};
+    /// assert_eq!(Requirements::builder().min_age(14).build()?.min_age(), Some(14));
+    /// // Only the stated age: an age rule does not change it.
+    /// assert_eq!(Requirements::builder().age_rule(AgeRule::AdultsOnly).build()?.min_age(), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn min_age(&self) -> Option<u8> {
         self.min_age
     }
     /// Whether minors may serve.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{AgeRule, Requirements};
+    /// assert_eq!(Requirements::none().age_rule(), AgeRule::AnyAge);
+    /// ```
     pub fn age_rule(&self) -> AgeRule {
         self.age_rule
     }
     /// The larger of the stated minimum age and the one [`AgeRule`] implies.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{AgeRule, Requirements};
+    /// let r = Requirements::builder().min_age(16).age_rule(AgeRule::AdultsOnly).build()?;
+    /// assert_eq!(r.effective_min_age(), Some(18));
+    /// assert_eq!(Requirements::builder().min_age(20).age_rule(AgeRule::AdultsOnly).build()?.effective_min_age(), Some(20));
+    /// assert_eq!(Requirements::none().effective_min_age(), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn effective_min_age(&self) -> Option<u8> {
         self.min_age.max(self.age_rule.min_age())
     }
     /// The maximum distance in metres from the shift's location.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Requirements;
+    /// assert_eq!(Requirements::builder().max_distance_m(5_000).build()?.max_distance_m(), Some(5_000));
+    /// assert_eq!(Requirements::none().max_distance_m(), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn max_distance_m(&self) -> Option<u32> {
         self.max_distance_m
     }
     /// The jurisdiction rule.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Jurisdiction, Requirements};
+    /// assert_eq!(Requirements::none().jurisdiction(), Jurisdiction::Any);
+    /// ```
     pub fn jurisdiction(&self) -> Jurisdiction {
         self.jurisdiction
     }
     /// Required tags, sorted.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Requirements, Tag};
+    /// let r = Requirements::builder().tag(Tag::new("youth")?).tag(Tag::new("medical")?).build()?;
+    /// assert_eq!(r.tags(), [Tag::new("medical")?, Tag::new("youth")?]); // sorted
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn tags(&self) -> &[Tag] {
         &self.tags
     }
@@ -374,6 +558,17 @@ impl Requirements {
 /// Which template and date a generated shift came from.
 ///
 /// Serialised as `{"template": "<id>", "date": "YYYY-MM-DD"}`.
+///
+/// # Example
+/// ```
+/// use chrono::NaiveDate;
+/// use volunteer_service::{doc_fixtures, ShiftOrigin};
+/// let template = doc_fixtures::template(doc_fixtures::activity().id());
+/// let wednesday = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+/// let shift = template.shift_on(wednesday)?.unwrap();
+/// assert_eq!(shift.origin(), Some(ShiftOrigin { template: template.id(), date: wednesday }));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ShiftOrigin {
@@ -446,6 +641,17 @@ impl Shift {
     ///
     /// # Errors
     /// [`ShiftError::ZeroSlots`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures::span, ActivityId, Requirements, Shift, ShiftError, ShiftId};
+    /// let (id, activity) = (ShiftId::from_parts(1, 1), ActivityId::from_parts(1, 1));
+    /// let s = Shift::new(id, activity, span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), 3, Requirements::none())?;
+    /// assert_eq!(s.slots(), 3);
+    /// let err = Shift::new(id, activity, s.span(), 0, Requirements::none()).unwrap_err();
+    /// assert_eq!(err, ShiftError::ZeroSlots { shift: id.to_string() });
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(
         id: ShiftId,
         activity: ActivityId,
@@ -470,6 +676,17 @@ impl Shift {
     }
 
     /// The same shift held somewhere other than the activity's location.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures::span, ActivityId, Location, Requirements, Shift, ShiftId};
+    /// let s = Shift::new(ShiftId::from_parts(1, 1), ActivityId::from_parts(1, 1),
+    ///     span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), 3, Requirements::none())?;
+    /// assert!(s.location().is_none()); // held at the activity's location
+    /// let s = s.with_location(Location::new("320115005001".parse()?, "某社区东门卡口")?);
+    /// assert_eq!(s.location().map(|l| l.address()), Some("某社区东门卡口"));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn with_location(mut self, location: Location) -> Self {
         self.location = Some(location);
@@ -477,30 +694,94 @@ impl Shift {
     }
 
     /// The identifier.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// use volunteer_service::ShiftLookup;
+    /// let (cal, id) = doc_fixtures::calendar_with_shift(2);
+    /// assert_eq!(cal.shift(id).map(|s| s.id()), Some(id));
+    /// ```
     pub fn id(&self) -> ShiftId {
         self.id
     }
     /// The activity.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let (cal, id) = doc_fixtures::calendar_with_shift(2);
+    /// assert_eq!(cal.get(id).map(|s| s.activity()), Some(doc_fixtures::activity().id()));
+    /// ```
     pub fn activity(&self) -> ActivityId {
         self.activity
     }
     /// When: `[start, end)`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let (cal, id) = doc_fixtures::calendar_with_shift(2);
+    /// let span = cal.get(id).map(|s| s.span());
+    /// assert_eq!(span, Some(doc_fixtures::span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00")));
+    /// ```
     pub fn span(&self) -> TimeSpan {
         self.span
     }
     /// The number of places.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let (cal, id) = doc_fixtures::calendar_with_shift(5);
+    /// assert_eq!(cal.get(id).map(|s| s.slots()), Some(5));
+    /// ```
     pub fn slots(&self) -> u32 {
         self.slots
     }
     /// What volunteers must meet.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures::span, ActivityId, AgeRule, Requirements, Shift, ShiftId};
+    /// let adults = Requirements::builder().age_rule(AgeRule::AdultsOnly).build()?;
+    /// let s = Shift::new(ShiftId::from_parts(1, 1), ActivityId::from_parts(1, 1),
+    ///     span("2021-07-21T22:00:00+08:00", "2021-07-22T06:00:00+08:00"), 3, adults.clone())?;
+    /// assert_eq!(s.requirements(), &adults);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn requirements(&self) -> &Requirements {
         &self.requirements
     }
     /// The location override, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let (cal, id) = doc_fixtures::calendar_with_shift(2);
+    /// assert_eq!(cal.get(id).and_then(|s| s.location()), None); // no override
+    /// let gate = volunteer_service::Location::new("320115005001".parse()?, "某小区东门")?;
+    /// let moved = cal.get(id).cloned().map(|s| s.with_location(gate.clone()));
+    /// assert_eq!(moved.as_ref().and_then(|s| s.location()), Some(&gate));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn location(&self) -> Option<&Location> {
         self.location.as_ref()
     }
     /// The template and date it was generated from, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{doc_fixtures, ShiftOrigin};
+    /// let template = doc_fixtures::template(doc_fixtures::activity().id());
+    /// let monday = NaiveDate::from_ymd_opt(2021, 7, 19).unwrap();
+    /// let shift = template.shift_on(monday)?.unwrap();
+    /// assert_eq!(shift.origin(), Some(ShiftOrigin { template: template.id(), date: monday }));
+    /// let (cal, id) = doc_fixtures::calendar_with_shift(2);
+    /// assert_eq!(cal.get(id).and_then(|s| s.origin()), None); // added by hand
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn origin(&self) -> Option<ShiftOrigin> {
         self.origin
     }
@@ -672,43 +953,127 @@ impl ShiftTemplate {
     }
 
     /// The identifier.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, TemplateId};
+    /// let t = doc_fixtures::template(doc_fixtures::activity().id());
+    /// assert_eq!(t.id(), TemplateId::from_parts(1_626_825_600_000, 5));
+    /// ```
     pub fn id(&self) -> TemplateId {
         self.id
     }
     /// The activity.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let activity = doc_fixtures::activity().id();
+    /// assert_eq!(doc_fixtures::template(activity).activity(), activity);
+    /// ```
     pub fn activity(&self) -> ActivityId {
         self.activity
     }
     /// The weekdays, Monday first.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::{FixedOffset, Weekday};
+    /// use volunteer_service::{ActivityId, DatePeriod, Minutes, Requirements, ShiftTemplate, TemplateId};
+    /// let t = ShiftTemplate::new(
+    ///     TemplateId::from_parts(1, 1), ActivityId::from_parts(1, 1),
+    ///     [Weekday::Fri, Weekday::Mon, Weekday::Fri], // any order, repeats allowed
+    ///     "08:00".parse().unwrap(), Minutes::new(240), FixedOffset::east_opt(8 * 3600).unwrap(),
+    ///     2, Requirements::none(), DatePeriod::from("2021-07-01".parse::<chrono::NaiveDate>().unwrap()),
+    /// )?;
+    /// assert_eq!(t.weekdays(), [Weekday::Mon, Weekday::Fri]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn weekdays(&self) -> &[Weekday] {
         &self.weekdays
     }
     /// The local start time.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveTime;
+    /// use volunteer_service::doc_fixtures;
+    /// let t = doc_fixtures::template(doc_fixtures::activity().id());
+    /// assert_eq!(t.start(), NaiveTime::from_hms_opt(22, 0, 0).unwrap());
+    /// ```
     pub fn start(&self) -> NaiveTime {
         self.start
     }
     /// The duration.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Minutes};
+    /// let t = doc_fixtures::template(doc_fixtures::activity().id());
+    /// assert_eq!(t.duration(), Minutes::new(480)); // 22:00–06:00
+    /// ```
     pub fn duration(&self) -> Minutes {
         self.duration
     }
     /// The UTC offset of the local times.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::FixedOffset;
+    /// use volunteer_service::doc_fixtures;
+    /// let t = doc_fixtures::template(doc_fixtures::activity().id());
+    /// assert_eq!(t.offset(), FixedOffset::east_opt(8 * 3600).unwrap());
+    /// ```
     pub fn offset(&self) -> FixedOffset {
         self.offset
     }
     /// The places per shift.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::template(doc_fixtures::activity().id()).slots(), 3);
+    /// ```
     pub fn slots(&self) -> u32 {
         self.slots
     }
     /// The requirements of every generated shift.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Requirements};
+    /// let t = doc_fixtures::template(doc_fixtures::activity().id());
+    /// assert_eq!(t.requirements(), &Requirements::none());
+    /// ```
     pub fn requirements(&self) -> &Requirements {
         &self.requirements
     }
     /// The dates on which shifts may start.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::doc_fixtures;
+    /// let t = doc_fixtures::template(doc_fixtures::activity().id());
+    /// assert_eq!(t.valid().from_date(), NaiveDate::from_ymd_opt(2021, 7, 1).unwrap());
+    /// assert_eq!(t.valid().until(), None);
+    /// ```
     pub fn valid(&self) -> DatePeriod {
         self.valid
     }
 
     /// Whether a shift starts on `date`.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::doc_fixtures;
+    /// let t = doc_fixtures::template(doc_fixtures::activity().id()); // Mondays and Wednesdays from 2021-07-01
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2021, m, day).unwrap();
+    /// assert!(t.is_scheduled(d(7, 19))); // a Monday
+    /// assert!(!t.is_scheduled(d(7, 20))); // a Tuesday
+    /// assert!(!t.is_scheduled(d(6, 28))); // a Monday before the template is valid
+    /// ```
     pub fn is_scheduled(&self, date: NaiveDate) -> bool {
         self.valid.contains(date) && self.weekdays.contains(&date.weekday())
     }
@@ -720,6 +1085,17 @@ impl ShiftTemplate {
     /// the 64-bit FNV-1a hash of the template's 16 UUID bytes followed by the date's
     /// days-since-0001-01-01 as 4 big-endian bytes. It depends only on the template's id and
     /// the date, so editing the template's times keeps its shifts' ids.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::doc_fixtures;
+    /// let t = doc_fixtures::template(doc_fixtures::activity().id());
+    /// let monday = NaiveDate::from_ymd_opt(2021, 7, 19).unwrap();
+    /// assert_eq!(t.shift_on(monday)?.map(|s| s.id()), Some(t.shift_id_on(monday)));
+    /// assert_ne!(t.shift_id_on(monday), t.shift_id_on(monday.succ_opt().unwrap()));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn shift_id_on(&self, date: NaiveDate) -> ShiftId {
         let ms = date.and_time(NaiveTime::MIN).and_utc().timestamp_millis();
         let ms = u64::try_from(ms).unwrap_or(0);
@@ -738,6 +1114,19 @@ impl ShiftTemplate {
     ///
     /// # Errors
     /// [`ShiftError::Generation`] if the date arithmetic leaves chrono's range.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::doc_fixtures;
+    /// let t = doc_fixtures::template(doc_fixtures::activity().id());
+    /// let wednesday = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// let s = t.shift_on(wednesday)?.unwrap();
+    /// assert_eq!(s.span().start().to_rfc3339(), "2021-07-21T22:00:00+08:00");
+    /// assert_eq!(s.span().end().to_rfc3339(), "2021-07-22T06:00:00+08:00");
+    /// assert_eq!(t.shift_on(NaiveDate::from_ymd_opt(2021, 7, 22).unwrap())?, None); // a Thursday
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn shift_on(&self, date: NaiveDate) -> Result<Option<Shift>, ShiftError> {
         if !self.is_scheduled(date) {
             return Ok(None);
@@ -772,6 +1161,14 @@ impl ShiftTemplate {
 
 /// Where a roster looks up the shifts it fills, and whether their activity allows confirming
 /// volunteers (FIT-03). [`ShiftCalendar`] implements it.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, ShiftLookup};
+/// let (cal, shift) = doc_fixtures::calendar_with_shift(2);
+/// let activity = cal.shift(shift).map(|s| s.activity()).unwrap();
+/// assert_eq!(cal.hazard(activity).map(|h| h.is_hazardous()), Some(false));
+/// ```
 pub trait ShiftLookup {
     /// The shift, if known.
     fn shift(&self, id: ShiftId) -> Option<&Shift>;
@@ -781,12 +1178,29 @@ pub trait ShiftLookup {
 
 /// Whether a shift already has volunteers signed up, offered or waiting; used by
 /// [`ShiftCalendar::apply_template`] to leave such shifts alone.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, Roster, SignUpIndex, VolunteerId};
+/// let (cal, shift) = doc_fixtures::calendar_with_shift(2);
+/// let mut roster = Roster::new();
+/// assert!(!roster.has_sign_ups(shift));
+/// roster.sign_up(&cal, shift, VolunteerId::from_parts(1, 1), doc_fixtures::at("2021-07-20T09:00:00+08:00"), None)?;
+/// assert!(roster.has_sign_ups(shift)); // a roster is a sign-up index
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub trait SignUpIndex {
     /// Whether anyone holds or waits for a place on the shift.
     fn has_sign_ups(&self, shift: ShiftId) -> bool;
 }
 
 /// A [`SignUpIndex`] with nobody signed up anywhere.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{NoSignUps, ShiftId, SignUpIndex};
+/// assert!(!NoSignUps.has_sign_ups(ShiftId::from_parts(1, 1)));
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoSignUps;
 
@@ -799,6 +1213,19 @@ impl SignUpIndex for NoSignUps {
 /// Why [`ShiftCalendar::apply_template`] left a date alone.
 ///
 /// Serialised in snake case.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, NoSignUps, ShiftCalendar, SkipReason};
+/// let activity = doc_fixtures::activity();
+/// let mut cal = ShiftCalendar::new();
+/// cal.add_activity(&activity);
+/// // Monday 2021-07-19 22:00 has already started at 23:00: the past is never rewritten.
+/// let out = cal.apply_template(&doc_fixtures::template(activity.id()), doc_fixtures::dates("2021-07-19", 2),
+///     doc_fixtures::at("2021-07-19T23:00:00+08:00"), &NoSignUps)?;
+/// assert_eq!(out.skipped.iter().map(|(_, r)| *r).collect::<Vec<_>>(), [SkipReason::Started, SkipReason::NotScheduled]);
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(
     feature = "serde",
@@ -821,6 +1248,19 @@ pub enum SkipReason {
 ///
 /// Serialised as `{"added": […], "kept": […], "replaced": […], "removed": […],
 /// "skipped": [[date, reason], …]}`.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{doc_fixtures, NoSignUps, ShiftCalendar, TemplateOutcome};
+/// let activity = doc_fixtures::activity();
+/// let mut cal = ShiftCalendar::new();
+/// cal.add_activity(&activity);
+/// let out = cal.apply_template(&doc_fixtures::template(activity.id()), doc_fixtures::dates("2021-07-19", 1),
+///     doc_fixtures::at("2021-07-18T00:00:00+08:00"), &NoSignUps)?;
+/// assert_eq!(out, TemplateOutcome { added: out.added.clone(), ..TemplateOutcome::default() });
+/// assert_eq!(out.added.len(), 1);
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TemplateOutcome {
@@ -902,12 +1342,34 @@ impl TryFrom<CalendarWire> for ShiftCalendar {
 
 impl ShiftCalendar {
     /// An empty calendar.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::ShiftCalendar;
+    /// let cal = ShiftCalendar::new();
+    /// assert!(cal.is_empty());
+    /// assert_eq!(cal.shifts().count(), 0);
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Adds an activity, or refreshes its hazard and insurance status (call again after
     /// [`Activity::attach_insurance`]).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Requirements, Shift, ShiftCalendar, ShiftId};
+    /// let activity = doc_fixtures::hazardous_activity();
+    /// let mut cal = ShiftCalendar::new();
+    /// cal.add_activity(&activity);
+    /// let s = Shift::new(ShiftId::from_parts(1, 1), activity.id(),
+    ///     doc_fixtures::span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), 2, Requirements::none())?;
+    /// cal.add_shift(s)?;
+    /// // The shift inherits the activity's hazard status.
+    /// assert_eq!(cal.hazard_of(ShiftId::from_parts(1, 1)).map(|h| h.is_hazardous()), Some(true));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn add_activity(&mut self, activity: &Activity) {
         self.hazards
             .insert(activity.id(), activity.hazard().clone());
@@ -945,16 +1407,44 @@ impl ShiftCalendar {
     }
 
     /// The shift with this id.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, ShiftId};
+    /// let (cal, id) = doc_fixtures::calendar_with_shift(2);
+    /// assert_eq!(cal.get(id).map(|s| s.slots()), Some(2));
+    /// assert!(cal.get(ShiftId::from_parts(1, 1)).is_none());
+    /// ```
     pub fn get(&self, id: ShiftId) -> Option<&Shift> {
         self.shifts.get(&id)
     }
 
     /// Every shift, in id order (generated shifts: by date).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, NoSignUps, ShiftCalendar};
+    /// let activity = doc_fixtures::activity();
+    /// let template = doc_fixtures::template(activity.id());
+    /// let mut cal = ShiftCalendar::new();
+    /// cal.add_activity(&activity);
+    /// cal.apply_template(&template, doc_fixtures::dates("2021-07-19", 7), doc_fixtures::at("2021-07-18T00:00:00+08:00"), &NoSignUps)?;
+    /// let starts: Vec<String> = cal.shifts().map(|s| s.span().start().to_rfc3339()).collect();
+    /// assert_eq!(starts, ["2021-07-19T22:00:00+08:00", "2021-07-21T22:00:00+08:00"]); // by date
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn shifts(&self) -> impl Iterator<Item = &Shift> + '_ {
         self.shifts.values()
     }
 
     /// The number of shifts.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, ShiftCalendar};
+    /// assert_eq!(ShiftCalendar::new().len(), 0);
+    /// assert_eq!(doc_fixtures::calendar_with_shift(2).0.len(), 1);
+    /// ```
     pub fn len(&self) -> usize {
         self.shifts.len()
     }
@@ -974,6 +1464,13 @@ impl ShiftCalendar {
     }
 
     /// Whether there are no shifts.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, ShiftCalendar};
+    /// assert!(ShiftCalendar::new().is_empty());
+    /// assert!(!doc_fixtures::calendar_with_shift(2).0.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.shifts.is_empty()
     }
@@ -995,6 +1492,37 @@ impl ShiftCalendar {
     ///
     /// # Errors
     /// [`ShiftError::UnknownActivity`], [`ShiftError::Generation`]; nothing changes.
+    ///
+    /// # Example
+    /// ```
+    /// use std::collections::BTreeSet;
+    /// use volunteer_service::{doc_fixtures, Requirements, ShiftCalendar, ShiftError, ShiftId, ShiftTemplate, SignUpIndex, SkipReason};
+    /// struct Held(BTreeSet<ShiftId>);
+    /// impl SignUpIndex for Held {
+    ///     fn has_sign_ups(&self, shift: ShiftId) -> bool { self.0.contains(&shift) }
+    /// }
+    /// let activity = doc_fixtures::activity();
+    /// let template = doc_fixtures::template(activity.id()); // Mon and Wed 22:00, 3 places
+    /// let mut cal = ShiftCalendar::new();
+    /// // The activity must be known first; nothing changes.
+    /// let now = doc_fixtures::at("2021-07-18T00:00:00+08:00");
+    /// let days = doc_fixtures::dates("2021-07-19", 7);
+    /// assert!(matches!(cal.apply_template(&template, days.clone(), now, &Held(BTreeSet::new())), Err(ShiftError::UnknownActivity { .. })));
+    /// assert!(cal.is_empty());
+    /// cal.add_activity(&activity);
+    /// let out = cal.apply_template(&template, days.clone(), now, &Held(BTreeSet::new()))?;
+    /// assert_eq!(out.added.len(), 2);
+    /// assert_eq!(out.skipped.iter().filter(|(_, r)| *r == SkipReason::NotScheduled).count(), 5);
+    /// // Edit the template (start at 21:00): shifts with sign-ups are kept as they are.
+    /// let edited = ShiftTemplate::new(template.id(), activity.id(), template.weekdays().to_vec(),
+    ///     "21:00".parse().unwrap(), template.duration(), template.offset(), template.slots(),
+    ///     Requirements::none(), template.valid())?;
+    /// let (monday, wednesday) = (out.added[0], out.added[1]);
+    /// let again = cal.apply_template(&edited, days, now, &Held([monday].into()))?;
+    /// assert_eq!(again.replaced, [wednesday]);
+    /// assert!(again.skipped.contains(&(doc_fixtures::dates("2021-07-19", 1)[0], SkipReason::HasSignUps)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn apply_template(
         &mut self,
         template: &ShiftTemplate,

@@ -111,6 +111,18 @@ impl TimeSpan {
     /// # Errors
     /// [`SpanError::EndNotAfterStart`] if `end <= start`; [`SpanError::NotWholeMinutes`] if
     /// the length is not a whole number of minutes or exceeds `u32::MAX` minutes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures::at, SpanError, TimeSpan};
+    /// let s = TimeSpan::new(at("2021-07-21T08:00:00+08:00"), at("2021-07-21T12:00:00+08:00"))?;
+    /// assert_eq!(s.minutes().get(), 240);
+    /// // Empty, reversed and part-minute spans are refused.
+    /// let (start, end) = (at("2021-07-21T12:00:00+08:00"), at("2021-07-21T08:00:00+08:00"));
+    /// assert_eq!(TimeSpan::new(start, end), Err(SpanError::EndNotAfterStart { start, end }));
+    /// assert!(TimeSpan::new(at("2021-07-21T08:00:00+08:00"), at("2021-07-21T08:00:30+08:00")).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(
         start: DateTime<FixedOffset>,
         end: DateTime<FixedOffset>,
@@ -125,16 +137,40 @@ impl TimeSpan {
     }
 
     /// The first instant inside the span.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures::{at, span};
+    /// let s = span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00");
+    /// assert_eq!(s.start(), at("2021-07-21T08:00:00+08:00"));
+    /// assert!(s.contains_instant(s.start()));
+    /// ```
     pub const fn start(&self) -> DateTime<FixedOffset> {
         self.start
     }
 
     /// The first instant after the span.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures::{at, span};
+    /// let s = span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00");
+    /// assert_eq!(s.end(), at("2021-07-21T12:00:00+08:00"));
+    /// assert!(!s.contains_instant(s.end())); // half-open
+    /// ```
     pub const fn end(&self) -> DateTime<FixedOffset> {
         self.end
     }
 
     /// The exact length in minutes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures::span, Minutes};
+    /// // 22:00 to 06:00 the next morning.
+    /// let night = span("2021-07-21T22:00:00+08:00", "2021-07-22T06:00:00+08:00");
+    /// assert_eq!(night.minutes(), Minutes::new(480));
+    /// ```
     pub fn minutes(&self) -> Minutes {
         // Checked in `new`.
         Minutes::try_from_delta(self.end - self.start).unwrap_or(Minutes::ZERO)
@@ -142,21 +178,57 @@ impl TimeSpan {
 
     /// Whether the two spans share at least one instant. Touching spans (`a.end == b.start`)
     /// do not overlap.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures::span;
+    /// let morning = span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00");
+    /// let noon = span("2021-07-21T11:00:00+08:00", "2021-07-21T13:00:00+08:00");
+    /// let afternoon = span("2021-07-21T12:00:00+08:00", "2021-07-21T16:00:00+08:00");
+    /// assert!(morning.overlaps(&noon));
+    /// assert!(!morning.overlaps(&afternoon)); // they only touch
+    /// ```
     pub fn overlaps(&self, other: &Self) -> bool {
         self.start < other.end && other.start < self.end
     }
 
     /// Whether `instant` lies in `[start, end)`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures::{at, span};
+    /// let s = span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00");
+    /// assert!(s.contains_instant(at("2021-07-21T03:00:00Z"))); // 11:00 at +08:00
+    /// assert!(!s.contains_instant(at("2021-07-21T12:00:00+08:00")));
+    /// ```
     pub fn contains_instant(&self, instant: DateTime<FixedOffset>) -> bool {
         self.start <= instant && instant < self.end
     }
 
     /// Whether `other` lies wholly inside this span.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures::span;
+    /// let day = span("2021-07-21T08:00:00+08:00", "2021-07-21T18:00:00+08:00");
+    /// assert!(day.covers(&span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00")));
+    /// assert!(!day.covers(&span("2021-07-21T17:00:00+08:00", "2021-07-21T19:00:00+08:00")));
+    /// ```
     pub fn covers(&self, other: &Self) -> bool {
         self.start <= other.start && other.end <= self.end
     }
 
     /// The time between the two spans, zero if they touch or overlap.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures::span, Minutes};
+    /// let morning = span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00");
+    /// let evening = span("2021-07-21T18:00:00+08:00", "2021-07-21T22:00:00+08:00");
+    /// assert_eq!(morning.gap_to(&evening), Minutes::new(360));
+    /// assert_eq!(evening.gap_to(&morning), Minutes::new(360));
+    /// assert_eq!(morning.gap_to(&morning), Minutes::ZERO);
+    /// ```
     pub fn gap_to(&self, other: &Self) -> Minutes {
         let (first, second) = if self.start <= other.start {
             (self, other)
@@ -171,6 +243,16 @@ impl TimeSpan {
     }
 
     /// The span seen in another offset: the same instants, shown with `offset`.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::FixedOffset;
+    /// use volunteer_service::doc_fixtures::span;
+    /// let s = span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00");
+    /// let utc = s.with_offset(FixedOffset::east_opt(0).unwrap());
+    /// assert_eq!(utc.start().to_rfc3339(), "2021-07-21T00:00:00+00:00");
+    /// assert_eq!(utc, s); // the same instants
+    /// ```
     #[must_use]
     pub fn with_offset(&self, offset: FixedOffset) -> Self {
         Self {
@@ -286,6 +368,18 @@ impl DatePeriod {
     ///
     /// # Errors
     /// [`SpanError::PeriodEndNotAfterStart`] if `until <= from`.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{DatePeriod, SpanError};
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2021, m, day).unwrap();
+    /// let july = DatePeriod::new(d(7, 1), Some(d(8, 1)))?;
+    /// assert!(july.contains(d(7, 31)) && !july.contains(d(8, 1)));
+    /// assert!(DatePeriod::new(d(7, 1), None)?.until().is_none());
+    /// assert_eq!(DatePeriod::new(d(7, 1), Some(d(7, 1))), Err(SpanError::PeriodEndNotAfterStart { from: d(7, 1), until: d(7, 1) }));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(from: NaiveDate, until: Option<NaiveDate>) -> Result<Self, SpanError> {
         match until {
             Some(u) if u <= from => Err(SpanError::PeriodEndNotAfterStart { from, until: u }),
@@ -294,21 +388,64 @@ impl DatePeriod {
     }
 
     /// The first day of the period.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::DatePeriod;
+    /// let from = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// assert_eq!(DatePeriod::new(from, None)?.from_date(), from);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn from_date(&self) -> NaiveDate {
         self.from
     }
 
     /// The first day after the period, or `None` if open-ended.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::DatePeriod;
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2021, m, day).unwrap();
+    /// assert_eq!(DatePeriod::new(d(7, 1), Some(d(8, 1)))?.until(), Some(d(8, 1)));
+    /// assert_eq!(DatePeriod::new(d(7, 1), None)?.until(), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn until(&self) -> Option<NaiveDate> {
         self.until
     }
 
     /// Whether `day` is inside the period.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::DatePeriod;
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2021, m, day).unwrap();
+    /// let p = DatePeriod::new(d(7, 21), Some(d(8, 21)))?;
+    /// assert!(p.contains(d(7, 21)));
+    /// assert!(!p.contains(d(8, 21))); // `until` is excluded
+    /// assert!(!p.contains(d(7, 20)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn contains(&self, day: NaiveDate) -> bool {
         self.from <= day && self.until.is_none_or(|u| day < u)
     }
 
     /// Whether the two periods share a day.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::DatePeriod;
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2021, m, day).unwrap();
+    /// let july = DatePeriod::new(d(7, 1), Some(d(8, 1)))?;
+    /// let august = DatePeriod::new(d(8, 1), Some(d(9, 1)))?;
+    /// assert!(!july.overlaps(&august));
+    /// assert!(DatePeriod::new(d(7, 15), None)?.overlaps(&august));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn overlaps(&self, other: &Self) -> bool {
         self.until.is_none_or(|u| other.from < u) && other.until.is_none_or(|u| self.from < u)
     }
@@ -317,6 +454,17 @@ impl DatePeriod {
     ///
     /// # Errors
     /// [`SpanError::PeriodEndNotAfterStart`] if `until <= from`.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::DatePeriod;
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2021, m, day).unwrap();
+    /// let open = DatePeriod::new(d(7, 1), None)?;
+    /// assert_eq!(open.ended(d(8, 1))?.until(), Some(d(8, 1)));
+    /// assert!(open.ended(d(6, 30)).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn ended(&self, until: NaiveDate) -> Result<Self, SpanError> {
         Self::new(self.from, Some(until))
     }

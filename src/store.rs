@@ -20,7 +20,7 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::{EntryHash, LedgerEvent};
+use crate::{EntryHash, IdempotencyKey, LedgerEvent, LedgerEventKind};
 
 /// The longest stream name, in bytes.
 pub const MAX_STREAM_ID: usize = 200;
@@ -164,6 +164,22 @@ pub trait StoredEvent: Clone {
     fn event_type(&self) -> &'static str;
     /// The format version.
     fn event_version(&self) -> u16;
+    /// The idempotency key the event carries, if any. A store refuses a second event with the
+    /// same key in one stream ([`StoreError::DuplicateKey`]), so a retried command can never
+    /// be stored twice even by a writer that bypasses the ledger's own check. `None` (the
+    /// default) for events without a key.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, StoredEvent};
+    /// let ledger = doc_fixtures::certified_ledger().0;
+    /// let events = ledger.events();
+    /// assert_eq!(events[0].idempotency_key(), None); // an appointment has no key
+    /// assert!(events.iter().any(|e| e.idempotency_key().is_some())); // confirmations do
+    /// ```
+    fn idempotency_key(&self) -> Option<IdempotencyKey> {
+        None
+    }
 }
 
 impl StoredEvent for LedgerEvent {
@@ -172,6 +188,17 @@ impl StoredEvent for LedgerEvent {
     }
     fn event_version(&self) -> u16 {
         self.version
+    }
+    fn idempotency_key(&self) -> Option<IdempotencyKey> {
+        match &self.kind {
+            LedgerEventKind::RecordConfirmed { append, .. }
+            | LedgerEventKind::CreditReversed { append, .. }
+            | LedgerEventKind::CorrectionApproved { append, .. } => Some(append.key()),
+            LedgerEventKind::RecorderAppointed { .. }
+            | LedgerEventKind::RecordSubmitted { .. }
+            | LedgerEventKind::CorrectionRequested { .. }
+            | LedgerEventKind::CorrectionRejected { .. } => None,
+        }
     }
 }
 
@@ -257,6 +284,19 @@ pub enum StoreError {
         /// The stream's actual next sequence.
         actual: u64,
     },
+    /// An event of the batch carries an idempotency key that the stream already holds (or
+    /// that an earlier event of the same batch carries). Nothing was written.
+    #[error(
+        "stream {stream}: idempotency key {key} is already used by the event at sequence {seq}"
+    )]
+    DuplicateKey {
+        /// The stream.
+        stream: StreamId,
+        /// The key.
+        key: IdempotencyKey,
+        /// The sequence of the event that already carries it.
+        seq: u64,
+    },
     /// A stored event fails the hash chain, or the sequence has a gap: the log was altered
     /// outside the store (an edited, deleted or inserted row).
     #[error("stream {stream}: tampered at sequence {seq}: {detail}")]
@@ -331,8 +371,10 @@ pub trait EventStore<E: StoredEvent> {
     /// Appends `events` to `stream` if its next sequence is `expected`, as one atomic batch.
     ///
     /// # Errors
-    /// [`StoreError::Conflict`] if the stream has moved on; [`StoreError::Backend`] if the
-    /// database fails. Either way nothing was written.
+    /// [`StoreError::Conflict`] if the stream has moved on; [`StoreError::DuplicateKey`] if an
+    /// event's [idempotency key](StoredEvent::idempotency_key) is already in the stream or
+    /// twice in the batch; [`StoreError::Backend`] if the database fails. Whatever the error,
+    /// nothing was written.
     fn append(
         &mut self,
         stream: &StreamId,
@@ -418,6 +460,8 @@ pub fn chain_hash(
 pub struct MemoryEventStore<E> {
     log: Vec<Recorded<E>>,
     streams: HashMap<StreamId, Vec<usize>>,
+    /// The sequence of the event carrying each idempotency key, per stream.
+    keys: HashMap<StreamId, HashMap<IdempotencyKey, u64>>,
 }
 
 impl<E> Default for MemoryEventStore<E> {
@@ -425,6 +469,7 @@ impl<E> Default for MemoryEventStore<E> {
         Self {
             log: Vec::new(),
             streams: HashMap::new(),
+            keys: HashMap::new(),
         }
     }
 }
@@ -491,6 +536,26 @@ impl<E: StoredEvent> EventStore<E> for MemoryEventStore<E> {
                 first_position,
             });
         }
+        let held = self.keys.get(stream);
+        let mut batch: HashMap<IdempotencyKey, u64> = HashMap::new();
+        for (seq, event) in (expected..).zip(events) {
+            let Some(key) = event.idempotency_key() else {
+                continue;
+            };
+            let earlier = held
+                .and_then(|k| k.get(&key))
+                .or_else(|| batch.get(&key))
+                .copied();
+            if let Some(earlier) = earlier {
+                return Err(StoreError::DuplicateKey {
+                    stream: stream.clone(),
+                    key,
+                    seq: earlier,
+                });
+            }
+            batch.insert(key, seq);
+        }
+        self.keys.entry(stream.clone()).or_default().extend(batch);
         self.log.reserve(events.len());
         let index = self.streams.entry(stream.clone()).or_default();
         for (seq, event) in (expected..).zip(events) {
@@ -711,6 +776,47 @@ mod tests {
         assert_eq!(store.read_all(2, 1).unwrap()[0].position, 2);
         let empty = store.append(&other, 2, &[]).unwrap();
         assert_eq!((empty.seqs, empty.first_position), (2..2, 4));
+    }
+
+    #[test]
+    fn an_idempotency_key_is_stored_once_per_stream() {
+        let events = doc_fixtures::certified_ledger().0.events().to_vec();
+        let confirm = &events[2];
+        let key = confirm.idempotency_key().unwrap();
+        let mut store = MemoryEventStore::new();
+        store.append(&ledger(), 0, &events[..3]).unwrap();
+        let before = store.read_all(0, usize::MAX).unwrap();
+        let dup = |seq| StoreError::DuplicateKey {
+            stream: ledger(),
+            key,
+            seq,
+        };
+        assert_eq!(
+            store.append(&ledger(), 3, &[events[3].clone(), confirm.clone()]),
+            Err(dup(2))
+        );
+        let other = StreamId::new("other").unwrap();
+        assert_eq!(
+            store.append(&other, 0, &[confirm.clone(), confirm.clone()]),
+            Err(StoreError::DuplicateKey {
+                stream: other.clone(),
+                key,
+                seq: 0
+            })
+        );
+        assert_eq!(store.read_all(0, usize::MAX).unwrap(), before);
+        assert_eq!(store.stream_len(&other), Ok(0));
+        // Events without a key repeat freely, and another stream may hold the key once.
+        store
+            .append(&other, 0, &[events[0].clone(), events[0].clone()])
+            .unwrap();
+        store
+            .append(&other, 2, std::slice::from_ref(confirm))
+            .unwrap();
+        assert_eq!(
+            dup(2).to_string(),
+            "stream ledger: idempotency key 00000000-0007-7000-8000-000000000001 is already used by the event at sequence 2"
+        );
     }
 
     #[test]

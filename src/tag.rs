@@ -61,6 +61,15 @@ impl Tag {
     ///
     /// # Errors
     /// [`TagError::Length`] or [`TagError::Character`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Tag, TagError};
+    /// assert_eq!(Tag::new("youth-league")?.as_str(), "youth-league");
+    /// assert!(matches!(Tag::new(""), Err(TagError::Length { len: 0, .. })));
+    /// assert!(matches!(Tag::new("a/b"), Err(TagError::Character { found: '/', .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(value: &str) -> Result<Self, TagError> {
         let len = value.chars().count();
         if !(1..=64).contains(&len) {
@@ -82,6 +91,13 @@ impl Tag {
     }
 
     /// The tag text.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Tag;
+    /// assert_eq!(Tag::new("巾帼")?.as_str(), "巾帼");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }

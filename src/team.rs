@@ -211,6 +211,13 @@ pub enum TeamLevel {
 
 impl TeamLevel {
     /// The level's name in lower case, as on the wire.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::TeamLevel;
+    /// assert_eq!(TeamLevel::Corps.as_str(), "corps");
+    /// assert_eq!(TeamLevel::Squad.as_str(), TeamLevel::Squad.to_string());
+    /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Corps => "corps",
@@ -288,6 +295,13 @@ pub enum TeamKind {
 
 impl TeamKind {
     /// The level of a territorial team, `None` for a specialist team.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Specialty, TeamKind, TeamLevel};
+    /// assert_eq!(TeamKind::Level(TeamLevel::Detachment).level(), Some(TeamLevel::Detachment));
+    /// assert_eq!(TeamKind::Specialist(Specialty::Youth).level(), None);
+    /// ```
     pub const fn level(&self) -> Option<TeamLevel> {
         match self {
             Self::Level(level) => Some(*level),
@@ -296,6 +310,13 @@ impl TeamKind {
     }
 
     /// The specialty of a specialist team, `None` for a territorial team.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Specialty, TeamKind, TeamLevel};
+    /// assert_eq!(TeamKind::Specialist(Specialty::Psychological).specialty(), Some(&Specialty::Psychological));
+    /// assert_eq!(TeamKind::Level(TeamLevel::Corps).specialty(), None);
+    /// ```
     pub const fn specialty(&self) -> Option<&Specialty> {
         match self {
             Self::Level(_) => None,
@@ -434,18 +455,50 @@ pub struct TeamBuilder {
 
 impl TeamBuilder {
     /// Sets the parent team.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, Team, TeamError, TeamId, TeamKind, TeamLevel};
+    /// let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// let t = Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), OrgId::from_parts(1, 1)).parent(corps).build()?;
+    /// assert_eq!(t.parent(), Some(corps));
+    /// // A team cannot be its own parent.
+    /// let own = Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), OrgId::from_parts(1, 1)).parent(squad).build();
+    /// assert_eq!(own.unwrap_err(), TeamError::SelfParent { team: squad });
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn parent(mut self, parent: TeamId) -> Self {
         self.team.parent = Some(parent);
         self
     }
 
     /// Sets the readiness (default [`Readiness::Active`]).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, Readiness, Specialty, Team, TeamId, TeamKind};
+    /// let start = || Team::builder(TeamId::from_parts(1, 1), "应急救援队", TeamKind::Specialist(Specialty::EmergencyRescue), OrgId::from_parts(1, 1));
+    /// assert_eq!(start().build()?.readiness(), Readiness::Active); // the default
+    /// assert_eq!(start().readiness(Readiness::StandbyReserve).build()?.readiness(), Readiness::StandbyReserve);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn readiness(mut self, readiness: Readiness) -> Self {
         self.team.readiness = readiness;
         self
     }
 
     /// Sets the team's unified social credit code (VOL-07: grassroots groups have none).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, Specialty, Team, TeamId, TeamKind, Uscc};
+    /// let code = Uscc::with_check("52320115MJ0000003")?;
+    /// let t = Team::builder(TeamId::from_parts(1, 1), "江宁区蓝天救援队", TeamKind::Specialist(Specialty::EmergencyRescue), OrgId::from_parts(1, 1))
+    ///     .uscc(code)
+    ///     .build()?;
+    /// assert_eq!(t.uscc(), Some(code));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn uscc(mut self, uscc: Uscc) -> Self {
         self.team.uscc = Some(uscc);
         self
@@ -456,6 +509,17 @@ impl TeamBuilder {
     /// # Errors
     /// [`TeamError::Name`] for an empty, over-long or control-character name;
     /// [`TeamError::SelfParent`] if the team is its own parent.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, Team, TeamError, TeamId, TeamKind, TeamLevel};
+    /// let id = TeamId::from_parts(1, 1);
+    /// let t = Team::builder(id, " 江宁区志愿服务总队 ", TeamKind::Level(TeamLevel::Corps), OrgId::from_parts(1, 1)).build()?;
+    /// assert_eq!(t.name(), "江宁区志愿服务总队"); // trimmed
+    /// let blank = Team::builder(id, "  ", TeamKind::Level(TeamLevel::Corps), OrgId::from_parts(1, 1)).build();
+    /// assert!(matches!(blank, Err(TeamError::Name { .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn build(self) -> Result<Team, TeamError> {
         let mut team = self.team;
         let trimmed = team.name.trim();
@@ -478,6 +542,16 @@ impl TeamBuilder {
 
 impl Team {
     /// Starts building a team hosted by `host` (the organ, firm or unit that set it up).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, Readiness, Specialty, Team, TeamId, TeamKind};
+    /// let host = OrgId::from_parts(1, 1);
+    /// let t = Team::builder(TeamId::from_parts(1, 1), "党员志愿服务队", TeamKind::Specialist(Specialty::PartyMember), host).build()?;
+    /// assert_eq!(t.host(), host);
+    /// assert_eq!((t.parent(), t.readiness(), t.uscc()), (None, Readiness::Active, None));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn builder(
         id: TeamId,
         name: impl Into<String>,
@@ -498,30 +572,94 @@ impl Team {
     }
 
     /// The team's identifier.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, Team, TeamId, TeamKind, TeamLevel};
+    /// let id = TeamId::from_parts(1_626_739_200_000, 3);
+    /// assert_eq!(Team::builder(id, "小队", TeamKind::Level(TeamLevel::Squad), OrgId::from_parts(1, 1)).build()?.id(), id);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn id(&self) -> TeamId {
         self.id
     }
     /// The team's name, trimmed.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, Team, TeamId, TeamKind, TeamLevel};
+    /// let t = Team::builder(TeamId::from_parts(1, 1), "杨欲巷社区小队", TeamKind::Level(TeamLevel::Squad), OrgId::from_parts(1, 1)).build()?;
+    /// assert_eq!(t.name(), "杨欲巷社区小队");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
     /// Its level or specialty.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, Specialty, Team, TeamId, TeamKind};
+    /// let t = Team::builder(TeamId::from_parts(1, 1), "心理援助队", TeamKind::Specialist(Specialty::Psychological), OrgId::from_parts(1, 1)).build()?;
+    /// assert_eq!(t.structure(), &TeamKind::Specialist(Specialty::Psychological));
+    /// assert_eq!(t.structure().level(), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn structure(&self) -> &TeamKind {
         &self.structure
     }
     /// The organisation hosting it.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, Team, TeamId, TeamKind, TeamLevel};
+    /// let hospital = OrgId::from_parts(1, 5);
+    /// let t = Team::builder(TeamId::from_parts(1, 1), "医院志愿服务队", TeamKind::Level(TeamLevel::Squad), hospital).build()?;
+    /// assert_eq!(t.host(), hospital);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn host(&self) -> OrgId {
         self.host
     }
     /// Its parent team, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, Team, TeamId, TeamKind, TeamLevel};
+    /// let corps = Team::builder(TeamId::from_parts(1, 1), "总队", TeamKind::Level(TeamLevel::Corps), OrgId::from_parts(1, 1)).build()?;
+    /// assert_eq!(corps.parent(), None);
+    /// let squad = Team::builder(TeamId::from_parts(1, 2), "小队", TeamKind::Level(TeamLevel::Squad), OrgId::from_parts(1, 1)).parent(corps.id()).build()?;
+    /// assert_eq!(squad.parent(), Some(corps.id()));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn parent(&self) -> Option<TeamId> {
         self.parent
     }
     /// Whether it serves now or stands by in reserve.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, Readiness, Team, TeamId, TeamKind, TeamLevel};
+    /// let t = Team::builder(TeamId::from_parts(1, 1), "小队", TeamKind::Level(TeamLevel::Squad), OrgId::from_parts(1, 1)).build()?;
+    /// assert_eq!(t.readiness(), Readiness::Active);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn readiness(&self) -> Readiness {
         self.readiness
     }
     /// Its unified social credit code, if registered.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, Team, TeamId, TeamKind, TeamLevel};
+    /// // Grassroots teams usually have no code of their own (VOL-07).
+    /// let t = Team::builder(TeamId::from_parts(1, 1), "小队", TeamKind::Level(TeamLevel::Squad), OrgId::from_parts(1, 1)).build()?;
+    /// assert_eq!(t.uscc(), None);
+    /// let code = volunteer_service::Uscc::with_check("52320115MJ0000003")?;
+    /// let registered = Team::builder(TeamId::from_parts(1, 2), "蓝天救援队", TeamKind::Level(TeamLevel::Squad), OrgId::from_parts(1, 1)).uscc(code).build()?;
+    /// assert_eq!(registered.uscc(), Some(code));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn uscc(&self) -> Option<Uscc> {
         self.uscc
     }
@@ -554,18 +692,83 @@ pub struct Membership {
 
 impl Membership {
     /// The team.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, OrgId, Role, Team, TeamId, TeamKind, TeamLevel, TeamRegistry, VolunteerId};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let zhang = VolunteerId::from_parts(1, 1);
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// teams.join(squad, zhang, Role::Member, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// assert!(teams.memberships(squad).all(|m| m.team() == squad));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn team(&self) -> TeamId {
         self.team
     }
     /// The volunteer.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, OrgId, Role, Team, TeamId, TeamKind, TeamLevel, TeamRegistry, VolunteerId};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let zhang = VolunteerId::from_parts(1, 1);
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// teams.join(squad, zhang, Role::Member, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// assert_eq!(teams.memberships(squad).map(|m| m.volunteer()).collect::<Vec<_>>(), [zhang]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn volunteer(&self) -> VolunteerId {
         self.volunteer
     }
     /// The role held throughout the period.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, OrgId, Role, Team, TeamId, TeamKind, TeamLevel, TeamRegistry, VolunteerId};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let zhang = VolunteerId::from_parts(1, 1);
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// teams.join(squad, zhang, Role::Leader, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// assert_eq!(teams.memberships(squad).next().map(|m| m.role()), Some(Role::Leader));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn role(&self) -> Role {
         self.role
     }
     /// The days of membership.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, OrgId, Role, Team, TeamId, TeamKind, TeamLevel, TeamRegistry, VolunteerId};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let zhang = VolunteerId::from_parts(1, 1);
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// let period = DatePeriod::new(d("2021-07-21"), Some(d("2021-09-01")))?;
+    /// teams.join(squad, zhang, Role::Member, period)?;
+    /// assert_eq!(teams.memberships(squad).next().map(|m| m.period()), Some(period));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn period(&self) -> DatePeriod {
         self.period
     }
@@ -598,18 +801,81 @@ pub struct Pairing {
 
 impl Pairing {
     /// The pairing's identifier.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, OrgId, PairingId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// let id = PairingId::from_parts(1, 1);
+    /// teams.pair(id, squad, "320115005".parse()?, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// assert_eq!(teams.pairings_on(d("2021-07-21")).next().map(|p| p.id()), Some(id));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn id(&self) -> PairingId {
         self.id
     }
     /// The team.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, OrgId, PairingId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// teams.pair(PairingId::from_parts(1, 1), squad, "320115005".parse()?, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// assert_eq!(teams.pairing(PairingId::from_parts(1, 1)).map(|p| p.team()), Some(squad));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn team(&self) -> TeamId {
         self.team
     }
     /// The paired jurisdiction, usually a town or street.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, OrgId, PairingId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// let lukou = "320115005".parse()?;
+    /// teams.pair(PairingId::from_parts(1, 1), squad, lukou, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// assert_eq!(teams.pairing(PairingId::from_parts(1, 1)).map(|p| p.division()), Some(lukou));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn division(&self) -> DivisionCode {
         self.division
     }
     /// The days the pairing is in force.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, OrgId, PairingId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// let period = DatePeriod::new(d("2021-07-21"), Some(d("2021-09-01")))?;
+    /// teams.pair(PairingId::from_parts(1, 1), squad, "320115005".parse()?, period)?;
+    /// assert_eq!(teams.pairing(PairingId::from_parts(1, 1)).map(|p| p.period()), Some(period));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn period(&self) -> DatePeriod {
         self.period
     }
@@ -642,6 +908,15 @@ pub enum PairingScope {
 /// Who is sent down (下沉) by a deployment.
 ///
 /// On the wire: `{"team": id}` or `{"members": {"team": id, "volunteers": [id…]}}`.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{DeploymentTarget, TeamId, VolunteerId};
+/// let team = TeamId::from_parts(1, 1);
+/// let some = DeploymentTarget::Members { team, volunteers: vec![VolunteerId::from_parts(1, 1)] };
+/// assert_eq!(some.team(), team);
+/// assert_eq!(DeploymentTarget::Team(team).team(), team);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(
     feature = "serde",
@@ -680,6 +955,21 @@ impl DeploymentTarget {
 ///
 /// Wire shape: `{"id", "target", "community", "period"}`; deserialisation checks that a
 /// member list is non-empty and has no repeats.
+///
+/// # Example
+/// ```
+/// # use chrono::NaiveDate;
+/// # use volunteer_service::{DatePeriod, DeploymentId, DeploymentTarget, OrgId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+/// # let team = TeamId::from_parts(1, 1);
+/// # let mut teams = TeamRegistry::new();
+/// # teams.add_team(Team::builder(team, "分队", TeamKind::Level(TeamLevel::Detachment), OrgId::from_parts(1, 1)).build()?)?;
+/// let first = NaiveDate::from_ymd_opt(2021, 8, 1).unwrap();
+/// let id = DeploymentId::from_parts(1, 1);
+/// teams.deploy(id, DeploymentTarget::Team(team), "320508019044".parse()?, DatePeriod::from(first))?;
+/// let d = teams.deployment(id).unwrap();
+/// assert_eq!((d.id(), d.target().team(), d.period().from_date()), (id, team, first));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(
     feature = "serde",
@@ -733,18 +1023,84 @@ fn check_members(id: DeploymentId, target: &DeploymentTarget) -> Result<(), Team
 
 impl Deployment {
     /// The deployment's identifier.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, DeploymentId, DeploymentTarget, OrgId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// let id = DeploymentId::from_parts(1, 1);
+    /// teams.deploy(id, DeploymentTarget::Team(squad), "320115005001".parse()?, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// assert_eq!(teams.deployments_on(d("2021-07-21")).next().map(|x| x.id()), Some(id));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn id(&self) -> DeploymentId {
         self.id
     }
     /// Who is sent.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, DeploymentId, DeploymentTarget, OrgId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// let id = DeploymentId::from_parts(1, 1);
+    /// teams.deploy(id, DeploymentTarget::Team(squad), "320115005001".parse()?, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// assert_eq!(teams.deployment(id).map(|x| x.target()), Some(&DeploymentTarget::Team(squad)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn target(&self) -> &DeploymentTarget {
         &self.target
     }
     /// Where they are sent: any division, usually a community or a town.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, DeploymentId, DeploymentTarget, OrgId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// let id = DeploymentId::from_parts(1, 1);
+    /// let community = "320115005001".parse()?;
+    /// teams.deploy(id, DeploymentTarget::Team(squad), community, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// assert_eq!(teams.deployment(id).map(|x| x.community()), Some(community));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn community(&self) -> DivisionCode {
         self.community
     }
     /// The days of the deployment.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, DeploymentId, DeploymentTarget, OrgId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// let id = DeploymentId::from_parts(1, 1);
+    /// let period = DatePeriod::new(d("2021-07-21"), Some(d("2021-08-21")))?;
+    /// teams.deploy(id, DeploymentTarget::Team(squad), "320115005001".parse()?, period)?;
+    /// assert_eq!(teams.deployment(id).map(|x| x.period()), Some(period));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn period(&self) -> DatePeriod {
         self.period
     }
@@ -825,16 +1181,55 @@ impl TeamRegistry {
     }
 
     /// The team with this identifier.
+    ///
+    /// # Example
+    /// ```
+    /// # use volunteer_service::{OrgId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// assert_eq!(teams.team(squad).map(|t| t.name()), Some("某社区小队"));
+    /// assert!(teams.team(TeamId::from_parts(1, 9)).is_none());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn team(&self, id: TeamId) -> Option<&Team> {
         self.index.get(&id).and_then(|&i| self.teams.get(i))
     }
 
     /// All teams, parents before children.
+    ///
+    /// # Example
+    /// ```
+    /// # use volunteer_service::{OrgId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// let names: Vec<&str> = teams.teams().map(|t| t.name()).collect();
+    /// assert_eq!(names, ["江宁区志愿服务总队", "某社区小队"]); // parents first
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn teams(&self) -> impl Iterator<Item = &Team> + '_ {
         self.teams.iter()
     }
 
     /// The direct child teams of `team`.
+    ///
+    /// # Example
+    /// ```
+    /// # use volunteer_service::{OrgId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// assert_eq!(teams.child_teams(corps).map(|t| t.id()).collect::<Vec<_>>(), [squad]);
+    /// assert_eq!(teams.child_teams(squad).count(), 0);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn child_teams(&self, team: TeamId) -> impl Iterator<Item = &Team> + '_ {
         self.teams.iter().filter(move |t| t.parent == Some(team))
     }
@@ -954,6 +1349,28 @@ impl TeamRegistry {
     /// # Errors
     /// [`TeamError::UnknownTeam`]; [`TeamError::NotMemberOn`] if no membership is in force on
     /// `until`; [`TeamError::Period`] if `until` is the membership's first day.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, OrgId, Role, Team, TeamId, TeamKind, TeamLevel, TeamRegistry, VolunteerId};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let zhang = VolunteerId::from_parts(1, 1);
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// use volunteer_service::TeamError;
+    /// teams.join(squad, zhang, Role::Member, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// teams.end_membership(squad, zhang, d("2021-09-01"))?;
+    /// assert_eq!(teams.role_on(squad, zhang, d("2021-08-31")), Some(Role::Member));
+    /// assert_eq!(teams.role_on(squad, zhang, d("2021-09-01")), None);
+    /// // No membership is in force any more on a later day.
+    /// let err = teams.end_membership(squad, zhang, d("2021-10-01")).unwrap_err();
+    /// assert_eq!(err, TeamError::NotMemberOn { team: squad, volunteer: zhang, day: d("2021-10-01") });
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn end_membership(
         &mut self,
         team: TeamId,
@@ -978,6 +1395,25 @@ impl TeamRegistry {
     }
 
     /// The memberships of `team` in force on `day`.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, OrgId, Role, Team, TeamId, TeamKind, TeamLevel, TeamRegistry, VolunteerId};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let (zhang, li) = (VolunteerId::from_parts(1, 1), VolunteerId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// teams.join(squad, zhang, Role::Leader, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// teams.join(squad, li, Role::Member, DatePeriod::new(d("2021-08-01"), None)?)?;
+    /// assert_eq!(teams.members_on(squad, d("2021-07-25")).count(), 1);
+    /// let on_aug = teams.members_on(squad, d("2021-08-01")).map(|m| m.volunteer()).collect::<Vec<_>>();
+    /// assert_eq!(on_aug, [zhang, li]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn members_on(&self, team: TeamId, day: NaiveDate) -> impl Iterator<Item = &Membership> {
         self.memberships
             .get(&team)
@@ -987,6 +1423,24 @@ impl TeamRegistry {
     }
 
     /// All memberships of `team`, in the order added.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, OrgId, Role, Team, TeamId, TeamKind, TeamLevel, TeamRegistry, VolunteerId};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let zhang = VolunteerId::from_parts(1, 1);
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// teams.join(squad, zhang, Role::Member, DatePeriod::new(d("2021-07-21"), Some(d("2021-08-01")))?)?;
+    /// teams.join(squad, zhang, Role::Leader, DatePeriod::new(d("2021-08-01"), None)?)?;
+    /// let roles: Vec<Role> = teams.memberships(squad).map(|m| m.role()).collect();
+    /// assert_eq!(roles, [Role::Member, Role::Leader]); // past and present
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn memberships(&self, team: TeamId) -> impl Iterator<Item = &Membership> {
         self.memberships
             .get(&team)
@@ -995,6 +1449,25 @@ impl TeamRegistry {
     }
 
     /// The teams `volunteer` belongs to on `day`, ordered by team id.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, OrgId, Role, Team, TeamId, TeamKind, TeamLevel, TeamRegistry, VolunteerId};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let (zhang, li) = (VolunteerId::from_parts(1, 1), VolunteerId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// teams.join(squad, zhang, Role::Member, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// teams.join(corps, zhang, Role::Deputy, DatePeriod::new(d("2021-08-01"), None)?)?;
+    /// assert_eq!(teams.teams_of_on(zhang, d("2021-07-25")), [squad]);
+    /// assert_eq!(teams.teams_of_on(zhang, d("2021-08-01")), [corps, squad]);
+    /// assert!(teams.teams_of_on(li, d("2021-08-01")).is_empty());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn teams_of_on(&self, volunteer: VolunteerId, day: NaiveDate) -> Vec<TeamId> {
         self.by_volunteer
             .get(&volunteer)
@@ -1006,6 +1479,24 @@ impl TeamRegistry {
     }
 
     /// The volunteer's role in `team` on `day`, `None` if not a member then.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, OrgId, Role, Team, TeamId, TeamKind, TeamLevel, TeamRegistry, VolunteerId};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let zhang = VolunteerId::from_parts(1, 1);
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// teams.join(squad, zhang, Role::Leader, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// assert_eq!(teams.role_on(squad, zhang, d("2021-07-21")), Some(Role::Leader));
+    /// assert_eq!(teams.role_on(squad, zhang, d("2021-07-20")), None); // not yet a member
+    /// assert_eq!(teams.role_on(corps, zhang, d("2021-07-21")), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn role_on(&self, team: TeamId, volunteer: VolunteerId, day: NaiveDate) -> Option<Role> {
         self.members_on(team, day)
             .find(|m| m.volunteer == volunteer)
@@ -1018,6 +1509,27 @@ impl TeamRegistry {
     /// [`TeamError::DuplicatePairing`]; [`TeamError::UnknownTeam`];
     /// [`TeamError::PairingOverlap`] if the team is already paired with the same division
     /// during an overlapping period.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, OrgId, PairingId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// use volunteer_service::TeamError;
+    /// let lukou = "320115005".parse()?;
+    /// teams.pair(PairingId::from_parts(1, 1), squad, lukou, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// assert_eq!(teams.pairings_on(d("2021-07-21")).count(), 1);
+    /// // The same team and division again, overlapping: refused.
+    /// let again = teams.pair(PairingId::from_parts(1, 2), squad, lukou, DatePeriod::new(d("2021-08-01"), None)?);
+    /// assert!(matches!(again, Err(TeamError::PairingOverlap { .. })));
+    /// assert!(teams.pairing(PairingId::from_parts(1, 2)).is_none());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn pair(
         &mut self,
         id: PairingId,
@@ -1057,6 +1569,25 @@ impl TeamRegistry {
     /// # Errors
     /// [`TeamError::UnknownPairing`]; [`TeamError::PairingNotInForce`] if the pairing is not
     /// in force on `until`; [`TeamError::Period`] if `until` is its first day.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, OrgId, PairingId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// use volunteer_service::TeamError;
+    /// let id = PairingId::from_parts(1, 1);
+    /// teams.pair(id, squad, "320115005".parse()?, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// teams.end_pairing(id, d("2021-09-01"))?;
+    /// assert_eq!(teams.pairing(id).and_then(|p| p.period().until()), Some(d("2021-09-01")));
+    /// assert_eq!(teams.end_pairing(id, d("2021-10-01")), Err(TeamError::PairingNotInForce { pairing: id, day: d("2021-10-01") }));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn end_pairing(&mut self, id: PairingId, until: NaiveDate) -> Result<(), TeamError> {
         let p = self
             .pairings
@@ -1073,11 +1604,45 @@ impl TeamRegistry {
     }
 
     /// The pairing with this identifier.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, OrgId, PairingId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// let id = PairingId::from_parts(1, 1);
+    /// teams.pair(id, squad, "320115005".parse()?, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// assert_eq!(teams.pairing(id).map(|p| p.team()), Some(squad));
+    /// assert!(teams.pairing(PairingId::from_parts(1, 2)).is_none());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn pairing(&self, id: PairingId) -> Option<&Pairing> {
         self.pairings.get(&id)
     }
 
     /// The pairings in force on `day`, ordered by id.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, OrgId, PairingId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// teams.pair(PairingId::from_parts(1, 1), squad, "320115005".parse()?, DatePeriod::new(d("2021-07-21"), Some(d("2021-08-21")))?)?;
+    /// teams.pair(PairingId::from_parts(1, 2), corps, "320115".parse()?, DatePeriod::new(d("2021-08-01"), None)?)?;
+    /// assert_eq!(teams.pairings_on(d("2021-08-01")).count(), 2);
+    /// assert_eq!(teams.pairings_on(d("2021-08-21")).map(|p| p.team()).collect::<Vec<_>>(), [corps]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn pairings_on(&self, day: NaiveDate) -> impl Iterator<Item = &Pairing> {
         self.pairings
             .values()
@@ -1197,6 +1762,26 @@ impl TeamRegistry {
     /// # Errors
     /// [`TeamError::UnknownDeployment`]; [`TeamError::DeploymentNotInForce`] if it is not in
     /// force on `until`; [`TeamError::Period`] if `until` is its first day.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, DeploymentId, DeploymentTarget, OrgId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// use volunteer_service::TeamError;
+    /// let id = DeploymentId::from_parts(1, 1);
+    /// teams.deploy(id, DeploymentTarget::Team(squad), "320115005001".parse()?, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// teams.end_deployment(id, d("2021-08-21"))?;
+    /// assert_eq!(teams.deployments_on(d("2021-08-21")).count(), 0);
+    /// assert!(matches!(teams.end_deployment(id, d("2021-08-21")), Err(TeamError::DeploymentNotInForce { .. })));
+    /// assert!(matches!(teams.end_deployment(DeploymentId::from_parts(1, 9), d("2021-08-01")), Err(TeamError::UnknownDeployment { .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn end_deployment(&mut self, id: DeploymentId, until: NaiveDate) -> Result<(), TeamError> {
         let d = self
             .deployments
@@ -1213,11 +1798,44 @@ impl TeamRegistry {
     }
 
     /// The deployment with this identifier.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, DeploymentId, DeploymentTarget, OrgId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// let id = DeploymentId::from_parts(1, 1);
+    /// teams.deploy(id, DeploymentTarget::Team(squad), "320115005001".parse()?, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// assert_eq!(teams.deployment(id).map(|x| x.target().team()), Some(squad));
+    /// assert!(teams.deployment(DeploymentId::from_parts(1, 2)).is_none());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn deployment(&self, id: DeploymentId) -> Option<&Deployment> {
         self.deployments.get(&id)
     }
 
     /// The deployments in force on `day`, ordered by id.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, DeploymentId, DeploymentTarget, OrgId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// teams.deploy(DeploymentId::from_parts(1, 1), DeploymentTarget::Team(squad), "320115005001".parse()?, DatePeriod::new(d("2021-07-21"), Some(d("2021-08-01")))?)?;
+    /// assert_eq!(teams.deployments_on(d("2021-07-31")).count(), 1);
+    /// assert_eq!(teams.deployments_on(d("2021-08-01")).count(), 0);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn deployments_on(&self, day: NaiveDate) -> impl Iterator<Item = &Deployment> {
         self.deployments
             .values()
@@ -1226,6 +1844,26 @@ impl TeamRegistry {
 
     /// The deployments sending `volunteer` on `day`: member deployments listing them, and
     /// whole-team deployments of a team they are a member of on that day. Ordered by id.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, DeploymentId, DeploymentTarget, OrgId, Role, Team, TeamId, TeamKind, TeamLevel, TeamRegistry, VolunteerId};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let (zhang, li) = (VolunteerId::from_parts(1, 1), VolunteerId::from_parts(1, 2));
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// teams.join(squad, zhang, Role::Member, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// teams.join(squad, li, Role::Member, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// let listed = DeploymentTarget::Members { team: squad, volunteers: vec![li] };
+    /// teams.deploy(DeploymentId::from_parts(1, 1), listed, "320115005001".parse()?, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// assert!(teams.deployments_of_on(zhang, d("2021-07-21")).is_empty()); // not listed
+    /// assert_eq!(teams.deployments_of_on(li, d("2021-07-21")).len(), 1);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn deployments_of_on(&self, volunteer: VolunteerId, day: NaiveDate) -> Vec<&Deployment> {
         self.deployments_on(day)
             .filter(|d| match &d.target {
@@ -1237,6 +1875,25 @@ impl TeamRegistry {
 
     /// Where `volunteer` is deployed on `day`: the communities of
     /// [`deployments_of_on`](Self::deployments_of_on), sorted, without repeats.
+    ///
+    /// # Example
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{DatePeriod, DeploymentId, DeploymentTarget, OrgId, Role, Team, TeamId, TeamKind, TeamLevel, TeamRegistry, VolunteerId};
+    /// # let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// # let (corps, squad) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let zhang = VolunteerId::from_parts(1, 1);
+    /// # let host = OrgId::from_parts(1, 1);
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(corps, "江宁区志愿服务总队", TeamKind::Level(TeamLevel::Corps), host).build()?)?;
+    /// # teams.add_team(Team::builder(squad, "某社区小队", TeamKind::Level(TeamLevel::Squad), host).parent(corps).build()?)?;
+    /// teams.join(squad, zhang, Role::Member, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// let community = "320115005001".parse()?;
+    /// teams.deploy(DeploymentId::from_parts(1, 1), DeploymentTarget::Team(squad), community, DatePeriod::new(d("2021-07-21"), None)?)?;
+    /// assert_eq!(teams.deployed_to_on(zhang, d("2021-07-22")), [community]);
+    /// assert!(teams.deployed_to_on(zhang, d("2021-07-20")).is_empty());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn deployed_to_on(&self, volunteer: VolunteerId, day: NaiveDate) -> Vec<DivisionCode> {
         let places: BTreeSet<DivisionCode> = self
             .deployments_of_on(volunteer, day)

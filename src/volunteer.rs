@@ -146,6 +146,14 @@ pub enum RegistrationChannel {
 
 impl RegistrationChannel {
     /// The registering organisation, for [`Organisation`](Self::Organisation).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{OrgId, RegistrationChannel};
+    /// let org = OrgId::from_parts(1_626_739_200_000, 2);
+    /// assert_eq!(RegistrationChannel::Organisation(org).organisation(), Some(org));
+    /// assert_eq!(RegistrationChannel::Import.organisation(), None);
+    /// ```
     pub const fn organisation(&self) -> Option<OrgId> {
         match self {
             Self::Organisation(org) => Some(*org),
@@ -212,6 +220,15 @@ impl StatusReason {
     ///
     /// # Errors
     /// [`VolunteerError::ReasonLength`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{StatusReason, VolunteerError};
+    /// assert_eq!(StatusReason::new("  left the city ")?.as_str(), "left the city");
+    /// assert_eq!(StatusReason::new("   "), Err(VolunteerError::ReasonLength { len: 0 }));
+    /// assert!(StatusReason::new(&"x".repeat(201)).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(value: &str) -> Result<Self, VolunteerError> {
         let t = value.trim();
         let len = t.chars().count();
@@ -222,6 +239,14 @@ impl StatusReason {
     }
 
     /// The reason text.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::StatusReason;
+    /// let reason = StatusReason::new("repeated no-shows")?;
+    /// assert_eq!(reason.as_str(), "repeated no-shows");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -345,6 +370,16 @@ pub enum RegistrationStatus {
 
 impl RegistrationStatus {
     /// The state's name.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, RegistrationStatus, StatusKind, StatusReason};
+    /// assert_eq!(RegistrationStatus::Registered.kind(), StatusKind::Registered);
+    /// let mut v = doc_fixtures::volunteer();
+    /// v.cancel(doc_fixtures::at("2021-07-22T09:00:00+08:00"), StatusReason::new("moved away")?)?;
+    /// assert_eq!(v.status().kind(), StatusKind::Cancelled);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn kind(&self) -> StatusKind {
         match self {
             Self::Registered => StatusKind::Registered,
@@ -356,6 +391,18 @@ impl RegistrationStatus {
 
     /// Whether the volunteer may currently serve: real-name verified and not suspended or
     /// cancelled.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, StatusReason, VerificationMethod};
+    /// let mut v = doc_fixtures::volunteer();
+    /// assert!(!v.status().is_active()); // registered, not yet verified
+    /// v.verify(doc_fixtures::at("2021-07-22T09:00:00+08:00"), VerificationMethod::InPerson)?;
+    /// assert!(v.status().is_active());
+    /// v.suspend(doc_fixtures::at("2021-07-23T09:00:00+08:00"), StatusReason::new("under review")?)?;
+    /// assert!(!v.status().is_active());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn is_active(&self) -> bool {
         matches!(self, Self::RealNameVerified { .. })
     }
@@ -383,6 +430,17 @@ pub struct GuardianConsent {
 
 impl GuardianConsent {
     /// A consent given by `guardian`, reachable at `phone`, on `given_on`.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{GuardianConsent, PersonName, PhoneNumber};
+    /// let day = NaiveDate::from_ymd_opt(2021, 7, 1).unwrap();
+    /// let c = GuardianConsent::new(PersonName::new("王芳")?, PhoneNumber::new("13912345678")?, day);
+    /// assert_eq!(c.guardian().as_str(), "王芳");
+    /// assert_eq!(c.given_on(), day);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn new(guardian: PersonName, phone: PhoneNumber, given_on: NaiveDate) -> Self {
         Self {
             guardian,
@@ -392,16 +450,41 @@ impl GuardianConsent {
     }
 
     /// The guardian's name.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let child = doc_fixtures::child();
+    /// let consent = child.guardian_consent().unwrap();
+    /// assert_eq!(consent.guardian().as_str(), "王芳");
+    /// ```
     pub const fn guardian(&self) -> &PersonName {
         &self.guardian
     }
 
     /// The guardian's phone number.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let child = doc_fixtures::child();
+    /// let phone = child.guardian_consent().unwrap().phone();
+    /// assert_eq!(phone.to_string(), "139****5678"); // masked
+    /// assert!(phone.is_mainland());
+    /// ```
     pub const fn phone(&self) -> &PhoneNumber {
         &self.phone
     }
 
     /// The day consent was given.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::doc_fixtures;
+    /// let child = doc_fixtures::child();
+    /// assert_eq!(child.guardian_consent().unwrap().given_on(), NaiveDate::from_ymd_opt(2021, 7, 1).unwrap());
+    /// ```
     pub const fn given_on(&self) -> NaiveDate {
         self.given_on
     }
@@ -555,6 +638,25 @@ impl From<Volunteer> for VolunteerWire {
 /// Builds a [`Volunteer`]; see [`Volunteer::builder`]. Birth date, sex and channel are
 /// required; everything else has an empty default ([`Availability::always`] for
 /// availability).
+///
+/// # Example
+/// ```
+/// use chrono::NaiveDate;
+/// use volunteer_service::{IdDocument, PersonName, Sex, Volunteer, VolunteerError, VolunteerId, VolunteerNo};
+/// // Birth date, sex and channel are required.
+/// let err = Volunteer::builder(
+///     VolunteerId::from_parts(1, 1),
+///     VolunteerNo::new("JS-2021-000001")?,
+///     PersonName::new("张三")?,
+///     IdDocument::parse(None, "360426199101010071")?,
+/// )
+/// .birth_date(NaiveDate::from_ymd_opt(1991, 1, 1).unwrap())
+/// .sex(Sex::Male)
+/// .build()
+/// .unwrap_err();
+/// assert!(matches!(err, VolunteerError::MissingField { field: "channel", .. }));
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct VolunteerBuilder {
@@ -577,36 +679,161 @@ pub struct VolunteerBuilder {
 
 impl VolunteerBuilder {
     /// The declared birth date (required).
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{IdDocument, PersonName, RegistrationChannel, Sex, Volunteer, VolunteerError, VolunteerId, VolunteerNo};
+    /// let start = || -> Result<_, volunteer_service::Error> {
+    ///     Ok(Volunteer::builder(
+    ///         VolunteerId::from_parts(1_626_739_200_000, 1),
+    ///         VolunteerNo::new("JS-2021-000001")?,
+    ///         PersonName::new("张三")?,
+    ///         IdDocument::parse(None, "360426199101010071")?,
+    ///     )
+    ///     .sex(Sex::Male)
+    ///     .channel(RegistrationChannel::WeChat))
+    /// };
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// assert_eq!(start()?.birth_date(d(1991, 1, 1)).build()?.birth_date(), d(1991, 1, 1));
+    /// // It must agree with the resident ID (ID-06).
+    /// assert!(matches!(
+    ///     start()?.birth_date(d(1991, 1, 2)).build(),
+    ///     Err(VolunteerError::BirthDateMismatch { .. })
+    /// ));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn birth_date(mut self, birth_date: NaiveDate) -> Self {
         self.birth_date = Some(birth_date);
         self
     }
 
     /// The declared sex (required).
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{IdDocument, PersonName, RegistrationChannel, Sex, Volunteer, VolunteerError, VolunteerId, VolunteerNo};
+    /// let start = || -> Result<_, volunteer_service::Error> {
+    ///     Ok(Volunteer::builder(
+    ///         VolunteerId::from_parts(1_626_739_200_000, 1),
+    ///         VolunteerNo::new("JS-2021-000001")?,
+    ///         PersonName::new("张三")?,
+    ///         IdDocument::parse(None, "360426199101010071")?,
+    ///     )
+    ///     .birth_date(NaiveDate::from_ymd_opt(1991, 1, 1).unwrap())
+    ///     .channel(RegistrationChannel::WeChat))
+    /// };
+    /// assert_eq!(start()?.sex(Sex::Male).build()?.sex(), Sex::Male);
+    /// // It must agree with the resident ID (ID-06).
+    /// assert!(matches!(start()?.sex(Sex::Female).build(), Err(VolunteerError::SexMismatch { .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn sex(mut self, sex: Sex) -> Self {
         self.sex = Some(sex);
         self
     }
 
     /// How the volunteer registered (required).
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{IdDocument, PersonName, RegistrationChannel, Sex, Volunteer, VolunteerError, VolunteerId, VolunteerNo};
+    /// let start = || -> Result<_, volunteer_service::Error> {
+    ///     Ok(Volunteer::builder(
+    ///         VolunteerId::from_parts(1_626_739_200_000, 1),
+    ///         VolunteerNo::new("JS-2021-000001")?,
+    ///         PersonName::new("张三")?,
+    ///         IdDocument::parse(None, "360426199101010071")?,
+    ///     )
+    ///     .birth_date(NaiveDate::from_ymd_opt(1991, 1, 1).unwrap())
+    ///     .sex(Sex::Male))
+    /// };
+    /// let v = start()?.channel(RegistrationChannel::Website).build()?;
+    /// assert_eq!(v.channel(), RegistrationChannel::Website);
+    /// assert!(matches!(start()?.build(), Err(VolunteerError::MissingField { field: "channel", .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn channel(mut self, channel: RegistrationChannel) -> Self {
         self.channel = Some(channel);
         self
     }
 
     /// Contact details.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{Contact, Email, IdDocument, PersonName, RegistrationChannel, Sex, Volunteer, VolunteerId, VolunteerNo};
+    /// let v = Volunteer::builder(
+    ///     VolunteerId::from_parts(1_626_739_200_000, 1),
+    ///     VolunteerNo::new("JS-2021-000001")?,
+    ///     PersonName::new("张三")?,
+    ///     IdDocument::parse(None, "360426199101010071")?,
+    /// )
+    /// .birth_date(NaiveDate::from_ymd_opt(1991, 1, 1).unwrap())
+    /// .sex(Sex::Male)
+    /// .channel(RegistrationChannel::WeChat)
+    /// .contact(Contact::new(None, Some(Email::new("zhangsan@example.org")?)))
+    /// .build()?;
+    /// assert_eq!(v.contact().email().map(Email::as_str), Some("zhangsan@example.org"));
+    /// assert!(v.contact().phone().is_none());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn contact(mut self, contact: Contact) -> Self {
         self.contact = contact;
         self
     }
 
     /// Adds a tag.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{IdDocument, PersonName, RegistrationChannel, Sex, Tag, Volunteer, VolunteerId, VolunteerNo};
+    /// let v = Volunteer::builder(
+    ///     VolunteerId::from_parts(1_626_739_200_000, 1),
+    ///     VolunteerNo::new("JS-2021-000001")?,
+    ///     PersonName::new("张三")?,
+    ///     IdDocument::parse(None, "360426199101010071")?,
+    /// )
+    /// .birth_date(NaiveDate::from_ymd_opt(1991, 1, 1).unwrap())
+    /// .sex(Sex::Male)
+    /// .channel(RegistrationChannel::WeChat)
+    /// .tag(Tag::new("党员")?)
+    /// .tag(Tag::new("党员")?) // a set: added once
+    /// .build()?;
+    /// assert_eq!(v.tags().len(), 1);
+    /// assert!(v.tags().contains(&Tag::new("党员")?));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn tag(mut self, tag: Tag) -> Self {
         self.tags.insert(tag);
         self
     }
 
     /// Adds tags.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{IdDocument, PersonName, RegistrationChannel, Sex, Tag, Volunteer, VolunteerId, VolunteerNo};
+    /// let v = Volunteer::builder(
+    ///     VolunteerId::from_parts(1_626_739_200_000, 1),
+    ///     VolunteerNo::new("JS-2021-000001")?,
+    ///     PersonName::new("张三")?,
+    ///     IdDocument::parse(None, "360426199101010071")?,
+    /// )
+    /// .birth_date(NaiveDate::from_ymd_opt(1991, 1, 1).unwrap())
+    /// .sex(Sex::Male)
+    /// .channel(RegistrationChannel::WeChat)
+    /// .tags([Tag::new("youth")?, Tag::new("professional")?])
+    /// .build()?;
+    /// let names: Vec<&str> = v.tags().iter().map(Tag::as_str).collect();
+    /// assert_eq!(names, ["professional", "youth"]); // ordered set
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn tags(mut self, tags: impl IntoIterator<Item = Tag>) -> Self {
         self.tags.extend(tags);
         self
@@ -614,36 +841,170 @@ impl VolunteerBuilder {
 
     /// The division the volunteer lives in (for 就近 matching; never derived from the ID
     /// number's address code, ID-03).
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{DivisionCode, IdDocument, PersonName, RegistrationChannel, Sex, Volunteer, VolunteerId, VolunteerNo};
+    /// let lukou: DivisionCode = "320115005".parse()?;
+    /// let v = Volunteer::builder(
+    ///     VolunteerId::from_parts(1_626_739_200_000, 1),
+    ///     VolunteerNo::new("JS-2021-000001")?,
+    ///     PersonName::new("张三")?,
+    ///     IdDocument::parse(None, "360426199101010071")?, // issued in Jiangxi
+    /// )
+    /// .birth_date(NaiveDate::from_ymd_opt(1991, 1, 1).unwrap())
+    /// .sex(Sex::Male)
+    /// .channel(RegistrationChannel::WeChat)
+    /// .home_division(lukou)
+    /// .build()?;
+    /// assert_eq!(v.home_division(), Some(lukou)); // not the ID's address code
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn home_division(mut self, division: DivisionCode) -> Self {
         self.home_division = Some(division);
         self
     }
 
     /// The volunteer's home location.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{GeoPoint, IdDocument, PersonName, RegistrationChannel, Sex, Volunteer, VolunteerId, VolunteerNo};
+    /// let home = GeoPoint::from_micro_degrees(31_736_000, 118_864_000)?;
+    /// let v = Volunteer::builder(
+    ///     VolunteerId::from_parts(1_626_739_200_000, 1),
+    ///     VolunteerNo::new("JS-2021-000001")?,
+    ///     PersonName::new("张三")?,
+    ///     IdDocument::parse(None, "360426199101010071")?,
+    /// )
+    /// .birth_date(NaiveDate::from_ymd_opt(1991, 1, 1).unwrap())
+    /// .sex(Sex::Male)
+    /// .channel(RegistrationChannel::WeChat)
+    /// .home_point(home)
+    /// .build()?;
+    /// assert_eq!(v.home_point(), Some(home));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn home_point(mut self, point: GeoPoint) -> Self {
         self.home_point = Some(point);
         self
     }
 
     /// When the volunteer can serve.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::{FixedOffset, NaiveDate, Weekday};
+    /// use volunteer_service::{Availability, IdDocument, PersonName, RegistrationChannel, Sex, TimeWindow, Volunteer, VolunteerId, VolunteerNo};
+    /// let mut evenings = Availability::never(FixedOffset::east_opt(8 * 3600).unwrap());
+    /// evenings.add_window(Weekday::Sat, TimeWindow::from_minutes(18 * 60, 180)?);
+    /// let v = Volunteer::builder(
+    ///     VolunteerId::from_parts(1_626_739_200_000, 1),
+    ///     VolunteerNo::new("JS-2021-000001")?,
+    ///     PersonName::new("张三")?,
+    ///     IdDocument::parse(None, "360426199101010071")?,
+    /// )
+    /// .birth_date(NaiveDate::from_ymd_opt(1991, 1, 1).unwrap())
+    /// .sex(Sex::Male)
+    /// .channel(RegistrationChannel::WeChat)
+    /// .availability(evenings.clone())
+    /// .build()?;
+    /// assert_eq!(v.availability(), &evenings);
+    /// assert!(v.availability().windows(Weekday::Mon).is_empty());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn availability(mut self, availability: Availability) -> Self {
         self.availability = availability;
         self
     }
 
     /// Adds a qualification grant.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{IdDocument, PersonName, QualificationGrant, QualificationId, RegistrationChannel, Sex, Volunteer, VolunteerId, VolunteerNo};
+    /// let first_aid = QualificationId::from_parts(1_600_000_000_000, 1);
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let v = Volunteer::builder(
+    ///     VolunteerId::from_parts(1_626_739_200_000, 1),
+    ///     VolunteerNo::new("JS-2021-000001")?,
+    ///     PersonName::new("张三")?,
+    ///     IdDocument::parse(None, "360426199101010071")?,
+    /// )
+    /// .birth_date(d(1991, 1, 1))
+    /// .sex(Sex::Male)
+    /// .channel(RegistrationChannel::WeChat)
+    /// .qualification(QualificationGrant::new(first_aid, d(2020, 5, 1), Some(d(2023, 5, 1)), None)?)
+    /// .build()?;
+    /// assert_eq!(v.qualifications().len(), 1);
+    /// assert_eq!(v.qualifications()[0].qualification(), first_aid);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn qualification(mut self, grant: QualificationGrant) -> Self {
         self.qualifications.push(grant);
         self
     }
 
     /// Adds a training record.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{IdDocument, PersonName, RegistrationChannel, Sex, TrainingId, TrainingRecord, Volunteer, VolunteerId, VolunteerNo};
+    /// let ppe = TrainingId::from_parts(1_600_000_000_000, 1);
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let v = Volunteer::builder(
+    ///     VolunteerId::from_parts(1_626_739_200_000, 1),
+    ///     VolunteerNo::new("JS-2021-000001")?,
+    ///     PersonName::new("张三")?,
+    ///     IdDocument::parse(None, "360426199101010071")?,
+    /// )
+    /// .birth_date(d(1991, 1, 1))
+    /// .sex(Sex::Male)
+    /// .channel(RegistrationChannel::WeChat)
+    /// .training(TrainingRecord::new(ppe, d(2021, 7, 20), None)?)
+    /// .build()?;
+    /// assert_eq!(v.trainings()[0].training(), ppe);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn training(mut self, record: TrainingRecord) -> Self {
         self.trainings.push(record);
         self
     }
 
     /// A guardian's consent (for minors, MIN-02).
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{GuardianConsent, IdDocument, PersonName, PhoneNumber, RegistrationChannel, Sex, Volunteer, VolunteerError, VolunteerId, VolunteerNo};
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let consent = |on| -> Result<_, volunteer_service::Error> {
+    ///     Ok(GuardianConsent::new(PersonName::new("王芳")?, PhoneNumber::new("13912345678")?, on))
+    /// };
+    /// let start = || -> Result<_, volunteer_service::Error> {
+    ///     Ok(Volunteer::builder(
+    ///         VolunteerId::from_parts(1_626_739_200_000, 2),
+    ///         VolunteerNo::new("JS-2021-000002")?,
+    ///         PersonName::new("小明")?,
+    ///         IdDocument::parse(None, "320115201203010010")?,
+    ///     )
+    ///     .birth_date(d(2012, 3, 1))
+    ///     .sex(Sex::Male)
+    ///     .channel(RegistrationChannel::Website))
+    /// };
+    /// let child = start()?.guardian_consent(consent(d(2021, 7, 1))?).build()?;
+    /// assert_eq!(child.guardian_consent().map(|c| c.given_on()), Some(d(2021, 7, 1)));
+    /// // A consent dated before the birth is refused.
+    /// assert!(matches!(
+    ///     start()?.guardian_consent(consent(d(2011, 1, 1))?).build(),
+    ///     Err(VolunteerError::ConsentBeforeBirth { .. })
+    /// ));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn guardian_consent(mut self, consent: GuardianConsent) -> Self {
         self.guardian_consent = Some(consent);
         self
@@ -655,6 +1016,29 @@ impl VolunteerBuilder {
     /// The first problem found: [`VolunteerError::MissingField`],
     /// [`VolunteerError::BirthDateMismatch`], [`VolunteerError::SexMismatch`] or
     /// [`VolunteerError::ConsentBeforeBirth`].
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{IdDocument, PersonName, RegistrationChannel, RegistrationStatus, Sex, Volunteer, VolunteerError, VolunteerId, VolunteerNo};
+    /// let start = || -> Result<_, volunteer_service::Error> {
+    ///     Ok(Volunteer::builder(
+    ///         VolunteerId::from_parts(1_626_739_200_000, 1),
+    ///         VolunteerNo::new("JS-2021-000001")?,
+    ///         PersonName::new("张三")?,
+    ///         IdDocument::parse(None, "360426199101010071")?,
+    ///     ))
+    /// };
+    /// let v = start()?
+    ///     .birth_date(NaiveDate::from_ymd_opt(1991, 1, 1).unwrap())
+    ///     .sex(Sex::Male)
+    ///     .channel(RegistrationChannel::WeChat)
+    ///     .build()?;
+    /// assert_eq!(v.status(), &RegistrationStatus::Registered);
+    /// let err = start()?.sex(Sex::Male).build().unwrap_err();
+    /// assert_eq!(err, VolunteerError::MissingField { volunteer: v.id(), field: "birth_date" });
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn build(self) -> Result<Volunteer, VolunteerError> {
         let volunteer = self.id;
         let missing = |field| VolunteerError::MissingField { volunteer, field };
@@ -708,6 +1092,25 @@ impl VolunteerBuilder {
 
 impl Volunteer {
     /// Starts a profile with its identity: id, platform number, name and ID document.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{IdDocument, PersonName, RegistrationChannel, Sex, Volunteer, VolunteerId, VolunteerNo};
+    /// let v = Volunteer::builder(
+    ///     VolunteerId::from_parts(1_626_739_200_000, 1),
+    ///     VolunteerNo::new("JS-2021-000001")?,
+    ///     PersonName::new("张三")?,
+    ///     IdDocument::parse(None, "360426199101010071")?,
+    /// )
+    /// .birth_date(NaiveDate::from_ymd_opt(1991, 1, 1).unwrap())
+    /// .sex(Sex::Male)
+    /// .channel(RegistrationChannel::WeChat)
+    /// .build()?;
+    /// assert_eq!(v.name().as_str(), "张三");
+    /// assert!(v.tags().is_empty()); // optional parts start empty
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn builder(
         id: VolunteerId,
         volunteer_no: VolunteerNo,
@@ -734,86 +1137,262 @@ impl Volunteer {
     }
 
     /// The volunteer's id.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, VolunteerId};
+    /// let v = doc_fixtures::volunteer();
+    /// assert_eq!(v.id(), VolunteerId::from_parts(1_626_739_200_000, 1));
+    /// ```
     pub const fn id(&self) -> VolunteerId {
         self.id
     }
 
     /// The platform volunteer number.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let v = doc_fixtures::volunteer();
+    /// assert_eq!(v.volunteer_no().as_str(), "JS-2021-000001");
+    /// ```
     pub const fn volunteer_no(&self) -> &VolunteerNo {
         &self.number
     }
 
     /// The registered name.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::volunteer().name().as_str(), "张三");
+    /// ```
     pub const fn name(&self) -> &PersonName {
         &self.name
     }
 
     /// The identity document (masked in `Debug`/`Display`).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Sex};
+    /// let v = doc_fixtures::volunteer();
+    /// assert_eq!(v.document().kind_str(), "resident_id");
+    /// assert_eq!(v.document().resident_id().map(|id| id.sex()), Some(Sex::Male));
+    /// assert!(!v.document().to_string().contains("199101010071")); // masked
+    /// ```
     pub const fn document(&self) -> &IdDocument {
         &self.document
     }
 
     /// The declared birth date (checked against a resident ID).
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::volunteer().birth_date(), NaiveDate::from_ymd_opt(1991, 1, 1).unwrap());
+    /// ```
     pub const fn birth_date(&self) -> NaiveDate {
         self.birth_date
     }
 
     /// The declared sex (checked against a resident ID).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Sex};
+    /// assert_eq!(doc_fixtures::volunteer().sex(), Sex::Male);
+    /// ```
     pub const fn sex(&self) -> Sex {
         self.sex
     }
 
     /// Contact details.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Contact, PhoneNumber};
+    /// let mut v = doc_fixtures::volunteer();
+    /// assert_eq!(v.contact(), &Contact::default()); // none given
+    /// v.set_contact(Contact::new(Some(PhoneNumber::new("13812345678")?), None))?;
+    /// assert_eq!(v.contact().phone().map(ToString::to_string).as_deref(), Some("138****5678"));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn contact(&self) -> &Contact {
         &self.contact
     }
 
     /// Tags.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Tag};
+    /// let mut v = doc_fixtures::volunteer();
+    /// assert!(v.tags().is_empty());
+    /// v.set_tags([Tag::new("党员")?].into())?;
+    /// assert!(v.tags().contains(&Tag::new("党员")?));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn tags(&self) -> &BTreeSet<Tag> {
         &self.tags
     }
 
     /// The home division, if known.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// // The fixture states no home division; it is never guessed from the ID number (ID-03).
+    /// assert_eq!(doc_fixtures::volunteer().home_division(), None);
+    /// let lukou = "320115005".parse()?;
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{IdDocument, PersonName, RegistrationChannel, Sex, Volunteer, VolunteerId, VolunteerNo};
+    /// let v = Volunteer::builder(
+    /// #     VolunteerId::from_parts(1_626_739_200_000, 1),
+    /// #     VolunteerNo::new("JS-2021-000001")?,
+    /// #     PersonName::new("张三")?,
+    /// #     IdDocument::parse(None, "360426199101010071")?,
+    ///     // …
+    /// )
+    /// # .birth_date(NaiveDate::from_ymd_opt(1991, 1, 1).unwrap())
+    /// # .sex(Sex::Male)
+    /// # .channel(RegistrationChannel::WeChat)
+    /// .home_division(lukou)
+    /// .build()?;
+    /// assert_eq!(v.home_division(), Some(lukou));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn home_division(&self) -> Option<DivisionCode> {
         self.home_division
     }
 
     /// The home location, if known.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::volunteer().home_point(), None);
+    /// let home = volunteer_service::GeoPoint::from_micro_degrees(31_736_000, 118_864_000)?;
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{IdDocument, PersonName, RegistrationChannel, Sex, Volunteer, VolunteerId, VolunteerNo};
+    /// let v = Volunteer::builder(
+    /// #     VolunteerId::from_parts(1_626_739_200_000, 1),
+    /// #     VolunteerNo::new("JS-2021-000001")?,
+    /// #     PersonName::new("张三")?,
+    /// #     IdDocument::parse(None, "360426199101010071")?,
+    ///     // …
+    /// )
+    /// # .birth_date(NaiveDate::from_ymd_opt(1991, 1, 1).unwrap())
+    /// # .sex(Sex::Male)
+    /// # .channel(RegistrationChannel::WeChat)
+    /// .home_point(home)
+    /// .build()?;
+    /// assert_eq!(v.home_point(), Some(home));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn home_point(&self) -> Option<GeoPoint> {
         self.home_point
     }
 
     /// How the volunteer registered.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, RegistrationChannel};
+    /// assert_eq!(doc_fixtures::volunteer().channel(), RegistrationChannel::WeChat);
+    /// assert_eq!(doc_fixtures::child().channel(), RegistrationChannel::Website);
+    /// ```
     pub const fn channel(&self) -> RegistrationChannel {
         self.channel
     }
 
     /// When the volunteer can serve.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Availability};
+    /// // Without a stated pattern a volunteer is always available.
+    /// assert_eq!(doc_fixtures::volunteer().availability(), &Availability::always());
+    /// ```
     pub const fn availability(&self) -> &Availability {
         &self.availability
     }
 
     /// Qualification grants.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{doc_fixtures, QualificationGrant, QualificationId};
+    /// let mut v = doc_fixtures::volunteer();
+    /// assert!(v.qualifications().is_empty());
+    /// let first_aid = QualificationId::from_parts(1_600_000_000_000, 1);
+    /// v.add_qualification(QualificationGrant::new(first_aid, NaiveDate::from_ymd_opt(2020, 5, 1).unwrap(), None, None)?)?;
+    /// assert_eq!(v.qualifications()[0].qualification(), first_aid);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn qualifications(&self) -> &[QualificationGrant] {
         &self.qualifications
     }
 
     /// Training records.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{doc_fixtures, TrainingId, TrainingRecord};
+    /// let mut v = doc_fixtures::volunteer();
+    /// assert!(v.trainings().is_empty());
+    /// let ppe = TrainingId::from_parts(1_600_000_000_000, 1);
+    /// v.add_training(TrainingRecord::new(ppe, NaiveDate::from_ymd_opt(2021, 7, 20).unwrap(), None)?)?;
+    /// assert_eq!(v.trainings()[0].training(), ppe);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn trainings(&self) -> &[TrainingRecord] {
         &self.trainings
     }
 
     /// The guardian's consent, if recorded.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert!(doc_fixtures::volunteer().guardian_consent().is_none());
+    /// assert_eq!(doc_fixtures::child().guardian_consent().unwrap().guardian().as_str(), "王芳");
+    /// ```
     pub const fn guardian_consent(&self) -> Option<&GuardianConsent> {
         self.guardian_consent.as_ref()
     }
 
     /// The registration status.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, RegistrationStatus, VerificationMethod};
+    /// let mut v = doc_fixtures::volunteer();
+    /// assert_eq!(v.status(), &RegistrationStatus::Registered);
+    /// let at = doc_fixtures::at("2021-07-22T09:00:00+08:00");
+    /// v.verify(at, VerificationMethod::FaceRecognition)?;
+    /// assert_eq!(v.status(), &RegistrationStatus::RealNameVerified { at, method: VerificationMethod::FaceRecognition });
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn status(&self) -> &RegistrationStatus {
         &self.status
     }
 
     /// When the status last changed (`None` while merely registered).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, VerificationMethod};
+    /// let mut v = doc_fixtures::volunteer();
+    /// assert_eq!(v.status_changed_at(), None);
+    /// let at = doc_fixtures::at("2021-07-22T09:00:00+08:00");
+    /// v.verify(at, VerificationMethod::InPerson)?;
+    /// assert_eq!(v.status_changed_at(), Some(at));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn status_changed_at(&self) -> Option<DateTime<FixedOffset>> {
         self.status_changed_at
     }
@@ -870,6 +1449,21 @@ impl Volunteer {
     /// # Errors
     /// [`VolunteerError::IllegalTransition`] or [`VolunteerError::OutOfOrder`]; the
     /// volunteer is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, StatusKind, VerificationMethod, VolunteerError};
+    /// let mut v = doc_fixtures::volunteer();
+    /// let at = doc_fixtures::at("2021-07-22T09:00:00+08:00");
+    /// v.verify(at, VerificationMethod::IdCardReader)?;
+    /// assert_eq!(v.status().kind(), StatusKind::RealNameVerified);
+    /// // Verifying twice is refused and changes nothing.
+    /// let before = v.clone();
+    /// let err = v.verify(doc_fixtures::at("2021-07-23T09:00:00+08:00"), VerificationMethod::InPerson).unwrap_err();
+    /// assert!(matches!(err, VolunteerError::IllegalTransition { from: StatusKind::RealNameVerified, .. }));
+    /// assert_eq!(v, before);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn verify(
         &mut self,
         at: DateTime<FixedOffset>,
@@ -888,6 +1482,22 @@ impl Volunteer {
     /// # Errors
     /// [`VolunteerError::IllegalTransition`] unless `RealNameVerified`, or
     /// [`VolunteerError::OutOfOrder`]; the volunteer is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, StatusKind, StatusReason, VerificationMethod, VolunteerError};
+    /// let mut v = doc_fixtures::volunteer();
+    /// let reason = StatusReason::new("under review")?;
+    /// // Only a verified volunteer can be suspended.
+    /// assert!(matches!(
+    ///     v.suspend(doc_fixtures::at("2021-07-22T09:00:00+08:00"), reason.clone()),
+    ///     Err(VolunteerError::IllegalTransition { from: StatusKind::Registered, .. })
+    /// ));
+    /// v.verify(doc_fixtures::at("2021-07-22T09:00:00+08:00"), VerificationMethod::InPerson)?;
+    /// v.suspend(doc_fixtures::at("2021-07-23T09:00:00+08:00"), reason)?;
+    /// assert_eq!(v.status().kind(), StatusKind::Suspended);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn suspend(
         &mut self,
         at: DateTime<FixedOffset>,
@@ -912,6 +1522,20 @@ impl Volunteer {
     /// # Errors
     /// [`VolunteerError::IllegalTransition`] unless `Suspended`, or
     /// [`VolunteerError::OutOfOrder`]; the volunteer is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, RegistrationStatus, StatusReason, VerificationMethod};
+    /// let mut v = doc_fixtures::volunteer();
+    /// let verified = doc_fixtures::at("2021-07-22T09:00:00+08:00");
+    /// v.verify(verified, VerificationMethod::InPerson)?;
+    /// v.suspend(doc_fixtures::at("2021-07-23T09:00:00+08:00"), StatusReason::new("under review")?)?;
+    /// v.reinstate(doc_fixtures::at("2021-07-24T09:00:00+08:00"))?;
+    /// // The interrupted verification is restored.
+    /// assert_eq!(v.status(), &RegistrationStatus::RealNameVerified { at: verified, method: VerificationMethod::InPerson });
+    /// assert!(v.reinstate(doc_fixtures::at("2021-07-25T09:00:00+08:00")).is_err()); // not suspended
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn reinstate(&mut self, at: DateTime<FixedOffset>) -> Result<(), VolunteerError> {
         self.transition(at, StatusKind::RealNameVerified, |s| match s {
             RegistrationStatus::Suspended {
@@ -931,6 +1555,18 @@ impl Volunteer {
     /// # Errors
     /// [`VolunteerError::IllegalTransition`] if already cancelled, or
     /// [`VolunteerError::OutOfOrder`]; the volunteer is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Contact, StatusKind, StatusReason, VolunteerError};
+    /// let mut v = doc_fixtures::volunteer();
+    /// v.cancel(doc_fixtures::at("2021-07-22T09:00:00+08:00"), StatusReason::new("at the volunteer's request")?)?;
+    /// assert_eq!(v.status().kind(), StatusKind::Cancelled);
+    /// // Terminal: the profile can no longer change.
+    /// assert_eq!(v.set_contact(Contact::default()), Err(VolunteerError::Cancelled { volunteer: v.id() }));
+    /// assert!(v.cancel(doc_fixtures::at("2021-07-23T09:00:00+08:00"), StatusReason::new("again")?).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn cancel(
         &mut self,
         at: DateTime<FixedOffset>,
@@ -946,6 +1582,19 @@ impl Volunteer {
     ///
     /// # Errors
     /// [`VolunteerError::Cancelled`]; the volunteer is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Contact, Email, StatusReason, VolunteerError};
+    /// let mut v = doc_fixtures::volunteer();
+    /// let contact = Contact::new(None, Some(Email::new("zhangsan@example.org")?));
+    /// v.set_contact(contact.clone())?;
+    /// assert_eq!(v.contact(), &contact);
+    /// v.cancel(doc_fixtures::at("2021-07-22T09:00:00+08:00"), StatusReason::new("moved away")?)?;
+    /// assert_eq!(v.set_contact(Contact::default()), Err(VolunteerError::Cancelled { volunteer: v.id() }));
+    /// assert_eq!(v.contact(), &contact); // unchanged
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn set_contact(&mut self, contact: Contact) -> Result<(), VolunteerError> {
         self.ensure_not_cancelled()?;
         self.contact = contact;
@@ -956,6 +1605,20 @@ impl Volunteer {
     ///
     /// # Errors
     /// [`VolunteerError::Cancelled`]; the volunteer is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use std::collections::BTreeSet;
+    /// use volunteer_service::{doc_fixtures, StatusReason, Tag};
+    /// let mut v = doc_fixtures::volunteer();
+    /// let tags: BTreeSet<Tag> = [Tag::new("youth")?, Tag::new("women")?].into();
+    /// v.set_tags(tags.clone())?;
+    /// assert_eq!(v.tags(), &tags);
+    /// v.cancel(doc_fixtures::at("2021-07-22T09:00:00+08:00"), StatusReason::new("moved away")?)?;
+    /// assert!(v.set_tags(BTreeSet::new()).is_err());
+    /// assert_eq!(v.tags(), &tags); // unchanged
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn set_tags(&mut self, tags: BTreeSet<Tag>) -> Result<(), VolunteerError> {
         self.ensure_not_cancelled()?;
         self.tags = tags;
@@ -966,6 +1629,20 @@ impl Volunteer {
     ///
     /// # Errors
     /// [`VolunteerError::Cancelled`]; the volunteer is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::FixedOffset;
+    /// use volunteer_service::{doc_fixtures, Availability, StatusReason};
+    /// let mut v = doc_fixtures::volunteer();
+    /// let never = Availability::never(FixedOffset::east_opt(8 * 3600).unwrap());
+    /// v.set_availability(never.clone())?;
+    /// assert_eq!(v.availability(), &never);
+    /// v.cancel(doc_fixtures::at("2021-07-22T09:00:00+08:00"), StatusReason::new("moved away")?)?;
+    /// assert!(v.set_availability(Availability::always()).is_err());
+    /// assert_eq!(v.availability(), &never); // unchanged
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn set_availability(&mut self, availability: Availability) -> Result<(), VolunteerError> {
         self.ensure_not_cancelled()?;
         self.availability = availability;
@@ -976,6 +1653,25 @@ impl Volunteer {
     ///
     /// # Errors
     /// [`VolunteerError::Cancelled`]; the volunteer is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{doc_fixtures, QualificationGrant, QualificationId, StatusReason};
+    /// let grant = QualificationGrant::new(
+    ///     QualificationId::from_parts(1_600_000_000_000, 1),
+    ///     NaiveDate::from_ymd_opt(2020, 5, 1).unwrap(),
+    ///     None,
+    ///     None,
+    /// )?;
+    /// let mut v = doc_fixtures::volunteer();
+    /// v.add_qualification(grant.clone())?;
+    /// assert_eq!(v.qualifications(), [grant.clone()]);
+    /// v.cancel(doc_fixtures::at("2021-07-22T09:00:00+08:00"), StatusReason::new("moved away")?)?;
+    /// assert!(v.add_qualification(grant).is_err());
+    /// assert_eq!(v.qualifications().len(), 1); // unchanged
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn add_qualification(&mut self, grant: QualificationGrant) -> Result<(), VolunteerError> {
         self.ensure_not_cancelled()?;
         self.qualifications.push(grant);
@@ -986,6 +1682,24 @@ impl Volunteer {
     ///
     /// # Errors
     /// [`VolunteerError::Cancelled`]; the volunteer is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{doc_fixtures, StatusReason, TrainingId, TrainingRecord};
+    /// let record = TrainingRecord::new(
+    ///     TrainingId::from_parts(1_600_000_000_000, 1),
+    ///     NaiveDate::from_ymd_opt(2021, 7, 20).unwrap(),
+    ///     None,
+    /// )?;
+    /// let mut v = doc_fixtures::volunteer();
+    /// v.add_training(record.clone())?;
+    /// assert_eq!(v.trainings(), [record.clone()]);
+    /// v.cancel(doc_fixtures::at("2021-07-22T09:00:00+08:00"), StatusReason::new("moved away")?)?;
+    /// assert!(v.add_training(record).is_err());
+    /// assert_eq!(v.trainings().len(), 1); // unchanged
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn add_training(&mut self, record: TrainingRecord) -> Result<(), VolunteerError> {
         self.ensure_not_cancelled()?;
         self.trainings.push(record);
@@ -997,6 +1711,23 @@ impl Volunteer {
     /// # Errors
     /// [`VolunteerError::Cancelled`] or [`VolunteerError::ConsentBeforeBirth`]; the
     /// volunteer is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{doc_fixtures, GuardianConsent, PersonName, PhoneNumber, VolunteerError};
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let consent = |on| -> Result<_, volunteer_service::Error> {
+    ///     Ok(GuardianConsent::new(PersonName::new("王芳")?, PhoneNumber::new("13912345678")?, on))
+    /// };
+    /// let mut child = doc_fixtures::child(); // born 2012-03-01
+    /// child.set_guardian_consent(consent(d(2021, 8, 1))?)?;
+    /// assert_eq!(child.guardian_consent().map(|c| c.given_on()), Some(d(2021, 8, 1)));
+    /// let err = child.set_guardian_consent(consent(d(2011, 1, 1))?).unwrap_err();
+    /// assert!(matches!(err, VolunteerError::ConsentBeforeBirth { .. }));
+    /// assert_eq!(child.guardian_consent().map(|c| c.given_on()), Some(d(2021, 8, 1))); // unchanged
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn set_guardian_consent(&mut self, consent: GuardianConsent) -> Result<(), VolunteerError> {
         self.ensure_not_cancelled()?;
         if consent.given_on < self.birth_date {
@@ -1149,6 +1880,15 @@ impl Default for MinorPolicy {
 impl MinorPolicy {
     /// National defaults: adult at 18, consent under 14, no minimum age, no minors on
     /// hazardous work, no accompaniment rule.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinorPolicy;
+    /// let p = MinorPolicy::national();
+    /// assert_eq!((p.adult_age(), p.consent_under(), p.min_age()), (18, Some(14), None));
+    /// assert_eq!((p.hazardous_min_age(), p.accompany_under()), (18, None));
+    /// assert_eq!(MinorPolicy::default(), p);
+    /// ```
     pub const fn national() -> Self {
         Self {
             adult_age: 18,
@@ -1160,6 +1900,14 @@ impl MinorPolicy {
     }
 
     /// Dongying 2021 (MIN-06): consent under 14, accompanied by a guardian under 10.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinorPolicy;
+    /// let p = MinorPolicy::dongying_2021();
+    /// assert_eq!(p.accompany_under(), Some(10));
+    /// assert_eq!(p.consent_under(), Some(14));
+    /// ```
     pub const fn dongying_2021() -> Self {
         Self {
             accompany_under: Some(10),
@@ -1168,6 +1916,17 @@ impl MinorPolicy {
     }
 
     /// Suzhou platform terms (VOL-08): 18 and over, or written guardian consent for any minor.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{doc_fixtures, MinorPolicy};
+    /// let p = MinorPolicy::suzhou_platform();
+    /// assert_eq!(p.consent_under(), Some(18));
+    /// // A minor with consent on file may register.
+    /// let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// assert!(p.registration_violations(&doc_fixtures::child(), day).is_empty());
+    /// ```
     pub const fn suzhou_platform() -> Self {
         Self {
             consent_under: Some(18),
@@ -1177,6 +1936,17 @@ impl MinorPolicy {
 
     /// Communist Youth League registered volunteers, 2013 (MIN-04): from 14, with consent
     /// under 18.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{doc_fixtures, MinorPolicy, MinorViolation};
+    /// let p = MinorPolicy::cyl_2013();
+    /// assert_eq!((p.min_age(), p.consent_under()), (Some(14), Some(18)));
+    /// let child = doc_fixtures::child(); // 9 on 2021-07-21
+    /// let found = p.registration_violations(&child, NaiveDate::from_ymd_opt(2021, 7, 21).unwrap());
+    /// assert_eq!(found, [MinorViolation::BelowMinimumAge { volunteer: child.id(), age: 9, min_age: 14 }]);
+    /// ```
     pub const fn cyl_2013() -> Self {
         Self {
             consent_under: Some(18),
@@ -1186,6 +1956,14 @@ impl MinorPolicy {
     }
 
     /// The same policy with another minimum age.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinorPolicy;
+    /// let p = MinorPolicy::national().with_min_age(Some(8));
+    /// assert_eq!(p.min_age(), Some(8));
+    /// assert_eq!(p.with_min_age(None).min_age(), None);
+    /// ```
     #[must_use]
     pub const fn with_min_age(mut self, min_age: Option<u8>) -> Self {
         self.min_age = min_age;
@@ -1193,6 +1971,13 @@ impl MinorPolicy {
     }
 
     /// The same policy with another consent age.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinorPolicy;
+    /// assert_eq!(MinorPolicy::national().with_consent_under(Some(16)).consent_under(), Some(16));
+    /// assert_eq!(MinorPolicy::national().with_consent_under(None).consent_under(), None);
+    /// ```
     #[must_use]
     pub const fn with_consent_under(mut self, under: Option<u8>) -> Self {
         self.consent_under = under;
@@ -1200,6 +1985,12 @@ impl MinorPolicy {
     }
 
     /// The same policy with another minimum age for hazardous work.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinorPolicy;
+    /// assert_eq!(MinorPolicy::national().with_hazardous_min_age(16).hazardous_min_age(), 16);
+    /// ```
     #[must_use]
     pub const fn with_hazardous_min_age(mut self, min_age: u8) -> Self {
         self.hazardous_min_age = min_age;
@@ -1207,6 +1998,14 @@ impl MinorPolicy {
     }
 
     /// The same policy with another accompaniment age.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinorPolicy;
+    /// let p = MinorPolicy::national().with_accompany_under(Some(12));
+    /// assert_eq!(p.accompany_under(), Some(12));
+    /// assert_eq!(p.consent_under(), Some(14)); // the rest is kept
+    /// ```
     #[must_use]
     pub const fn with_accompany_under(mut self, under: Option<u8>) -> Self {
         self.accompany_under = under;
@@ -1214,6 +2013,16 @@ impl MinorPolicy {
     }
 
     /// The same policy with another adult age.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{doc_fixtures, MinorPolicy};
+    /// let v = doc_fixtures::volunteer(); // 30 on 2021-07-21
+    /// let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// assert!(!MinorPolicy::national().is_minor(&v, day));
+    /// assert!(MinorPolicy::national().with_adult_age(31).is_minor(&v, day));
+    /// ```
     #[must_use]
     pub const fn with_adult_age(mut self, adult_age: u8) -> Self {
         self.adult_age = adult_age;
@@ -1221,37 +2030,91 @@ impl MinorPolicy {
     }
 
     /// The age of majority.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinorPolicy;
+    /// assert_eq!(MinorPolicy::national().adult_age(), 18);
+    /// ```
     pub const fn adult_age(&self) -> u8 {
         self.adult_age
     }
 
     /// Guardian consent is required under this age.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinorPolicy;
+    /// assert_eq!(MinorPolicy::national().consent_under(), Some(14));
+    /// assert_eq!(MinorPolicy::suzhou_platform().consent_under(), Some(18));
+    /// ```
     pub const fn consent_under(&self) -> Option<u8> {
         self.consent_under
     }
 
     /// The minimum age to volunteer at all.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinorPolicy;
+    /// assert_eq!(MinorPolicy::national().min_age(), None);
+    /// assert_eq!(MinorPolicy::cyl_2013().min_age(), Some(14));
+    /// ```
     pub const fn min_age(&self) -> Option<u8> {
         self.min_age
     }
 
     /// The minimum age for hazardous work.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinorPolicy;
+    /// assert_eq!(MinorPolicy::national().hazardous_min_age(), 18);
+    /// ```
     pub const fn hazardous_min_age(&self) -> u8 {
         self.hazardous_min_age
     }
 
     /// A guardian must accompany volunteers under this age.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinorPolicy;
+    /// assert_eq!(MinorPolicy::national().accompany_under(), None);
+    /// assert_eq!(MinorPolicy::dongying_2021().accompany_under(), Some(10));
+    /// ```
     pub const fn accompany_under(&self) -> Option<u8> {
         self.accompany_under
     }
 
     /// Whether the volunteer is a minor on `day`.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{doc_fixtures, MinorPolicy};
+    /// let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// assert!(MinorPolicy::national().is_minor(&doc_fixtures::child(), day));
+    /// assert!(!MinorPolicy::national().is_minor(&doc_fixtures::volunteer(), day));
+    /// ```
     pub fn is_minor(&self, volunteer: &Volunteer, day: NaiveDate) -> bool {
         volunteer.age_on(day) < u32::from(self.adult_age)
     }
 
     /// The rules that apply to registering at all on `day`: minimum age and guardian
     /// consent. Empty when the volunteer may register.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{doc_fixtures, MinorPolicy, MinorViolation};
+    /// let child = doc_fixtures::child(); // 9, consent given 2021-07-01
+    /// let p = MinorPolicy::national();
+    /// assert!(p.registration_violations(&child, NaiveDate::from_ymd_opt(2021, 7, 21).unwrap()).is_empty());
+    /// // Before the consent was given, it is missing.
+    /// let found = p.registration_violations(&child, NaiveDate::from_ymd_opt(2021, 6, 1).unwrap());
+    /// assert_eq!(found, [MinorViolation::GuardianConsentMissing { volunteer: child.id(), age: 9, under: 14 }]);
+    /// ```
     pub fn registration_violations(
         &self,
         volunteer: &Volunteer,
@@ -1286,6 +2149,20 @@ impl MinorPolicy {
 
     /// Every rule the volunteer breaks for work with `hazard` on `day`: the registration
     /// rules, plus hazardous work (MIN-05) and accompaniment (MIN-06).
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{doc_fixtures, Accompaniment, Hazard, MinorPolicy, MinorViolation};
+    /// let child = doc_fixtures::child(); // 9 on the day
+    /// let day = NaiveDate::from_ymd_opt(2021, 7, 21).unwrap();
+    /// let p = MinorPolicy::dongying_2021();
+    /// assert!(p.evaluate(&child, day, &Hazard::None, Accompaniment::Guardian).is_empty());
+    /// assert_eq!(
+    ///     p.evaluate(&child, day, &Hazard::None, Accompaniment::Unaccompanied),
+    ///     [MinorViolation::NotAccompanied { volunteer: child.id(), age: 9, under: 10 }]
+    /// );
+    /// ```
     pub fn evaluate(
         &self,
         volunteer: &Volunteer,

@@ -173,6 +173,15 @@ impl DivisionCode {
     }
 
     /// The number of digits of the canonical form: 6, 9 or 12.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::DivisionCode;
+    /// assert_eq!("320115".parse::<DivisionCode>()?.digits(), 6);
+    /// assert_eq!("320115005".parse::<DivisionCode>()?.digits(), 9);
+    /// assert_eq!("320115005001".parse::<DivisionCode>()?.digits(), 12);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn digits(self) -> u8 {
         if self.0 < 1_000_000 {
             6
@@ -184,11 +193,30 @@ impl DivisionCode {
     }
 
     /// The code as an integer, such as `320115005` for Lukou street.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::DivisionCode;
+    /// assert_eq!("320115005".parse::<DivisionCode>()?.get(), 320_115_005);
+    /// // Trailing zero levels are dropped when parsing.
+    /// assert_eq!("320115000000".parse::<DivisionCode>()?.get(), 320_115);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn get(self) -> u64 {
         self.0
     }
 
     /// The level of the division.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{DivisionCode, DivisionLevel};
+    /// assert_eq!("320000".parse::<DivisionCode>()?.level(), DivisionLevel::Province);
+    /// assert_eq!("320100".parse::<DivisionCode>()?.level(), DivisionLevel::Prefecture);
+    /// assert_eq!("320115".parse::<DivisionCode>()?.level(), DivisionLevel::County);
+    /// assert_eq!("320115005001".parse::<DivisionCode>()?.level(), DivisionLevel::Village);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn level(self) -> DivisionLevel {
         match self.digits() {
             12 => DivisionLevel::Village,
@@ -212,6 +240,15 @@ impl DivisionCode {
     ///
     /// For a county directly under a province (digits 3–4 in the 90s, such as 429004) the
     /// parent is the structural prefecture code `429000`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::DivisionCode;
+    /// let lukou: DivisionCode = "320115005".parse()?;
+    /// assert_eq!(lukou.parent(), Some("320115".parse()?));
+    /// assert_eq!("320000".parse::<DivisionCode>()?.parent(), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn parent(self) -> Option<Self> {
         match self.level() {
             DivisionLevel::Province => None,
@@ -225,6 +262,16 @@ impl DivisionCode {
     ///
     /// # Errors
     /// [`DivisionCodeError::Gap`] if `level` is below the code's own level.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{DivisionCode, DivisionLevel};
+    /// let lukou: DivisionCode = "320115005".parse()?;
+    /// assert_eq!(lukou.ancestor_at(DivisionLevel::Province)?.to_string(), "320000");
+    /// assert_eq!(lukou.ancestor_at(DivisionLevel::Township)?, lukou);
+    /// assert!(lukou.ancestor_at(DivisionLevel::Village).is_err()); // below the code
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn ancestor_at(self, level: DivisionLevel) -> Result<Self, DivisionCodeError> {
         if level > self.level() {
             return Err(DivisionCodeError::Gap {
@@ -240,6 +287,17 @@ impl DivisionCode {
     }
 
     /// Whether `other` is this division or lies inside it.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::DivisionCode;
+    /// let jiangning: DivisionCode = "320115".parse()?;
+    /// assert!(jiangning.contains("320115005".parse()?));
+    /// assert!(jiangning.contains(jiangning));
+    /// assert!(!jiangning.contains("320100".parse()?)); // the city is above it
+    /// assert!(!jiangning.contains("320116".parse()?));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn contains(self, other: Self) -> bool {
         let mask = match self.level() {
             DivisionLevel::Province => 10_000_000_000,
@@ -254,6 +312,16 @@ impl DivisionCode {
     /// The lowest division that contains both codes.
     ///
     /// `None` when they lie in different provinces.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::DivisionCode;
+    /// let lukou: DivisionCode = "320115005".parse()?;
+    /// let pukou: DivisionCode = "320111".parse()?;
+    /// assert_eq!(lukou.common_ancestor(pukou), Some("320100".parse()?));
+    /// assert_eq!(lukou.common_ancestor("110105".parse()?), None); // Beijing
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn common_ancestor(self, other: Self) -> Option<Self> {
         let mut a = self;
         loop {
@@ -377,14 +445,39 @@ pub struct Division {
 
 impl Division {
     /// The division's code.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::DivisionTable;
+    /// let table = DivisionTable::from_csv(2023, "code,name,level,parent_code\n320000,江苏省,province,\n")?;
+    /// let row = table.iter().next().unwrap();
+    /// assert_eq!(row.code(), "320000".parse()?);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn code(&self) -> DivisionCode {
         self.code
     }
     /// The division's name in the code list, such as `禄口街道`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::DivisionTable;
+    /// let table = DivisionTable::from_csv(2023, "code,name,level,parent_code\n320000,江苏省,province,\n")?;
+    /// assert_eq!(table.get("320000".parse()?).map(|d| d.name()), Some("江苏省"));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
     /// The year of the code-list edition the row comes from.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::DivisionTable;
+    /// let table = DivisionTable::from_csv(2021, "code,name,level,parent_code\n320000,江苏省,province,\n")?;
+    /// assert!(table.iter().all(|d| d.edition() == 2021));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn edition(&self) -> u16 {
         self.edition
     }
@@ -459,6 +552,21 @@ pub enum DivisionTableError {
 ///
 /// Load it from the CSV shape `code,name,level,parent_code` (the shape of the NBS-derived data
 /// shipped in this crate's `data/` folder), parents before children.
+///
+/// # Example
+/// ```
+/// use volunteer_service::{DivisionLevel, DivisionTable};
+/// let table = DivisionTable::from_csv(
+///     2023,
+///     "code,name,level,parent_code\n320000,江苏省,province,\n320100,南京市,prefecture,320000\n\
+///      320115,江宁区,county,320100\n",
+/// )?;
+/// assert_eq!(table.len(), 3);
+/// assert_eq!(table.at_level(DivisionLevel::County).map(|d| d.name()).collect::<Vec<_>>(), ["江宁区"]);
+/// // A child listed before its parent is refused.
+/// assert!(DivisionTable::from_csv(2023, "code,name,level,parent_code\n320100,南京市,prefecture,320000\n").is_err());
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DivisionTable {
     rows: BTreeMap<DivisionCode, Division>,
@@ -470,6 +578,17 @@ impl DivisionTable {
     /// # Errors
     /// A [`DivisionTableError`] naming the line for a malformed code, a level that disagrees
     /// with the code, a parent that is missing or does not contain the child, or a duplicate.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{DivisionTable, DivisionTableError};
+    /// let table = DivisionTable::from_csv(2023, "code,name,level,parent_code\n320000,江苏省,province,\n320100,南京市,prefecture,320000\n")?;
+    /// assert_eq!(table.len(), 2);
+    /// // A level that disagrees with the code is refused, naming the line.
+    /// let err = DivisionTable::from_csv(2023, "code,name,level,parent_code\n320000,江苏省,county,\n").unwrap_err();
+    /// assert!(matches!(err, DivisionTableError::Level { line: 2, .. }));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn from_csv(edition: u16, text: &str) -> Result<Self, DivisionTableError> {
         let mut rows = BTreeMap::new();
         for (index, raw) in text.lines().enumerate().skip(1) {
@@ -523,21 +642,59 @@ impl DivisionTable {
     }
 
     /// The row for `code`, if listed.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::DivisionTable;
+    /// let table = DivisionTable::from_csv(2023, "code,name,level,parent_code\n320000,江苏省,province,\n")?;
+    /// assert!(table.get("320000".parse()?).is_some());
+    /// assert!(table.get("320100".parse()?).is_none());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn get(&self, code: DivisionCode) -> Option<&Division> {
         self.rows.get(&code)
     }
 
     /// The number of rows.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::DivisionTable;
+    /// let table = DivisionTable::from_csv(2023, "code,name,level,parent_code\n320000,江苏省,province,\n320100,南京市,prefecture,320000\n")?;
+    /// assert_eq!(table.len(), 2);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.rows.len()
     }
 
     /// Whether the table is empty.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::DivisionTable;
+    /// assert!(DivisionTable::from_csv(2023, "code,name,level,parent_code\n")?.is_empty());
+    /// assert!(!DivisionTable::from_csv(2023, "code,name,level,parent_code\n320000,江苏省,province,\n")?.is_empty());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
 
     /// Every row at `level`, in code order.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{DivisionLevel, DivisionTable};
+    /// let table = DivisionTable::from_csv(
+    ///     2023,
+    ///     "code,name,level,parent_code\n320000,江苏省,province,\n320100,南京市,prefecture,320000\n\
+    ///      320200,无锡市,prefecture,320000\n",
+    /// )?;
+    /// let cities: Vec<&str> = table.at_level(DivisionLevel::Prefecture).map(|d| d.name()).collect();
+    /// assert_eq!(cities, ["南京市", "无锡市"]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn at_level(&self, level: DivisionLevel) -> impl Iterator<Item = &Division> + '_ {
         self.rows.values().filter(move |d| d.code.level() == level)
     }
@@ -569,6 +726,19 @@ impl DivisionTable {
     }
 
     /// The listed divisions directly below `code`, in code order.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::DivisionTable;
+    /// let table = DivisionTable::from_csv(
+    ///     2023,
+    ///     "code,name,level,parent_code\n320000,江苏省,province,\n320100,南京市,prefecture,320000\n\
+    ///      320115,江宁区,county,320100\n",
+    /// )?;
+    /// let below: Vec<&str> = table.children("320000".parse()?).map(|d| d.name()).collect();
+    /// assert_eq!(below, ["南京市"]); // not the grandchild 江宁区
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn children(&self, code: DivisionCode) -> impl Iterator<Item = &Division> + '_ {
         self.rows
             .values()
@@ -590,6 +760,18 @@ impl DivisionTable {
     }
 
     /// Every row in code order.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::DivisionTable;
+    /// let table = DivisionTable::from_csv(
+    ///     2023,
+    ///     "code,name,level,parent_code\n320000,江苏省,province,\n320100,南京市,prefecture,320000\n",
+    /// )?;
+    /// let codes: Vec<String> = table.iter().map(|d| d.code().to_string()).collect();
+    /// assert_eq!(codes, ["320000", "320100"]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = &Division> + '_ {
         self.rows.values()
     }

@@ -68,6 +68,15 @@ impl DocumentNumber {
     ///
     /// # Errors
     /// [`IdDocumentError::Length`] or [`IdDocumentError::Character`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{DocumentNumber, IdDocumentError};
+    /// assert_eq!(DocumentNumber::new("e12345678")?.to_string(), "E*******8"); // upper-cased, masked
+    /// assert!(matches!(DocumentNumber::new("E12"), Err(IdDocumentError::Length { len: 3, .. })));
+    /// assert!(matches!(DocumentNumber::new("E1234-5678"), Err(IdDocumentError::Character { found: '-', .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(value: &str) -> Result<Self, IdDocumentError> {
         let len = value.chars().count();
         if !(5..=32).contains(&len) {
@@ -87,6 +96,14 @@ impl DocumentNumber {
 
     /// **The full, unmasked number.** Sensitive: for storage and verification only, never
     /// for display or logs (PRIV-03).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::DocumentNumber;
+    /// let n = DocumentNumber::new("e12345678")?;
+    /// assert_eq!(n.expose(), "E12345678"); // explicit access to the full number
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -94,6 +111,15 @@ impl DocumentNumber {
     /// The number masked for a view: first and last character for [`MaskLevel::Public`];
     /// up to the first 6 and last 4 (at most a third and a quarter of the length) for
     /// [`MaskLevel::Admin`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{DocumentNumber, MaskLevel};
+    /// let n = DocumentNumber::new("E12345678")?;
+    /// assert_eq!(n.masked(MaskLevel::Public), "E*******8");
+    /// assert_eq!(n.masked(MaskLevel::Admin), "E12****78");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn masked(&self, level: MaskLevel) -> String {
         match level {
             MaskLevel::Admin => {
@@ -168,6 +194,13 @@ pub enum IdDocumentKind {
 
 impl IdDocumentKind {
     /// The kind's snake-case name, as on the wire.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::IdDocumentKind;
+    /// assert_eq!(IdDocumentKind::HkMacaoTravelPermit.as_str(), "hk_macao_travel_permit");
+    /// assert_eq!(IdDocumentKind::Passport.to_string(), IdDocumentKind::Passport.as_str());
+    /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Passport => "passport",
@@ -315,11 +348,31 @@ impl IdDocument {
     }
 
     /// The uniqueness key: kind + normalised number (VOL-05).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{IdDocument, IdDocumentKind};
+    /// // Normalised: case does not make two documents different (VOL-05).
+    /// let a = IdDocument::parse(Some(IdDocumentKind::Passport), "e12345678")?;
+    /// let b = IdDocument::parse(Some(IdDocumentKind::Passport), "E12345678")?;
+    /// assert_eq!(a.key(), b.key());
+    /// let c = IdDocument::parse(Some(IdDocumentKind::TaiwanTravelPermit), "E12345678")?;
+    /// assert_ne!(a.key(), c.key()); // the kind is part of the key
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn key(&self) -> IdDocumentKey {
         IdDocumentKey(self.clone())
     }
 
     /// The kind as on the wire: `"resident_id"` or the [`IdDocumentKind`] name.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{IdDocument, IdDocumentKind};
+    /// assert_eq!(IdDocument::parse(None, "11010519491231002X")?.kind_str(), "resident_id");
+    /// assert_eq!(IdDocument::parse(Some(IdDocumentKind::Passport), "E12345678")?.kind_str(), "passport");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn kind_str(&self) -> &'static str {
         match self {
             Self::ResidentId(_) => "resident_id",
@@ -328,6 +381,16 @@ impl IdDocument {
     }
 
     /// The resident ID, if this is a resident ID card.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{IdDocument, IdDocumentKind};
+    /// let doc = IdDocument::parse(None, "11010519491231002X")?;
+    /// assert_eq!(doc.resident_id().map(|id| id.birth_date()), NaiveDate::from_ymd_opt(1949, 12, 31));
+    /// assert!(IdDocument::parse(Some(IdDocumentKind::Passport), "E12345678")?.resident_id().is_none());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn resident_id(&self) -> Option<&ResidentId> {
         match self {
             Self::ResidentId(id) => Some(id),
@@ -336,6 +399,15 @@ impl IdDocument {
     }
 
     /// The number masked for a view (PRIV-03).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{IdDocument, MaskLevel};
+    /// let doc = IdDocument::parse(None, "11010519491231002X")?;
+    /// assert_eq!(doc.masked(MaskLevel::Public), "1****************X");
+    /// assert_eq!(doc.masked(MaskLevel::Admin), "110105********002X");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn masked(&self, level: MaskLevel) -> String {
         match self {
             Self::ResidentId(id) => id.masked(level),

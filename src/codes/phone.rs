@@ -87,6 +87,15 @@ impl PhoneNumber {
     ///
     /// # Errors
     /// [`PhoneNumberError::NotMobile`] or [`PhoneNumberError::NotE164`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{PhoneNumber, PhoneNumberError};
+    /// assert_eq!(PhoneNumber::new("+8613812345678")?, PhoneNumber::new("13812345678")?); // +86 dropped
+    /// assert!(matches!(PhoneNumber::new("02552100000"), Err(PhoneNumberError::NotMobile { .. })));
+    /// assert!(matches!(PhoneNumber::new("+0123"), Err(PhoneNumberError::NotE164 { .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(value: &str) -> Result<Self, PhoneNumberError> {
         if let Some(mainland) = value.strip_prefix("+86") {
             return if is_mainland_mobile(mainland) {
@@ -120,11 +129,28 @@ impl PhoneNumber {
 
     /// **The full, unmasked number.** Personal information: for contacting the person and
     /// for storage only, never for display or logs.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::PhoneNumber;
+    /// let p = PhoneNumber::new("+8613812345678")?;
+    /// assert_eq!(p.expose(), "13812345678"); // explicit access to the full number
+    /// assert_eq!(p.to_string(), "138****5678");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn expose(&self) -> &str {
         &self.0
     }
 
     /// Whether this is a mainland mobile number (as opposed to an international one).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::PhoneNumber;
+    /// assert!(PhoneNumber::new("13812345678")?.is_mainland());
+    /// assert!(!PhoneNumber::new("+4915112345678")?.is_mainland());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn is_mainland(&self) -> bool {
         !self.0.starts_with('+')
     }

@@ -313,12 +313,28 @@ impl Uscc {
     }
 
     /// The code as an 18-character upper-case string.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Uscc;
+    /// let code: Uscc = "91110000600037341l".parse()?;
+    /// assert_eq!(code.as_str(), "91110000600037341L"); // upper-cased
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         // Every byte is one of the ASCII `ALPHABET` characters.
         core::str::from_utf8(&self.0).unwrap_or("")
     }
 
     /// The registering department (position 1).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{RegisteringDepartment, Uscc};
+    /// assert_eq!(Uscc::with_check("51320100MJ0000001")?.department(), RegisteringDepartment::CivilAffairs);
+    /// assert_eq!("91110000600037341L".parse::<Uscc>()?.department(), RegisteringDepartment::IndustryAndCommerce);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn department(&self) -> RegisteringDepartment {
         RegisteringDepartment::from_code(self.0[0])
     }
@@ -337,16 +353,40 @@ impl Uscc {
     }
 
     /// The registering authority's division (positions 3–8) if it is a valid GB/T 2260 code.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Uscc;
+    /// let code = Uscc::with_check("51320100MJ0000001")?;
+    /// assert_eq!(code.division(), Some("320100".parse()?)); // Nanjing
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn division(&self) -> Option<DivisionCode> {
         self.as_str().get(2..8).and_then(|s| s.parse().ok())
     }
 
     /// The organisation code (组织机构代码, GB 11714): positions 9–17.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Uscc;
+    /// assert_eq!(Uscc::with_check("51320100MJ0000001")?.organisation_code(), "MJ0000001");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn organisation_code(&self) -> &str {
         self.as_str().get(8..17).unwrap_or("")
     }
 
     /// The check character (position 18).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Uscc;
+    /// let code: Uscc = "91110000600037341L".parse()?;
+    /// assert_eq!(code.check(), 'L');
+    /// assert!("911100006000373410".parse::<Uscc>().is_err()); // wrong check character
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn check(&self) -> char {
         char::from(self.0[17])
     }

@@ -89,6 +89,16 @@ impl VolunteerNo {
     /// # Errors
     /// [`VolunteerNoError::Length`], [`VolunteerNoError::Character`] or
     /// [`VolunteerNoError::LooksLikeResidentId`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{VolunteerNo, VolunteerNoError};
+    /// assert_eq!(VolunteerNo::new("js-2021-000123")?.as_str(), "JS-2021-000123");
+    /// assert!(matches!(VolunteerNo::new("JS 2021"), Err(VolunteerNoError::Character { found: ' ', .. })));
+    /// // Never an ID number (VOL-06).
+    /// assert!(matches!(VolunteerNo::new("11010519491231002X"), Err(VolunteerNoError::LooksLikeResidentId { .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(value: &str) -> Result<Self, VolunteerNoError> {
         let len = value.chars().count();
         if !(1..=32).contains(&len) {
@@ -116,6 +126,13 @@ impl VolunteerNo {
     }
 
     /// The number text.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::VolunteerNo;
+    /// assert_eq!(VolunteerNo::new("NJ-000042")?.as_str(), "NJ-000042");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }

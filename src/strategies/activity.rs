@@ -15,6 +15,20 @@ use crate::{
 };
 
 /// Category keys: the default menu's keys and random valid paths of 1–3 segments.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, CategoryKey};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::category_key().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(CategoryKey::new(x.as_str())?, x);
+///     assert!((1..=3).contains(&x.depth()));
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn category_key() -> impl Strategy<Value = CategoryKey> {
     prop_oneof![
         prop::sample::select(
@@ -30,6 +44,19 @@ pub fn category_key() -> impl Strategy<Value = CategoryKey> {
 }
 
 /// Menus: random subsets of the default menu that keep every parent.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::taxonomy().new_tree(&mut runner).unwrap().current();
+///     // Every parent is on the menu.
+///     assert!(x.iter().all(|c| c.key().parent().is_none_or(|p| x.get(&p).is_some())));
+/// }
+/// ```
 pub fn taxonomy() -> impl Strategy<Value = Taxonomy> {
     prop::collection::vec(any::<bool>(), SEED_CATEGORIES.len()).prop_map(|keep| {
         let full = Taxonomy::default();
@@ -55,7 +82,21 @@ pub fn taxonomy() -> impl Strategy<Value = Taxonomy> {
     })
 }
 
-/// Locations in Jiangsu, with or without a point.
+/// Locations: a division code from any province, an address, and optionally a point in Jiangsu.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::location().new_tree(&mut runner).unwrap().current();
+///     // The point, if any, lies in Jiangsu's bounding box; the address is never blank.
+///     assert!(x.point().is_none_or(|p| (30_700_000..=35_200_000).contains(&p.lat_micro())));
+///     assert!(!x.address().trim().is_empty());
+/// }
+/// ```
 pub fn location() -> impl Strategy<Value = Location> {
     (
         division_code(),
@@ -72,6 +113,19 @@ pub fn location() -> impl Strategy<Value = Location> {
 }
 
 /// Complete recruitment notices with 1–3 risks.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::recruitment().new_tree(&mut runner).unwrap().current();
+///     assert!((1..=3).contains(&x.risks().len()));
+///     assert!(x.needed() >= 1);
+/// }
+/// ```
 pub fn recruitment() -> impl Strategy<Value = Recruitment> {
     (
         date_period(),
@@ -99,6 +153,19 @@ pub fn recruitment() -> impl Strategy<Value = Recruitment> {
 }
 
 /// Insurance policies.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, InsurancePolicy};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::insurance_policy().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(InsurancePolicy::new(x.insurer(), x.policy_no(), x.covers())?, x);
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn insurance_policy() -> impl Strategy<Value = InsurancePolicy> {
     ("[A-Z]{2,8}", "[A-Z0-9-]{1,20}", date_period()).prop_map(|(insurer, no, covers)| {
         InsurancePolicy::new(&insurer, &no, covers).expect("non-blank")
@@ -106,6 +173,18 @@ pub fn insurance_policy() -> impl Strategy<Value = InsurancePolicy> {
 }
 
 /// Hazard states: none, hazardous uninsured, hazardous insured.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::hazard().new_tree(&mut runner).unwrap().current();
+///     assert!(!x.is_hazardous() || x.is_insured() == x.insurance().is_some());
+/// }
+/// ```
 pub fn hazard() -> impl Strategy<Value = Hazard> {
     prop_oneof![
         Just(Hazard::None),
@@ -114,6 +193,18 @@ pub fn hazard() -> impl Strategy<Value = Hazard> {
 }
 
 /// Outcome metrics.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::outcome_metric().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(x.to_string(), x.as_str());
+/// }
+/// ```
 pub fn outcome_metric() -> impl Strategy<Value = OutcomeMetric> {
     prop::sample::select(vec![
         OutcomeMetric::Households,
@@ -129,6 +220,19 @@ pub fn outcome_metric() -> impl Strategy<Value = OutcomeMetric> {
 }
 
 /// Activities with any hazard state, optional team and need, and some outcomes.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::activity().new_tree(&mut runner).unwrap().current();
+///     // A hazardous activity always discloses a risk (FIT-04).
+///     assert!(!x.hazard().is_hazardous() || !x.recruitment().risks().is_empty());
+/// }
+/// ```
 pub fn activity() -> impl Strategy<Value = Activity> {
     (
         (activity_id(), org_id(), prop::option::of(team_id())),
@@ -159,6 +263,18 @@ pub fn activity() -> impl Strategy<Value = Activity> {
 }
 
 /// Jurisdiction rules.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, Jurisdiction};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::jurisdiction().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(x.division().is_none(), x == Jurisdiction::Any);
+/// }
+/// ```
 pub fn jurisdiction() -> impl Strategy<Value = Jurisdiction> {
     prop_oneof![
         Just(Jurisdiction::Any),
@@ -168,11 +284,37 @@ pub fn jurisdiction() -> impl Strategy<Value = Jurisdiction> {
 }
 
 /// Age rules.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, AgeRule};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..4 {
+///     let x = strategies::age_rule().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(x.min_age().is_some(), x == AgeRule::AdultsOnly);
+/// }
+/// ```
 pub fn age_rule() -> impl Strategy<Value = AgeRule> {
     prop_oneof![Just(AgeRule::AnyAge), Just(AgeRule::AdultsOnly)]
 }
 
 /// Requirement sets (duplicates removed before building).
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::requirements().new_tree(&mut runner).unwrap().current();
+///     // Lists are sorted and free of duplicates.
+///     assert!(x.qualifications().windows(2).all(|w| w[0] < w[1]));
+///     assert!(x.tags().windows(2).all(|w| w[0] < w[1]));
+/// }
+/// ```
 pub fn requirements() -> impl Strategy<Value = Requirements> {
     (
         prop::collection::btree_set(qualification_id(), 0..4),
@@ -205,6 +347,20 @@ pub fn requirements() -> impl Strategy<Value = Requirements> {
 }
 
 /// Shifts of 1 minute to 3 days, 1–50 slots.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, Requirements, Shift};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::shift().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(Shift::new(x.id(), x.activity(), x.span(), x.slots(), Requirements::none())?.slots(), x.slots());
+///     assert!((1..=50).contains(&x.slots()));
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn shift() -> impl Strategy<Value = Shift> {
     (
         shift_id(),
@@ -224,6 +380,23 @@ pub fn shift() -> impl Strategy<Value = Shift> {
 }
 
 /// Shift templates with 1–7 weekdays, any whole-minute start and 1–1440 minute duration.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::shift_template().new_tree(&mut runner).unwrap().current();
+///     // Every generated shift lasts the template's duration.
+///     let day = x.valid().from_date();
+///     if let Some(shift) = x.shift_on(day)? {
+///         assert_eq!(shift.span().minutes(), x.duration());
+///     }
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn shift_template() -> impl Strategy<Value = ShiftTemplate> {
     (
         (template_id(), activity_id()),
@@ -256,6 +429,19 @@ pub fn shift_template() -> impl Strategy<Value = ShiftTemplate> {
 }
 
 /// Requesters, with or without a phone number.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, Requester};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::requester().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(Requester::new(x.name(), x.phone())?, x);
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn requester() -> impl Strategy<Value = Requester> {
     (
         "[\u{4e00}-\u{9fa5}]{1,6}",
@@ -265,6 +451,18 @@ pub fn requester() -> impl Strategy<Value = Requester> {
 }
 
 /// Dispatch modes.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, DispatchMode};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::dispatch_mode().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(x.team().is_none(), x == DispatchMode::Open);
+/// }
+/// ```
 pub fn dispatch_mode() -> impl Strategy<Value = DispatchMode> {
     prop_oneof![
         Just(DispatchMode::Open),
@@ -273,11 +471,39 @@ pub fn dispatch_mode() -> impl Strategy<Value = DispatchMode> {
 }
 
 /// Ratings 1..=5.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, Rating};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::rating().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(Rating::new(x.get())?, x);
+///     assert!((1..=5).contains(&x.get()));
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn rating() -> impl Strategy<Value = Rating> {
     (1_u8..=5).prop_map(|r| Rating::new(r).expect("in range"))
 }
 
 /// Needs driven through a legal prefix of the lifecycle, ending in any state.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, NeedEvent};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::need().new_tree(&mut runner).unwrap().current();
+///     // Every need starts with its submission; the history is in time order.
+///     assert_eq!(x.history().first().map(|t| &t.event), Some(&NeedEvent::Submitted));
+///     assert!(x.history().windows(2).all(|w| w[0].at <= w[1].at));
+/// }
+/// ```
 pub fn need() -> impl Strategy<Value = Need> {
     (
         (need_id(), requester(), category_key(), location()),
@@ -328,6 +554,19 @@ pub fn need() -> impl Strategy<Value = Need> {
 }
 
 /// Categories with their names, keyed by [`category_key`].
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, Category};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::category().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(Category::new(x.key().clone(), x.name_en(), x.name_zh())?, x);
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn category() -> impl Strategy<Value = Category> {
     (
         category_key(),
@@ -338,16 +577,55 @@ pub fn category() -> impl Strategy<Value = Category> {
 }
 
 /// The five Jiangning roles.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, JiangningRole};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::jiangning_role().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(JiangningRole::for_category(&x.key()), Some(x));
+/// }
+/// ```
 pub fn jiangning_role() -> impl Strategy<Value = JiangningRole> {
     prop::sample::select(JiangningRole::ALL.to_vec())
 }
 
 /// Need states' kinds.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, NeedStatus};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::need_status().new_tree(&mut runner).unwrap().current();
+///     assert!(NeedStatus::ALL.contains(&x));
+/// }
+/// ```
 pub fn need_status() -> impl Strategy<Value = NeedStatus> {
     prop::sample::select(NeedStatus::ALL.to_vec())
 }
 
 /// A calendar holding one activity (any hazard) and 1–8 shifts of it.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::shift_calendar().new_tree(&mut runner).unwrap().current();
+///     // 1–8 shifts, all of one activity.
+///     assert!((1..=8).contains(&x.len()));
+///     let first = x.shifts().next().map(|s| s.activity());
+///     assert!(x.shifts().all(|s| Some(s.activity()) == first));
+/// }
+/// ```
 pub fn shift_calendar() -> impl Strategy<Value = ShiftCalendar> {
     (activity(), prop::collection::vec(shift(), 1..8)).prop_map(|(a, shifts)| {
         let mut cal = ShiftCalendar::new();
@@ -370,6 +648,22 @@ pub fn shift_calendar() -> impl Strategy<Value = ShiftCalendar> {
 
 /// A calendar with an ordinary activity's shifts and a roster built by random sign-ups and
 /// withdrawals against it, an hour before the first shift.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::calendar_and_roster().new_tree(&mut runner).unwrap().current();
+///     // The roster never holds more places than a shift has.
+///     let (cal, roster) = x;
+///     for shift in cal.shifts() {
+///         assert!(roster.taken(shift.id()) <= shift.slots());
+///     }
+/// }
+/// ```
 pub fn calendar_and_roster() -> impl Strategy<Value = (ShiftCalendar, Roster)> {
     (
         shift_calendar(),

@@ -13,6 +13,23 @@ use crate::{
 };
 
 /// Any roll-up query: any "as of", an optional served-by instant, one kind or all.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::rollup_query().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::RollupQuery>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn rollup_query() -> impl Strategy<Value = RollupQuery> {
     (
         as_of(),
@@ -33,6 +50,23 @@ pub fn rollup_query() -> impl Strategy<Value = RollupQuery> {
 }
 
 /// Any calendar period kind.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::period().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::Period>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn period() -> impl Strategy<Value = Period> {
     prop_oneof![
         Just(Period::Day),
@@ -43,11 +77,45 @@ pub fn period() -> impl Strategy<Value = Period> {
 }
 
 /// The period of any kind containing any date.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::period_key().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::PeriodKey>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn period_key() -> impl Strategy<Value = PeriodKey> {
     (period(), date()).prop_map(|(p, d)| p.key(d))
 }
 
 /// Any star (1–5), medal (1–3) or the lifetime award.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::distinction().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::Distinction>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn distinction() -> impl Strategy<Value = Distinction> {
     prop_oneof![
         (1_u8..=5).prop_map(Distinction::Star),
@@ -57,6 +125,23 @@ pub fn distinction() -> impl Strategy<Value = Distinction> {
 }
 
 /// Any awarding level.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::awarding_level().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::AwardingLevel>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn awarding_level() -> impl Strategy<Value = AwardingLevel> {
     prop_oneof![
         Just(AwardingLevel::County),
@@ -67,12 +152,46 @@ pub fn awarding_level() -> impl Strategy<Value = AwardingLevel> {
 }
 
 /// Any single tier.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::star_tier().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::StarTier>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn star_tier() -> impl Strategy<Value = StarTier> {
     (distinction(), minutes(), awarding_level()).prop_map(|(d, m, l)| StarTier::new(d, m, l))
 }
 
 /// Valid ladders: 1–9 tiers with increasing distinctions and thresholds, a non-empty set of
 /// counted provenances, and an optional cycle.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::star_ladder().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::StarLadder>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn star_ladder() -> impl Strategy<Value = StarLadder> {
     let all = [
         Distinction::Star(1),
@@ -114,11 +233,45 @@ pub fn star_ladder() -> impl Strategy<Value = StarLadder> {
 }
 
 /// Any annual minimum.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::annual_minimum().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::AnnualMinimum>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn annual_minimum() -> impl Strategy<Value = AnnualMinimum> {
     minutes().prop_map(AnnualMinimum::new)
 }
 
 /// Points rules with a default rate and up to three category rates.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::points_rule().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::PointsRule>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn points_rule() -> impl Strategy<Value = PointsRule> {
     (
         1_u32..100,
@@ -134,6 +287,23 @@ pub fn points_rule() -> impl Strategy<Value = PointsRule> {
 }
 
 /// Any account owner.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::account_owner().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::AccountOwner>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn account_owner() -> impl Strategy<Value = AccountOwner> {
     prop_oneof![
         volunteer_id().prop_map(AccountOwner::Individual),
@@ -142,6 +312,23 @@ pub fn account_owner() -> impl Strategy<Value = AccountOwner> {
 }
 
 /// Any journal account.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::account().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::Account>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn account() -> impl Strategy<Value = Account> {
     prop_oneof![
         account_owner().prop_map(Account::Owner),
@@ -152,6 +339,23 @@ pub fn account() -> impl Strategy<Value = Account> {
 }
 
 /// Any relation.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::relation().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::Relation>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn relation() -> impl Strategy<Value = Relation> {
     prop_oneof![
         Just(Relation::Spouse),
@@ -164,6 +368,23 @@ pub fn relation() -> impl Strategy<Value = Relation> {
 }
 
 /// Any time-bank scheme.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::time_bank_policy().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::TimeBankPolicy>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn time_bank_policy() -> impl Strategy<Value = TimeBankPolicy> {
     (
         prop::option::of(minutes()),
@@ -173,6 +394,23 @@ pub fn time_bank_policy() -> impl Strategy<Value = TimeBankPolicy> {
 }
 
 /// Valid issuer blocks.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::issuer().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::Issuer>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn issuer() -> impl Strategy<Value = Issuer> {
     (
         org_id(),
@@ -187,6 +425,23 @@ pub fn issuer() -> impl Strategy<Value = Issuer> {
 }
 
 /// Valid certificate numbers.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::certificate_no().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::CertificateNo>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn certificate_no() -> impl Strategy<Value = CertificateNo> {
     ("[A-Z0-9]{1,6}(-[A-Z0-9]{1,6})?", 1_u32..1_000_000).prop_map(|(prefix, seq)| {
         format!("{prefix}-{seq:06}")

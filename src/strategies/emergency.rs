@@ -7,6 +7,20 @@ use crate::{EmergencyOperation, OrgKind, Organisation};
 
 /// Emergency operations over any area, declared between 2020 and 2030, stood down within a
 /// year or still in force.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::emergency_operation().new_tree(&mut runner).unwrap().current();
+///     // In force from its declaration until it stands down.
+///     assert!(x.in_force(x.declared()));
+///     assert!(x.stood_down().is_none_or(|end| end > x.declared() && !x.in_force(end)));
+/// }
+/// ```
 pub fn emergency_operation() -> impl Strategy<Value = EmergencyOperation> {
     (
         org_id(),

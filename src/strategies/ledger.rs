@@ -14,6 +14,23 @@ use crate::{
 };
 
 /// Any attendance source.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::attendance_source().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::AttendanceSource>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn attendance_source() -> impl Strategy<Value = AttendanceSource> {
     prop::sample::select(vec![
         AttendanceSource::CodeScan,
@@ -24,11 +41,45 @@ pub fn attendance_source() -> impl Strategy<Value = AttendanceSource> {
 }
 
 /// Any punch.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::punch().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::Punch>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn punch() -> impl Strategy<Value = Punch> {
     (instant(), attendance_source()).prop_map(|(at, s)| Punch::new(at, s))
 }
 
 /// Open or closed attendances; a check-out comes 1 second to 2 days after the check-in.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::attendance().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::Attendance>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn attendance() -> impl Strategy<Value = Attendance> {
     (
         super::assignment_id(),
@@ -47,6 +98,23 @@ pub fn attendance() -> impl Strategy<Value = Attendance> {
 }
 
 /// Policy versions 1 to 1,000.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::policy_version().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::PolicyVersion>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn policy_version() -> impl Strategy<Value = PolicyVersion> {
     (1_u32..=1_000).prop_map(PolicyVersion::new)
 }
@@ -56,6 +124,23 @@ fn limit(max: u32) -> impl Strategy<Value = Option<Minutes>> {
 }
 
 /// Policies with any combination of rounding unit (up to 1 h), caps and automatic close.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::crediting_policy().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::CreditingPolicy>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn crediting_policy() -> impl Strategy<Value = CreditingPolicy> {
     (
         policy_version(),
@@ -87,6 +172,23 @@ pub fn crediting_policy() -> impl Strategy<Value = CreditingPolicy> {
 }
 
 /// Prior credits on up to three days.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::prior_credits().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::PriorCredits>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn prior_credits() -> impl Strategy<Value = PriorCredits> {
     (
         0_u32..6_000,
@@ -104,6 +206,23 @@ pub fn prior_credits() -> impl Strategy<Value = PriorCredits> {
 }
 
 /// Service or training.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::record_kind().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::RecordKind>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn record_kind() -> impl Strategy<Value = RecordKind> {
     prop_oneof![
         Just(RecordKind::Service),
@@ -113,11 +232,45 @@ pub fn record_kind() -> impl Strategy<Value = RecordKind> {
 }
 
 /// Any provenance.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::provenance().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::Provenance>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn provenance() -> impl Strategy<Value = Provenance> {
     prop::sample::select(Provenance::ALL.to_vec())
 }
 
 /// A volunteer or a staff member.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::actor().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::Actor>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn actor() -> impl Strategy<Value = Actor> {
     prop_oneof![
         volunteer_id().prop_map(Actor::Volunteer),
@@ -127,6 +280,23 @@ pub fn actor() -> impl Strategy<Value = Actor> {
 
 /// Valid records of any provenance: the duration fits the served interval, a verified
 /// check-in has a policy, a correction names another record, the recorder is staff.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::service_record().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::ServiceRecord>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn service_record() -> impl Strategy<Value = ServiceRecord> {
     (
         (record_id(), volunteer_id(), org_id(), activity_id()),
@@ -181,6 +351,23 @@ pub fn service_record() -> impl Strategy<Value = ServiceRecord> {
 }
 
 /// An error or an omission claim.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::claim().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::Claim>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn claim() -> impl Strategy<Value = Claim> {
     prop_oneof![
         record_id().prop_map(|record| Claim::Error { record }),
@@ -189,6 +376,23 @@ pub fn claim() -> impl Strategy<Value = Claim> {
 }
 
 /// Correction requests with a short description.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::correction_request().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::CorrectionRequest>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn correction_request() -> impl Strategy<Value = CorrectionRequest> {
     (correction_id(), volunteer_id(), claim(), "[a-z]{1,40}[.]").prop_map(|(id, v, c, d)| {
         CorrectionRequest::new(id, v, c, d).expect("non-blank description")
@@ -196,6 +400,23 @@ pub fn correction_request() -> impl Strategy<Value = CorrectionRequest> {
 }
 
 /// Appends with or without an expected sequence.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::append().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::Append>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn append() -> impl Strategy<Value = Append> {
     (idempotency_key(), prop::option::of(0_u64..1_000)).prop_map(|(k, e)| match e {
         Some(seq) => Append::new(k).expecting(seq),
@@ -204,6 +425,23 @@ pub fn append() -> impl Strategy<Value = Append> {
 }
 
 /// Any "as of" cut-off.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::as_of().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::AsOf>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn as_of() -> impl Strategy<Value = AsOf> {
     prop_oneof![
         Just(AsOf::Now),
@@ -213,12 +451,40 @@ pub fn as_of() -> impl Strategy<Value = AsOf> {
 }
 
 /// Any 32-byte hash.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, EntryHash};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::entry_hash().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(x.to_string().parse::<EntryHash>()?, x);
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn entry_hash() -> impl Strategy<Value = EntryHash> {
     prop::array::uniform32(any::<u8>()).prop_map(EntryHash::from_bytes)
 }
 
 /// Ledgers built by random valid commands: up to `max` records of four volunteers with two
 /// organisers, confirmed where they do not overlap, some reversed. Every guarantee holds.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, HourLedger};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..4 {
+///     let x = strategies::hour_ledger(6).new_tree(&mut runner).unwrap().current();
+///     // Built by valid commands: the hash chain verifies and the events replay to the same ledger.
+///     assert!(x.verify().is_ok());
+///     assert_eq!(HourLedger::replay(x.events())?, x);
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn hour_ledger(max: usize) -> impl Strategy<Value = HourLedger> {
     prop::collection::vec(
         (0_u64..4, 0_u64..2, 0_i64..200, 1_i64..6, any::<bool>()),

@@ -14,11 +14,45 @@ use crate::matching::{
 use crate::{Eligibility, EligibilityPolicy, QualificationGraph, Requirements, Shift};
 
 /// Any factor.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::factor().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::matching::Factor>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn factor() -> impl Strategy<Value = Factor> {
     prop::sample::select(Factor::ALL.to_vec())
 }
 
 /// Weights in `0..=1000`.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::score_weights().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::matching::ScoreWeights>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn score_weights() -> impl Strategy<Value = ScoreWeights> {
     prop::array::uniform7(0_u32..=1_000).prop_map(|ws| {
         Factor::ALL
@@ -31,6 +65,23 @@ pub fn score_weights() -> impl Strategy<Value = ScoreWeights> {
 }
 
 /// Policies over the whole valid range of every field.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::match_policy().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::matching::MatchPolicy>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn match_policy() -> impl Strategy<Value = MatchPolicy> {
     (
         score_weights(),
@@ -55,6 +106,23 @@ pub fn match_policy() -> impl Strategy<Value = MatchPolicy> {
 }
 
 /// Profiles with recent hours, an optional show-up rate, preferences, teams and a cap.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::volunteer_profile().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::matching::VolunteerProfile>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn volunteer_profile() -> impl Strategy<Value = VolunteerProfile> {
     (
         minutes(),
@@ -82,6 +150,23 @@ pub fn volunteer_profile() -> impl Strategy<Value = VolunteerProfile> {
 }
 
 /// Breakdowns from any points and weights.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::score_breakdown().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::matching::ScoreBreakdown>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn score_breakdown() -> impl Strategy<Value = ScoreBreakdown> {
     (
         prop::array::uniform7(0_u32..=100),
@@ -92,6 +177,23 @@ pub fn score_breakdown() -> impl Strategy<Value = ScoreBreakdown> {
 }
 
 /// Optimal or feasible with a gap.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::optimality().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::matching::Optimality>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn optimality() -> impl Strategy<Value = Optimality> {
     prop_oneof![
         Just(Optimality::Optimal),
@@ -100,6 +202,23 @@ pub fn optimality() -> impl Strategy<Value = Optimality> {
 }
 
 /// Objectives from any parts.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::match_objective().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::matching::MatchObjective>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn match_objective() -> impl Strategy<Value = MatchObjective> {
     (
         0_u64..1_000_000,
@@ -111,6 +230,23 @@ pub fn match_objective() -> impl Strategy<Value = MatchObjective> {
 }
 
 /// The variants of [`WhyNot`] that need no verdict.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::why_not().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::matching::WhyNot>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn why_not() -> impl Strategy<Value = WhyNot> {
     prop_oneof![
         Just(WhyNot::Chosen),
@@ -127,11 +263,45 @@ pub fn why_not() -> impl Strategy<Value = WhyNot> {
 }
 
 /// Fix hints.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::fix_hint().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::matching::FixHint>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn fix_hint() -> impl Strategy<Value = FixHint> {
     (shift_id(), "[a-z ]{1,40}", 1_u32..100).prop_map(|(s, f, n)| FixHint::new(s, f, n))
 }
 
 /// Shortage certificates.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::shortage().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::matching::Shortage>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn shortage() -> impl Strategy<Value = Shortage> {
     (
         prop::collection::vec(shift_id(), 1..4),
@@ -145,6 +315,23 @@ pub fn shortage() -> impl Strategy<Value = Shortage> {
 }
 
 /// Repair changes.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::repair_change().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::matching::RepairChange>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn repair_change() -> impl Strategy<Value = RepairChange> {
     (volunteer_id(), shift_id(), 0_u8..3).prop_map(|(volunteer, shift, k)| match k {
         0 => RepairChange::Invalidated { volunteer, shift },
@@ -155,6 +342,23 @@ pub fn repair_change() -> impl Strategy<Value = RepairChange> {
 
 /// Match inputs: up to 6 volunteers, 1–2 activities, up to 5 shifts of those activities,
 /// priorities and profiles.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..4 {
+///     let x = strategies::match_input().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::matching::MatchInput>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn match_input() -> impl Strategy<Value = MatchInput> {
     (
         prop::collection::btree_map(volunteer_id(), volunteer(), 0..6),
@@ -207,6 +411,23 @@ pub fn match_input() -> impl Strategy<Value = MatchInput> {
 
 /// Outcomes of matching a [`match_input`] at the Unix epoch (so every shift lies ahead) under
 /// the default policies.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..4 {
+///     let x = strategies::match_outcome().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::matching::MatchOutcome>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn match_outcome() -> impl Strategy<Value = MatchOutcome> {
     match_input().prop_map(|input| {
         let graph = QualificationGraph::new();
@@ -220,6 +441,23 @@ pub fn match_outcome() -> impl Strategy<Value = MatchOutcome> {
 }
 
 /// Jurisdictions with demand and an optional centre.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::jurisdiction_demand().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::matching::JurisdictionDemand>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn jurisdiction_demand() -> impl Strategy<Value = JurisdictionDemand> {
     (
         division_code(),
@@ -236,6 +474,23 @@ pub fn jurisdiction_demand() -> impl Strategy<Value = JurisdictionDemand> {
 }
 
 /// Team offers with a capacity of 1–3, optional home and base, and affinities.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::team_offer().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::matching::TeamOffer>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn team_offer() -> impl Strategy<Value = TeamOffer> {
     (
         team_id(),
@@ -261,6 +516,19 @@ pub fn team_offer() -> impl Strategy<Value = TeamOffer> {
 
 /// Pairing requests with distinct jurisdictions (positive total demand) and teams, asking
 /// for as many pairings as the teams can take, or fewer.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..4 {
+///     let x = strategies::pairing_request().new_tree(&mut runner).unwrap().current();
+///     // Every generated request can be solved.
+///     assert!(x.solve().is_ok());
+/// }
+/// ```
 pub fn pairing_request() -> impl Strategy<Value = PairingRequest> {
     (
         prop::collection::btree_map(division_code(), jurisdiction_demand(), 1..6),
@@ -286,6 +554,23 @@ pub fn pairing_request() -> impl Strategy<Value = PairingRequest> {
 }
 
 /// Outcomes of solving a [`pairing_request`].
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..4 {
+///     let x = strategies::pairing_outcome().new_tree(&mut runner).unwrap().current();
+///     // Serialises and deserialises back unchanged: deserialising re-runs the checks.
+///     #[cfg(feature = "serde")]
+///     {
+///         let json = serde_json::to_string(&x).unwrap();
+///         assert_eq!(serde_json::from_str::<volunteer_service::matching::PairingOutcome>(&json).unwrap(), x);
+///     }
+/// }
+/// ```
 pub fn pairing_outcome() -> impl Strategy<Value = PairingOutcome> {
     pairing_request().prop_map(|r| r.solve().expect("small instances fit"))
 }

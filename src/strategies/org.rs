@@ -14,6 +14,19 @@ use crate::{
 
 /// Unified social credit codes with a computed check character, any department in
 /// `[0-9ANY]`.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, Uscc};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::uscc().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(x.as_str().parse::<Uscc>()?, x); // the check character is valid
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn uscc() -> impl Strategy<Value = Uscc> {
     "[0-9ANY][0-9]{7}[0-9A-HJ-NPQRTUW-Y]{9}"
         .prop_map(|body| Uscc::with_check(&body).expect("generated valid"))
@@ -21,6 +34,19 @@ pub fn uscc() -> impl Strategy<Value = Uscc> {
 
 /// Unified social credit codes of a civil-affairs social organisation of `form` (`51`, `52`
 /// or `53`).
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, LegalForm};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::uscc_of_form(LegalForm::Foundation).new_tree(&mut runner).unwrap().current();
+///     assert_eq!(x.legal_form(), Some(LegalForm::Foundation));
+///     assert!(x.as_str().starts_with("53"));
+/// }
+/// ```
 pub fn uscc_of_form(form: LegalForm) -> impl Strategy<Value = Uscc> {
     "[0-9]{6}[0-9A-HJ-NPQRTUW-Y]{9}".prop_map(move |rest| {
         Uscc::with_check(&format!("{}{rest}", form.uscc_prefix())).expect("generated valid")
@@ -28,6 +54,18 @@ pub fn uscc_of_form(form: LegalForm) -> impl Strategy<Value = Uscc> {
 }
 
 /// Any legal form.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::legal_form().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(x.to_string(), x.as_str());
+/// }
+/// ```
 pub fn legal_form() -> impl Strategy<Value = LegalForm> {
     prop_oneof![
         Just(LegalForm::SocialGroup),
@@ -37,6 +75,19 @@ pub fn legal_form() -> impl Strategy<Value = LegalForm> {
 }
 
 /// Any practice level.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, PracticeLevel};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::practice_level().new_tree(&mut runner).unwrap().current();
+///     assert!(PracticeLevel::Centre <= x && x <= PracticeLevel::Point);
+///     assert!(!x.may_contain(x));
+/// }
+/// ```
 pub fn practice_level() -> impl Strategy<Value = PracticeLevel> {
     prop_oneof![
         Just(PracticeLevel::Centre),
@@ -47,6 +98,18 @@ pub fn practice_level() -> impl Strategy<Value = PracticeLevel> {
 }
 
 /// Any organisation kind.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, OrgKind};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::org_kind().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(x.practice_level().is_some(), matches!(x, OrgKind::Practice(_)));
+/// }
+/// ```
 pub fn org_kind() -> impl Strategy<Value = OrgKind> {
     prop_oneof![
         Just(OrgKind::CivilizationOffice),
@@ -80,6 +143,21 @@ fn uscc_for(kind: OrgKind) -> BoxedStrategy<Uscc> {
 
 /// Organisations of any kind, with optional division, code and supervisor (never itself) and
 /// no successor.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::organisation().new_tree(&mut runner).unwrap().current();
+///     // Never its own supervisor or successor.
+///     assert_ne!(x.supervisor(), Some(x.id()));
+///     assert_ne!(x.successor(), Some(x.id()));
+///     assert_eq!(x.name(), x.name().trim());
+/// }
+/// ```
 pub fn organisation() -> impl Strategy<Value = Organisation> {
     (org_id(), name(), org_kind())
         .prop_flat_map(|(id, name, kind)| {
@@ -111,6 +189,21 @@ pub fn organisation() -> impl Strategy<Value = Organisation> {
 /// kinds, divisions nested along each edge, dated additions and re-parentings.
 ///
 /// Built through the public API, so every hierarchy it yields passed validation.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..4 {
+///     let x = strategies::org_hierarchy(8).new_tree(&mut runner).unwrap().current();
+///     // Every organisation lies within each of its ancestors.
+///     for org in x.organisations() {
+///         assert!(x.ancestors(org.id()).all(|a| x.is_within(org.id(), a)));
+///     }
+/// }
+/// ```
 pub fn org_hierarchy(max_nodes: usize) -> impl Strategy<Value = OrgHierarchy> {
     let node = (
         any::<prop::sample::Index>(),
@@ -201,6 +294,18 @@ fn build_hierarchy(
 }
 
 /// Any team level.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, TeamLevel};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..4 {
+///     let x = strategies::team_level().new_tree(&mut runner).unwrap().current();
+///     assert!(TeamLevel::Corps <= x && x <= TeamLevel::Squad);
+/// }
+/// ```
 pub fn team_level() -> impl Strategy<Value = TeamLevel> {
     prop_oneof![
         Just(TeamLevel::Corps),
@@ -210,6 +315,18 @@ pub fn team_level() -> impl Strategy<Value = TeamLevel> {
 }
 
 /// Any specialty, including tagged others.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, TeamKind};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::specialty().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(TeamKind::Specialist(x.clone()).specialty(), Some(&x));
+/// }
+/// ```
 pub fn specialty() -> impl Strategy<Value = Specialty> {
     prop_oneof![
         Just(Specialty::EmergencyRescue),
@@ -224,6 +341,18 @@ pub fn specialty() -> impl Strategy<Value = Specialty> {
 }
 
 /// Any team structure.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::team_kind().new_tree(&mut runner).unwrap().current();
+///     assert_ne!(x.level().is_some(), x.specialty().is_some());
+/// }
+/// ```
 pub fn team_kind() -> impl Strategy<Value = TeamKind> {
     prop_oneof![
         team_level().prop_map(TeamKind::Level),
@@ -232,17 +361,54 @@ pub fn team_kind() -> impl Strategy<Value = TeamKind> {
 }
 
 /// Any readiness.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, Readiness};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..4 {
+///     let x = strategies::readiness().new_tree(&mut runner).unwrap().current();
+///     assert!(matches!(x, Readiness::Active | Readiness::StandbyReserve));
+/// }
+/// ```
 pub fn readiness() -> impl Strategy<Value = Readiness> {
     prop_oneof![Just(Readiness::Active), Just(Readiness::StandbyReserve)]
 }
 
 /// Any role.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, Role};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..4 {
+///     let x = strategies::role().new_tree(&mut runner).unwrap().current();
+///     assert!(matches!(x, Role::Leader | Role::Deputy | Role::Member));
+/// }
+/// ```
 pub fn role() -> impl Strategy<Value = Role> {
     prop_oneof![Just(Role::Leader), Just(Role::Deputy), Just(Role::Member)]
 }
 
 /// Teams with any structure, host and readiness, an optional parent (never itself) and an
 /// optional code.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::team().new_tree(&mut runner).unwrap().current();
+///     assert_ne!(x.parent(), Some(x.id())); // never its own parent
+///     assert_eq!(x.name(), x.name().trim());
+/// }
+/// ```
 pub fn team() -> impl Strategy<Value = Team> {
     (
         team_id(),
@@ -266,16 +432,61 @@ pub fn team() -> impl Strategy<Value = Team> {
 }
 
 /// A membership request: volunteer, role and period, for [`crate::TeamRegistry::join`].
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, OrgId, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+/// let mut runner = TestRunner::deterministic();
+/// let squad = TeamId::from_parts(1, 1);
+/// for _ in 0..16 {
+///     let (volunteer, role, period) = strategies::membership_request().new_tree(&mut runner).unwrap().current();
+///     // Any request can join an empty team.
+///     let mut teams = TeamRegistry::new();
+///     teams.add_team(Team::builder(squad, "小队", TeamKind::Level(TeamLevel::Squad), OrgId::from_parts(1, 1)).build()?)?;
+///     teams.join(squad, volunteer, role, period)?;
+///     assert_eq!(teams.role_on(squad, volunteer, period.from_date()), Some(role));
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn membership_request() -> impl Strategy<Value = (crate::VolunteerId, Role, DatePeriod)> {
     (volunteer_id(), role(), date_period())
 }
 
 /// Any registering department, as read from a generated code.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, Uscc};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::registering_department().new_tree(&mut runner).unwrap().current();
+///     // The department read back from a code with it in position 1.
+///     let code = Uscc::with_check(&format!("{}1320100MJ0000001", x.code()))?;
+///     assert_eq!(code.department(), x);
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn registering_department() -> impl Strategy<Value = RegisteringDepartment> {
     uscc().prop_map(|u| u.department())
 }
 
 /// Any pairing scope.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, PairingScope};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..4 {
+///     let x = strategies::pairing_scope().new_tree(&mut runner).unwrap().current();
+///     assert!(matches!(x, PairingScope::Exact | PairingScope::Within | PairingScope::Covering));
+/// }
+/// ```
 pub fn pairing_scope() -> impl Strategy<Value = PairingScope> {
     prop_oneof![
         Just(PairingScope::Exact),
@@ -287,6 +498,21 @@ pub fn pairing_scope() -> impl Strategy<Value = PairingScope> {
 /// A valid random team registry: up to `max_teams` teams (parents first, levels below their
 /// parents'), memberships, pairings and deployments, built through the public API so every
 /// registry it yields passed validation.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..4 {
+///     let x = strategies::team_registry(6).new_tree(&mut runner).unwrap().current();
+///     // Child teams sit below their parents.
+///     for team in x.teams() {
+///         assert!(x.child_teams(team.id()).all(|c| c.parent() == Some(team.id())));
+///     }
+/// }
+/// ```
 pub fn team_registry(max_teams: usize) -> impl Strategy<Value = TeamRegistry> {
     (
         prop::collection::vec((team(), any::<prop::sample::Index>()), 1..=max_teams.max(1)),
@@ -375,6 +601,20 @@ pub fn team_registry(max_teams: usize) -> impl Strategy<Value = TeamRegistry> {
 }
 
 /// Any deployment target: a whole team or 1–5 distinct members of it.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, DeploymentTarget};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::deployment_target().new_tree(&mut runner).unwrap().current();
+///     if let DeploymentTarget::Members { volunteers, .. } = &x {
+///         assert!((1..=5).contains(&volunteers.len()));
+///     }
+/// }
+/// ```
 pub fn deployment_target() -> impl Strategy<Value = DeploymentTarget> {
     prop_oneof![
         team_id().prop_map(DeploymentTarget::Team),
@@ -404,6 +644,18 @@ fn one_team_registry(team: TeamId) -> TeamRegistry {
 }
 
 /// Memberships with any volunteer, role and period.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::membership().new_tree(&mut runner).unwrap().current();
+///     assert!(x.period().contains(x.period().from_date()));
+/// }
+/// ```
 pub fn membership() -> impl Strategy<Value = Membership> {
     (team_id(), membership_request()).prop_map(|(team, (volunteer, role, period))| {
         let mut registry = one_team_registry(team);
@@ -419,6 +671,20 @@ pub fn membership() -> impl Strategy<Value = Membership> {
 }
 
 /// Pairings of a team with any division for any period.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, DivisionCode};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::pairing().new_tree(&mut runner).unwrap().current();
+///     assert!(x.period().contains(x.period().from_date()));
+///     assert_eq!(x.division().to_string().parse::<DivisionCode>()?, x.division());
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn pairing() -> impl Strategy<Value = Pairing> {
     (team_id(), pairing_id(), division_code(), date_period()).prop_map(
         |(team, id, division, period)| {
@@ -432,6 +698,21 @@ pub fn pairing() -> impl Strategy<Value = Pairing> {
 }
 
 /// Deployments of a whole team or of members who joined on the first day.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, DeploymentTarget};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::deployment().new_tree(&mut runner).unwrap().current();
+///     assert!(x.period().contains(x.period().from_date()));
+///     if let DeploymentTarget::Members { volunteers, .. } = x.target() {
+///         assert!(!volunteers.is_empty());
+///     }
+/// }
+/// ```
 pub fn deployment() -> impl Strategy<Value = Deployment> {
     (
         deployment_id(),

@@ -19,24 +19,78 @@ use crate::{
 };
 
 /// E-mail addresses of the shape `local@domain.tld`.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, Email};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::email().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(Email::new(x.as_str())?, x);
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn email() -> impl Strategy<Value = Email> {
     "[a-z0-9._]{1,16}@[a-z0-9]{1,12}\\.(cn|com|org)"
         .prop_map(|s| Email::new(&s).expect("generated valid"))
 }
 
 /// Contact details with or without phone and e-mail.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::contact().new_tree(&mut runner).unwrap().current();
+///     assert!(x.phone().is_none_or(|p| p.to_string().contains('*'))); // masked in Display
+/// }
+/// ```
 pub fn contact() -> impl Strategy<Value = Contact> {
     (prop::option::of(phone_number()), prop::option::of(email()))
         .prop_map(|(p, e)| Contact::new(p, e))
 }
 
 /// Windows on 15-minute marks, often past midnight.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, TimeWindow};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::time_window().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(TimeWindow::from_minutes(x.start_minute(), x.minutes())?, x);
+///     assert_eq!(x.start_minute() % 15, 0);
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn time_window() -> impl Strategy<Value = TimeWindow> {
     (0_u16..96, 1_u16..=96)
         .prop_map(|(s, l)| TimeWindow::from_minutes(s * 15, l * 15).expect("in range"))
 }
 
 /// Weekly patterns in any offset with a few dated exceptions, or [`Availability::always`].
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::availability().new_tree(&mut runner).unwrap().current();
+///     use chrono::Weekday;
+///     // Windows are kept in order.
+///     let w = x.windows(Weekday::Mon);
+///     assert!(w.windows(2).all(|p| p[0] <= p[1]));
+/// }
+/// ```
 pub fn availability() -> impl Strategy<Value = Availability> {
     prop_oneof![
         1 => Just(Availability::always()),
@@ -63,6 +117,19 @@ pub fn availability() -> impl Strategy<Value = Availability> {
 }
 
 /// Qualification kinds with names like `q-123` and optional validity.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, QualificationKind};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::qualification_kind().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(QualificationKind::new(x.id(), x.name(), x.default_validity_months())?, x);
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn qualification_kind() -> impl Strategy<Value = QualificationKind> {
     (
         qualification_id(),
@@ -75,6 +142,20 @@ pub fn qualification_kind() -> impl Strategy<Value = QualificationKind> {
 }
 
 /// Grants valid from a day in 2020–2030, open-ended or for 1–3,650 days.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, QualificationGrant};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::qualification_grant().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(QualificationGrant::new(x.qualification(), x.granted_on(), x.expires_on(), x.issuer())?, x);
+///     assert!(x.is_valid_on(x.granted_on()));
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn qualification_grant() -> impl Strategy<Value = QualificationGrant> {
     (
         qualification_id(),
@@ -89,6 +170,19 @@ pub fn qualification_grant() -> impl Strategy<Value = QualificationGrant> {
 }
 
 /// Training records from a day in 2020–2030, open-ended or for 1–3,650 days.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, TrainingRecord};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::training_record().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(TrainingRecord::new(x.training(), x.completed_on(), x.expires_on())?, x);
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn training_record() -> impl Strategy<Value = TrainingRecord> {
     (training_id(), date(), prop::option::of(1_u64..3_650)).prop_map(|(t, from, len)| {
         let until = len.map(|l| from.checked_add_days(Days::new(l)).expect("in range"));
@@ -97,6 +191,18 @@ pub fn training_record() -> impl Strategy<Value = TrainingRecord> {
 }
 
 /// Every registration channel.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, RegistrationChannel};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::registration_channel().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(x.organisation().is_some(), matches!(x, RegistrationChannel::Organisation(_)));
+/// }
+/// ```
 pub fn registration_channel() -> impl Strategy<Value = RegistrationChannel> {
     prop_oneof![
         Just(RegistrationChannel::Website),
@@ -109,6 +215,18 @@ pub fn registration_channel() -> impl Strategy<Value = RegistrationChannel> {
 }
 
 /// Every verification method.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::verification_method().new_tree(&mut runner).unwrap().current();
+///     assert!(["in_person", "id_card_reader", "online_identity_check", "face_recognition"].contains(&x.to_string().as_str()));
+/// }
+/// ```
 pub fn verification_method() -> impl Strategy<Value = VerificationMethod> {
     prop::sample::select(vec![
         VerificationMethod::InPerson,
@@ -119,11 +237,39 @@ pub fn verification_method() -> impl Strategy<Value = VerificationMethod> {
 }
 
 /// Reasons of 1–40 characters.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, StatusReason};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::status_reason().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(StatusReason::new(x.as_str())?, x);
+///     assert!((1..=40).contains(&x.as_str().chars().count()));
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn status_reason() -> impl Strategy<Value = StatusReason> {
     "[a-z][a-z ]{0,38}[a-z]?".prop_map(|s| StatusReason::new(&s).expect("generated valid"))
 }
 
 /// The presets and random thresholds.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::minor_policy().new_tree(&mut runner).unwrap().current();
+///     // Consent and accompaniment rules only concern minors.
+///     assert!(x.consent_under().is_none_or(|c| c <= x.adult_age()));
+///     assert!(x.accompany_under().is_none_or(|a| a <= x.adult_age()));
+/// }
+/// ```
 pub fn minor_policy() -> impl Strategy<Value = MinorPolicy> {
     prop_oneof![
         Just(MinorPolicy::national()),
@@ -147,6 +293,18 @@ pub fn minor_policy() -> impl Strategy<Value = MinorPolicy> {
 }
 
 /// Either accompaniment.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, Accompaniment};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..4 {
+///     let x = strategies::accompaniment().new_tree(&mut runner).unwrap().current();
+///     assert!(matches!(x, Accompaniment::Guardian | Accompaniment::Unaccompanied));
+/// }
+/// ```
 pub fn accompaniment() -> impl Strategy<Value = Accompaniment> {
     prop_oneof![
         Just(Accompaniment::Guardian),
@@ -155,6 +313,20 @@ pub fn accompaniment() -> impl Strategy<Value = Accompaniment> {
 }
 
 /// A guardian consent given on a day in 2020–2030.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::guardian_consent().new_tree(&mut runner).unwrap().current();
+///     use chrono::Datelike;
+///     assert!((2020..=2030).contains(&x.given_on().year()));
+///     assert!(x.phone().to_string().contains('*')); // masked
+/// }
+/// ```
 pub fn guardian_consent() -> impl Strategy<Value = GuardianConsent> {
     (person_name(), phone_number(), date())
         .prop_map(|(name, phone, on)| GuardianConsent::new(name, phone, on))
@@ -163,6 +335,22 @@ pub fn guardian_consent() -> impl Strategy<Value = GuardianConsent> {
 /// Valid, registered volunteer profiles: a resident ID that agrees with the declared birth
 /// date and sex (or another document), contact, tags, home area, availability, grants,
 /// trainings and, for minors, sometimes a guardian's consent.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::volunteer().new_tree(&mut runner).unwrap().current();
+///     // The declared birth date and sex agree with a resident ID (ID-06).
+///     if let Some(id) = x.document().resident_id() {
+///         assert_eq!((id.birth_date(), id.sex()), (x.birth_date(), x.sex()));
+///     }
+///     assert_eq!(x.status(), &volunteer_service::RegistrationStatus::Registered);
+/// }
+/// ```
 pub fn volunteer() -> impl Strategy<Value = Volunteer> {
     (birth_date(), sex())
         .prop_flat_map(|(birth, s)| {
@@ -229,6 +417,22 @@ pub fn volunteer() -> impl Strategy<Value = Volunteer> {
 }
 
 /// Acyclic graphs of 1–8 kinds: edges only run from a later kind to an earlier one.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::qualification_graph().new_tree(&mut runner).unwrap().current();
+///     // Acyclic: no kind includes another kind that includes it back.
+///     for (whole, part) in x.edges() {
+///         assert!(x.includes(whole, part));
+///         assert!(!x.includes(part, whole));
+///     }
+/// }
+/// ```
 pub fn qualification_graph() -> impl Strategy<Value = QualificationGraph> {
     (
         prop::collection::vec(qualification_kind(), 1..8),
@@ -255,6 +459,18 @@ pub fn qualification_graph() -> impl Strategy<Value = QualificationGraph> {
 }
 
 /// Every state name.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let x = strategies::status_kind().new_tree(&mut runner).unwrap().current();
+///     assert!(["registered", "real_name_verified", "suspended", "cancelled"].contains(&x.to_string().as_str()));
+/// }
+/// ```
 pub fn status_kind() -> impl Strategy<Value = StatusKind> {
     prop::sample::select(vec![
         StatusKind::Registered,
@@ -265,6 +481,18 @@ pub fn status_kind() -> impl Strategy<Value = StatusKind> {
 }
 
 /// Statuses in every state, with instants in 2020–2030.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..16 {
+///     let x = strategies::registration_status().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(x.is_active(), x.kind() == volunteer_service::StatusKind::RealNameVerified);
+/// }
+/// ```
 pub fn registration_status() -> impl Strategy<Value = RegistrationStatus> {
     prop_oneof![
         Just(RegistrationStatus::Registered),
@@ -291,6 +519,22 @@ pub fn registration_status() -> impl Strategy<Value = RegistrationStatus> {
 
 /// Registries of up to 8 volunteers under a policy without consent or age limits; entries
 /// whose id, document or number collide are skipped.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::strategies;
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..4 {
+///     let x = strategies::volunteer_registry().new_tree(&mut runner).unwrap().current();
+///     // Every registered volunteer is found by its number and its document.
+///     for v in x.iter() {
+///         assert_eq!(x.by_volunteer_no(v.volunteer_no()).map(|w| w.id()), Some(v.id()));
+///         assert_eq!(x.by_document(v.document()).map(|w| w.id()), Some(v.id()));
+///     }
+/// }
+/// ```
 pub fn volunteer_registry() -> impl Strategy<Value = VolunteerRegistry> {
     prop::collection::vec(volunteer(), 0..8).prop_map(|vs| {
         let policy = MinorPolicy::national().with_consent_under(None);

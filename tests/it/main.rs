@@ -16,3 +16,5 @@ mod meta;
 mod org;
 #[cfg(feature = "serde")]
 mod serde_wire;
+#[cfg(all(unix, feature = "sqlite"))]
+mod sqlite_fault;

@@ -37,6 +37,10 @@ assert_impl!(
 );
 assert_impl!(matching::MatchError => std::error::Error + Clone + Eq + Send + Sync + 'static);
 
+// Event stores: movable to another thread (a writer thread owns its connection).
+assert_impl!(MemoryEventStore<LedgerEvent> => EventStore<LedgerEvent> + core::fmt::Debug + Send + Sync);
+#[cfg(feature = "sqlite")]
+assert_impl!(SqliteEventStore => EventStore<LedgerEvent> + core::fmt::Debug + Send);
 // The PostgreSQL store moves into a worker thread and stores ledger events.
 #[cfg(feature = "postgres")]
 assert_impl!(PostgresEventStore => EventStore<LedgerEvent> + core::fmt::Debug + Send);
