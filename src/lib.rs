@@ -34,6 +34,8 @@
 //!   certificates.
 //! - `csv`: `import` reads volunteer rosters and paper service records (补录) from CSV,
 //!   UTF-8 or GBK.
+//! - `postgres` (implies `serde`): `PostgresEventStore`, an event store in a PostgreSQL
+//!   database.
 #![doc(test(attr(deny(warnings))))]
 
 mod activity;
@@ -62,6 +64,8 @@ mod minutes;
 mod need;
 mod org;
 mod person;
+#[cfg(feature = "postgres")]
+mod postgres_store;
 mod qualification;
 mod record;
 mod registry;
@@ -146,6 +150,8 @@ pub use org::{
     LegalForm, OrgError, OrgHierarchy, OrgKind, Organisation, OrganisationBuilder, PracticeLevel,
 };
 pub use person::{PersonName, PersonNameError, Sex};
+#[cfg(feature = "postgres")]
+pub use postgres_store::{POSTGRES_SCHEMA_VERSION, PostgresEventStore};
 pub use qualification::{
     QualificationError, QualificationGrant, QualificationGraph, QualificationKind,
     QualificationShortfall, TrainingRecord, TrainingShortfall, check_training,

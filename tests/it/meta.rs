@@ -61,6 +61,9 @@ mod import_types {
         ImportError, RowError, RowProblem => std::error::Error + Clone + Eq + Send + Sync + 'static
     );
 }
+// The PostgreSQL store moves into a worker thread and stores ledger events.
+#[cfg(feature = "postgres")]
+assert_impl!(PostgresEventStore => EventStore<LedgerEvent> + core::fmt::Debug + Send);
 
 #[cfg(feature = "serde")]
 mod wire {
