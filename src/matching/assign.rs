@@ -12,14 +12,25 @@
 //! proven bound, conflicts are repaired, and the outcome says `feasible, gap ≤ x`.
 //!
 //! # Scaling: fill dominates score, exactly
-//! Let `S` be the largest edge score present (every edge score is in `0..=S`), `T = min(Σ
-//! slots, Σ volunteer caps, #edges)` (no solution fills more) and `P = T·S + 1`. Edge cost is `S − score`, the
-//! unfilled penalty of shift `s` is `S + priority(s)·P`. Every slot is either filled or not, so
-//! for any solution `cost = S·Σ slots − Σ score + P·Σ priority·unfilled`. Since
-//! `0 <= Σ score <= T·S < P`, one more unit of priority-weighted fill always outweighs every
-//! score difference: minimising the cost maximises the weighted fill, then the score. `P` and
-//! the penalties are computed with checked `i64` arithmetic ([`MatchError::TooLarge`]); the
-//! solver checks its own bound (`max_cost·(nodes+1)² <= 2^60`).
+//! Let `S` be the largest edge score present (every edge score is in `0..=S`), `R` the largest
+//! minus the smallest, `T = min(Σ slots, Σ volunteer caps, #edges)` (no solution fills more),
+//! `K` the number of shifts with a candidate, and `P = min(T·S, K·R) + 1`. Edge cost is
+//! `S − score` (in `0..=R`), the unfilled penalty of shift `s` is `S + priority(s)·P`. Every
+//! slot is either filled or not, so for any solution `cost = S·Σ slots − Σ score +
+//! P·Σ priority·unfilled`: minimising the cost maximises the priority-weighted fill, then the
+//! score, because either bound on `P` makes one more unit of weighted fill outweigh every
+//! score difference:
+//! - `P > T·S`: every solution's total score is in `0..=T·S`.
+//! - `P > K·R`: two solutions differ by simple residual cycles, and a flow is optimal iff no
+//!   residual cycle has negative cost. A simple cycle passes the hub (the only way to change
+//!   the fill) at most once and each shift at most once, so it newly uses at most `K` edges,
+//!   each adding at most `R` (the penalties' `S` cancels or only lowers its cost): a cycle
+//!   that adds fill costs at most `K·R − P < 0`, and one that keeps it is priced by the score.
+//!
+//! With uniform scores `P = 1`. `P`, the penalties and the largest total cost are computed with
+//! checked `i64` arithmetic ([`MatchError::TooLarge`]); the solver's own exact bound is
+//! `max penalty · (nodes + 1)² <= 2^60` (its cost scaling multiplies costs by `nodes + 1` and
+//! prices move by up to `nodes` scaled costs), reported as [`MatchError::SolverBound`].
 //!
 //! # Determinism
 //! [`MatchInput`] sorts volunteers, shifts and activities by id; the network is built in that
@@ -1019,14 +1030,20 @@ impl RepairOutcome {
 ///
 /// # Scaling: fill dominates score, exactly
 /// Let `S` be the largest edge score present (at most [`MatchPolicy::max_score`]; every edge
-/// score is in `0..=S`), `T = min(Σ slots, Σ volunteer caps, #edges)` (no solution fills more) and `P = T·S + 1`. Edge cost is
-/// `S − score`, the unfilled penalty of shift `s` is `S + priority(s)·P`. Every slot is either
-/// filled or not, so for any solution `cost = S·Σ slots − Σ score + P·Σ priority·unfilled`.
-/// Since `0 <= Σ score <= T·S < P`, one more unit of priority-weighted fill always outweighs
-/// every score difference: minimising the cost maximises the weighted fill, then the score.
+/// score is in `0..=S`), `R` the largest minus the smallest, `T = min(Σ slots, Σ volunteer
+/// caps, #edges)` (no solution fills more), `K` the number of shifts with a candidate, and
+/// `P = min(T·S, K·R) + 1`. Edge cost is `S − score`, the unfilled penalty of shift `s` is
+/// `S + priority(s)·P`. For any solution `cost = S·Σ slots − Σ score + P·Σ priority·unfilled`.
+/// `P > T·S` bounds every score difference between solutions; `P > K·R` bounds the score
+/// change of every simple residual cycle that changes the fill (it passes the hub once and
+/// each shift once). Either way one more unit of priority-weighted fill outweighs every score
+/// difference: minimising the cost maximises the weighted fill, then the score. With uniform
+/// scores `P = 1`, so 100 000 volunteers × 10 000 shifts fit.
+///
 /// `P`, the penalties and the largest total cost are computed with checked `i64` arithmetic
-/// ([`MatchError::TooLarge`]); the solver refuses networks beyond its own exact bound
-/// (`max_cost·(nodes+1)² <= 2^60`, [`MatchError::Solver`]).
+/// ([`MatchError::TooLarge`]). The solver's exact bound is `max penalty · (nodes + 1)² <=
+/// 2^60` (about `K·R·priority <= 9.5·10^7` at 110 000 nodes); beyond it
+/// [`MatchError::SolverBound`] names `P`, its terms and the limit.
 ///
 /// # Determinism
 /// [`MatchInput`] sorts volunteers, shifts and activities by id; the network is built in that
@@ -1133,7 +1150,7 @@ impl<'a> Matcher<'a> {
     /// the new placements; at most the cap of shifts per volunteer.
     ///
     /// # Errors
-    /// [`MatchError::TooLarge`] or [`MatchError::Solver`] if the instance is too large for
+    /// [`MatchError::TooLarge`], [`MatchError::SolverBound`] or [`MatchError::Solver`] if the instance is too large for
     /// exact integer costs.
     pub fn assign(
         &self,
@@ -2125,16 +2142,8 @@ const SOLVER_MAX_NODES: usize = 1 << 31;
 /// The fill weight `P = min(T·S, K·R) + 1` of the module docs, or `None` if it overflows.
 ///
 /// Either term alone makes the objective lexicographic (fill first, then score), so the
-/// smaller one is used:
-/// - `T·S`: every solution's total score is in `0..=T·S`, so two solutions' scores differ by
-///   at most `T·S < P`, less than one unit of priority-weighted fill.
-/// - `K·R`: an optimal flow is one with no negative residual cycle, and the difference of any
-///   two solutions splits into simple residual cycles. A simple cycle passes the hub at most
-///   once, so it changes the weighted fill by an integer `Δw` and the edge costs (each in
-///   `0..=R` above the constant `S − s_max = 0`, the `S` of the penalty arcs cancelling or
-///   only lowering the sum) by at most `R` per edge it newly uses, one per shift it visits:
-///   at most `K·R`. With `P > K·R` a cycle that adds fill (`Δw ≤ −1` unfilled) always has
-///   negative cost, and a cycle that keeps the fill is priced by the score alone.
+/// smaller one is used (see the module docs for the proofs): `T·S` bounds the score
+/// difference of any two solutions, `K·R` the score change of any simple residual cycle.
 fn fill_weight(slots: u64, s_max: i64, shifts: u64, range: i64) -> Option<i64> {
     let by_slots = i64::try_from(slots).ok().and_then(|t| t.checked_mul(s_max));
     let by_cycles = i64::try_from(shifts)
