@@ -3283,7 +3283,7 @@ mod tests {
     /// 100,000 volunteers × 10,000 shifts. Run in release:
     /// `cargo test --release --lib -- --ignored a_100k_by_10k_match_is_solved`.
     #[test]
-    #[ignore = "100k × 10k: candidates() checks all 10^9 pairs, over 6 minutes in release"]
+    #[ignore = "100k × 10k: candidates() checks all 10^9 pairs, about 6 minutes in release"]
     fn a_100k_by_10k_match_is_solved() {
         assert_sparse_instance_is_solved(1_000);
     }
