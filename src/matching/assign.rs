@@ -12,14 +12,25 @@
 //! proven bound, conflicts are repaired, and the outcome says `feasible, gap ≤ x`.
 //!
 //! # Scaling: fill dominates score, exactly
-//! Let `S` be the largest edge score present (every edge score is in `0..=S`), `T = min(Σ
-//! slots, Σ volunteer caps, #edges)` (no solution fills more) and `P = T·S + 1`. Edge cost is `S − score`, the
-//! unfilled penalty of shift `s` is `S + priority(s)·P`. Every slot is either filled or not, so
-//! for any solution `cost = S·Σ slots − Σ score + P·Σ priority·unfilled`. Since
-//! `0 <= Σ score <= T·S < P`, one more unit of priority-weighted fill always outweighs every
-//! score difference: minimising the cost maximises the weighted fill, then the score. `P` and
-//! the penalties are computed with checked `i64` arithmetic ([`MatchError::TooLarge`]); the
-//! solver checks its own bound (`max_cost·(nodes+1)² <= 2^60`).
+//! Let `S` be the largest edge score present (every edge score is in `0..=S`), `R` the largest
+//! minus the smallest, `T = min(Σ slots, Σ volunteer caps, #edges)` (no solution fills more),
+//! `K` the number of shifts with a candidate, and `P = min(T·S, K·R) + 1`. Edge cost is
+//! `S − score` (in `0..=R`), the unfilled penalty of shift `s` is `S + priority(s)·P`. Every
+//! slot is either filled or not, so for any solution `cost = S·Σ slots − Σ score +
+//! P·Σ priority·unfilled`: minimising the cost maximises the priority-weighted fill, then the
+//! score, because either bound on `P` makes one more unit of weighted fill outweigh every
+//! score difference:
+//! - `P > T·S`: every solution's total score is in `0..=T·S`.
+//! - `P > K·R`: two solutions differ by simple residual cycles, and a flow is optimal iff no
+//!   residual cycle has negative cost. A simple cycle passes the hub (the only way to change
+//!   the fill) at most once and each shift at most once, so it newly uses at most `K` edges,
+//!   each adding at most `R` (the penalties' `S` cancels or only lowers its cost): a cycle
+//!   that adds fill costs at most `K·R − P < 0`, and one that keeps it is priced by the score.
+//!
+//! With uniform scores `P = 1`. `P`, the penalties and the largest total cost are computed with
+//! checked `i64` arithmetic ([`MatchError::TooLarge`]); the solver's own exact bound is
+//! `max penalty · (nodes + 1)² <= 2^60` (its cost scaling multiplies costs by `nodes + 1` and
+//! prices move by up to `nodes` scaled costs), reported as [`MatchError::SolverBound`].
 //!
 //! # Determinism
 //! [`MatchInput`] sorts volunteers, shifts and activities by id; the network is built in that
@@ -39,7 +50,8 @@ use crate::{
 
 use super::score::{MAX_PRIORITY, Scarcity, score};
 use super::{
-    FlowBuilder, MatchError, MatchPolicy, ScoreBreakdown, TransportBuilder, VolunteerProfile,
+    FlowBuilder, MatchError, MatchPolicy, MatchingError, ScoreBreakdown, TransportBuilder,
+    VolunteerProfile,
 };
 
 /// Everything one match needs: volunteers, shifts with priorities, their activities, shifts
@@ -1018,14 +1030,20 @@ impl RepairOutcome {
 ///
 /// # Scaling: fill dominates score, exactly
 /// Let `S` be the largest edge score present (at most [`MatchPolicy::max_score`]; every edge
-/// score is in `0..=S`), `T = min(Σ slots, Σ volunteer caps, #edges)` (no solution fills more) and `P = T·S + 1`. Edge cost is
-/// `S − score`, the unfilled penalty of shift `s` is `S + priority(s)·P`. Every slot is either
-/// filled or not, so for any solution `cost = S·Σ slots − Σ score + P·Σ priority·unfilled`.
-/// Since `0 <= Σ score <= T·S < P`, one more unit of priority-weighted fill always outweighs
-/// every score difference: minimising the cost maximises the weighted fill, then the score.
+/// score is in `0..=S`), `R` the largest minus the smallest, `T = min(Σ slots, Σ volunteer
+/// caps, #edges)` (no solution fills more), `K` the number of shifts with a candidate, and
+/// `P = min(T·S, K·R) + 1`. Edge cost is `S − score`, the unfilled penalty of shift `s` is
+/// `S + priority(s)·P`. For any solution `cost = S·Σ slots − Σ score + P·Σ priority·unfilled`.
+/// `P > T·S` bounds every score difference between solutions; `P > K·R` bounds the score
+/// change of every simple residual cycle that changes the fill (it passes the hub once and
+/// each shift once). Either way one more unit of priority-weighted fill outweighs every score
+/// difference: minimising the cost maximises the weighted fill, then the score. With uniform
+/// scores `P = 1`, so 100 000 volunteers × 10 000 shifts fit.
+///
 /// `P`, the penalties and the largest total cost are computed with checked `i64` arithmetic
-/// ([`MatchError::TooLarge`]); the solver refuses networks beyond its own exact bound
-/// (`max_cost·(nodes+1)² <= 2^60`, [`MatchError::Solver`]).
+/// ([`MatchError::TooLarge`]). The solver's exact bound is `max penalty · (nodes + 1)² <=
+/// 2^60` (about `K·R·priority <= 9.5·10^7` at 110 000 nodes); beyond it
+/// [`MatchError::SolverBound`] names `P`, its terms and the limit.
 ///
 /// # Determinism
 /// [`MatchInput`] sorts volunteers, shifts and activities by id; the network is built in that
@@ -1132,7 +1150,7 @@ impl<'a> Matcher<'a> {
     /// the new placements; at most the cap of shifts per volunteer.
     ///
     /// # Errors
-    /// [`MatchError::TooLarge`] or [`MatchError::Solver`] if the instance is too large for
+    /// [`MatchError::TooLarge`], [`MatchError::SolverBound`] or [`MatchError::Solver`] if the instance is too large for
     /// exact integer costs.
     pub fn assign(
         &self,
@@ -1648,10 +1666,11 @@ impl<'a> Matcher<'a> {
         let (window, _exact) = self.windows(&input.shifts);
         let scale = Scale::new(self.policy, input, &edges, &caps)?;
         let (used, bound) = if needs_gadget(&edges, &caps, &window) {
-            solve_flow(input, &edges, &caps, &window, &scale)?
+            solve_flow(input, &edges, &caps, &window, &scale)
         } else {
-            solve_transport(input, &edges, &caps, &window, &scale)?
-        };
+            solve_transport(input, &edges, &caps, &window, &scale)
+        }
+        .map_err(|e| scale.explain(e))?;
         let mut placed: Vec<Vec<u32>> = vec![Vec::new(); input.volunteers.len()];
         let mut filled = vec![0_u32; input.shifts.len()];
         for (e, edge) in edges.iter().enumerate() {
@@ -2017,6 +2036,11 @@ struct Scale {
     p: i64,
     penalties: Vec<i64>,
     demand: i64,
+    /// The quantities `P` was computed from, for [`MatchError::SolverBound`].
+    slots: u64,
+    shifts: u64,
+    range: i64,
+    max_priority: u32,
 }
 
 impl Scale {
@@ -2026,18 +2050,21 @@ impl Scale {
         edges: &[Edge],
         caps: &[u32],
     ) -> Result<Self, MatchError> {
-        // The largest score present, at most `policy.max_score()`: a smaller `S` keeps `P`
-        // and the penalties small, so larger instances stay within the solver's exact bound.
-        let s_max = edges
-            .iter()
-            .map(|e| e.score.total())
-            .max()
-            .unwrap_or(0)
-            .clamp(0, policy.max_score());
+        // The largest and smallest scores present, within `0..=policy.max_score()`: a smaller
+        // `S` and range `R` keep `P` and the penalties small, so larger instances stay within
+        // the solver's exact bound.
+        let clamp = |e: &Edge| e.score.total().clamp(0, policy.max_score());
+        let s_max = edges.iter().map(clamp).max().unwrap_or(0);
+        let s_min = edges.iter().map(clamp).min().unwrap_or(0);
+        let range = s_max - s_min;
         let demand: u64 = input.shifts.iter().map(|s| u64::from(s.slots())).sum();
         let mut with_edges = vec![false; caps.len()];
+        let mut shift_has_edge = vec![false; input.shifts.len()];
         for e in edges {
             if let Some(w) = with_edges.get_mut(e.v as usize) {
+                *w = true;
+            }
+            if let Some(w) = shift_has_edge.get_mut(e.s as usize) {
                 *w = true;
             }
         }
@@ -2048,17 +2075,14 @@ impl Scale {
             .map(|(&c, _)| u64::from(c))
             .sum();
         let slots = demand.min(supply).min(edges.len() as u64);
+        let shifts = shift_has_edge.iter().filter(|&&w| w).count() as u64;
         let max_priority = input.priorities.iter().copied().max().unwrap_or(1);
         let too_large = || MatchError::TooLarge {
             slots,
             max_score: s_max,
             max_priority,
         };
-        let p = i64::try_from(slots)
-            .ok()
-            .and_then(|t| t.checked_mul(s_max))
-            .and_then(|x| x.checked_add(1))
-            .ok_or_else(too_large)?;
+        let p = fill_weight(slots, s_max, shifts, range).ok_or_else(too_large)?;
         let mut penalties = Vec::with_capacity(input.shifts.len());
         for &prio in &input.priorities {
             let pen = p
@@ -2081,8 +2105,56 @@ impl Scale {
             p,
             penalties,
             demand,
+            slots,
+            shifts,
+            range,
+            max_priority,
         })
     }
+
+    /// Turns the solver's refusal of a network whose penalties exceed its exact bound into
+    /// [`MatchError::SolverBound`], naming the quantities the penalties come from; any other
+    /// error passes through.
+    fn explain(&self, err: MatchError) -> MatchError {
+        match err {
+            MatchError::Solver(MatchingError::Overflow { nodes, max_cost })
+                if !super::engine::fits(nodes, max_cost) && nodes < SOLVER_MAX_NODES =>
+            {
+                MatchError::SolverBound {
+                    nodes,
+                    max_penalty: max_cost,
+                    slots: self.slots,
+                    shifts: self.shifts,
+                    max_score: self.s_max,
+                    score_range: self.range,
+                    max_priority: self.max_priority,
+                    fill_weight: self.p,
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+/// Below this many nodes a solver overflow can only come from the cost bound.
+const SOLVER_MAX_NODES: usize = 1 << 31;
+
+/// The fill weight `P = min(T·S, K·R) + 1` of the module docs, or `None` if it overflows.
+///
+/// Either term alone makes the objective lexicographic (fill first, then score), so the
+/// smaller one is used (see the module docs for the proofs): `T·S` bounds the score
+/// difference of any two solutions, `K·R` the score change of any simple residual cycle.
+fn fill_weight(slots: u64, s_max: i64, shifts: u64, range: i64) -> Option<i64> {
+    let by_slots = i64::try_from(slots).ok().and_then(|t| t.checked_mul(s_max));
+    let by_cycles = i64::try_from(shifts)
+        .ok()
+        .and_then(|k| k.checked_mul(range));
+    let m = match (by_slots, by_cycles) {
+        (Some(a), Some(b)) => a.min(b),
+        (Some(a), None) | (None, Some(a)) => a,
+        (None, None) => return None,
+    };
+    m.checked_add(1)
 }
 
 /// The runs of edges per volunteer (edges are volunteer-major, shifts ascending), with the
@@ -3037,7 +3109,7 @@ mod tests {
     }
 
     #[test]
-    fn too_large_objectives_are_refused() {
+    fn uniform_scores_need_no_big_fill_weight() {
         let g = QualificationGraph::new();
         let r = rules();
         let w = Factor::ALL
@@ -3050,8 +3122,9 @@ mod tests {
             .with_keep_bonus(100_000)
             .unwrap();
         let m = Matcher::new(Eligibility::new(&g, &r), &p);
-        // T = 2000 slots, S = 800,000, priority 100: penalties of 1.6·10^11 on ~4,000 nodes
-        // exceed the solver's max_cost·(nodes+1)² <= 2^60.
+        // T = 2000 slots, S = 480,000, priority 100: with P = T·S + 1 the penalties of
+        // ~10^11 on ~1,000 nodes broke the solver's max_cost·(nodes+1)² <= 2^60 and this
+        // instance was refused. Every score is equal (R = 0), so P = K·R + 1 = 1 is exact.
         let vols: Vec<Volunteer> = (1..=1_000).map(|i| vol(i, 0, 0)).collect();
         let shifts: Vec<Shift> = (1..=20)
             .map(|i| shift(i, span(0, (i % 3) as u32), 100, Requirements::none()))
@@ -3061,14 +3134,158 @@ mod tests {
         for id in ids {
             input = input.with_priority(id, 100).unwrap();
         }
-        let err = m.assign(&input, at()).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                MatchError::Solver(crate::matching::MatchingError::Overflow { .. })
-            ),
-            "{err}"
+        let (edges, caps) = m.candidates(&input, at(), &BTreeSet::new());
+        let scale = Scale::new(&p, &input, &edges, &caps).unwrap();
+        assert_eq!((scale.range, scale.p), (0, 1));
+        let out = m.assign(&input, at()).unwrap();
+        assert!(out.optimality().is_optimal());
+        // 1,000 volunteers × 3 shifts (one per window) cover all 2,000 slots.
+        assert_eq!(out.placements().len(), 2_000);
+        assert!(out.unfilled().is_empty());
+        assert_eq!(out.objective().filled_weight(), 200_000);
+    }
+
+    #[test]
+    fn fill_weight_is_the_smaller_exact_bound() {
+        // min(T·S, K·R) + 1.
+        assert_eq!(fill_weight(100, 50, 10, 7), Some(71));
+        assert_eq!(fill_weight(1, 50, 10, 7), Some(51));
+        assert_eq!(fill_weight(100_000, 1_500, 10_000, 0), Some(1));
+        // One term overflowing leaves the other; both overflowing is refused.
+        assert_eq!(fill_weight(u64::MAX, 50, 10, 7), Some(71));
+        assert_eq!(fill_weight(100, 50, u64::MAX, 7), Some(5_001));
+        assert_eq!(fill_weight(u64::MAX, i64::MAX, u64::MAX, i64::MAX), None);
+        assert_eq!(fill_weight(1, i64::MAX, 1, i64::MAX), None);
+    }
+
+    #[test]
+    fn the_100k_by_10k_bound_arithmetic_fits_the_solver() {
+        // 100,000 volunteers, 10,000 shifts with 5 slots, priority 100, default policy
+        // (S <= 1,500): the transport network has 110,001 nodes.
+        let nodes = 110_001;
+        let s = MatchPolicy::default().max_score();
+        assert_eq!(s, 1_500);
+        let penalty = |p: i64| s + 100 * p;
+        // The old P = T·S + 1 overflows the solver's bound whatever the score spread.
+        let old = 50_000 * s + 1;
+        assert!(!crate::matching::engine::fits(nodes, penalty(old)));
+        // Uniform scores: P = 1.
+        let p = fill_weight(50_000, s, 10_000, 0).unwrap();
+        assert_eq!(p, 1);
+        assert!(crate::matching::engine::fits(nodes, penalty(p)));
+        // A spread of R = 90 with priorities up to 100 fits too; the limit is about
+        // K·R·priority <= 2^60 / (nodes + 1)², here ~9.5·10^7.
+        let p = fill_weight(50_000, s, 10_000, 90).unwrap();
+        assert!(crate::matching::engine::fits(nodes, penalty(p)));
+        let p = fill_weight(50_000, s, 10_000, 100).unwrap();
+        assert!(!crate::matching::engine::fits(nodes, penalty(p)));
+    }
+
+    #[test]
+    fn solver_overflow_names_the_fill_weight_quantities() {
+        let scale = Scale {
+            s_max: 1_500,
+            p: 1_500_001,
+            penalties: Vec::new(),
+            demand: 0,
+            slots: 50_000,
+            shifts: 10_000,
+            range: 150,
+            max_priority: 100,
+        };
+        let max_cost = 1_500 + 100 * 1_500_001;
+        let err = scale.explain(MatchError::Solver(MatchingError::Overflow {
+            nodes: 110_001,
+            max_cost,
+        }));
+        assert_eq!(
+            err,
+            MatchError::SolverBound {
+                nodes: 110_001,
+                max_penalty: max_cost,
+                slots: 50_000,
+                shifts: 10_000,
+                max_score: 1_500,
+                score_range: 150,
+                max_priority: 100,
+                fill_weight: 1_500_001,
+            }
         );
+        assert_eq!(
+            err.to_string(),
+            "unfilled penalty 150001600 (score up to 1500 + priority up to 100 × fill weight 1500001 = min(50000 slots × 1500, 10000 shifts × score range 150) + 1) on 110001 nodes exceeds the exact solver bound: expected penalty * (nodes + 1)^2 <= 2^60; lower the priorities or the score weights, or split the instance"
+        );
+        // An overflow that the cost bound does not explain passes through unchanged.
+        let other = MatchError::Solver(MatchingError::Overflow {
+            nodes: 3,
+            max_cost: 9,
+        });
+        assert_eq!(scale.explain(other.clone()), other);
+    }
+
+    /// `groups` qualifications; per group 100 volunteers holding it and 10 shifts (5 slots,
+    /// three a day in distinct windows) requiring it: `100·groups` volunteers, `10·groups`
+    /// shifts, 1,000 edges per group, all with the same score.
+    fn sparse_instance(groups: u64) -> (QualificationGraph, MatchInput) {
+        use crate::{QualificationGrant, QualificationId, QualificationKind};
+        let mut g = QualificationGraph::new();
+        let q = |k: u64| QualificationId::from_parts(9, k + 1);
+        for k in 0..groups {
+            g.add_kind(QualificationKind::new(q(k), "岗位资格", None).unwrap())
+                .unwrap();
+        }
+        let granted = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+        let vols: Vec<Volunteer> = (0..groups * 100)
+            .map(|i| {
+                let mut v = vol(i + 1, 0, 0);
+                v.add_qualification(
+                    QualificationGrant::new(q(i % groups), granted, None, None).unwrap(),
+                )
+                .unwrap();
+                v
+            })
+            .collect();
+        let shifts: Vec<Shift> = (0..groups * 10)
+            .map(|j| {
+                let k = j / groups;
+                let req = Requirements::builder()
+                    .qualification(q(j % groups))
+                    .build()
+                    .unwrap();
+                shift(j + 1, span((k / 3) as u32, (k % 3) as u32), 5, req)
+            })
+            .collect();
+        let ids: Vec<ShiftId> = shifts.iter().map(Shift::id).collect();
+        let mut input = MatchInput::new(vols, shifts, vec![activity()]).unwrap();
+        for (j, id) in ids.into_iter().enumerate() {
+            input = input.with_priority(id, 1 + (j as u32 % 100)).unwrap();
+        }
+        (g, input)
+    }
+
+    fn assert_sparse_instance_is_solved(groups: u64) {
+        let (g, input) = sparse_instance(groups);
+        let r = rules();
+        let p = MatchPolicy::default();
+        let m = Matcher::new(Eligibility::new(&g, &r), &p);
+        let out = m.assign(&input, at()).unwrap();
+        assert!(out.optimality().is_optimal());
+        // 100 volunteers × 3 shifts per group cover its 10 × 5 slots.
+        assert_eq!(out.placements().len() as u64, groups * 50);
+        assert!(out.unfilled().is_empty());
+    }
+
+    #[test]
+    fn a_sparse_uniform_instance_is_solved() {
+        assert_sparse_instance_is_solved(3);
+    }
+
+    /// 100,000 volunteers × 10,000 shifts. Run in release:
+    /// `cargo test --release --lib -- --ignored a_100k_by_10k_match_is_solved`.
+    #[test]
+    #[ignore = "100k × 10k: candidates() checks all 10^9 pairs, about 6 minutes in release"]
+    fn a_100k_by_10k_match_is_solved() {
+        assert_sparse_instance_is_solved(1_000);
     }
 
     #[cfg(feature = "serde")]

@@ -79,6 +79,30 @@ pub enum MatchError {
         /// The largest priority.
         max_priority: u32,
     },
+    /// The fill-first penalties are too large for the exact solver on a network this size:
+    /// the largest penalty `max_score + max_priority × fill_weight`, with `fill_weight =
+    /// min(slots × max_score, shifts × score_range) + 1`, times `(nodes + 1)²` exceeds `2^60`.
+    #[error(
+        "unfilled penalty {max_penalty} (score up to {max_score} + priority up to {max_priority} × fill weight {fill_weight} = min({slots} slots × {max_score}, {shifts} shifts × score range {score_range}) + 1) on {nodes} nodes exceeds the exact solver bound: expected penalty * (nodes + 1)^2 <= 2^60; lower the priorities or the score weights, or split the instance"
+    )]
+    SolverBound {
+        /// Nodes of the solver's network.
+        nodes: usize,
+        /// The largest unfilled penalty, `max_score + max_priority × fill_weight`.
+        max_penalty: i64,
+        /// Slots that can be filled at most (`T`).
+        slots: u64,
+        /// Shifts with at least one candidate (`K`).
+        shifts: u64,
+        /// The largest edge score (`S`).
+        max_score: i64,
+        /// The largest minus the smallest edge score (`R`).
+        score_range: i64,
+        /// The largest priority.
+        max_priority: u32,
+        /// The weight of one unit of priority-weighted fill, `P = min(T·S, K·R) + 1`.
+        fill_weight: i64,
+    },
     /// A team is given twice in a pairing request.
     #[error("team {team} is given twice: expected each team once")]
     DuplicateTeam {
