@@ -39,14 +39,9 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
-use super::engine::{EngineError, EngineSolution};
+// Prices stay within the general engine's `±PRICE_LIMIT`, scaled by the same factor.
+use super::engine::{ALPHA, EngineError, EngineSolution, PRICE_LIMIT};
 use super::transport::TransportArc;
-
-/// Prices stay within `±PRICE_LIMIT` (as in the general engine).
-const PRICE_LIMIT: i64 = i64::MAX / 4;
-
-/// The cost-scaling factor.
-const ALPHA: i64 = 16;
 
 /// Entries in a shift's best-arc cache.
 const CACHE_K: usize = 16;

@@ -38,10 +38,10 @@ use std::collections::{BinaryHeap, VecDeque};
 /// Prices are kept within `±PRICE_LIMIT`; a relabel or update that would leave it reports
 /// [`EngineError::Overflow`] instead of overflowing (sums of two prices and a scaled cost then
 /// still fit in an `i64`).
-const PRICE_LIMIT: i64 = i64::MAX / 4;
+pub(super) const PRICE_LIMIT: i64 = i64::MAX / 4;
 
 /// The cost-scaling factor.
-const ALPHA: i64 = 16;
+pub(super) const ALPHA: i64 = 16;
 
 /// A global price update runs after this many times `n / 2` relabels.
 const UPDATE_EVERY_HALF_N: usize = 1;
