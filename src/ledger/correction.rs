@@ -136,6 +136,16 @@ impl CorrectionRequest {
     ///
     /// # Errors
     /// [`LedgerError::Reason`] if the description is blank or over 500 characters.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Claim, CorrectionId, CorrectionRequest, RecordId, VolunteerId};
+    /// let (id, v, rec) = (CorrectionId::from_parts(0, 1), VolunteerId::from_parts(0, 2), RecordId::from_parts(0, 3));
+    /// let req = CorrectionRequest::error(id, v, rec, "I left at 11:00, not 12:00")?;
+    /// assert_eq!(req.claim(), Claim::Error { record: rec });
+    /// assert!(CorrectionRequest::error(id, v, rec, "").is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn error(
         id: CorrectionId,
         volunteer: VolunteerId,
@@ -149,6 +159,16 @@ impl CorrectionRequest {
     ///
     /// # Errors
     /// [`LedgerError::Reason`] if the description is blank or over 500 characters.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Claim, CorrectionId, CorrectionRequest, OrgId, VolunteerId};
+    /// let (id, v, org) = (CorrectionId::from_parts(0, 1), VolunteerId::from_parts(0, 2), OrgId::from_parts(0, 3));
+    /// let req = CorrectionRequest::omission(id, v, org, "served 2021-07-22 09:00–11:00")?;
+    /// assert_eq!(req.claim(), Claim::Omission { organiser: org });
+    /// assert!(CorrectionRequest::omission(id, v, org, "x".repeat(501)).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn omission(
         id: CorrectionId,
         volunteer: VolunteerId,
@@ -159,18 +179,54 @@ impl CorrectionRequest {
     }
 
     /// The request's id.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CorrectionId, CorrectionRequest, OrgId, VolunteerId};
+    /// let id = CorrectionId::from_parts(0, 1);
+    /// let req = CorrectionRequest::omission(id, VolunteerId::from_parts(0, 2), OrgId::from_parts(0, 3), "served 07-22")?;
+    /// assert_eq!(req.id(), id);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn id(&self) -> CorrectionId {
         self.id
     }
     /// The volunteer who raised it.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CorrectionId, CorrectionRequest, OrgId, VolunteerId};
+    /// let v = VolunteerId::from_parts(0, 2);
+    /// let req = CorrectionRequest::omission(CorrectionId::from_parts(0, 1), v, OrgId::from_parts(0, 3), "served 07-22")?;
+    /// assert_eq!(req.volunteer(), v);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn volunteer(&self) -> VolunteerId {
         self.volunteer
     }
     /// The claim.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Claim, CorrectionId, CorrectionRequest, RecordId, VolunteerId};
+    /// let rec = RecordId::from_parts(0, 3);
+    /// let req = CorrectionRequest::error(CorrectionId::from_parts(0, 1), VolunteerId::from_parts(0, 2), rec, "wrong day")?;
+    /// assert_eq!(req.claim(), Claim::Error { record: rec });
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn claim(&self) -> Claim {
         self.claim
     }
     /// The volunteer's description.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CorrectionId, CorrectionRequest, OrgId, VolunteerId};
+    /// let req = CorrectionRequest::omission(CorrectionId::from_parts(0, 1), VolunteerId::from_parts(0, 2),
+    ///     OrgId::from_parts(0, 3), "served 2021-07-22 09:00–11:00")?;
+    /// assert_eq!(req.description(), "served 2021-07-22 09:00–11:00");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn description(&self) -> &str {
         &self.description
     }
@@ -216,6 +272,14 @@ pub enum CorrectionStatus {
 
 impl CorrectionStatus {
     /// Whether the request still awaits a decision.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, CorrectionStatus};
+    /// assert!(CorrectionStatus::Open.is_open());
+    /// let rejected = CorrectionStatus::Rejected { by: doc_fixtures::recorder(), reason: "no sign-in sheet".into() };
+    /// assert!(!rejected.is_open());
+    /// ```
     pub const fn is_open(&self) -> bool {
         matches!(self, Self::Open)
     }
@@ -239,18 +303,70 @@ pub struct Correction {
 
 impl Correction {
     /// The request.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Actor, CorrectionId, CorrectionRequest};
+    /// let mut ledger = doc_fixtures::ledger();
+    /// # let (v, at) = (doc_fixtures::volunteer_id(), doc_fixtures::at("2021-07-21T13:00:00+08:00"));
+    /// let id = CorrectionId::from_parts(0, 1);
+    /// let req = CorrectionRequest::omission(id, v, doc_fixtures::organiser(), "served on 07-22")?;
+    /// ledger.request_correction(Actor::Volunteer(v), req.clone(), at)?;
+    /// assert_eq!(ledger.correction(id).map(|c| c.request()), Some(&req));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn request(&self) -> &CorrectionRequest {
         &self.request
     }
     /// The organiser that decides.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Actor, CorrectionId, CorrectionRequest};
+    /// let (mut ledger, _) = doc_fixtures::certified_ledger();
+    /// # let (v, at) = (doc_fixtures::volunteer_id(), doc_fixtures::at("2021-07-24T09:00:00+08:00"));
+    /// // An error claim is decided by the organiser of the disputed record.
+    /// let rec = doc_fixtures::record_builder(1).build()?.id();
+    /// let id = CorrectionId::from_parts(0, 1);
+    /// ledger.request_correction(Actor::Volunteer(v), CorrectionRequest::error(id, v, rec, "left at 11:00")?, at)?;
+    /// assert_eq!(ledger.correction(id).map(|c| c.organiser()), Some(doc_fixtures::organiser()));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn organiser(&self) -> OrgId {
         self.organiser
     }
     /// When it was raised.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Actor, CorrectionId, CorrectionRequest};
+    /// let mut ledger = doc_fixtures::ledger();
+    /// # let v = doc_fixtures::volunteer_id();
+    /// let at = doc_fixtures::at("2021-07-21T13:00:00+08:00");
+    /// let id = CorrectionId::from_parts(0, 1);
+    /// let req = CorrectionRequest::omission(id, v, doc_fixtures::organiser(), "served on 07-22")?;
+    /// ledger.request_correction(Actor::Volunteer(v), req, at)?;
+    /// assert_eq!(ledger.correction(id).map(|c| c.raised_at()), Some(at));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn raised_at(&self) -> DateTime<FixedOffset> {
         self.raised_at
     }
     /// Its status.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Actor, CorrectionId, CorrectionRequest, CorrectionStatus};
+    /// let mut ledger = doc_fixtures::ledger();
+    /// # let (v, at) = (doc_fixtures::volunteer_id(), doc_fixtures::at("2021-07-21T13:00:00+08:00"));
+    /// let id = CorrectionId::from_parts(0, 1);
+    /// let req = CorrectionRequest::omission(id, v, doc_fixtures::organiser(), "served on 07-22")?;
+    /// ledger.request_correction(Actor::Volunteer(v), req, at)?;
+    /// ledger.reject_correction(doc_fixtures::recorder(), id, "no sign-in sheet for 07-22", at)?;
+    /// assert_eq!(ledger.correction(id).map(|c| c.status()), Some(&CorrectionStatus::Rejected {
+    ///     by: doc_fixtures::recorder(), reason: "no sign-in sheet for 07-22".into() }));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn status(&self) -> &CorrectionStatus {
         &self.status
     }

@@ -142,6 +142,14 @@ pub enum LedgerEventKind {
 
 impl LedgerEventKind {
     /// The snake-case name used as the `type` tag.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let ledger = doc_fixtures::ledger(); // an administrator granted, a recorder appointed
+    /// assert_eq!(ledger.events()[0].kind.name(), "administrator_granted");
+    /// assert_eq!(ledger.events()[1].kind.name(), "recorder_appointed");
+    /// ```
     pub fn name(&self) -> &'static str {
         match self {
             Self::AdministratorGranted { .. } => "administrator_granted",

@@ -50,6 +50,13 @@ impl EntryHash {
     }
 
     /// The digest's bytes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::EntryHash;
+    /// assert_eq!(EntryHash::from_bytes([7; 32]).as_bytes(), &[7; 32]);
+    /// assert_eq!(EntryHash::GENESIS.as_bytes(), &[0; 32]);
+    /// ```
     pub const fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }
@@ -147,6 +154,13 @@ pub enum EntryKind {
 
 impl EntryKind {
     /// Whether this is a credit.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::EntryKind;
+    /// assert!(EntryKind::Credit.is_credit());
+    /// assert!(!EntryKind::Reversal { of: 0, reason: "duplicate import".into() }.is_credit());
+    /// ```
     pub const fn is_credit(&self) -> bool {
         matches!(self, Self::Credit)
     }
@@ -211,62 +225,219 @@ fn is_false(b: &bool) -> bool {
 
 impl LedgerEntry {
     /// The gap-free sequence number, from 0.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, LedgerEntry};
+    /// let (ledger, _) = doc_fixtures::certified_ledger(); // two confirmed records
+    /// let seqs: Vec<u64> = ledger.entries().iter().map(LedgerEntry::seq).collect();
+    /// assert_eq!(seqs, [0, 1]);
+    /// ```
     pub fn seq(&self) -> u64 {
         self.seq
     }
     /// The idempotency key of the append that produced it.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Append, IdempotencyKey};
+    /// # let (mut ledger, _) = doc_fixtures::certified_ledger();
+    /// # let at = doc_fixtures::at("2021-07-24T09:00:00+08:00");
+    /// let key = IdempotencyKey::from_parts(0, 1);
+    /// let r = ledger.reverse(doc_fixtures::recorder(), 0, "duplicate import", Append::new(key), at)?;
+    /// assert_eq!(ledger.entry(r.first()).expect("appended").key(), key);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn key(&self) -> IdempotencyKey {
         self.key
     }
     /// When it was appended.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Append, IdempotencyKey};
+    /// # let (mut ledger, _) = doc_fixtures::certified_ledger();
+    /// let at = doc_fixtures::at("2021-07-24T09:00:00+08:00");
+    /// let key = Append::new(IdempotencyKey::from_parts(0, 1));
+    /// let r = ledger.reverse(doc_fixtures::recorder(), 0, "duplicate import", key, at)?;
+    /// assert_eq!(ledger.entry(r.first()).expect("appended").at(), at);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn at(&self) -> DateTime<FixedOffset> {
         self.at
     }
     /// Who appended it.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Append, IdempotencyKey};
+    /// # let (mut ledger, _) = doc_fixtures::certified_ledger();
+    /// # let at = doc_fixtures::at("2021-07-24T09:00:00+08:00");
+    /// let recorder = doc_fixtures::recorder();
+    /// let key = Append::new(IdempotencyKey::from_parts(0, 1));
+    /// let r = ledger.reverse(recorder, 0, "duplicate import", key, at)?;
+    /// let e = ledger.entry(r.first()).expect("appended");
+    /// assert_eq!(e.actor(), recorder);
+    /// assert!(!e.actor().is_volunteer(e.volunteer()));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn actor(&self) -> Actor {
         self.actor
     }
     /// Credit or reversal.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Append, EntryKind, IdempotencyKey};
+    /// # let (mut ledger, _) = doc_fixtures::certified_ledger();
+    /// # let at = doc_fixtures::at("2021-07-24T09:00:00+08:00");
+    /// let key = Append::new(IdempotencyKey::from_parts(0, 1));
+    /// let r = ledger.reverse(doc_fixtures::recorder(), 0, "duplicate import", key, at)?;
+    /// assert_eq!(ledger.entry(0).expect("credit").kind(), &EntryKind::Credit);
+    /// assert_eq!(ledger.entry(r.first()).expect("appended").kind(),
+    ///     &EntryKind::Reversal { of: 0, reason: "duplicate import".into() });
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn kind(&self) -> &EntryKind {
         &self.kind
     }
     /// The credited volunteer.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let (ledger, profile) = doc_fixtures::certified_ledger();
+    /// let e = ledger.entry(0).expect("credited");
+    /// assert_eq!(e.volunteer(), profile.id());
+    /// ```
     pub fn volunteer(&self) -> VolunteerId {
         self.volunteer
     }
     /// The organiser that owns the record.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let (ledger, _) = doc_fixtures::certified_ledger();
+    /// let e = ledger.entry(0).expect("credited");
+    /// assert_eq!(e.organiser(), doc_fixtures::organiser());
+    /// ```
     pub fn organiser(&self) -> OrgId {
         self.organiser
     }
     /// The record credited or reversed.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let (ledger, _) = doc_fixtures::certified_ledger(); // records 1 and 2, in order
+    /// let second = doc_fixtures::record_builder(2).build()?;
+    /// assert_eq!(ledger.entry(1).expect("credited").record(), second.id());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn record(&self) -> RecordId {
         self.record
     }
     /// The record's provenance.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Provenance};
+    /// let (ledger, _) = doc_fixtures::certified_ledger(); // attested manual entries
+    /// assert_eq!(ledger.entry(0).expect("credited").provenance(), Provenance::AttestedManual);
+    /// ```
     pub fn provenance(&self) -> Provenance {
         self.provenance
     }
     /// Service or training.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Append, IdempotencyKey, RecordKind};
+    /// let mut ledger = doc_fixtures::ledger();
+    /// let rec = doc_fixtures::record_builder(1).kind(RecordKind::Training).build()?;
+    /// # let (id, at) = (rec.id(), doc_fixtures::at("2021-07-21T13:00:00+08:00"));
+    /// # ledger.submit(doc_fixtures::recorder(), rec, at)?;
+    /// # ledger.confirm(doc_fixtures::recorder(), id, Append::new(IdempotencyKey::from_parts(0, 1)), at)?;
+    /// assert_eq!(ledger.entry(0).expect("credited").record_kind(), RecordKind::Training);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn record_kind(&self) -> RecordKind {
         self.record_kind
     }
     /// The served interval.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let (ledger, _) = doc_fixtures::certified_ledger();
+    /// let day_one = doc_fixtures::span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00");
+    /// assert_eq!(ledger.entry(0).expect("credited").served(), day_one);
+    /// ```
     pub fn served(&self) -> TimeSpan {
         self.served
     }
     /// Signed minutes: positive for a credit, negative for a reversal.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Append, IdempotencyKey, MinuteDelta};
+    /// # let (mut ledger, _) = doc_fixtures::certified_ledger();
+    /// # let at = doc_fixtures::at("2021-07-24T09:00:00+08:00");
+    /// let key = Append::new(IdempotencyKey::from_parts(0, 1));
+    /// let r = ledger.reverse(doc_fixtures::recorder(), 0, "duplicate import", key, at)?;
+    /// assert_eq!(ledger.entry(0).expect("credit").amount(), MinuteDelta::new(240));
+    /// assert_eq!(ledger.entry(r.first()).expect("reversal").amount(), MinuteDelta::new(-240));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn amount(&self) -> MinuteDelta {
         self.amount
     }
     /// The crediting policy version stamped on the credit.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Append, IdempotencyKey, PolicyVersion};
+    /// let mut ledger = doc_fixtures::ledger();
+    /// let rec = doc_fixtures::record_builder(1).policy(PolicyVersion::new(3)).build()?;
+    /// # let (id, at) = (rec.id(), doc_fixtures::at("2021-07-21T13:00:00+08:00"));
+    /// # ledger.submit(doc_fixtures::recorder(), rec, at)?;
+    /// # ledger.confirm(doc_fixtures::recorder(), id, Append::new(IdempotencyKey::from_parts(0, 1)), at)?;
+    /// assert_eq!(ledger.entry(0).expect("credited").policy(), Some(PolicyVersion::new(3)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn policy(&self) -> Option<PolicyVersion> {
         self.policy
     }
     /// The correction that produced the entry, if any (AUD-01).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Actor, Append, CorrectionId, CorrectionRequest, IdempotencyKey};
+    /// let mut ledger = doc_fixtures::ledger();
+    /// # let (v, at) = (doc_fixtures::volunteer_id(), doc_fixtures::at("2021-07-21T13:00:00+08:00"));
+    /// let c = CorrectionId::from_parts(0, 1);
+    /// let req = CorrectionRequest::omission(c, v, doc_fixtures::organiser(), "served 07-21 08:00–12:00")?;
+    /// ledger.request_correction(Actor::Volunteer(v), req, at)?;
+    /// let missing = doc_fixtures::record_builder(1).build()?;
+    /// let r = ledger.approve_correction(doc_fixtures::recorder(), c, Some(missing),
+    ///     Append::new(IdempotencyKey::from_parts(0, 1)), at)?;
+    /// assert_eq!(ledger.entry(r.first()).expect("appended").correction(), Some(c));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn correction(&self) -> Option<CorrectionId> {
         self.correction
     }
     /// The chained SHA-256 hash of this entry.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let (ledger, _) = doc_fixtures::certified_ledger();
+    /// let (first, second) = (ledger.entry(0).expect("0"), ledger.entry(1).expect("1"));
+    /// assert_ne!(first.hash(), second.hash());
+    /// assert_eq!(ledger.head(), second.hash());
+    /// ```
     pub fn hash(&self) -> EntryHash {
         self.hash
     }
@@ -292,6 +463,9 @@ impl LedgerEntry {
     }
 
     /// A copy with another amount but the same stored hash, to test tamper detection.
+    ///
+    /// # Example
+    /// See [`HourLedger::verify_entries`](crate::HourLedger::verify_entries).
     #[doc(hidden)]
     #[must_use]
     pub fn tampered_amount(&self, amount: MinuteDelta) -> Self {

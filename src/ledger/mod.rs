@@ -282,6 +282,14 @@ pub struct Append {
 
 impl Append {
     /// An append with `key` and no expected sequence.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Append, IdempotencyKey};
+    /// let key = IdempotencyKey::from_parts(0, 1);
+    /// let a = Append::new(key);
+    /// assert_eq!((a.key(), a.expected()), (key, None));
+    /// ```
     pub const fn new(key: IdempotencyKey) -> Self {
         Self {
             key,
@@ -289,16 +297,44 @@ impl Append {
         }
     }
     /// Expects the first new entry to get sequence `seq` (the ledger's current length).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Append, IdempotencyKey, LedgerError};
+    /// # let (mut ledger, _) = doc_fixtures::certified_ledger(); // entries 0 and 1
+    /// # let at = doc_fixtures::at("2021-07-24T09:00:00+08:00");
+    /// let stale = Append::new(IdempotencyKey::from_parts(0, 1)).expecting(1);
+    /// assert_eq!(ledger.reverse(doc_fixtures::recorder(), 0, "duplicate import", stale, at),
+    ///     Err(LedgerError::SequenceConflict { expected: 1, actual: 2 }));
+    /// let fresh = Append::new(IdempotencyKey::from_parts(0, 1)).expecting(2);
+    /// assert_eq!(ledger.reverse(doc_fixtures::recorder(), 0, "duplicate import", fresh, at)?.first(), 2);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub const fn expecting(mut self, seq: u64) -> Self {
         self.expected = Some(seq);
         self
     }
     /// The key.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Append, IdempotencyKey};
+    /// let key = IdempotencyKey::from_parts(0, 1);
+    /// assert_eq!(Append::new(key).expecting(3).key(), key);
+    /// ```
     pub const fn key(&self) -> IdempotencyKey {
         self.key
     }
     /// The expected sequence.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Append, IdempotencyKey};
+    /// let a = Append::new(IdempotencyKey::from_parts(0, 1));
+    /// assert_eq!(a.expected(), None);
+    /// assert_eq!(a.expecting(0).expected(), Some(0));
+    /// ```
     pub const fn expected(&self) -> Option<u64> {
         self.expected
     }
@@ -338,18 +374,65 @@ pub struct Receipt {
 
 impl Receipt {
     /// The first entry's sequence.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Append, IdempotencyKey};
+    /// # let (mut ledger, _) = doc_fixtures::certified_ledger(); // entries 0 and 1
+    /// # let at = doc_fixtures::at("2021-07-24T09:00:00+08:00");
+    /// let key = Append::new(IdempotencyKey::from_parts(0, 1));
+    /// let r = ledger.reverse(doc_fixtures::recorder(), 0, "duplicate import", key, at)?;
+    /// assert_eq!(r.first(), 2);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn first(&self) -> u64 {
         self.first
     }
     /// How many entries (1, or 2 for a correction's reversal and credit).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Append, IdempotencyKey};
+    /// # let (mut ledger, _) = doc_fixtures::certified_ledger(); // entries 0 and 1
+    /// # let at = doc_fixtures::at("2021-07-24T09:00:00+08:00");
+    /// let key = Append::new(IdempotencyKey::from_parts(0, 1));
+    /// let r = ledger.reverse(doc_fixtures::recorder(), 0, "duplicate import", key, at)?;
+    /// assert_eq!(r.count(), 1);
+    /// assert_eq!(ledger.entries().len(), 3);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn count(&self) -> u64 {
         self.count
     }
     /// The sequences of the entries.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Append, IdempotencyKey};
+    /// # let (mut ledger, _) = doc_fixtures::certified_ledger(); // entries 0 and 1
+    /// # let at = doc_fixtures::at("2021-07-24T09:00:00+08:00");
+    /// let key = Append::new(IdempotencyKey::from_parts(0, 1));
+    /// let r = ledger.reverse(doc_fixtures::recorder(), 0, "duplicate import", key, at)?;
+    /// assert_eq!(r.seqs(), 2..3);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn seqs(&self) -> core::ops::Range<u64> {
         self.first..self.first.saturating_add(self.count)
     }
     /// Appended or retried.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Append, AppendOutcome, IdempotencyKey};
+    /// # let (mut ledger, _) = doc_fixtures::certified_ledger();
+    /// # let (recorder, at) = (doc_fixtures::recorder(), doc_fixtures::at("2021-07-24T09:00:00+08:00"));
+    /// let key = Append::new(IdempotencyKey::from_parts(0, 1));
+    /// let first = ledger.reverse(recorder, 0, "duplicate import", key, at)?;
+    /// let retry = ledger.reverse(recorder, 0, "duplicate import", key, at)?;
+    /// assert_eq!((first.outcome(), retry.outcome()), (AppendOutcome::Appended, AppendOutcome::Retried));
+    /// assert_eq!(retry.first(), first.first());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn outcome(&self) -> AppendOutcome {
         self.outcome
     }
@@ -556,51 +639,144 @@ impl HourLedger {
     }
 
     /// Every entry, in sequence order (shared references only: entries are never edited).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, LedgerEntry};
+    /// let (ledger, _) = doc_fixtures::certified_ledger(); // two confirmed records
+    /// let seqs: Vec<u64> = ledger.entries().iter().map(LedgerEntry::seq).collect();
+    /// assert_eq!(seqs, [0, 1]);
+    /// ```
     pub fn entries(&self) -> &[LedgerEntry] {
         self.journal.entries()
     }
 
     /// The entry with sequence `seq`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, MinuteDelta};
+    /// let (ledger, _) = doc_fixtures::certified_ledger(); // two confirmed records
+    /// assert_eq!(ledger.entry(1).map(|e| e.amount()), Some(MinuteDelta::new(240)));
+    /// assert!(ledger.entry(2).is_none());
+    /// ```
     pub fn entry(&self, seq: u64) -> Option<&LedgerEntry> {
         self.journal.entry(seq)
     }
 
     /// The sequence the next entry will get (the number of entries).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, HourLedger};
+    /// assert_eq!(HourLedger::new().next_seq(), 0);
+    /// let (ledger, _) = doc_fixtures::certified_ledger(); // two confirmed records
+    /// assert_eq!(ledger.next_seq(), 2);
+    /// ```
     pub fn next_seq(&self) -> u64 {
         self.journal.next_seq()
     }
 
     /// The last entry's hash ([`EntryHash::GENESIS`] when empty).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, EntryHash, HourLedger};
+    /// assert_eq!(HourLedger::new().head(), EntryHash::GENESIS);
+    /// let (ledger, _) = doc_fixtures::certified_ledger();
+    /// assert_eq!(Some(ledger.head()), ledger.entries().last().map(|e| e.hash()));
+    /// ```
     pub fn head(&self) -> EntryHash {
         self.journal.head()
     }
 
     /// Every state change so far.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let (ledger, _) = doc_fixtures::certified_ledger();
+    /// let names: Vec<&str> = ledger.events().iter().map(|e| e.kind.name()).collect();
+    /// assert_eq!(names, ["administrator_granted", "recorder_appointed", "record_submitted",
+    ///     "record_confirmed", "record_submitted", "record_confirmed"]);
+    /// ```
     pub fn events(&self) -> &[LedgerEvent] {
         &self.events
     }
 
     /// A record and its status.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, RecordStatus};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger();
+    /// let id = doc_fixtures::record_builder(1).build()?.id();
+    /// let (rec, status) = ledger.record(id).expect("submitted");
+    /// assert_eq!((rec.id(), status), (id, RecordStatus::Credited { entry: 0 }));
+    /// assert!(ledger.record(doc_fixtures::record_builder(9).build()?.id()).is_none());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn record(&self, id: RecordId) -> Option<(&ServiceRecord, RecordStatus)> {
         self.records.get(&id).map(|s| (&s.record, s.status))
     }
 
     /// Every correction request with its status.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Actor, CorrectionId, CorrectionRequest};
+    /// let mut ledger = doc_fixtures::ledger();
+    /// # let (v, at) = (doc_fixtures::volunteer_id(), doc_fixtures::at("2021-07-21T13:00:00+08:00"));
+    /// let req = CorrectionRequest::omission(CorrectionId::from_parts(0, 1), v, doc_fixtures::organiser(), "served on 07-22")?;
+    /// ledger.request_correction(Actor::Volunteer(v), req, at)?;
+    /// assert_eq!(ledger.corrections().filter(|c| c.status().is_open()).count(), 1);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn corrections(&self) -> impl Iterator<Item = &Correction> + '_ {
         self.corrections.values()
     }
 
     /// One correction request.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Actor, CorrectionId, CorrectionRequest, CorrectionStatus};
+    /// let mut ledger = doc_fixtures::ledger();
+    /// # let (v, at) = (doc_fixtures::volunteer_id(), doc_fixtures::at("2021-07-21T13:00:00+08:00"));
+    /// let id = CorrectionId::from_parts(0, 1);
+    /// let req = CorrectionRequest::omission(id, v, doc_fixtures::organiser(), "served on 07-22")?;
+    /// ledger.request_correction(Actor::Volunteer(v), req, at)?;
+    /// assert_eq!(ledger.correction(id).map(|c| c.status()), Some(&CorrectionStatus::Open));
+    /// assert!(ledger.correction(CorrectionId::from_parts(0, 2)).is_none());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn correction(&self, id: CorrectionId) -> Option<&Correction> {
         self.corrections.get(&id)
     }
 
     /// Whether `actor` is a recorder of `organiser`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let ledger = doc_fixtures::ledger();
+    /// let org = doc_fixtures::organiser();
+    /// assert!(ledger.is_recorder(org, doc_fixtures::recorder()));
+    /// // Administering an organiser does not make one its recorder.
+    /// assert!(!ledger.is_recorder(org, doc_fixtures::administrator()));
+    /// ```
     pub fn is_recorder(&self, organiser: OrgId, actor: Actor) -> bool {
         self.recorders.contains(&(organiser, actor))
     }
 
     /// A totals query over the entries.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, MinuteDelta};
+    /// let (ledger, _) = doc_fixtures::certified_ledger(); // two confirmed 4-hour records
+    /// assert_eq!(ledger.totals().volunteer(doc_fixtures::volunteer_id()), MinuteDelta::new(480));
+    /// ```
     pub fn totals(&self) -> Totals<'_> {
         Totals::new(self.journal.entries())
     }

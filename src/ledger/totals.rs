@@ -77,6 +77,14 @@ impl<'a> Totals<'a> {
     }
 
     /// Counts only the entries the ledger knew at `as_of`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, AsOf, MinuteDelta};
+    /// let (ledger, _) = doc_fixtures::certified_ledger(); // entries 0 and 1, 240 minutes each
+    /// assert_eq!(ledger.totals().known(AsOf::Sequence(1)).all(), MinuteDelta::new(240));
+    /// assert_eq!(ledger.totals().known(AsOf::Now).all(), MinuteDelta::new(480));
+    /// ```
     #[must_use]
     pub fn known(mut self, as_of: AsOf) -> Self {
         self.known = as_of;
@@ -84,6 +92,15 @@ impl<'a> Totals<'a> {
     }
 
     /// Counts only service whose interval ended at or before `t`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, MinuteDelta};
+    /// // Records served 2021-07-21 and 2021-07-22, 08:00–12:00 (+08:00).
+    /// let (ledger, _) = doc_fixtures::certified_ledger();
+    /// let by = doc_fixtures::at("2021-07-22T00:00:00+08:00");
+    /// assert_eq!(ledger.totals().served_by(by).all(), MinuteDelta::new(240));
+    /// ```
     #[must_use]
     pub fn served_by(mut self, t: DateTime<FixedOffset>) -> Self {
         self.served_by = Some(t);
@@ -91,6 +108,19 @@ impl<'a> Totals<'a> {
     }
 
     /// Counts only records of `kind` (the default is [`RecordKind::Service`]).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Append, IdempotencyKey, MinuteDelta, RecordKind};
+    /// let mut ledger = doc_fixtures::ledger();
+    /// let rec = doc_fixtures::record_builder(1).kind(RecordKind::Training).build()?;
+    /// # let (id, at) = (rec.id(), doc_fixtures::at("2021-07-21T13:00:00+08:00"));
+    /// # ledger.submit(doc_fixtures::recorder(), rec, at)?;
+    /// # ledger.confirm(doc_fixtures::recorder(), id, Append::new(IdempotencyKey::from_parts(0, 1)), at)?;
+    /// assert_eq!(ledger.totals().all(), MinuteDelta::ZERO); // service only
+    /// assert_eq!(ledger.totals().kind(RecordKind::Training).all(), MinuteDelta::new(240));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn kind(mut self, kind: RecordKind) -> Self {
         self.kind = Some(kind);
@@ -98,6 +128,19 @@ impl<'a> Totals<'a> {
     }
 
     /// Counts records of every kind.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Append, IdempotencyKey, MinuteDelta, RecordKind};
+    /// let (mut ledger, _) = doc_fixtures::certified_ledger(); // 480 minutes of service
+    /// let rec = doc_fixtures::record_builder(3).kind(RecordKind::Drill).build()?;
+    /// # let (id, at) = (rec.id(), doc_fixtures::at("2021-07-24T09:00:00+08:00"));
+    /// # ledger.submit(doc_fixtures::recorder(), rec, at)?;
+    /// # ledger.confirm(doc_fixtures::recorder(), id, Append::new(IdempotencyKey::from_parts(0, 1)), at)?;
+    /// assert_eq!(ledger.totals().all(), MinuteDelta::new(480));
+    /// assert_eq!(ledger.totals().all_kinds().all(), MinuteDelta::new(720));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn all_kinds(mut self) -> Self {
         self.kind = None;
@@ -154,21 +197,53 @@ impl<'a> Totals<'a> {
     }
 
     /// The net minutes of every selected entry.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, HourLedger, MinuteDelta};
+    /// let (ledger, _) = doc_fixtures::certified_ledger(); // two 4-hour credits
+    /// assert_eq!(ledger.totals().all(), MinuteDelta::new(480));
+    /// assert_eq!(HourLedger::new().totals().all(), MinuteDelta::ZERO);
+    /// ```
     pub fn all(&self) -> MinuteDelta {
         self.sum(|_| true)
     }
 
     /// A volunteer's net minutes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, MinuteDelta, VolunteerId};
+    /// let (ledger, _) = doc_fixtures::certified_ledger(); // two 4-hour credits
+    /// assert_eq!(ledger.totals().volunteer(doc_fixtures::volunteer_id()), MinuteDelta::new(480));
+    /// assert_eq!(ledger.totals().volunteer(VolunteerId::from_parts(0, 1)), MinuteDelta::ZERO);
+    /// ```
     pub fn volunteer(&self, v: VolunteerId) -> MinuteDelta {
         self.sum(|e| e.volunteer() == v)
     }
 
     /// The net minutes recorded by an organiser (its own records only; no roll-up).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, MinuteDelta, OrgId};
+    /// let (ledger, _) = doc_fixtures::certified_ledger(); // two 4-hour credits
+    /// assert_eq!(ledger.totals().organiser(doc_fixtures::organiser()), MinuteDelta::new(480));
+    /// assert_eq!(ledger.totals().organiser(OrgId::from_parts(0, 1)), MinuteDelta::ZERO);
+    /// ```
     pub fn organiser(&self, o: OrgId) -> MinuteDelta {
         self.sum(|e| e.organiser() == o)
     }
 
     /// The net minutes of one provenance.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, MinuteDelta, Provenance};
+    /// let (ledger, _) = doc_fixtures::certified_ledger(); // two attested manual entries
+    /// assert_eq!(ledger.totals().provenance(Provenance::AttestedManual), MinuteDelta::new(480));
+    /// assert_eq!(ledger.totals().provenance(Provenance::Import), MinuteDelta::ZERO);
+    /// ```
     pub fn provenance(&self, p: Provenance) -> MinuteDelta {
         self.sum(|e| e.provenance() == p)
     }
@@ -205,16 +280,41 @@ impl<'a> Totals<'a> {
     }
 
     /// Net minutes per volunteer.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, MinuteDelta};
+    /// let (ledger, _) = doc_fixtures::certified_ledger(); // two 4-hour credits
+    /// let by = ledger.totals().by_volunteer();
+    /// assert_eq!(by.len(), 1);
+    /// assert_eq!(by.get(&doc_fixtures::volunteer_id()), Some(&MinuteDelta::new(480)));
+    /// ```
     pub fn by_volunteer(&self) -> BTreeMap<VolunteerId, MinuteDelta> {
         self.group_by(LedgerEntry::volunteer)
     }
 
     /// Net minutes per organiser.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, MinuteDelta};
+    /// let (ledger, _) = doc_fixtures::certified_ledger(); // two 4-hour credits
+    /// let by = ledger.totals().by_organiser();
+    /// assert_eq!(by.into_iter().collect::<Vec<_>>(), [(doc_fixtures::organiser(), MinuteDelta::new(480))]);
+    /// ```
     pub fn by_organiser(&self) -> BTreeMap<OrgId, MinuteDelta> {
         self.group_by(LedgerEntry::organiser)
     }
 
     /// Net minutes per provenance.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, MinuteDelta, Provenance};
+    /// let (ledger, _) = doc_fixtures::certified_ledger(); // two attested manual entries
+    /// let by = ledger.totals().by_provenance();
+    /// assert_eq!(by.into_iter().collect::<Vec<_>>(), [(Provenance::AttestedManual, MinuteDelta::new(480))]);
+    /// ```
     pub fn by_provenance(&self) -> BTreeMap<Provenance, MinuteDelta> {
         self.group_by(LedgerEntry::provenance)
     }
