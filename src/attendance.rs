@@ -117,11 +117,26 @@ impl Punch {
     }
 
     /// The instant.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures::at, AttendanceSource, Punch};
+    /// let p = Punch::new(at("2021-07-21T08:00:00+08:00"), AttendanceSource::Kiosk);
+    /// assert_eq!(p.at(), at("2021-07-21T08:00:00+08:00"));
+    /// assert_eq!(p.at().offset().local_minus_utc(), 8 * 3600); // the offset is kept
+    /// ```
     pub const fn at(&self) -> DateTime<FixedOffset> {
         self.at
     }
 
     /// How it was captured.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures::at, AttendanceSource, Punch};
+    /// let p = Punch::new(at("2021-07-21T08:00:00+08:00"), AttendanceSource::LeaderRollCall);
+    /// assert_eq!(p.source(), AttendanceSource::LeaderRollCall);
+    /// ```
     pub const fn source(&self) -> AttendanceSource {
         self.source
     }
@@ -259,21 +274,56 @@ impl Attendance {
     }
 
     /// The assignment.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures::at, AssignmentId, Attendance, AttendanceSource};
+    /// let id = AssignmentId::from_parts(0, 1);
+    /// let a = Attendance::checked_in(id, at("2021-07-21T08:00:00+08:00"), AttendanceSource::CodeScan);
+    /// assert_eq!(a.assignment(), id);
+    /// ```
     pub const fn assignment(&self) -> AssignmentId {
         self.assignment
     }
 
     /// The check-in.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures::at, AssignmentId, Attendance, AttendanceSource, Punch};
+    /// let t = at("2021-07-21T08:00:00+08:00");
+    /// let a = Attendance::checked_in(AssignmentId::from_parts(0, 1), t, AttendanceSource::CodeScan);
+    /// assert_eq!(a.check_in(), Punch::new(t, AttendanceSource::CodeScan));
+    /// ```
     pub const fn check_in(&self) -> Punch {
         self.check_in
     }
 
     /// The check-out, if closed.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures::at, AssignmentId, Attendance, AttendanceSource};
+    /// let a = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T08:00:00+08:00"), AttendanceSource::CodeScan);
+    /// assert_eq!(a.check_out(), None);
+    /// let closed = a.close(at("2021-07-21T12:00:00+08:00"), AttendanceSource::Kiosk)?;
+    /// assert_eq!(closed.check_out().map(|p| p.at()), Some(at("2021-07-21T12:00:00+08:00")));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn check_out(&self) -> Option<Punch> {
         self.check_out
     }
 
     /// Whether the check-out is missing.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures::at, AssignmentId, Attendance, AttendanceSource};
+    /// let a = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T08:00:00+08:00"), AttendanceSource::CodeScan);
+    /// assert!(a.is_open());
+    /// assert!(!a.close(at("2021-07-21T12:00:00+08:00"), AttendanceSource::Kiosk)?.is_open());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn is_open(&self) -> bool {
         self.check_out.is_none()
     }
