@@ -85,6 +85,12 @@ impl PolicyVersion {
     }
 
     /// The version number.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::PolicyVersion;
+    /// assert_eq!(PolicyVersion::new(7).get(), 7);
+    /// ```
     pub const fn get(self) -> u32 {
         self.0
     }
@@ -186,30 +192,107 @@ pub struct CreditingPolicyBuilder(CreditingPolicy);
 
 impl CreditingPolicyBuilder {
     /// Rounds the credited total down to whole multiples of `unit`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CreditingPolicy, Minutes, PolicyVersion};
+    /// # use volunteer_service::{doc_fixtures::{at, span}, ActivityId, AssignmentId, Attendance, AttendanceSource, CreditRequest};
+    /// # let att = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T07:50:00+08:00"),
+    /// #     AttendanceSource::CodeScan).close(at("2021-07-21T11:50:00+08:00"), AttendanceSource::CodeScan)?;
+    /// # let req = CreditRequest::new(ActivityId::from_parts(0, 2),
+    /// #     span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), att, at("2021-07-21T12:00:00+08:00"));
+    /// // Attended 07:50–11:50 on an 08:00–12:00 shift: 230 minutes within the shift.
+    /// let policy = CreditingPolicy::builder(PolicyVersion::new(1)).rounding_unit(Minutes::new(60)).build()?;
+    /// assert_eq!(policy.credit(&req).credited(), Minutes::new(180));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn rounding_unit(mut self, unit: Minutes) -> Self {
         self.0.rounding_unit = Some(unit);
         self
     }
     /// Credits at most `max` per volunteer and activity, counting earlier credits.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CreditingPolicy, Minutes, PolicyVersion, PriorCredits};
+    /// # use volunteer_service::{doc_fixtures::{at, span}, ActivityId, AssignmentId, Attendance, AttendanceSource, CreditRequest};
+    /// # let att = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T07:50:00+08:00"),
+    /// #     AttendanceSource::CodeScan).close(at("2021-07-21T11:50:00+08:00"), AttendanceSource::CodeScan)?;
+    /// # let req = CreditRequest::new(ActivityId::from_parts(0, 2),
+    /// #     span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), att, at("2021-07-21T12:00:00+08:00"));
+    /// // Attended 07:50–11:50 on an 08:00–12:00 shift: 230 minutes within the shift.
+    /// let policy = CreditingPolicy::builder(PolicyVersion::new(1)).per_activity_max(Minutes::new(120)).build()?;
+    /// let req = req.prior(PriorCredits::none().activity(Minutes::new(60)));
+    /// assert_eq!(policy.credit(&req).credited(), Minutes::new(60));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn per_activity_max(mut self, max: Minutes) -> Self {
         self.0.per_activity_max = Some(max);
         self
     }
     /// Credits at most `max` per volunteer and local day, counting earlier credits.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{CreditingPolicy, Minutes, PolicyVersion, PriorCredits};
+    /// # use volunteer_service::{doc_fixtures::{at, span}, ActivityId, AssignmentId, Attendance, AttendanceSource, CreditRequest};
+    /// # let att = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T07:50:00+08:00"),
+    /// #     AttendanceSource::CodeScan).close(at("2021-07-21T11:50:00+08:00"), AttendanceSource::CodeScan)?;
+    /// # let req = CreditRequest::new(ActivityId::from_parts(0, 2),
+    /// #     span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), att, at("2021-07-21T12:00:00+08:00"));
+    /// // Attended 07:50–11:50 on an 08:00–12:00 shift: 230 minutes within the shift.
+    /// let policy = CreditingPolicy::builder(PolicyVersion::new(1)).per_day_max(Minutes::new(180)).build()?;
+    /// let day: NaiveDate = "2021-07-21".parse().expect("date");
+    /// let req = req.prior(PriorCredits::none().day(day, Minutes::new(60)));
+    /// assert_eq!(policy.credit(&req).days(), [(day, Minutes::new(120))]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn per_day_max(mut self, max: Minutes) -> Self {
         self.0.per_day_max = Some(max);
         self
     }
     /// Credits at most `cap` to a volunteer's account in total.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CreditingPolicy, Exclusion, Minutes, PolicyVersion, PriorCredits};
+    /// # use volunteer_service::{doc_fixtures::{at, span}, ActivityId, AssignmentId, Attendance, AttendanceSource, CreditRequest};
+    /// # let att = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T07:50:00+08:00"),
+    /// #     AttendanceSource::CodeScan).close(at("2021-07-21T11:50:00+08:00"), AttendanceSource::CodeScan)?;
+    /// # let req = CreditRequest::new(ActivityId::from_parts(0, 2),
+    /// #     span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), att, at("2021-07-21T12:00:00+08:00"));
+    /// // Attended 07:50–11:50 on an 08:00–12:00 shift: 230 minutes within the shift.
+    /// let policy = CreditingPolicy::builder(PolicyVersion::new(1)).account_cap(Minutes::new(1000)).build()?;
+    /// let credit = policy.credit(&req.prior(PriorCredits::none().account(Minutes::new(900))));
+    /// assert_eq!(credit.credited(), Minutes::new(100));
+    /// assert_eq!(credit.excluded(Exclusion::AccountCap), Minutes::new(130));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn account_cap(mut self, cap: Minutes) -> Self {
         self.0.account_cap = Some(cap);
         self
     }
     /// Closes an attendance still open `delay` after the shift end at the shift end, flagged.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures::{at, span}, ActivityId, AssignmentId, Attendance,
+    ///     AttendanceSource, CreditRequest, CreditStatus, CreditingPolicy, Minutes, PolicyVersion};
+    /// let open = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T08:00:00+08:00"),
+    ///     AttendanceSource::CodeScan); // never checked out
+    /// let shift = span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00");
+    /// let req = CreditRequest::new(ActivityId::from_parts(0, 2), shift, open, at("2021-07-21T14:00:00+08:00"));
+    /// let policy = CreditingPolicy::builder(PolicyVersion::new(1)).auto_close_after(Minutes::new(120)).build()?;
+    /// let credit = policy.credit(&req);
+    /// assert_eq!(credit.status(), CreditStatus::AutoClosed { at: shift.end() });
+    /// assert_eq!(credit.credited(), Minutes::new(240));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn auto_close_after(mut self, delay: Minutes) -> Self {
         self.0.auto_close_after = Some(delay);
@@ -220,6 +303,16 @@ impl CreditingPolicyBuilder {
     ///
     /// # Errors
     /// [`CreditingError::ZeroLimit`] if any given limit is zero.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CreditingError, CreditingPolicy, Minutes, PolicyVersion};
+    /// let b = CreditingPolicy::builder(PolicyVersion::new(1));
+    /// assert_eq!(b.per_day_max(Minutes::new(480)).build()?.per_day_max(), Some(Minutes::new(480)));
+    /// assert!(matches!(b.per_day_max(Minutes::ZERO).build(),
+    ///     Err(CreditingError::ZeroLimit { field: "per_day_max", .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn build(self) -> Result<CreditingPolicy, CreditingError> {
         let p = self.0;
         for (field, value) in [
@@ -261,36 +354,93 @@ pub struct PriorCredits {
 
 impl PriorCredits {
     /// Nothing credited yet.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Minutes, PriorCredits};
+    /// let p = PriorCredits::none();
+    /// assert_eq!((p.on_account(), p.on_activity()), (Minutes::ZERO, Minutes::ZERO));
+    /// assert_eq!(p.on_day("2021-07-21".parse().expect("date")), Minutes::ZERO);
+    /// ```
     pub fn none() -> Self {
         Self::default()
     }
     /// Minutes already credited for the same activity.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Minutes, PriorCredits};
+    /// let p = PriorCredits::none().activity(Minutes::new(90));
+    /// assert_eq!(p.on_activity(), Minutes::new(90));
+    /// assert_eq!(p.on_account(), Minutes::ZERO); // set separately
+    /// ```
     #[must_use]
     pub fn activity(mut self, minutes: Minutes) -> Self {
         self.activity = minutes;
         self
     }
     /// Minutes already credited to the account.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Minutes, PriorCredits};
+    /// let p = PriorCredits::none().account(Minutes::new(600));
+    /// assert_eq!(p.on_account(), Minutes::new(600));
+    /// assert_eq!(p.on_activity(), Minutes::ZERO); // set separately
+    /// ```
     #[must_use]
     pub fn account(mut self, minutes: Minutes) -> Self {
         self.account = minutes;
         self
     }
     /// Minutes already credited on a local day.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{Minutes, PriorCredits};
+    /// let (d1, d2): (NaiveDate, NaiveDate) = ("2021-07-21".parse().expect("date"), "2021-07-22".parse().expect("date"));
+    /// let p = PriorCredits::none().day(d1, Minutes::new(60)).day(d2, Minutes::new(30));
+    /// assert_eq!((p.on_day(d1), p.on_day(d2)), (Minutes::new(60), Minutes::new(30)));
+    /// ```
     #[must_use]
     pub fn day(mut self, day: NaiveDate, minutes: Minutes) -> Self {
         self.days.insert(day, minutes);
         self
     }
     /// Minutes already credited on `day`.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use volunteer_service::{Minutes, PriorCredits};
+    /// let day: NaiveDate = "2021-07-21".parse().expect("date");
+    /// let p = PriorCredits::none().day(day, Minutes::new(60));
+    /// assert_eq!(p.on_day(day), Minutes::new(60));
+    /// assert_eq!(p.on_day(day.succ_opt().expect("date")), Minutes::ZERO);
+    /// ```
     pub fn on_day(&self, day: NaiveDate) -> Minutes {
         self.days.get(&day).copied().unwrap_or(Minutes::ZERO)
     }
     /// Minutes already credited for the activity.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Minutes, PriorCredits};
+    /// assert_eq!(PriorCredits::none().on_activity(), Minutes::ZERO);
+    /// assert_eq!(PriorCredits::none().activity(Minutes::new(45)).on_activity(), Minutes::new(45));
+    /// ```
     pub fn on_activity(&self) -> Minutes {
         self.activity
     }
     /// Minutes already credited to the account.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Minutes, PriorCredits};
+    /// assert_eq!(PriorCredits::none().on_account(), Minutes::ZERO);
+    /// assert_eq!(PriorCredits::none().account(Minutes::new(600)).on_account(), Minutes::new(600));
+    /// ```
     pub fn on_account(&self) -> Minutes {
         self.account
     }
@@ -329,6 +479,17 @@ pub struct CreditRequest {
 impl CreditRequest {
     /// A request for `attendance` on a shift of `activity` spanning `shift`, evaluated at
     /// `now` (used only for the automatic close).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures::{at, span}, ActivityId, AssignmentId, Attendance,
+    ///     AttendanceSource, CreditRequest};
+    /// let att = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T08:00:00+08:00"),
+    ///     AttendanceSource::CodeScan);
+    /// let shift = span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00");
+    /// let req = CreditRequest::new(ActivityId::from_parts(0, 2), shift, att, at("2021-07-21T12:00:00+08:00"));
+    /// assert_eq!((req.activity(), req.shift()), (ActivityId::from_parts(0, 2), shift));
+    /// ```
     pub fn new(
         activity: ActivityId,
         shift: TimeSpan,
@@ -346,32 +507,117 @@ impl CreditRequest {
         }
     }
     /// Declares a break to subtract.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CreditingPolicy, Exclusion, Minutes, PolicyVersion};
+    /// # use volunteer_service::{doc_fixtures::{at, span}, ActivityId, AssignmentId, Attendance, AttendanceSource, CreditRequest};
+    /// # let att = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T07:50:00+08:00"),
+    /// #     AttendanceSource::CodeScan).close(at("2021-07-21T11:50:00+08:00"), AttendanceSource::CodeScan)?;
+    /// # let req = CreditRequest::new(ActivityId::from_parts(0, 2),
+    /// #     span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), att, at("2021-07-21T12:00:00+08:00"));
+    /// // Attended 07:50–11:50 on an 08:00–12:00 shift: 230 minutes within the shift.
+    /// let req = req.break_span(span("2021-07-21T10:00:00+08:00", "2021-07-21T10:30:00+08:00"));
+    /// let credit = CreditingPolicy::builder(PolicyVersion::new(1)).build()?.credit(&req);
+    /// assert_eq!(credit.excluded(Exclusion::Break), Minutes::new(30));
+    /// assert_eq!(credit.credited(), Minutes::new(200));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn break_span(mut self, span: TimeSpan) -> Self {
         self.breaks.push(span);
         self
     }
     /// Declares travel time (reported, never credited).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CreditingPolicy, Exclusion, Minutes, PolicyVersion};
+    /// # use volunteer_service::{doc_fixtures::{at, span}, ActivityId, AssignmentId, Attendance, AttendanceSource, CreditRequest};
+    /// # let att = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T07:50:00+08:00"),
+    /// #     AttendanceSource::CodeScan).close(at("2021-07-21T11:50:00+08:00"), AttendanceSource::CodeScan)?;
+    /// # let req = CreditRequest::new(ActivityId::from_parts(0, 2),
+    /// #     span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), att, at("2021-07-21T12:00:00+08:00"));
+    /// // Attended 07:50–11:50 on an 08:00–12:00 shift: 230 minutes within the shift.
+    /// let credit = CreditingPolicy::builder(PolicyVersion::new(1)).build()?.credit(&req.travel(Minutes::new(40)));
+    /// assert_eq!(credit.excluded(Exclusion::Travel), Minutes::new(40)); // reported
+    /// assert_eq!(credit.credited(), Minutes::new(230)); // not credited
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn travel(mut self, minutes: Minutes) -> Self {
         self.travel = minutes;
         self
     }
     /// The minutes already credited, for the caps.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CreditingPolicy, Exclusion, Minutes, PolicyVersion, PriorCredits};
+    /// # use volunteer_service::{doc_fixtures::{at, span}, ActivityId, AssignmentId, Attendance, AttendanceSource, CreditRequest};
+    /// # let att = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T07:50:00+08:00"),
+    /// #     AttendanceSource::CodeScan).close(at("2021-07-21T11:50:00+08:00"), AttendanceSource::CodeScan)?;
+    /// # let req = CreditRequest::new(ActivityId::from_parts(0, 2),
+    /// #     span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), att, at("2021-07-21T12:00:00+08:00"));
+    /// // Attended 07:50–11:50 on an 08:00–12:00 shift: 230 minutes within the shift.
+    /// let policy = CreditingPolicy::builder(PolicyVersion::new(1)).per_activity_max(Minutes::new(240)).build()?;
+    /// let credit = policy.credit(&req.prior(PriorCredits::none().activity(Minutes::new(200))));
+    /// assert_eq!(credit.credited(), Minutes::new(40));
+    /// assert_eq!(credit.excluded(Exclusion::ActivityCap), Minutes::new(190));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn prior(mut self, prior: PriorCredits) -> Self {
         self.prior = prior;
         self
     }
     /// The activity.
+    ///
+    /// # Example
+    /// ```
+    /// # use volunteer_service::{doc_fixtures::{at, span}, ActivityId, AssignmentId, Attendance, AttendanceSource, CreditRequest};
+    /// # let att = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T07:50:00+08:00"),
+    /// #     AttendanceSource::CodeScan).close(at("2021-07-21T11:50:00+08:00"), AttendanceSource::CodeScan)?;
+    /// # let req = CreditRequest::new(ActivityId::from_parts(0, 2),
+    /// #     span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), att, at("2021-07-21T12:00:00+08:00"));
+    /// assert_eq!(req.activity(), ActivityId::from_parts(0, 2));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn activity(&self) -> ActivityId {
         self.activity
     }
     /// The shift's span.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Minutes;
+    /// # use volunteer_service::{doc_fixtures::{at, span}, ActivityId, AssignmentId, Attendance, AttendanceSource, CreditRequest};
+    /// # let att = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T07:50:00+08:00"),
+    /// #     AttendanceSource::CodeScan).close(at("2021-07-21T11:50:00+08:00"), AttendanceSource::CodeScan)?;
+    /// # let req = CreditRequest::new(ActivityId::from_parts(0, 2),
+    /// #     span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), att, at("2021-07-21T12:00:00+08:00"));
+    /// // An 08:00–12:00 shift.
+    /// assert_eq!(req.shift().minutes(), Minutes::new(240));
+    /// assert_eq!(req.shift().start(), at("2021-07-21T08:00:00+08:00"));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn shift(&self) -> TimeSpan {
         self.shift
     }
     /// The attendance.
+    ///
+    /// # Example
+    /// ```
+    /// # use volunteer_service::{doc_fixtures::{at, span}, ActivityId, AssignmentId, Attendance, AttendanceSource, CreditRequest};
+    /// # let att = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T07:50:00+08:00"),
+    /// #     AttendanceSource::CodeScan).close(at("2021-07-21T11:50:00+08:00"), AttendanceSource::CodeScan)?;
+    /// # let req = CreditRequest::new(ActivityId::from_parts(0, 2),
+    /// #     span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), att, at("2021-07-21T12:00:00+08:00"));
+    /// // Checked in at 07:50 and out at 11:50.
+    /// assert_eq!(req.attendance().check_in().at(), at("2021-07-21T07:50:00+08:00"));
+    /// assert!(!req.attendance().is_open());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn attendance(&self) -> &Attendance {
         &self.attendance
     }
@@ -518,30 +764,129 @@ pub struct Credit {
 
 impl Credit {
     /// The policy version that produced this credit.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CreditingPolicy, PolicyVersion};
+    /// # use volunteer_service::{doc_fixtures::{at, span}, ActivityId, AssignmentId, Attendance, AttendanceSource, CreditRequest};
+    /// # let att = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T07:50:00+08:00"),
+    /// #     AttendanceSource::CodeScan).close(at("2021-07-21T11:50:00+08:00"), AttendanceSource::CodeScan)?;
+    /// # let req = CreditRequest::new(ActivityId::from_parts(0, 2),
+    /// #     span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), att, at("2021-07-21T12:00:00+08:00"));
+    /// let credit = CreditingPolicy::builder(PolicyVersion::new(4)).build()?.credit(&req);
+    /// assert_eq!(credit.policy(), PolicyVersion::new(4));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn policy(&self) -> PolicyVersion {
         self.policy
     }
     /// Closed, automatically closed, or open.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CreditStatus, CreditingPolicy, PolicyVersion};
+    /// # use volunteer_service::{doc_fixtures::{at, span}, ActivityId, AssignmentId, Attendance, AttendanceSource, CreditRequest};
+    /// # let att = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T07:50:00+08:00"),
+    /// #     AttendanceSource::CodeScan).close(at("2021-07-21T11:50:00+08:00"), AttendanceSource::CodeScan)?;
+    /// # let req = CreditRequest::new(ActivityId::from_parts(0, 2),
+    /// #     span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), att, at("2021-07-21T12:00:00+08:00"));
+    /// let credit = CreditingPolicy::builder(PolicyVersion::new(1)).build()?.credit(&req);
+    /// assert_eq!(credit.status(), CreditStatus::Closed); // checked out
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn status(&self) -> CreditStatus {
         self.status
     }
     /// Minutes between the (rounded) check-in and check-out.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CreditingPolicy, Minutes, PolicyVersion};
+    /// # use volunteer_service::{doc_fixtures::{at, span}, ActivityId, AssignmentId, Attendance, AttendanceSource, CreditRequest};
+    /// # let att = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T07:50:00+08:00"),
+    /// #     AttendanceSource::CodeScan).close(at("2021-07-21T11:50:00+08:00"), AttendanceSource::CodeScan)?;
+    /// # let req = CreditRequest::new(ActivityId::from_parts(0, 2),
+    /// #     span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), att, at("2021-07-21T12:00:00+08:00"));
+    /// // Attended 07:50–11:50 on an 08:00–12:00 shift: 230 minutes within the shift.
+    /// let credit = CreditingPolicy::builder(PolicyVersion::new(1)).build()?.credit(&req);
+    /// assert_eq!(credit.attended(), Minutes::new(240)); // includes the 10 minutes before the start
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn attended(&self) -> Minutes {
         self.attended
     }
     /// Minutes credited.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CreditingPolicy, Minutes, PolicyVersion};
+    /// # use volunteer_service::{doc_fixtures::{at, span}, ActivityId, AssignmentId, Attendance, AttendanceSource, CreditRequest};
+    /// # let att = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T07:50:00+08:00"),
+    /// #     AttendanceSource::CodeScan).close(at("2021-07-21T11:50:00+08:00"), AttendanceSource::CodeScan)?;
+    /// # let req = CreditRequest::new(ActivityId::from_parts(0, 2),
+    /// #     span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), att, at("2021-07-21T12:00:00+08:00"));
+    /// // Attended 07:50–11:50 on an 08:00–12:00 shift: 230 minutes within the shift.
+    /// let credit = CreditingPolicy::builder(PolicyVersion::new(1)).build()?.credit(&req);
+    /// assert_eq!(credit.credited(), Minutes::new(230));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn credited(&self) -> Minutes {
         self.credited
     }
     /// The part of the shift actually served (clipped to the shift), if any.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CreditingPolicy, PolicyVersion};
+    /// # use volunteer_service::{doc_fixtures::{at, span}, ActivityId, AssignmentId, Attendance, AttendanceSource, CreditRequest};
+    /// # let att = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T07:50:00+08:00"),
+    /// #     AttendanceSource::CodeScan).close(at("2021-07-21T11:50:00+08:00"), AttendanceSource::CodeScan)?;
+    /// # let req = CreditRequest::new(ActivityId::from_parts(0, 2),
+    /// #     span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), att, at("2021-07-21T12:00:00+08:00"));
+    /// // Attended 07:50–11:50 on an 08:00–12:00 shift: 230 minutes within the shift.
+    /// let credit = CreditingPolicy::builder(PolicyVersion::new(1)).build()?.credit(&req);
+    /// assert_eq!(credit.served(), Some(span("2021-07-21T08:00:00+08:00", "2021-07-21T11:50:00+08:00")));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn served(&self) -> Option<TimeSpan> {
         self.served
     }
     /// Credited minutes per local day of the shift's offset.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CreditingPolicy, Minutes, PolicyVersion};
+    /// # use volunteer_service::{doc_fixtures::{at, span}, ActivityId, AssignmentId, Attendance, AttendanceSource, CreditRequest};
+    /// # let att = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T07:50:00+08:00"),
+    /// #     AttendanceSource::CodeScan).close(at("2021-07-21T11:50:00+08:00"), AttendanceSource::CodeScan)?;
+    /// # let req = CreditRequest::new(ActivityId::from_parts(0, 2),
+    /// #     span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), att, at("2021-07-21T12:00:00+08:00"));
+    /// // Attended 07:50–11:50 on an 08:00–12:00 shift: 230 minutes within the shift.
+    /// let credit = CreditingPolicy::builder(PolicyVersion::new(1)).build()?.credit(&req);
+    /// assert_eq!(credit.days(), [("2021-07-21".parse::<chrono::NaiveDate>().expect("date"), Minutes::new(230))]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn days(&self) -> &[(NaiveDate, Minutes)] {
         &self.days
     }
     /// The breakdown of minutes not credited.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CreditLine, CreditingPolicy, Exclusion, Minutes, PolicyVersion};
+    /// # use volunteer_service::{doc_fixtures::{at, span}, ActivityId, AssignmentId, Attendance, AttendanceSource, CreditRequest};
+    /// # let att = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T07:50:00+08:00"),
+    /// #     AttendanceSource::CodeScan).close(at("2021-07-21T11:50:00+08:00"), AttendanceSource::CodeScan)?;
+    /// # let req = CreditRequest::new(ActivityId::from_parts(0, 2),
+    /// #     span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), att, at("2021-07-21T12:00:00+08:00"));
+    /// // Attended 07:50–11:50 on an 08:00–12:00 shift: 230 minutes within the shift.
+    /// let credit = CreditingPolicy::builder(PolicyVersion::new(1)).build()?.credit(&req);
+    /// assert_eq!(credit.lines(), [
+    ///     CreditLine { reason: Exclusion::BeforeShiftStart, minutes: Minutes::new(10) },
+    ///     CreditLine { reason: Exclusion::EarlyLeave, minutes: Minutes::new(10) },
+    /// ]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn lines(&self) -> &[CreditLine] {
         &self.lines
     }
@@ -660,26 +1005,79 @@ impl CreditingPolicy {
     }
 
     /// The version.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CreditingPolicy, PolicyVersion};
+    /// let p = CreditingPolicy::builder(PolicyVersion::new(3)).build()?;
+    /// assert_eq!(p.version(), PolicyVersion::new(3));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn version(&self) -> PolicyVersion {
         self.version
     }
     /// The rounding unit, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CreditingPolicy, Minutes, PolicyVersion};
+    /// let b = CreditingPolicy::builder(PolicyVersion::new(1));
+    /// assert_eq!(b.build()?.rounding_unit(), None);
+    /// assert_eq!(b.rounding_unit(Minutes::new(15)).build()?.rounding_unit(), Some(Minutes::new(15)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn rounding_unit(&self) -> Option<Minutes> {
         self.rounding_unit
     }
     /// The per-activity cap, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CreditingPolicy, Minutes, PolicyVersion};
+    /// let b = CreditingPolicy::builder(PolicyVersion::new(1));
+    /// assert_eq!(b.build()?.per_activity_max(), None);
+    /// assert_eq!(b.per_activity_max(Minutes::new(120)).build()?.per_activity_max(), Some(Minutes::new(120)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn per_activity_max(&self) -> Option<Minutes> {
         self.per_activity_max
     }
     /// The per-local-day cap, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CreditingPolicy, Minutes, PolicyVersion};
+    /// let b = CreditingPolicy::builder(PolicyVersion::new(1));
+    /// assert_eq!(b.build()?.per_day_max(), None);
+    /// assert_eq!(b.per_day_max(Minutes::new(480)).build()?.per_day_max(), Some(Minutes::new(480)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn per_day_max(&self) -> Option<Minutes> {
         self.per_day_max
     }
     /// The account cap, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CreditingPolicy, Minutes, PolicyVersion};
+    /// let b = CreditingPolicy::builder(PolicyVersion::new(1));
+    /// assert_eq!(b.build()?.account_cap(), None);
+    /// assert_eq!(b.account_cap(Minutes::new(6000)).build()?.account_cap(), Some(Minutes::new(6000)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn account_cap(&self) -> Option<Minutes> {
         self.account_cap
     }
     /// The automatic-close delay after the shift end, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{CreditingPolicy, Minutes, PolicyVersion};
+    /// let b = CreditingPolicy::builder(PolicyVersion::new(1));
+    /// assert_eq!(b.build()?.auto_close_after(), None);
+    /// assert_eq!(b.auto_close_after(Minutes::new(120)).build()?.auto_close_after(), Some(Minutes::new(120)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn auto_close_after(&self) -> Option<Minutes> {
         self.auto_close_after
     }
