@@ -10,10 +10,10 @@
 use chrono::NaiveDate;
 
 use crate::activity_fixtures::at;
-use crate::ledger_fixtures::{ledger, record_builder, recorder, volunteer_id};
+use crate::ledger_fixtures::{ledger, organiser, record_builder, recorder, volunteer_id};
 use crate::{
-    Append, HourLedger, IdDocument, IdempotencyKey, PersonName, RegistrationChannel, Sex,
-    Volunteer, VolunteerNo,
+    Append, CertificateNo, CertificateRegister, HourLedger, IdDocument, IdempotencyKey, Issuer,
+    PersonName, RegistrationChannel, Sex, Volunteer, VolunteerNo,
 };
 
 /// The registered profile of the ledger fixtures' volunteer: 李四, resident ID
@@ -50,4 +50,30 @@ pub fn certified_ledger() -> (HourLedger, Volunteer) {
         .expect("confirms");
     }
     (l, ledger_volunteer_profile())
+}
+
+/// The issuer block of the ledger fixtures' organiser: 禄口街道新时代文明实践所, in charge
+/// 王主任, handler 李干事, contact 025-5210 0000.
+pub fn issuer() -> Issuer {
+    Issuer::new(
+        organiser(),
+        "禄口街道新时代文明实践所",
+        "王主任",
+        "李干事",
+        "025-5210 0000",
+    )
+    .expect("valid issuer")
+}
+
+/// [`certified_ledger`] and a register of [`issuer`] (prefix `JN-LK`) in which the
+/// volunteer's application 0, made and accepted at 2021-08-02T09:00:00+08:00, was issued on
+/// 2021-08-02 as certificate `JN-LK-000001` (no notes), covering both records (8 hours).
+pub fn issued_certificate() -> (HourLedger, CertificateRegister, CertificateNo) {
+    let (ledger, profile) = certified_ledger();
+    let mut reg = CertificateRegister::new(issuer(), "JN-LK").expect("valid prefix");
+    let t = at("2021-08-02T09:00:00+08:00");
+    let app = reg.apply(&profile, t);
+    reg.accept(app, t).expect("accepts");
+    let no = reg.issue(app, &ledger, t.date_naive(), "").expect("issues");
+    (ledger, reg, no)
 }

@@ -297,10 +297,27 @@ fn check_prefix(prefix: &str) -> Result<(), CertificateError> {
 
 impl CertificateNo {
     /// The issuer's prefix.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::CertificateNo;
+    /// let n: CertificateNo = "JN-LK-000012".parse()?;
+    /// assert_eq!(n.prefix(), "JN-LK");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn prefix(&self) -> &str {
         &self.prefix
     }
     /// The sequence within the issuer's register, from 1.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::CertificateNo;
+    /// let n: CertificateNo = "JN-LK-000012".parse()?;
+    /// assert_eq!(n.seq(), 12);
+    /// assert!("JN-LK-000000".parse::<CertificateNo>().is_err()); // numbering starts at 1
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn seq(&self) -> u32 {
         self.seq
     }
@@ -411,6 +428,15 @@ impl Issuer {
     ///
     /// # Errors
     /// [`CertificateError::Text`] for a blank or overlong field.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Issuer, OrgId};
+    /// let i = Issuer::new(OrgId::from_parts(1, 1), "禄口街道新时代文明实践所", "王主任", "李干事", "025-5210 0000")?;
+    /// assert_eq!(i.name(), "禄口街道新时代文明实践所");
+    /// assert!(Issuer::new(OrgId::from_parts(1, 1), "禄口街道新时代文明实践所", " ", "李干事", "025-5210 0000").is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(
         org: OrgId,
         name: &str,
@@ -427,22 +453,62 @@ impl Issuer {
         })
     }
     /// The issuing organisation.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Issuer, OrgId};
+    /// let i = Issuer::new(OrgId::from_parts(1, 1), "禄口街道新时代文明实践所", "王主任", "李干事", "025-5210 0000")?;
+    /// assert_eq!(i.org(), OrgId::from_parts(1, 1));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn org(&self) -> OrgId {
         self.org
     }
     /// Its name.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Issuer, OrgId};
+    /// let i = Issuer::new(OrgId::from_parts(1, 1), "禄口街道新时代文明实践所", "王主任", "李干事", "025-5210 0000")?;
+    /// assert_eq!(i.name(), "禄口街道新时代文明实践所");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
     /// The person in charge (负责人).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Issuer, OrgId};
+    /// let i = Issuer::new(OrgId::from_parts(1, 1), "禄口街道新时代文明实践所", "王主任", "李干事", "025-5210 0000")?;
+    /// assert_eq!(i.principal(), "王主任");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn principal(&self) -> &str {
         &self.principal
     }
     /// The handler (经办人).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Issuer, OrgId};
+    /// let i = Issuer::new(OrgId::from_parts(1, 1), "禄口街道新时代文明实践所", "王主任", "李干事", "025-5210 0000")?;
+    /// assert_eq!(i.handler(), "李干事");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn handler(&self) -> &str {
         &self.handler
     }
     /// The contact.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Issuer, OrgId};
+    /// let i = Issuer::new(OrgId::from_parts(1, 1), "禄口街道新时代文明实践所", "王主任", "李干事", "025-5210 0000")?;
+    /// assert_eq!(i.contact(), "025-5210 0000");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn contact(&self) -> &str {
         &self.contact
     }
@@ -484,22 +550,57 @@ impl CertifiedVolunteer {
         }
     }
     /// The volunteer's id.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, CertifiedVolunteer};
+    /// let profile = doc_fixtures::volunteer();
+    /// assert_eq!(CertifiedVolunteer::of(&profile).volunteer(), profile.id());
+    /// ```
     pub const fn volunteer(&self) -> VolunteerId {
         self.volunteer
     }
     /// The name.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, CertifiedVolunteer};
+    /// let v = CertifiedVolunteer::of(&doc_fixtures::volunteer()); // 张三
+    /// assert_eq!(v.name(), "张三");
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
     /// The ID document type.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, CertifiedVolunteer};
+    /// let v = CertifiedVolunteer::of(&doc_fixtures::volunteer()); // a resident ID card
+    /// assert_eq!(v.id_type(), "resident_id");
+    /// ```
     pub fn id_type(&self) -> &str {
         &self.id_type
     }
     /// The masked ID number.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, CertifiedVolunteer};
+    /// let v = CertifiedVolunteer::of(&doc_fixtures::volunteer()); // ID 360426199101010071
+    /// assert_eq!(v.id_masked(), "360426********0071");
+    /// ```
     pub fn id_masked(&self) -> &str {
         &self.id_masked
     }
     /// The volunteer number.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, CertifiedVolunteer};
+    /// let v = CertifiedVolunteer::of(&doc_fixtures::volunteer());
+    /// assert_eq!(v.volunteer_no(), "JS-2021-000001");
+    /// ```
     pub fn volunteer_no(&self) -> &str {
         &self.volunteer_no
     }
@@ -602,26 +703,87 @@ impl CertifiedService {
     }
 
     /// Net certified minutes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Minutes};
+    /// # let (ledger, reg, no) = doc_fixtures::issued_certificate();
+    /// // Certificate JN-LK-000001, issued on 2021-08-02 for 8 hours served on 2021-07-21 and 22.
+    /// let service = reg.certificate(&no).expect("issued").service();
+    /// assert_eq!(service.minutes(), Minutes::new(480));
+    /// # let _ = ledger;
+    /// ```
     pub const fn minutes(&self) -> Minutes {
         self.minutes
     }
     /// Local date of the first service.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// # let (ledger, reg, no) = doc_fixtures::issued_certificate();
+    /// // Certificate JN-LK-000001, issued on 2021-08-02 for 8 hours served on 2021-07-21 and 22.
+    /// let service = reg.certificate(&no).expect("issued").service();
+    /// assert_eq!(service.first_day().to_string(), "2021-07-21");
+    /// # let _ = ledger;
+    /// ```
     pub const fn first_day(&self) -> NaiveDate {
         self.first_day
     }
     /// Local date of the last service.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// # let (ledger, reg, no) = doc_fixtures::issued_certificate();
+    /// // Certificate JN-LK-000001, issued on 2021-08-02 for 8 hours served on 2021-07-21 and 22.
+    /// let service = reg.certificate(&no).expect("issued").service();
+    /// assert_eq!(service.last_day().to_string(), "2021-07-22");
+    /// # let _ = ledger;
+    /// ```
     pub const fn last_day(&self) -> NaiveDate {
         self.last_day
     }
     /// Distinct activity names.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// # let (ledger, reg, no) = doc_fixtures::issued_certificate();
+    /// // Certificate JN-LK-000001, issued on 2021-08-02 for 8 hours served on 2021-07-21 and 22.
+    /// let service = reg.certificate(&no).expect("issued").service();
+    /// assert_eq!(service.content(), ["核酸检测点登记 testing-site registration"]); // distinct names
+    /// # let _ = ledger;
+    /// ```
     pub fn content(&self) -> &[String] {
         &self.content
     }
     /// The certified records.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// # let (ledger, reg, no) = doc_fixtures::issued_certificate();
+    /// // Certificate JN-LK-000001, issued on 2021-08-02 for 8 hours served on 2021-07-21 and 22.
+    /// let service = reg.certificate(&no).expect("issued").service();
+    /// let both = [doc_fixtures::record_builder(1).build()?.id(), doc_fixtures::record_builder(2).build()?.id()];
+    /// assert_eq!(service.records(), both);
+    /// # let _ = ledger;
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn records(&self) -> &[RecordId] {
         &self.records
     }
     /// The ledger sequence it was computed at.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// # let (ledger, reg, no) = doc_fixtures::issued_certificate();
+    /// // Certificate JN-LK-000001, issued on 2021-08-02 for 8 hours served on 2021-07-21 and 22.
+    /// let service = reg.certificate(&no).expect("issued").service();
+    /// assert_eq!(service.ledger_seq(), ledger.next_seq()); // computed from every entry at issue
+    /// ```
     pub const fn ledger_seq(&self) -> u64 {
         self.ledger_seq
     }
@@ -718,6 +880,17 @@ impl VerificationCode {
     }
 
     /// The 16 characters.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// # let (ledger, reg, no) = doc_fixtures::issued_certificate();
+    /// // Certificate JN-LK-000001, issued on 2021-08-02 for 8 hours served on 2021-07-21 and 22.
+    /// let code = reg.certificate(&no).expect("issued").code();
+    /// assert_eq!(code.as_str().len(), 16);
+    /// assert_eq!(code.to_string().replace('-', ""), code.as_str()); // Display groups by four
+    /// # let _ = ledger;
+    /// ```
     pub fn as_str(&self) -> &str {
         core::str::from_utf8(&self.0).unwrap_or_default()
     }
@@ -934,6 +1107,20 @@ impl Certificate {
     /// # Errors
     /// [`CertificateError::Altered`], [`CertificateError::LedgerMismatch`],
     /// [`CertificateError::Superseded`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Append, CertificateError, IdempotencyKey};
+    /// # let (mut ledger, reg, no) = doc_fixtures::issued_certificate();
+    /// // Certificate JN-LK-000001, issued on 2021-08-02 for 8 hours served on 2021-07-21 and 22.
+    /// let cert = reg.certificate(&no).expect("issued");
+    /// cert.verify(&ledger)?;
+    /// // Reversing a certified record supersedes the certificate: revoke and reissue.
+    /// ledger.reverse(doc_fixtures::recorder(), 0, "duplicate import",
+    ///     Append::new(IdempotencyKey::from_parts(0, 1)), doc_fixtures::at("2021-08-03T09:00:00+08:00"))?;
+    /// assert!(matches!(cert.verify(&ledger), Err(CertificateError::Superseded { .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn verify(&self, ledger: &HourLedger) -> Result<(), CertificateError> {
         self.check_code()?;
         let mismatch = || CertificateError::LedgerMismatch {
@@ -962,38 +1149,136 @@ impl Certificate {
     }
 
     /// The certificate number.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// # let (ledger, reg, no) = doc_fixtures::issued_certificate();
+    /// // Certificate JN-LK-000001, issued on 2021-08-02 for 8 hours served on 2021-07-21 and 22.
+    /// let cert = reg.certificate(&no).expect("issued");
+    /// assert_eq!(cert.number().to_string(), "JN-LK-000001");
+    /// # let _ = ledger;
+    /// ```
     pub const fn number(&self) -> &CertificateNo {
         &self.number
     }
     /// The issue date.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// # let (ledger, reg, no) = doc_fixtures::issued_certificate();
+    /// // Certificate JN-LK-000001, issued on 2021-08-02 for 8 hours served on 2021-07-21 and 22.
+    /// let cert = reg.certificate(&no).expect("issued");
+    /// assert_eq!(cert.issued_on().to_string(), "2021-08-02");
+    /// # let _ = ledger;
+    /// ```
     pub const fn issued_on(&self) -> NaiveDate {
         self.issued_on
     }
     /// The volunteer block.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// # let (ledger, reg, no) = doc_fixtures::issued_certificate(); // for 李四
+    /// let cert = reg.certificate(&no).expect("issued");
+    /// assert_eq!(cert.volunteer().name(), "李四");
+    /// assert_eq!(cert.volunteer().volunteer(), doc_fixtures::volunteer_id());
+    /// # let _ = ledger;
+    /// ```
     pub const fn volunteer(&self) -> &CertifiedVolunteer {
         &self.volunteer
     }
     /// The service block.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Minutes};
+    /// # let (ledger, reg, no) = doc_fixtures::issued_certificate();
+    /// // Certificate JN-LK-000001, issued on 2021-08-02 for 8 hours served on 2021-07-21 and 22.
+    /// let cert = reg.certificate(&no).expect("issued");
+    /// assert_eq!(cert.service().minutes(), Minutes::new(480));
+    /// # let _ = ledger;
+    /// ```
     pub const fn service(&self) -> &CertifiedService {
         &self.service
     }
     /// The issuer block.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// # let (ledger, reg, no) = doc_fixtures::issued_certificate();
+    /// let cert = reg.certificate(&no).expect("issued");
+    /// assert_eq!(cert.issuer(), reg.issuer());
+    /// assert_eq!(cert.issuer().org(), doc_fixtures::organiser());
+    /// # let _ = ledger;
+    /// ```
     pub const fn issuer(&self) -> &Issuer {
         &self.issuer
     }
     /// Notes (may be empty).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, CertificateRegister};
+    /// # let (ledger, profile) = doc_fixtures::certified_ledger();
+    /// # let at = doc_fixtures::at("2021-08-02T09:00:00+08:00");
+    /// let mut reg = CertificateRegister::new(doc_fixtures::issuer(), "JN-LK")?;
+    /// let app = reg.apply(&profile, at);
+    /// reg.accept(app, at)?;
+    /// let no = reg.issue(app, &ledger, at.date_naive(), "Lukou testing sites, July 2021")?;
+    /// assert_eq!(reg.certificate(&no).map(|c| c.notes()), Some("Lukou testing sites, July 2021"));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn notes(&self) -> &str {
         &self.notes
     }
     /// The revoked certificate this one replaces.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// # let (ledger, mut reg, no) = doc_fixtures::issued_certificate();
+    /// # let at = doc_fixtures::at("2021-08-03T09:00:00+08:00");
+    /// assert_eq!(reg.certificate(&no).and_then(|c| c.replaces()), None);
+    /// reg.revoke(&no, at, "wrong activity name")?;
+    /// let app = reg.apply_reissue(&no, at)?;
+    /// reg.accept(app, at)?;
+    /// let new_no = reg.issue(app, &ledger, at.date_naive(), "reissued")?;
+    /// assert_eq!(reg.certificate(&new_no).and_then(|c| c.replaces()), Some(&no));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn replaces(&self) -> Option<&CertificateNo> {
         self.replaces.as_ref()
     }
     /// The current status.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, CertificateStatus};
+    /// # let (_, mut reg, no) = doc_fixtures::issued_certificate();
+    /// assert_eq!(reg.certificate(&no).map(|c| c.status()), Some(&CertificateStatus::Issued));
+    /// let from = doc_fixtures::at("2021-08-03T09:00:00+08:00");
+    /// reg.publicise(&no, from, 7)?;
+    /// assert_eq!(reg.certificate(&no).map(|c| c.status().name()), Some("publicised"));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn status(&self) -> &CertificateStatus {
         &self.status
     }
     /// The verification code.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// # let (ledger, reg, no) = doc_fixtures::issued_certificate();
+    /// let cert = reg.certificate(&no).expect("issued");
+    /// // The plain-text rendering ends with the code, in groups of four.
+    /// assert!(cert.to_string().ends_with(&cert.code().to_string()));
+    /// # let _ = ledger;
+    /// ```
     pub const fn code(&self) -> VerificationCode {
         self.code
     }
@@ -1131,14 +1416,43 @@ pub struct PublicCertificate {
 
 impl PublicCertificate {
     /// The number.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// # let (ledger, reg, no) = doc_fixtures::issued_certificate();
+    /// let public = reg.public_view(&no).expect("issued");
+    /// assert_eq!(public.number(), &no);
+    /// # let _ = ledger;
+    /// ```
     pub const fn number(&self) -> &CertificateNo {
         &self.number
     }
     /// The status's name.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// # let (ledger, reg, no) = doc_fixtures::issued_certificate();
+    /// // Certificate JN-LK-000001, issued on 2021-08-02 for 8 hours served on 2021-07-21 and 22.
+    /// let public = reg.public_view(&no).expect("issued");
+    /// assert_eq!(public.status(), "issued");
+    /// # let _ = ledger;
+    /// ```
     pub const fn status(&self) -> &'static str {
         self.status
     }
     /// Certified minutes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Minutes};
+    /// # let (ledger, reg, no) = doc_fixtures::issued_certificate();
+    /// // Certificate JN-LK-000001, issued on 2021-08-02 for 8 hours served on 2021-07-21 and 22.
+    /// let public = reg.public_view(&no).expect("issued");
+    /// assert_eq!(public.minutes(), Minutes::new(480));
+    /// # let _ = ledger;
+    /// ```
     pub const fn minutes(&self) -> Minutes {
         self.minutes
     }
@@ -1290,6 +1604,15 @@ impl CertificateRegister {
     }
 
     /// Every state change so far, from `opened`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// # let (ledger, reg, no) = doc_fixtures::issued_certificate();
+    /// let names: Vec<&str> = reg.events().iter().map(|e| e.kind.name()).collect();
+    /// assert_eq!(names, ["opened", "applied", "accepted", "issued"]);
+    /// # let _ = (ledger, no);
+    /// ```
     pub fn events(&self) -> &[CertificateEvent] {
         &self.events
     }
@@ -1371,16 +1694,46 @@ impl CertificateRegister {
     }
 
     /// The issuer.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, CertificateRegister};
+    /// let reg = CertificateRegister::new(doc_fixtures::issuer(), "JN-LK")?;
+    /// assert_eq!(reg.issuer(), &doc_fixtures::issuer());
+    /// assert_eq!(reg.issuer().name(), "禄口街道新时代文明实践所");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn issuer(&self) -> &Issuer {
         &self.issuer
     }
 
     /// Every certificate, in number order.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// # let (ledger, reg, no) = doc_fixtures::issued_certificate();
+    /// assert_eq!(reg.certificates().len(), 1);
+    /// assert_eq!(reg.certificates()[0].number(), &no);
+    /// # let _ = ledger;
+    /// ```
     pub fn certificates(&self) -> &[Certificate] {
         &self.certificates
     }
 
     /// The certificate with this number.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, CertificateNo};
+    /// # let (ledger, reg, no) = doc_fixtures::issued_certificate();
+    /// // Certificate JN-LK-000001, issued on 2021-08-02 for 8 hours served on 2021-07-21 and 22.
+    /// assert!(reg.certificate(&no).is_some());
+    /// assert!(reg.certificate(&"JN-LK-000002".parse::<CertificateNo>()?).is_none());
+    /// assert!(reg.certificate(&"SZ-000001".parse::<CertificateNo>()?).is_none()); // another prefix
+    /// # let _ = ledger;
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn certificate(&self, number: &CertificateNo) -> Option<&Certificate> {
         self.index_of(number).and_then(|i| self.certificates.get(i))
     }
@@ -1397,6 +1750,17 @@ impl CertificateRegister {
     }
 
     /// The public verification view of a certificate (PRIV-04).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// # let (ledger, reg, no) = doc_fixtures::issued_certificate();
+    /// // Certificate JN-LK-000001, issued on 2021-08-02 for 8 hours served on 2021-07-21 and 22.
+    /// let public = reg.public_view(&no).expect("issued");
+    /// assert_eq!((public.status(), public.minutes().get()), ("issued", 480));
+    /// assert_eq!(public.period().0.to_string(), "2021-07-21");
+    /// # let _ = ledger;
+    /// ```
     pub fn public_view(&self, number: &CertificateNo) -> Option<PublicCertificate> {
         self.certificate(number).map(Certificate::public_view)
     }
@@ -1409,6 +1773,18 @@ impl CertificateRegister {
     }
 
     /// A volunteer applies for a certificate; returns the application number.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, ApplicationState, CertificateRegister};
+    /// let mut reg = CertificateRegister::new(doc_fixtures::issuer(), "JN-LK")?;
+    /// let at = doc_fixtures::at("2021-08-02T09:00:00+08:00");
+    /// let app = reg.apply(&doc_fixtures::volunteer(), at);
+    /// assert_eq!(app, 0);
+    /// assert_eq!(reg.application_state(app), Some(&ApplicationState::Applied { at }));
+    /// assert_eq!(reg.apply(&doc_fixtures::volunteer(), at), 1); // each application is new
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn apply(&mut self, volunteer: &Volunteer, at: DateTime<FixedOffset>) -> u64 {
         self.apply_block(CertifiedVolunteer::of(volunteer), at)
     }
