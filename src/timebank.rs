@@ -403,6 +403,14 @@ impl TimeBankPolicy {
     /// Nanjing (TB-02, TB-03 Gulou): 1,500 h cap, surplus to donation; transfers to the
     /// spouse and direct relatives (parents, grandparents, children). The Gulou age condition
     /// (relatives aged 60+) is the caller's to check when declaring kin.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Minutes, Relation, TimeBankPolicy};
+    /// let p = TimeBankPolicy::nanjing();
+    /// assert_eq!(p.cap(), Some(Minutes::new(1500 * 60)));
+    /// assert!(p.allows(Relation::Grandparent) && !p.allows(Relation::Friend));
+    /// ```
     pub fn nanjing() -> Self {
         Self::new(
             Some(Minutes::new(1500 * 60)),
@@ -416,6 +424,14 @@ impl TimeBankPolicy {
     }
 
     /// Shanghai 沪助养老时光汇 (TB-04): no cap found; transfers to relatives or friends.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Relation, TimeBankPolicy};
+    /// let p = TimeBankPolicy::shanghai();
+    /// assert_eq!(p.cap(), None);
+    /// assert!(p.allows(Relation::Friend) && p.allows(Relation::Sibling));
+    /// ```
     pub fn shanghai() -> Self {
         Self::new(
             None,
@@ -431,11 +447,27 @@ impl TimeBankPolicy {
     }
 
     /// The cap on individual accounts.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Minutes, Relation, TimeBankPolicy};
+    /// assert_eq!(TimeBankPolicy::new(Some(Minutes::new(600)), [Relation::Spouse]).cap(), Some(Minutes::new(600)));
+    /// assert_eq!(TimeBankPolicy::default().cap(), None);
+    /// ```
     pub fn cap(&self) -> Option<Minutes> {
         self.cap
     }
 
     /// Whether transfers along `relation` are allowed.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Relation, TimeBankPolicy};
+    /// let p = TimeBankPolicy::new(None, [Relation::Spouse]);
+    /// assert!(p.allows(Relation::Spouse));
+    /// assert!(!p.allows(Relation::Friend));
+    /// assert!(!TimeBankPolicy::default().allows(Relation::Spouse)); // no transfers by default
+    /// ```
     pub fn allows(&self, relation: Relation) -> bool {
         self.transfers.contains(&relation)
     }
@@ -503,18 +535,77 @@ pub struct TimeTxn {
 
 impl TimeTxn {
     /// The gap-free sequence, from 0.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Minutes;
+    /// # use volunteer_service::{doc_fixtures, AccountOwner, TeamRegistry, TimeBank, TimeBankPolicy};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger(); // ledger entries 0 and 1: 240 minutes each
+    /// # let at = doc_fixtures::at("2021-08-01T09:00:00+08:00");
+    /// # let me = AccountOwner::Individual(doc_fixtures::volunteer_id());
+    /// # let mut bank = TimeBank::new(TimeBankPolicy::nanjing());
+    /// # bank.deposit(&ledger, &TeamRegistry::new(), 0, me, at)?;
+    /// // `bank` holds one deposit (transaction 0) of ledger entry 0, 240 minutes, into `me`.
+    /// let t = bank.withdraw(me, Minutes::new(60), "home visit", at)?;
+    /// assert_eq!(t, 1);
+    /// assert_eq!(bank.journal().iter().map(|t| t.seq()).collect::<Vec<_>>(), [0, 1]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn seq(&self) -> u64 {
         self.seq
     }
     /// When.
+    ///
+    /// # Example
+    /// ```
+    /// # use volunteer_service::{doc_fixtures, AccountOwner, TeamRegistry, TimeBank, TimeBankPolicy};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger(); // ledger entries 0 and 1: 240 minutes each
+    /// # let at = doc_fixtures::at("2021-08-01T09:00:00+08:00");
+    /// # let me = AccountOwner::Individual(doc_fixtures::volunteer_id());
+    /// # let mut bank = TimeBank::new(TimeBankPolicy::nanjing());
+    /// # bank.deposit(&ledger, &TeamRegistry::new(), 0, me, at)?;
+    /// // `bank` holds one deposit (transaction 0) of ledger entry 0, 240 minutes, into `me`.
+    /// assert_eq!(bank.journal()[0].at(), at);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn at(&self) -> DateTime<FixedOffset> {
         self.at
     }
     /// What it did.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Minutes, TxnKind};
+    /// # use volunteer_service::{doc_fixtures, AccountOwner, TeamRegistry, TimeBank, TimeBankPolicy};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger(); // ledger entries 0 and 1: 240 minutes each
+    /// # let at = doc_fixtures::at("2021-08-01T09:00:00+08:00");
+    /// # let me = AccountOwner::Individual(doc_fixtures::volunteer_id());
+    /// # let mut bank = TimeBank::new(TimeBankPolicy::nanjing());
+    /// # bank.deposit(&ledger, &TeamRegistry::new(), 0, me, at)?;
+    /// // `bank` holds one deposit (transaction 0) of ledger entry 0, 240 minutes, into `me`.
+    /// assert!(matches!(bank.journal()[0].kind(), TxnKind::Deposit { entry: 0, .. }));
+    /// bank.withdraw(me, Minutes::new(60), "home visit", at)?;
+    /// assert_eq!(bank.journal()[1].kind(), &TxnKind::Withdrawal { service: "home visit".into() });
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn kind(&self) -> &TxnKind {
         &self.kind
     }
     /// The legs, summing to zero.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Account;
+    /// # use volunteer_service::{doc_fixtures, AccountOwner, TeamRegistry, TimeBank, TimeBankPolicy};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger(); // ledger entries 0 and 1: 240 minutes each
+    /// # let at = doc_fixtures::at("2021-08-01T09:00:00+08:00");
+    /// # let me = AccountOwner::Individual(doc_fixtures::volunteer_id());
+    /// # let mut bank = TimeBank::new(TimeBankPolicy::nanjing());
+    /// # bank.deposit(&ledger, &TeamRegistry::new(), 0, me, at)?;
+    /// // `bank` holds one deposit (transaction 0) of ledger entry 0, 240 minutes, into `me`.
+    /// assert_eq!(bank.journal()[0].legs(), [(Account::Issued, -240), (Account::Owner(me), 240)]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn legs(&self) -> &[(Account, i64)] {
         &self.legs
     }
@@ -623,6 +714,15 @@ impl TimeBank {
     }
 
     /// Every state change so far, from `opened`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Relation, TimeBank, TimeBankEventKind, TimeBankPolicy, VolunteerId};
+    /// let mut bank = TimeBank::new(TimeBankPolicy::nanjing());
+    /// assert!(matches!(bank.events()[0].kind, TimeBankEventKind::Opened { .. }));
+    /// bank.declare_kin(VolunteerId::from_parts(0, 1), VolunteerId::from_parts(0, 2), Relation::Child);
+    /// assert!(matches!(bank.events()[1].kind, TimeBankEventKind::KinDeclared { relation: Relation::Child, .. }));
+    /// ```
     pub fn events(&self) -> &[TimeBankEvent] {
         &self.events
     }
@@ -670,16 +770,54 @@ impl TimeBank {
     }
 
     /// The scheme.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{TimeBank, TimeBankPolicy};
+    /// let bank = TimeBank::new(TimeBankPolicy::shanghai());
+    /// assert_eq!(bank.policy(), &TimeBankPolicy::shanghai());
+    /// ```
     pub fn policy(&self) -> &TimeBankPolicy {
         &self.policy
     }
 
     /// Every transaction, in order.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Minutes;
+    /// # use volunteer_service::{doc_fixtures, AccountOwner, TeamRegistry, TimeBank, TimeBankPolicy};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger(); // ledger entries 0 and 1: 240 minutes each
+    /// # let at = doc_fixtures::at("2021-08-01T09:00:00+08:00");
+    /// # let me = AccountOwner::Individual(doc_fixtures::volunteer_id());
+    /// # let mut bank = TimeBank::new(TimeBankPolicy::nanjing());
+    /// # bank.deposit(&ledger, &TeamRegistry::new(), 0, me, at)?;
+    /// // `bank` holds one deposit (transaction 0) of ledger entry 0, 240 minutes, into `me`.
+    /// bank.withdraw(me, Minutes::new(60), "home visit", at)?;
+    /// assert_eq!(bank.journal().len(), 2);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn journal(&self) -> &[TimeTxn] {
         &self.journal
     }
 
     /// The balance of an account, in minutes: the fold of its legs.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Account;
+    /// # use volunteer_service::{doc_fixtures, AccountOwner, TeamRegistry, TimeBank, TimeBankPolicy};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger(); // ledger entries 0 and 1: 240 minutes each
+    /// # let at = doc_fixtures::at("2021-08-01T09:00:00+08:00");
+    /// # let me = AccountOwner::Individual(doc_fixtures::volunteer_id());
+    /// # let mut bank = TimeBank::new(TimeBankPolicy::nanjing());
+    /// # bank.deposit(&ledger, &TeamRegistry::new(), 0, me, at)?;
+    /// // `bank` holds one deposit (transaction 0) of ledger entry 0, 240 minutes, into `me`.
+    /// assert_eq!(bank.balance_of(Account::Owner(me)), 240);
+    /// assert_eq!(bank.balance_of(Account::Issued), -240); // the journal is zero-sum
+    /// assert_eq!(bank.balance_of(Account::DonationPool), 0);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn balance_of(&self, account: Account) -> i64 {
         self.journal
             .iter()
@@ -689,11 +827,40 @@ impl TimeBank {
     }
 
     /// The balance of an owner's account, in minutes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Minutes;
+    /// # use volunteer_service::{doc_fixtures, AccountOwner, TeamRegistry, TimeBank, TimeBankPolicy};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger(); // ledger entries 0 and 1: 240 minutes each
+    /// # let at = doc_fixtures::at("2021-08-01T09:00:00+08:00");
+    /// # let me = AccountOwner::Individual(doc_fixtures::volunteer_id());
+    /// # let mut bank = TimeBank::new(TimeBankPolicy::nanjing());
+    /// # bank.deposit(&ledger, &TeamRegistry::new(), 0, me, at)?;
+    /// // `bank` holds one deposit (transaction 0) of ledger entry 0, 240 minutes, into `me`.
+    /// bank.withdraw(me, Minutes::new(60), "home visit", at)?;
+    /// assert_eq!(bank.balance(me), 180);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn balance(&self, owner: AccountOwner) -> i64 {
         self.balance_of(Account::Owner(owner))
     }
 
     /// The transaction that deposited ledger credit `entry`, if any.
+    ///
+    /// # Example
+    /// ```
+    /// # use volunteer_service::{doc_fixtures, AccountOwner, TeamRegistry, TimeBank, TimeBankPolicy};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger(); // ledger entries 0 and 1: 240 minutes each
+    /// # let at = doc_fixtures::at("2021-08-01T09:00:00+08:00");
+    /// # let me = AccountOwner::Individual(doc_fixtures::volunteer_id());
+    /// # let mut bank = TimeBank::new(TimeBankPolicy::nanjing());
+    /// # bank.deposit(&ledger, &TeamRegistry::new(), 0, me, at)?;
+    /// // `bank` holds one deposit (transaction 0) of ledger entry 0, 240 minutes, into `me`.
+    /// assert_eq!(bank.deposit_of(0), Some(0));
+    /// assert_eq!(bank.deposit_of(1), None); // entry 1 was not deposited
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn deposit_of(&self, entry: u64) -> Option<u64> {
         self.deposited.get(&entry).copied()
     }
@@ -768,6 +935,24 @@ impl TimeBank {
 
     /// Declares that `to` is `from`'s `relation` (for transfers). The caller vouches for the
     /// relation and any age condition of the scheme. Declaring the same again is a no-op.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Minutes, Relation, VolunteerId};
+    /// # use volunteer_service::{doc_fixtures, AccountOwner, TeamRegistry, TimeBank, TimeBankPolicy};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger(); // ledger entries 0 and 1: 240 minutes each
+    /// # let at = doc_fixtures::at("2021-08-01T09:00:00+08:00");
+    /// # let me = AccountOwner::Individual(doc_fixtures::volunteer_id());
+    /// # let mut bank = TimeBank::new(TimeBankPolicy::nanjing());
+    /// # bank.deposit(&ledger, &TeamRegistry::new(), 0, me, at)?;
+    /// // `bank` holds one deposit (transaction 0) of ledger entry 0, 240 minutes, into `me`.
+    /// let (mother, daughter) = (doc_fixtures::volunteer_id(), VolunteerId::from_parts(0, 9));
+    /// assert!(bank.transfer(mother, daughter, Minutes::new(60), at).is_err()); // not declared
+    /// bank.declare_kin(mother, daughter, Relation::Child);
+    /// bank.transfer(mother, daughter, Minutes::new(60), at)?;
+    /// assert_eq!(bank.balance(AccountOwner::Individual(daughter)), 60);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn declare_kin(&mut self, from: VolunteerId, to: VolunteerId, relation: Relation) {
         if self.kin.insert((from, to), relation) != Some(relation) {
             self.event(TimeBankEventKind::KinDeclared { from, to, relation });
