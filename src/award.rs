@@ -279,6 +279,15 @@ pub struct StarTier {
 
 impl StarTier {
     /// A tier.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{AwardingLevel, Distinction, Minutes, StarTier};
+    /// let t = StarTier::new(Distinction::medal(1)?, Minutes::from_hm(2000, 0)?, AwardingLevel::City);
+    /// assert_eq!((t.distinction(), t.threshold().get(), t.awarded_by()),
+    ///     (Distinction::medal(1)?, 120_000, AwardingLevel::City));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn new(
         distinction: Distinction,
         threshold: Minutes,
@@ -291,14 +300,39 @@ impl StarTier {
         }
     }
     /// The distinction.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Distinction, StarLadder};
+    /// let top = StarLadder::national().tiers().last().copied().expect("five tiers");
+    /// assert_eq!(top.distinction(), Distinction::star(5)?);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn distinction(&self) -> Distinction {
         self.distinction
     }
     /// The counted minutes it needs.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Minutes, StarLadder};
+    /// let first = StarLadder::national().tiers()[0];
+    /// assert_eq!(first.threshold(), Minutes::from_hm(100, 0)?);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn threshold(&self) -> Minutes {
         self.threshold
     }
     /// The level of the awarding body.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{AwardingLevel, Distinction, StarLadder};
+    /// let national = StarLadder::national();
+    /// assert_eq!(national.tier(Distinction::star(2)?).map(|t| t.awarded_by()), Some(AwardingLevel::County));
+    /// assert_eq!(national.tier(Distinction::star(5)?).map(|t| t.awarded_by()), Some(AwardingLevel::Province));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn awarded_by(&self) -> AwardingLevel {
         self.awarded_by
     }
@@ -552,29 +586,81 @@ impl StarLadder {
     }
 
     /// The ladder's name.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::StarLadder;
+    /// assert_eq!(StarLadder::beijing().name(), "beijing");
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
     /// The tiers, lowest first.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Distinction, StarLadder};
+    /// let tiers = StarLadder::beijing().tiers().to_vec();
+    /// assert_eq!(tiers.len(), 8); // 1–5★ and three medals
+    /// assert!(tiers.windows(2).all(|w| w[0].threshold() < w[1].threshold())); // lowest first
+    /// assert_eq!(tiers[5].distinction(), Distinction::medal(1)?);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn tiers(&self) -> &[StarTier] {
         &self.tiers
     }
     /// The provenances that count.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Provenance, StarLadder};
+    /// let all = StarLadder::national();
+    /// assert_eq!(all.counts().len(), Provenance::ALL.len()); // every provenance by default
+    /// let checked = StarLadder::national().counting([Provenance::VerifiedCheckIn])?;
+    /// assert!(!checked.counts().contains(&Provenance::AttestedManual));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn counts(&self) -> &BTreeSet<Provenance> {
         &self.counts
     }
     /// The star cycle, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Minutes, StarLadder};
+    /// assert_eq!(StarLadder::national().cycle(), None);
+    /// assert_eq!(StarLadder::zhangjiagang().cycle(), Some(Minutes::from_hm(300, 0)?));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn cycle(&self) -> Option<Minutes> {
         self.cycle
     }
 
     /// The tier of `distinction`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Distinction, Minutes, StarLadder};
+    /// let national = StarLadder::national();
+    /// assert_eq!(national.tier(Distinction::star(3)?).map(|t| t.threshold()), Some(Minutes::from_hm(600, 0)?));
+    /// assert!(national.tier(Distinction::medal(1)?).is_none()); // no medals on this ladder
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn tier(&self, distinction: Distinction) -> Option<&StarTier> {
         self.tiers.iter().find(|t| t.distinction == distinction)
     }
 
     /// The highest distinction reached with `counted` minutes (cumulative, ignoring the
     /// cycle).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Distinction, Minutes, StarLadder};
+    /// let national = StarLadder::national();
+    /// assert_eq!(national.reached(Minutes::from_hm(99, 59)?), None);
+    /// assert_eq!(national.reached(Minutes::from_hm(350, 0)?), Some(Distinction::star(2)?));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn reached(&self, counted: Minutes) -> Option<Distinction> {
         self.tiers
             .iter()
@@ -691,18 +777,52 @@ pub struct Standing {
 
 impl Standing {
     /// The counted minutes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Minutes, StarLadder};
+    /// let counted = Minutes::from_hm(340, 0)?;
+    /// assert_eq!(StarLadder::zhangjiagang().standing(counted).counted(), counted);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn counted(&self) -> Minutes {
         self.counted
     }
     /// The highest distinction reached.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Distinction, Minutes, StarLadder};
+    /// let s = StarLadder::beijing().standing(Minutes::from_hm(2500, 0)?);
+    /// assert_eq!(s.highest(), Some(Distinction::medal(1)?));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn highest(&self) -> Option<Distinction> {
         self.highest
     }
     /// Star cycles completed.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Minutes, StarLadder};
+    /// // Zhangjiagang counts star cycles of 300 h.
+    /// assert_eq!(StarLadder::zhangjiagang().standing(Minutes::from_hm(650, 0)?).cycles(), 2);
+    /// assert_eq!(StarLadder::national().standing(Minutes::from_hm(650, 0)?).cycles(), 0); // no cycle
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn cycles(&self) -> u32 {
         self.cycles
     }
     /// The star level in the current cycle.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Distinction, Minutes, StarLadder};
+    /// // 650 h on Zhangjiagang's 300-h cycles: 2 cycles done, 50 h into the third.
+    /// let s = StarLadder::zhangjiagang().standing(Minutes::from_hm(650, 0)?);
+    /// assert_eq!(s.star_in_cycle(), Some(Distinction::star(1)?));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn star_in_cycle(&self) -> Option<Distinction> {
         self.star_in_cycle
     }
@@ -841,22 +961,81 @@ impl StarApplication {
     }
 
     /// The applicant.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, AwardingLevel, Distinction, Minutes, StarApplication, StarLadder, StarTier};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger(); // 8 hours of attested service
+    /// # let tiny = StarLadder::new("tiny", vec![StarTier::new(Distinction::star(1)?, Minutes::new(60), AwardingLevel::County)])?;
+    /// # let at = doc_fixtures::at("2021-08-01T09:00:00+08:00");
+    /// let app = StarApplication::apply(&tiny, &ledger, doc_fixtures::volunteer_id(), Distinction::star(1)?, at)?;
+    /// assert_eq!(app.volunteer(), doc_fixtures::volunteer_id());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn volunteer(&self) -> VolunteerId {
         self.volunteer
     }
     /// The distinction applied for.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, AwardingLevel, Distinction, Minutes, StarApplication, StarLadder, StarTier};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger(); // 8 hours of attested service
+    /// # let tiny = StarLadder::new("tiny", vec![StarTier::new(Distinction::star(1)?, Minutes::new(60), AwardingLevel::County)])?;
+    /// # let at = doc_fixtures::at("2021-08-01T09:00:00+08:00");
+    /// let app = StarApplication::apply(&tiny, &ledger, doc_fixtures::volunteer_id(), Distinction::star(1)?, at)?;
+    /// assert_eq!(app.distinction(), Distinction::star(1)?);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn distinction(&self) -> Distinction {
         self.distinction
     }
     /// The level of the body that awards it.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, AwardingLevel, Distinction, Minutes, StarApplication, StarLadder, StarTier};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger(); // 8 hours of attested service
+    /// # let tiny = StarLadder::new("tiny", vec![StarTier::new(Distinction::star(1)?, Minutes::new(60), AwardingLevel::County)])?;
+    /// # let at = doc_fixtures::at("2021-08-01T09:00:00+08:00");
+    /// // The tiny ladder's 1★ is awarded by the county.
+    /// let app = StarApplication::apply(&tiny, &ledger, doc_fixtures::volunteer_id(), Distinction::star(1)?, at)?;
+    /// assert_eq!(app.awarding_level(), AwardingLevel::County);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn awarding_level(&self) -> AwardingLevel {
         self.awarding_level
     }
     /// The counted minutes at application.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, AwardingLevel, Distinction, Minutes, StarApplication, StarLadder, StarTier};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger(); // 8 hours of attested service
+    /// # let tiny = StarLadder::new("tiny", vec![StarTier::new(Distinction::star(1)?, Minutes::new(60), AwardingLevel::County)])?;
+    /// # let at = doc_fixtures::at("2021-08-01T09:00:00+08:00");
+    /// let app = StarApplication::apply(&tiny, &ledger, doc_fixtures::volunteer_id(), Distinction::star(1)?, at)?;
+    /// assert_eq!(app.counted(), Minutes::new(480));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn counted(&self) -> Minutes {
         self.counted
     }
     /// The current state.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, AwardingLevel, Distinction, Minutes, StarApplication,
+    ///     StarApplicationState, StarLadder, StarTier};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger(); // 8 hours of attested service
+    /// # let tiny = StarLadder::new("tiny", vec![StarTier::new(Distinction::star(1)?, Minutes::new(60), AwardingLevel::County)])?;
+    /// # let at = doc_fixtures::at("2021-08-01T09:00:00+08:00");
+    /// let mut app = StarApplication::apply(&tiny, &ledger, doc_fixtures::volunteer_id(), Distinction::star(1)?, at)?;
+    /// assert_eq!(app.state(), &StarApplicationState::Applied { at });
+    /// app.publicise(at, 5)?;
+    /// assert_eq!(app.state().name(), "publicised");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn state(&self) -> &StarApplicationState {
         &self.state
     }
@@ -957,11 +1136,24 @@ impl AnnualMinimum {
     }
 
     /// The CYL registered-volunteer minimum: 20 h a year.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{AnnualMinimum, Minutes};
+    /// assert_eq!(AnnualMinimum::cyl().minutes(), Minutes::from_hm(20, 0)?);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn cyl() -> Self {
         Self::new(h(20))
     }
 
     /// The minimum.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{AnnualMinimum, Minutes};
+    /// assert_eq!(AnnualMinimum::new(Minutes::new(600)).minutes(), Minutes::new(600));
+    /// ```
     pub const fn minutes(&self) -> Minutes {
         self.minutes
     }
@@ -1151,6 +1343,16 @@ impl PointsRule {
     }
 
     /// Points for `minutes` in `category`: `floor(minutes × rate / 60)`; 0 without a rate.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Minutes, PointsRule};
+    /// let r = PointsRule::kunshan(); // 10 points an hour
+    /// let category = "epidemic.testing".parse()?;
+    /// assert_eq!(r.points(&category, Minutes::from_hm(1, 30)?), 15);
+    /// assert_eq!(r.points(&category, Minutes::new(5)), 0); // floor(5 × 10 / 60)
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn points(&self, category: &CategoryKey, minutes: Minutes) -> u64 {
         self.rate(category)
             .map_or(0, |r| u64::from(minutes.get()) * u64::from(r) / 60)
