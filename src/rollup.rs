@@ -88,6 +88,15 @@ impl RollupQuery {
     }
 
     /// Counts only the entries the ledger knew at `as_of` (before later corrections).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, AsOf, MinuteDelta, RollupQuery};
+    /// let (ledger, _) = doc_fixtures::certified_ledger(); // entries 0 and 1, 240 minutes each
+    /// let before = RollupQuery::new().known(AsOf::Sequence(1));
+    /// assert_eq!(before.totals(&ledger).all(), MinuteDelta::new(240));
+    /// assert_eq!(RollupQuery::new().totals(&ledger).all(), MinuteDelta::new(480));
+    /// ```
     #[must_use]
     pub const fn known(mut self, as_of: AsOf) -> Self {
         self.known = as_of;
@@ -95,6 +104,15 @@ impl RollupQuery {
     }
 
     /// Counts only service whose interval ended at or before `t`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, MinuteDelta, RollupQuery};
+    /// // Served 2021-07-21 and 2021-07-22, 08:00–12:00 (+08:00).
+    /// let (ledger, _) = doc_fixtures::certified_ledger();
+    /// let q = RollupQuery::new().served_by(doc_fixtures::at("2021-07-22T00:00:00+08:00"));
+    /// assert_eq!(q.totals(&ledger).all(), MinuteDelta::new(240));
+    /// ```
     #[must_use]
     pub const fn served_by(mut self, t: DateTime<FixedOffset>) -> Self {
         self.served_by = Some(t);
@@ -102,6 +120,15 @@ impl RollupQuery {
     }
 
     /// Counts only records of `kind`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, MinuteDelta, RecordKind, RollupQuery};
+    /// let (ledger, _) = doc_fixtures::certified_ledger(); // service records only
+    /// let q = RollupQuery::new().kind(RecordKind::Training);
+    /// assert_eq!(q.kind_filter(), Some(RecordKind::Training));
+    /// assert_eq!(q.totals(&ledger).all(), MinuteDelta::ZERO);
+    /// ```
     #[must_use]
     pub const fn kind(mut self, kind: RecordKind) -> Self {
         self.kind = Some(kind);
@@ -109,6 +136,15 @@ impl RollupQuery {
     }
 
     /// Counts records of every kind.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, MinuteDelta, RollupQuery};
+    /// let (ledger, _) = doc_fixtures::certified_ledger();
+    /// let q = RollupQuery::new().all_kinds();
+    /// assert_eq!(q.kind_filter(), None);
+    /// assert_eq!(q.totals(&ledger).all(), MinuteDelta::new(480));
+    /// ```
     #[must_use]
     pub const fn all_kinds(mut self) -> Self {
         self.kind = None;
@@ -116,6 +152,14 @@ impl RollupQuery {
     }
 
     /// The kind counted, or `None` for every kind.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{RecordKind, RollupQuery};
+    /// assert_eq!(RollupQuery::new().kind_filter(), Some(RecordKind::Service));
+    /// assert_eq!(RollupQuery::new().kind(RecordKind::Drill).kind_filter(), Some(RecordKind::Drill));
+    /// assert_eq!(RollupQuery::new().all_kinds().kind_filter(), None);
+    /// ```
     pub const fn kind_filter(&self) -> Option<RecordKind> {
         self.kind
     }
@@ -476,14 +520,68 @@ pub struct MembershipTotals {
 impl MembershipTotals {
     /// Minutes served by members of each team (overlapping: one entry counts for every team
     /// its volunteer belonged to).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinuteDelta;
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{doc_fixtures, DatePeriod, OrgId, Role, RollupQuery, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger();
+    /// # let (squad, host) = (TeamId::from_parts(1, 1), OrgId::from_parts(1, 1));
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(squad, "禄口小队", TeamKind::Level(TeamLevel::Squad), host).build()?)?;
+    /// # let joined = DatePeriod::from("2021-07-22".parse::<NaiveDate>().expect("date"));
+    /// # teams.join(squad, doc_fixtures::volunteer_id(), Role::Member, joined)?;
+    /// // The volunteer served 240 minutes on 2021-07-21 and on 2021-07-22, and joined
+    /// // `squad` (hosted by `host`) on 2021-07-22.
+    /// let m = RollupQuery::new().by_team_membership(&ledger, &teams);
+    /// assert_eq!(m.per_team().get(&squad), Some(&MinuteDelta::new(240)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn per_team(&self) -> &BTreeMap<TeamId, MinuteDelta> {
         &self.per_team
     }
     /// Minutes per hosting organisation, each entry counted once per host.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinuteDelta;
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{doc_fixtures, DatePeriod, OrgId, Role, RollupQuery, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger();
+    /// # let (squad, host) = (TeamId::from_parts(1, 1), OrgId::from_parts(1, 1));
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(squad, "禄口小队", TeamKind::Level(TeamLevel::Squad), host).build()?)?;
+    /// # let joined = DatePeriod::from("2021-07-22".parse::<NaiveDate>().expect("date"));
+    /// # teams.join(squad, doc_fixtures::volunteer_id(), Role::Member, joined)?;
+    /// // The volunteer served 240 minutes on 2021-07-21 and on 2021-07-22, and joined
+    /// // `squad` (hosted by `host`) on 2021-07-22.
+    /// let m = RollupQuery::new().by_team_membership(&ledger, &teams);
+    /// assert_eq!(m.per_host().get(&host), Some(&MinuteDelta::new(240)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn per_host(&self) -> &BTreeMap<OrgId, MinuteDelta> {
         &self.per_host
     }
     /// Minutes of volunteers who belonged to no team that day.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinuteDelta;
+    /// # use chrono::NaiveDate;
+    /// # use volunteer_service::{doc_fixtures, DatePeriod, OrgId, Role, RollupQuery, Team, TeamId, TeamKind, TeamLevel, TeamRegistry};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger();
+    /// # let (squad, host) = (TeamId::from_parts(1, 1), OrgId::from_parts(1, 1));
+    /// # let mut teams = TeamRegistry::new();
+    /// # teams.add_team(Team::builder(squad, "禄口小队", TeamKind::Level(TeamLevel::Squad), host).build()?)?;
+    /// # let joined = DatePeriod::from("2021-07-22".parse::<NaiveDate>().expect("date"));
+    /// # teams.join(squad, doc_fixtures::volunteer_id(), Role::Member, joined)?;
+    /// // The volunteer served 240 minutes on 2021-07-21 and on 2021-07-22, and joined
+    /// // `squad` (hosted by `host`) on 2021-07-22.
+    /// let m = RollupQuery::new().by_team_membership(&ledger, &teams);
+    /// assert_eq!(m.outside(), MinuteDelta::new(240)); // 2021-07-21, before joining
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn outside(&self) -> MinuteDelta {
         self.outside
     }
@@ -534,11 +632,26 @@ impl ActivityIndex {
     }
 
     /// The number of activities indexed.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, ActivityIndex};
+    /// let (a, b) = (doc_fixtures::activity(), doc_fixtures::hazardous_activity());
+    /// assert_eq!(ActivityIndex::new([&a, &b]).len(), 2);
+    /// assert_eq!(ActivityIndex::new([&a, &a]).len(), 1); // one entry per activity id
+    /// ```
     pub fn len(&self) -> usize {
         self.facts.len()
     }
 
     /// Whether no activity is indexed.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, ActivityIndex};
+    /// assert!(ActivityIndex::default().is_empty());
+    /// assert!(!ActivityIndex::new([&doc_fixtures::activity()]).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.facts.is_empty()
     }
@@ -727,6 +840,26 @@ impl OrgRollup {
     }
 
     /// The number of entries projected so far.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Append, IdempotencyKey};
+    /// # use volunteer_service::{doc_fixtures, OrgHierarchy, OrgId, OrgKind, OrgRollup, Organisation};
+    /// # let (mut ledger, _) = doc_fixtures::certified_ledger(); // ledger entries 0 and 1, 240 minutes each
+    /// # let (root, day) = (OrgId::from_parts(1, 1), "2021-01-01".parse()?);
+    /// # let mut tree = OrgHierarchy::new();
+    /// # tree.add_root(Organisation::builder(root, "江宁区志愿服务联合会", OrgKind::OtherOrganiser).build()?, day)?;
+    /// # tree.add_under(Organisation::builder(doc_fixtures::organiser(), "禄口街道", OrgKind::OtherOrganiser).build()?, root, day)?;
+    /// # let mut rollup = OrgRollup::new(&tree);
+    /// # rollup.sync(&ledger)?;
+    /// // `root` (江宁区) has one child, `doc_fixtures::organiser()` (禄口街道), which recorded 480 minutes.
+    /// assert_eq!(rollup.seen(), 2);
+    /// ledger.reverse(doc_fixtures::recorder(), 0, "duplicate import",
+    ///     Append::new(IdempotencyKey::from_parts(0, 1)), doc_fixtures::at("2021-08-01T09:00:00+08:00"))?;
+    /// assert_eq!(rollup.sync(&ledger)?, 1); // only the new entry is projected
+    /// assert_eq!(rollup.seen(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn seen(&self) -> u64 {
         self.slots.len() as u64
     }
@@ -901,11 +1034,48 @@ impl SubtreeTotals<'_> {
     }
 
     /// Minutes of records the organisation itself organised; `None` if it is not in the tree.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinuteDelta;
+    /// # use volunteer_service::{doc_fixtures, OrgHierarchy, OrgId, OrgKind, OrgRollup, Organisation, RollupQuery};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger(); // ledger entries 0 and 1, 240 minutes each
+    /// # let (root, day) = (OrgId::from_parts(1, 1), "2021-01-01".parse()?);
+    /// # let mut tree = OrgHierarchy::new();
+    /// # tree.add_root(Organisation::builder(root, "江宁区志愿服务联合会", OrgKind::OtherOrganiser).build()?, day)?;
+    /// # tree.add_under(Organisation::builder(doc_fixtures::organiser(), "禄口街道", OrgKind::OtherOrganiser).build()?, root, day)?;
+    /// # let mut rollup = OrgRollup::new(&tree);
+    /// # rollup.sync(&ledger)?;
+    /// // `root` (江宁区) has one child, `doc_fixtures::organiser()` (禄口街道), which recorded 480 minutes.
+    /// let totals = rollup.subtree_totals(&ledger, &RollupQuery::new())?;
+    /// assert_eq!(totals.own(doc_fixtures::organiser()), Some(MinuteDelta::new(480)));
+    /// assert_eq!(totals.own(root), Some(MinuteDelta::ZERO));
+    /// assert_eq!(totals.own(OrgId::from_parts(9, 9)), None); // not in the tree
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn own(&self, org: OrgId) -> Option<MinuteDelta> {
         self.at(&self.own, org)
     }
 
     /// Minutes of records organised anywhere in its subtree (itself included).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinuteDelta;
+    /// # use volunteer_service::{doc_fixtures, OrgHierarchy, OrgId, OrgKind, OrgRollup, Organisation, RollupQuery};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger(); // ledger entries 0 and 1, 240 minutes each
+    /// # let (root, day) = (OrgId::from_parts(1, 1), "2021-01-01".parse()?);
+    /// # let mut tree = OrgHierarchy::new();
+    /// # tree.add_root(Organisation::builder(root, "江宁区志愿服务联合会", OrgKind::OtherOrganiser).build()?, day)?;
+    /// # tree.add_under(Organisation::builder(doc_fixtures::organiser(), "禄口街道", OrgKind::OtherOrganiser).build()?, root, day)?;
+    /// # let mut rollup = OrgRollup::new(&tree);
+    /// # rollup.sync(&ledger)?;
+    /// // `root` (江宁区) has one child, `doc_fixtures::organiser()` (禄口街道), which recorded 480 minutes.
+    /// let totals = rollup.subtree_totals(&ledger, &RollupQuery::new())?;
+    /// assert_eq!(totals.subtree(root), Some(MinuteDelta::new(480)));
+    /// assert_eq!(totals.subtree(doc_fixtures::organiser()), Some(MinuteDelta::new(480)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn subtree(&self, org: OrgId) -> Option<MinuteDelta> {
         self.at(&self.subtree, org)
     }
@@ -919,6 +1089,25 @@ impl SubtreeTotals<'_> {
     }
 
     /// Every organisation with its own and subtree totals, in the order they were added.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::MinuteDelta;
+    /// # use volunteer_service::{doc_fixtures, OrgHierarchy, OrgId, OrgKind, OrgRollup, Organisation, RollupQuery};
+    /// # let (ledger, _) = doc_fixtures::certified_ledger(); // ledger entries 0 and 1, 240 minutes each
+    /// # let (root, day) = (OrgId::from_parts(1, 1), "2021-01-01".parse()?);
+    /// # let mut tree = OrgHierarchy::new();
+    /// # tree.add_root(Organisation::builder(root, "江宁区志愿服务联合会", OrgKind::OtherOrganiser).build()?, day)?;
+    /// # tree.add_under(Organisation::builder(doc_fixtures::organiser(), "禄口街道", OrgKind::OtherOrganiser).build()?, root, day)?;
+    /// # let mut rollup = OrgRollup::new(&tree);
+    /// # rollup.sync(&ledger)?;
+    /// // `root` (江宁区) has one child, `doc_fixtures::organiser()` (禄口街道), which recorded 480 minutes.
+    /// let totals = rollup.subtree_totals(&ledger, &RollupQuery::new())?;
+    /// let rows: Vec<_> = totals.iter().collect();
+    /// assert_eq!(rows, [(root, MinuteDelta::ZERO, MinuteDelta::new(480)),
+    ///     (doc_fixtures::organiser(), MinuteDelta::new(480), MinuteDelta::new(480))]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (OrgId, MinuteDelta, MinuteDelta)> + '_ {
         self.rollup
             .ids
