@@ -134,6 +134,15 @@ pub enum Actor {
 
 impl Actor {
     /// Whether this actor is the volunteer `v`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{Actor, StaffId, VolunteerId};
+    /// let v = VolunteerId::from_parts(0, 1);
+    /// assert!(Actor::Volunteer(v).is_volunteer(v));
+    /// assert!(!Actor::Volunteer(VolunteerId::from_parts(0, 2)).is_volunteer(v));
+    /// assert!(!Actor::Staff(StaffId::from_parts(0, 1)).is_volunteer(v));
+    /// ```
     pub fn is_volunteer(self, v: VolunteerId) -> bool {
         self == Self::Volunteer(v)
     }
@@ -415,36 +424,92 @@ fn text(
 
 impl ServiceRecordBuilder {
     /// The activity or project name.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, RecordError};
+    /// let rec = doc_fixtures::record_builder(1).activity_name("道路卡口值守").build()?;
+    /// assert_eq!(rec.activity_name(), "道路卡口值守");
+    /// let blank = doc_fixtures::record_builder(1).activity_name(" ").build();
+    /// assert!(matches!(blank, Err(RecordError::Text { field: "activity_name", .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn activity_name(mut self, name: impl Into<String>) -> Self {
         self.activity_name = Some(name.into());
         self
     }
     /// The place of service.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let rec = doc_fixtures::record_builder(1).place("禄口街道第二检测点").build()?;
+    /// assert_eq!(rec.place(), "禄口街道第二检测点");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn place(mut self, place: impl Into<String>) -> Self {
         self.place = Some(place.into());
         self
     }
     /// Who was served (服务对象).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let rec = doc_fixtures::record_builder(1).beneficiary("禄口街道居民").build()?;
+    /// assert_eq!(rec.beneficiary(), "禄口街道居民");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn beneficiary(mut self, beneficiary: impl Into<String>) -> Self {
         self.beneficiary = Some(beneficiary.into());
         self
     }
     /// What was done.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let rec = doc_fixtures::record_builder(1).content("扫码登记、维持秩序").build()?;
+    /// assert_eq!(rec.content(), "扫码登记、维持秩序");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn content(mut self, content: impl Into<String>) -> Self {
         self.content = Some(content.into());
         self
     }
     /// The served interval.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Minutes};
+    /// let morning = doc_fixtures::span("2021-07-21T08:00:00+08:00", "2021-07-21T10:00:00+08:00");
+    /// let rec = doc_fixtures::record_builder(1).served(morning).duration(Minutes::new(120)).build()?;
+    /// assert_eq!(rec.served(), morning);
+    /// // The duration never exceeds the served interval.
+    /// assert!(doc_fixtures::record_builder(1).served(morning).duration(Minutes::new(121)).build().is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn served(mut self, served: TimeSpan) -> Self {
         self.served = Some(served);
         self
     }
     /// The credited duration (at most the served interval).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Minutes, RecordError};
+    /// // The fixture serves 08:00–12:00; 30 minutes of break were not credited.
+    /// let rec = doc_fixtures::record_builder(1).duration(Minutes::new(210)).build()?;
+    /// assert_eq!(rec.duration(), Minutes::new(210));
+    /// let zero = doc_fixtures::record_builder(1).duration(Minutes::ZERO).build();
+    /// assert!(matches!(zero, Err(RecordError::ZeroDuration { .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn duration(mut self, duration: Minutes) -> Self {
         self.duration = Some(duration);
@@ -452,6 +517,22 @@ impl ServiceRecordBuilder {
     }
     /// Takes the served interval, duration and policy version from a credit, and sets the
     /// provenance to [`Provenance::VerifiedCheckIn`] unless another was given.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures::{self, at, span}, ActivityId, AssignmentId, Attendance,
+    ///     AttendanceSource, CreditRequest, CreditingPolicy, Minutes, PolicyVersion, Provenance};
+    /// let att = Attendance::checked_in(AssignmentId::from_parts(0, 1), at("2021-07-21T08:10:00+08:00"),
+    ///     AttendanceSource::CodeScan).close(at("2021-07-21T12:00:00+08:00"), AttendanceSource::CodeScan)?;
+    /// let req = CreditRequest::new(ActivityId::from_parts(0, 2),
+    ///     span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), att, at("2021-07-21T12:00:00+08:00"));
+    /// let credit = CreditingPolicy::builder(PolicyVersion::new(2)).build()?.credit(&req);
+    /// let rec = doc_fixtures::record_builder(1).credit(&credit).build()?;
+    /// assert_eq!((rec.duration(), rec.policy()), (Minutes::new(230), Some(PolicyVersion::new(2))));
+    /// assert_eq!(rec.served(), span("2021-07-21T08:10:00+08:00", "2021-07-21T12:00:00+08:00"));
+    /// assert_eq!(rec.provenance(), Provenance::VerifiedCheckIn);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn credit(mut self, credit: &Credit) -> Self {
         self.served = credit.served();
@@ -465,36 +546,92 @@ impl ServiceRecordBuilder {
         self
     }
     /// The quality evaluation (服务评价).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let rec = doc_fixtures::record_builder(1).evaluation("优秀 excellent").build()?;
+    /// assert_eq!(rec.evaluation(), Some("优秀 excellent"));
+    /// assert!(doc_fixtures::record_builder(1).evaluation("").build().is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn evaluation(mut self, evaluation: impl Into<String>) -> Self {
         self.evaluation = Some(evaluation.into());
         self
     }
     /// The activity leader.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Actor, VolunteerId};
+    /// let leader = Actor::Volunteer(VolunteerId::from_parts(0, 7)); // a team leader
+    /// let rec = doc_fixtures::record_builder(1).leader(leader).build()?;
+    /// assert_eq!(rec.leader(), Some(leader));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn leader(mut self, leader: Actor) -> Self {
         self.leader = Some(leader);
         self
     }
     /// The recorder (记录人): the person who enters the record.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Actor, RecordError};
+    /// let rec = doc_fixtures::record_builder(1).build()?;
+    /// // A volunteer never records their own service (REC-08).
+    /// let own = doc_fixtures::record_builder(1).recorder(Actor::Volunteer(rec.volunteer())).build();
+    /// assert!(matches!(own, Err(RecordError::SelfRecorded { .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn recorder(mut self, recorder: Actor) -> Self {
         self.recorder = Some(recorder);
         self
     }
-    /// Service (default) or training.
+    /// Service (default), training or drill.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, RecordKind};
+    /// let rec = doc_fixtures::record_builder(1).kind(RecordKind::Training).build()?;
+    /// assert_eq!(rec.kind(), RecordKind::Training);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn kind(mut self, kind: RecordKind) -> Self {
         self.kind = kind;
         self
     }
     /// The provenance.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Provenance, RecordError};
+    /// let rec = doc_fixtures::record_builder(1).provenance(Provenance::Import).build()?;
+    /// assert_eq!(rec.provenance(), Provenance::Import);
+    /// // A verified check-in needs the crediting policy version.
+    /// let unversioned = doc_fixtures::record_builder(1).provenance(Provenance::VerifiedCheckIn).build();
+    /// assert!(matches!(unversioned, Err(RecordError::MissingPolicy { .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn provenance(mut self, provenance: Provenance) -> Self {
         self.provenance = Some(provenance);
         self
     }
     /// The crediting policy version.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, PolicyVersion, Provenance};
+    /// let rec = doc_fixtures::record_builder(1).provenance(Provenance::VerifiedCheckIn)
+    ///     .policy(PolicyVersion::new(3)).build()?;
+    /// assert_eq!(rec.policy(), Some(PolicyVersion::new(3)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn policy(mut self, policy: PolicyVersion) -> Self {
         self.policy = Some(policy);
@@ -502,6 +639,16 @@ impl ServiceRecordBuilder {
     }
     /// Marks the record as the correction of `record` (provenance
     /// [`Provenance::Correction`]).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Provenance};
+    /// let wrong = doc_fixtures::record_builder(1).build()?;
+    /// let fixed = doc_fixtures::record_builder(2).served(wrong.served()).corrects(wrong.id()).build()?;
+    /// assert_eq!((fixed.corrects(), fixed.provenance()), (Some(wrong.id()), Provenance::Correction));
+    /// assert!(doc_fixtures::record_builder(1).corrects(wrong.id()).build().is_err()); // not itself
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn corrects(mut self, record: RecordId) -> Self {
         self.corrects = Some(record);
@@ -516,6 +663,16 @@ impl ServiceRecordBuilder {
     /// [`RecordError::DurationExceedsServed`], [`RecordError::SelfRecorded`],
     /// [`RecordError::MissingPolicy`], [`RecordError::CorrectsMismatch`],
     /// [`RecordError::CorrectsItself`], [`RecordError::AutoClose`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Provenance, RecordError};
+    /// let rec = doc_fixtures::record_builder(1).build()?;
+    /// assert_eq!(rec.provenance(), Provenance::AttestedManual); // the default
+    /// let err = doc_fixtures::record_builder(1).provenance(Provenance::Correction).build().unwrap_err();
+    /// assert!(matches!(err, RecordError::CorrectsMismatch { .. }));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn build(mut self) -> Result<ServiceRecord, RecordError> {
         let id = self.id;
         let missing = |field| RecordError::Missing { record: id, field };
@@ -629,78 +786,238 @@ impl ServiceRecord {
     }
 
     /// The record's id.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, RecordId};
+    /// let rec = doc_fixtures::record_builder(1).build()?;
+    /// assert_eq!(rec.id(), RecordId::from_parts(1_626_825_600_000, 1));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn id(&self) -> RecordId {
         self.id
     }
     /// The volunteer.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let rec = doc_fixtures::record_builder(1).build()?;
+    /// assert_eq!(rec.volunteer(), doc_fixtures::volunteer_id());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn volunteer(&self) -> VolunteerId {
         self.volunteer
     }
     /// The organiser that owns and certifies the record (REC-06).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let rec = doc_fixtures::record_builder(1).build()?;
+    /// assert_eq!(rec.organiser(), doc_fixtures::organiser());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn organiser(&self) -> OrgId {
         self.organiser
     }
     /// The activity.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let rec = doc_fixtures::record_builder(1).build()?; // service at the activity fixture
+    /// assert_eq!(rec.activity(), doc_fixtures::activity().id());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn activity(&self) -> ActivityId {
         self.activity
     }
     /// The activity or project name.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let rec = doc_fixtures::record_builder(1).build()?;
+    /// assert_eq!(rec.activity_name(), "核酸检测点登记 testing-site registration");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn activity_name(&self) -> &str {
         &self.activity_name
     }
     /// The local date of the served interval's start.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// // Served 2021-07-21 23:00 to 2021-07-22 01:00 (+08:00): dated by its local start.
+    /// let night = doc_fixtures::span("2021-07-21T23:00:00+08:00", "2021-07-22T01:00:00+08:00");
+    /// let rec = doc_fixtures::record_builder(1).served(night).duration(volunteer_service::Minutes::new(120)).build()?;
+    /// assert_eq!(rec.date().to_string(), "2021-07-21");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn date(&self) -> NaiveDate {
         self.served.start().date_naive()
     }
     /// The place.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let rec = doc_fixtures::record_builder(1).build()?;
+    /// assert_eq!(rec.place(), "禄口街道社区卫生服务中心");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn place(&self) -> &str {
         &self.place
     }
     /// Who was served.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let rec = doc_fixtures::record_builder(1).build()?;
+    /// assert_eq!(rec.beneficiary(), "residents of Lukou");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn beneficiary(&self) -> &str {
         &self.beneficiary
     }
     /// What was done.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let rec = doc_fixtures::record_builder(1).build()?;
+    /// assert_eq!(rec.content(), "registration and crowd order");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn content(&self) -> &str {
         &self.content
     }
     /// The served interval; no two credited intervals of a volunteer overlap.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let rec = doc_fixtures::record_builder(2).build()?; // the second day
+    /// assert_eq!(rec.served(), doc_fixtures::span("2021-07-22T08:00:00+08:00", "2021-07-22T12:00:00+08:00"));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn served(&self) -> TimeSpan {
         self.served
     }
     /// The credited duration.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Minutes};
+    /// let rec = doc_fixtures::record_builder(1).build()?;
+    /// assert_eq!(rec.duration(), Minutes::from_hm(4, 0)?);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn duration(&self) -> Minutes {
         self.duration
     }
     /// The duration as a positive ledger amount.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, MinuteDelta};
+    /// let rec = doc_fixtures::record_builder(1).build()?; // 4 hours
+    /// assert_eq!(rec.amount(), MinuteDelta::new(240));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn amount(&self) -> MinuteDelta {
         MinuteDelta::credit(self.duration)
     }
     /// The quality evaluation.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// assert_eq!(doc_fixtures::record_builder(1).build()?.evaluation(), None);
+    /// let rec = doc_fixtures::record_builder(1).evaluation("认真负责").build()?;
+    /// assert_eq!(rec.evaluation(), Some("认真负责"));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn evaluation(&self) -> Option<&str> {
         self.evaluation.as_deref()
     }
     /// The activity leader.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Actor, VolunteerId};
+    /// assert_eq!(doc_fixtures::record_builder(1).build()?.leader(), None);
+    /// let leader = Actor::Volunteer(VolunteerId::from_parts(0, 7));
+    /// assert_eq!(doc_fixtures::record_builder(1).leader(leader).build()?.leader(), Some(leader));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn leader(&self) -> Option<Actor> {
         self.leader
     }
     /// The recorder.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let rec = doc_fixtures::record_builder(1).build()?;
+    /// assert_eq!(rec.recorder(), doc_fixtures::recorder());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn recorder(&self) -> Actor {
         self.recorder
     }
-    /// Service or training.
+    /// Service, training or drill.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, RecordKind};
+    /// assert_eq!(doc_fixtures::record_builder(1).build()?.kind(), RecordKind::Service);
+    /// let drill = doc_fixtures::record_builder(1).kind(RecordKind::Drill).build()?;
+    /// assert_eq!(drill.kind(), RecordKind::Drill);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn kind(&self) -> RecordKind {
         self.kind
     }
     /// The provenance.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, Provenance};
+    /// let rec = doc_fixtures::record_builder(1).build()?; // entered by hand, attested by the recorder
+    /// assert_eq!(rec.provenance(), Provenance::AttestedManual);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn provenance(&self) -> Provenance {
         self.provenance
     }
     /// The crediting policy version, if the duration came from a policy.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, PolicyVersion};
+    /// assert_eq!(doc_fixtures::record_builder(1).build()?.policy(), None);
+    /// let rec = doc_fixtures::record_builder(1).policy(PolicyVersion::new(3)).build()?;
+    /// assert_eq!(rec.policy(), Some(PolicyVersion::new(3)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn policy(&self) -> Option<PolicyVersion> {
         self.policy
     }
     /// The record this one corrects, for a correction.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures;
+    /// let wrong = doc_fixtures::record_builder(1).build()?;
+    /// assert_eq!(wrong.corrects(), None);
+    /// let fixed = doc_fixtures::record_builder(2).served(wrong.served()).corrects(wrong.id()).build()?;
+    /// assert_eq!(fixed.corrects(), Some(wrong.id()));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn corrects(&self) -> Option<RecordId> {
         self.corrects
     }
