@@ -349,7 +349,7 @@ impl LedgerEntry {
     pub fn provenance(&self) -> Provenance {
         self.provenance
     }
-    /// Service or training.
+    /// Service, training or drill (the kind of the record it credits or reverses).
     ///
     /// # Example
     /// ```
