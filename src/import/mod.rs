@@ -133,6 +133,17 @@ impl Default for ImportOptions {
 
 impl ImportOptions {
     /// Sets the row policy.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::{ImportOptions, RosterImport, RowPolicy};
+    /// # let csv = "姓名,身份证号,志愿者编号\n张三,360426199101010071,JS-1\n李四,360426199101010072,JS-2\n";
+    /// // Line 3's resident ID has a wrong check digit.
+    /// assert!(RosterImport::new(0).read(csv.as_bytes()).is_err()); // all or nothing by default
+    /// let done = RosterImport::new(0).options(ImportOptions::default().rows(RowPolicy::KeepValid)).read(csv.as_bytes())?;
+    /// assert_eq!((done.report().accepted(), done.report().rejected().len()), (1, 1));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub const fn rows(mut self, policy: RowPolicy) -> Self {
         self.rows = policy;
@@ -140,6 +151,19 @@ impl ImportOptions {
     }
 
     /// Sets how bytes are decoded.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::{Decode, ImportError, ImportOptions, RosterImport, TextEncoding};
+    /// // 张三 in GBK: D5 C5 C8 FD.
+    /// let gbk = b"name,document_number,volunteer_no\n\xD5\xC5\xC8\xFD,360426199101010071,JS-1\n";
+    /// let gb = RosterImport::new(0).options(ImportOptions::default().decode(Decode::Gb18030)).read(gbk)?;
+    /// assert_eq!(gb.report().encoding(), TextEncoding::Gb18030);
+    /// assert_eq!(gb.values()[0].name().as_str(), "张三");
+    /// let utf8_only = RosterImport::new(0).options(ImportOptions::default().decode(Decode::Utf8));
+    /// assert!(matches!(utf8_only.read(gbk), Err(ImportError::Utf8 { .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub const fn decode(mut self, decode: Decode) -> Self {
         self.decode = decode;
@@ -147,6 +171,16 @@ impl ImportOptions {
     }
 
     /// Sets what happens to unknown columns.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::{ImportError, ImportOptions, RosterImport, UnknownColumns};
+    /// let csv = "序号,姓名,身份证号,志愿者编号\n1,张三,360426199101010071,JS-1\n";
+    /// assert!(matches!(RosterImport::new(0).read(csv.as_bytes()), Err(ImportError::UnknownColumn { .. })));
+    /// let lenient = ImportOptions::default().unknown_columns(UnknownColumns::Ignore);
+    /// assert_eq!(RosterImport::new(0).options(lenient).read(csv.as_bytes())?.values().len(), 1);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub const fn unknown_columns(mut self, unknown: UnknownColumns) -> Self {
         self.unknown_columns = unknown;
@@ -154,6 +188,14 @@ impl ImportOptions {
     }
 
     /// Sets the largest input accepted, in bytes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::{ImportError, ImportOptions, RosterImport};
+    /// let csv = "姓名,身份证号,志愿者编号\n张三,360426199101010071,JS-1\n";
+    /// let small = RosterImport::new(0).options(ImportOptions::default().max_bytes(16));
+    /// assert!(matches!(small.read(csv.as_bytes()), Err(ImportError::TooLarge { limit: 16, .. })));
+    /// ```
     #[must_use]
     pub const fn max_bytes(mut self, limit: usize) -> Self {
         self.max_bytes = limit;
@@ -161,11 +203,25 @@ impl ImportOptions {
     }
 
     /// The row policy.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::{ImportOptions, RowPolicy};
+    /// assert_eq!(ImportOptions::default().row_policy(), RowPolicy::AllOrNothing);
+    /// assert_eq!(ImportOptions::default().rows(RowPolicy::KeepValid).row_policy(), RowPolicy::KeepValid);
+    /// ```
     pub const fn row_policy(&self) -> RowPolicy {
         self.rows
     }
 
     /// The largest input accepted, in bytes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::{ImportOptions, DEFAULT_MAX_BYTES};
+    /// assert_eq!(ImportOptions::default().limit(), DEFAULT_MAX_BYTES);
+    /// assert_eq!(ImportOptions::default().max_bytes(1024).limit(), 1024);
+    /// ```
     pub const fn limit(&self) -> usize {
         self.max_bytes
     }
@@ -471,6 +527,14 @@ pub struct RowError {
 impl RowError {
     /// A problem on `line` (1-based, the header is line 1), in `column` if one cell is at
     /// fault.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::{RowError, RowProblem};
+    /// let e = RowError::new(3, None, RowProblem::Missing);
+    /// assert_eq!(e.to_string(), "line 3: value is required");
+    /// assert_eq!((e.line(), e.column()), (3, None));
+    /// ```
     pub const fn new(line: u64, column: Option<String>, problem: RowProblem) -> Self {
         Self {
             line,
@@ -480,16 +544,46 @@ impl RowError {
     }
 
     /// The 1-based line where the row starts.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::{ImportOptions, RosterImport, RowPolicy};
+    /// # let csv = "姓名,身份证号,志愿者编号\n张三,360426199101010071,JS-1\n李四,360426199101010072,JS-2\n";
+    /// // Line 3's resident ID has a wrong check digit.
+    /// let done = RosterImport::new(0).options(ImportOptions::default().rows(RowPolicy::KeepValid)).read(csv.as_bytes())?;
+    /// assert_eq!(done.report().rejected()[0].line(), 3);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn line(&self) -> u64 {
         self.line
     }
 
     /// The column's header as written in the file, if one cell is at fault.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::{ImportOptions, RosterImport, RowPolicy};
+    /// # let csv = "姓名,身份证号,志愿者编号\n张三,360426199101010071,JS-1\n李四,360426199101010072,JS-2\n";
+    /// // Line 3's resident ID has a wrong check digit.
+    /// let done = RosterImport::new(0).options(ImportOptions::default().rows(RowPolicy::KeepValid)).read(csv.as_bytes())?;
+    /// assert_eq!(done.report().rejected()[0].column(), Some("身份证号")); // as written in the header
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn column(&self) -> Option<&str> {
         self.column.as_deref()
     }
 
     /// The problem.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::{ImportOptions, RosterImport, RowPolicy, RowProblem};
+    /// # let csv = "姓名,身份证号,志愿者编号\n张三,360426199101010071,JS-1\n李四,360426199101010072,JS-2\n";
+    /// // Line 3's resident ID has a wrong check digit.
+    /// let done = RosterImport::new(0).options(ImportOptions::default().rows(RowPolicy::KeepValid)).read(csv.as_bytes())?;
+    /// assert!(matches!(done.report().rejected()[0].problem(), RowProblem::Document(_)));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn problem(&self) -> &RowProblem {
         &self.problem
     }
@@ -525,21 +619,61 @@ pub struct ImportReport {
 
 impl ImportReport {
     /// The encoding the input was read in.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::{RosterImport, TextEncoding};
+    /// let bom = "\u{feff}姓名,身份证号,志愿者编号\n张三,360426199101010071,JS-1\n";
+    /// let done = RosterImport::new(0).read(bom.as_bytes())?;
+    /// assert_eq!(done.report().encoding(), TextEncoding::Utf8Bom);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn encoding(&self) -> TextEncoding {
         self.encoding
     }
 
     /// The number of data rows read (blank rows not counted).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::{ImportOptions, RosterImport, RowPolicy};
+    /// let csv = "姓名,身份证号,志愿者编号\n张三,360426199101010071,JS-1\n\n李四,360426199101010072,JS-2\n";
+    /// // Two data rows (the blank line is not counted); the second is bad.
+    /// let done = RosterImport::new(0).options(ImportOptions::default().rows(RowPolicy::KeepValid)).read(csv.as_bytes())?;
+    /// assert_eq!(done.report().rows(), 2);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn rows(&self) -> usize {
         self.rows
     }
 
     /// The number of rows imported.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::{ImportOptions, RosterImport, RowPolicy};
+    /// # let csv = "姓名,身份证号,志愿者编号\n张三,360426199101010071,JS-1\n李四,360426199101010072,JS-2\n";
+    /// // Line 3's resident ID has a wrong check digit.
+    /// let done = RosterImport::new(0).options(ImportOptions::default().rows(RowPolicy::KeepValid)).read(csv.as_bytes())?;
+    /// assert_eq!((done.report().rows(), done.report().accepted()), (2, 1));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn accepted(&self) -> usize {
         self.accepted
     }
 
     /// Every problem found, in line order (a row may have several).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::{ImportOptions, RosterImport, RowPolicy};
+    /// # let csv = "姓名,身份证号,志愿者编号\n张三,360426199101010071,JS-1\n李四,360426199101010072,JS-2\n";
+    /// // Line 3's resident ID has a wrong check digit.
+    /// let done = RosterImport::new(0).options(ImportOptions::default().rows(RowPolicy::KeepValid)).read(csv.as_bytes())?;
+    /// let lines: Vec<u64> = done.report().rejected().iter().map(|e| e.line()).collect();
+    /// assert_eq!(lines, [3]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn rejected(&self) -> &[RowError] {
         &self.rejected
     }
@@ -583,21 +717,60 @@ pub struct Imported<T> {
 
 impl<T> Imported<T> {
     /// The imported values, in line order.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::RosterImport;
+    /// # let csv = "name,document_number,volunteer_no\n张三,360426199101010071,JS-1\n李四,320115199001010012,JS-2\n";
+    /// let done = RosterImport::new(0).read(csv.as_bytes())?;
+    /// let names: Vec<&str> = done.values().iter().map(|v| v.name().as_str()).collect();
+    /// assert_eq!(names, ["张三", "李四"]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn values(&self) -> &[T] {
         &self.values
     }
 
     /// The line each value came from.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::{ImportOptions, RosterImport, RowPolicy};
+    /// # let csv = "姓名,身份证号,志愿者编号\n李四,360426199101010072,JS-2\n张三,360426199101010071,JS-1\n";
+    /// // Line 2's resident ID has a wrong check digit; line 3 is imported.
+    /// let done = RosterImport::new(0).options(ImportOptions::default().rows(RowPolicy::KeepValid)).read(csv.as_bytes())?;
+    /// assert_eq!(done.lines(), [3]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn lines(&self) -> &[u64] {
         &self.lines
     }
 
     /// The report.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::RosterImport;
+    /// # let csv = "name,document_number,volunteer_no\n张三,360426199101010071,JS-1\n李四,320115199001010012,JS-2\n";
+    /// let done = RosterImport::new(0).read(csv.as_bytes())?;
+    /// assert_eq!(done.report().to_string(), "2 of 2 rows imported (utf-8), 0 rejected");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn report(&self) -> &ImportReport {
         &self.report
     }
 
     /// The imported values.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{import::RosterImport, VolunteerId};
+    /// # let csv = "name,document_number,volunteer_no\n张三,360426199101010071,JS-1\n李四,320115199001010012,JS-2\n";
+    /// let volunteers = RosterImport::new(7).read(csv.as_bytes())?.into_values();
+    /// // Generated ids are VolunteerId::from_parts(batch, line).
+    /// assert_eq!(volunteers[1].id(), VolunteerId::from_parts(7, 3));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn into_values(self) -> Vec<T> {
         self.values
     }

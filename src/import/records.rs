@@ -59,6 +59,14 @@ pub struct VolunteerIndex {
 
 impl VolunteerIndex {
     /// Indexes `volunteers`; on a repeated document or number the first volunteer wins.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, import::VolunteerIndex};
+    /// let (a, b) = (doc_fixtures::volunteer(), doc_fixtures::child());
+    /// assert_eq!(VolunteerIndex::new([&a, &b]).len(), 2);
+    /// assert_eq!(VolunteerIndex::new([&a, &a]).len(), 1); // a repeated document is indexed once
+    /// ```
     pub fn new<'a>(volunteers: impl IntoIterator<Item = &'a Volunteer>) -> Self {
         let mut index = Self::default();
         for v in volunteers {
@@ -72,11 +80,25 @@ impl VolunteerIndex {
     }
 
     /// The number of documents indexed.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, import::VolunteerIndex};
+    /// assert_eq!(VolunteerIndex::new([&doc_fixtures::volunteer(), &doc_fixtures::child()]).len(), 2);
+    /// assert_eq!(VolunteerIndex::default().len(), 0);
+    /// ```
     pub fn len(&self) -> usize {
         self.documents.len()
     }
 
     /// Whether the index is empty.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures, import::VolunteerIndex};
+    /// assert!(VolunteerIndex::default().is_empty());
+    /// assert!(!VolunteerIndex::new([&doc_fixtures::volunteer()]).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.documents.is_empty()
     }
@@ -279,6 +301,25 @@ impl RecordImport<'static> {
     /// An import of records organised by `organiser` and entered by `recorder`; generated
     /// record ids are `RecordId::from_parts(batch, line)`, so give each import its own
     /// `batch` (a Unix time in milliseconds).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::RecordId;
+    /// use volunteer_service::import::{RecordImport, VolunteerIndex};
+    /// # use volunteer_service::{doc_fixtures, ActivityId};
+    /// # let v = doc_fixtures::volunteer(); // 张三, resident ID 360426199101010071
+    /// # let index = VolunteerIndex::new([&v]);
+    /// # let csv = "身份证号,活动名称,服务地点,服务对象,服务内容,服务日期,开始时间,结束时间,服务时长\n\
+    /// #            360426199101010071,核酸检测点登记,禄口街道,居民,登记,2021-07-21,08:00,12:00,3.5\n";
+    /// let import = RecordImport::new(1_626_739_200_000, doc_fixtures::organiser(), doc_fixtures::recorder())
+    ///     .activity(ActivityId::from_parts(0, 9))
+    ///     .volunteers(&index);
+    /// let all = import.read(csv.as_bytes())?.into_values();
+    /// let rec = &all[0];
+    /// assert_eq!((rec.organiser(), rec.recorder()), (doc_fixtures::organiser(), doc_fixtures::recorder()));
+    /// assert_eq!(rec.id(), RecordId::from_parts(1_626_739_200_000, 2)); // (batch, line)
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(batch: u64, organiser: OrgId, recorder: Actor) -> Self {
         Self {
             batch,
@@ -294,6 +335,24 @@ impl RecordImport<'static> {
 
 impl RecordImport<'_> {
     /// Sets the options.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::{ImportOptions, RecordImport, RowPolicy, VolunteerIndex};
+    /// # use volunteer_service::{doc_fixtures, ActivityId};
+    /// # let v = doc_fixtures::volunteer(); // 张三, resident ID 360426199101010071
+    /// # let index = VolunteerIndex::new([&v]);
+    /// # let csv = "身份证号,活动名称,服务地点,服务对象,服务内容,服务日期,开始时间,结束时间,服务时长\n\
+    /// #            360426199101010071,核酸检测点登记,禄口街道,居民,登记,2021-07-21,08:00,12:00,3.5\n";
+    /// // A second row names a volunteer the index does not know.
+    /// let csv = format!("{csv}320115199001010012,核酸检测点登记,禄口街道,居民,登记,2021-07-22,08:00,12:00,4\n");
+    /// let import = RecordImport::new(1, doc_fixtures::organiser(), doc_fixtures::recorder())
+    ///     .activity(ActivityId::from_parts(0, 9)).volunteers(&index);
+    /// assert!(import.read(csv.as_bytes()).is_err()); // all or nothing by default
+    /// let keep = import.options(ImportOptions::default().rows(RowPolicy::KeepValid));
+    /// assert_eq!(keep.read(csv.as_bytes())?.report().accepted(), 1);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub const fn options(mut self, options: ImportOptions) -> Self {
         self.options = options;
@@ -301,6 +360,21 @@ impl RecordImport<'_> {
     }
 
     /// The activity of rows without an `activity_id`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::{RecordImport, VolunteerIndex};
+    /// # use volunteer_service::{doc_fixtures, ActivityId};
+    /// # let v = doc_fixtures::volunteer(); // 张三, resident ID 360426199101010071
+    /// # let index = VolunteerIndex::new([&v]);
+    /// # let csv = "身份证号,活动名称,服务地点,服务对象,服务内容,服务日期,开始时间,结束时间,服务时长\n\
+    /// #            360426199101010071,核酸检测点登记,禄口街道,居民,登记,2021-07-21,08:00,12:00,3.5\n";
+    /// let import = RecordImport::new(1, doc_fixtures::organiser(), doc_fixtures::recorder()).volunteers(&index);
+    /// assert!(import.read(csv.as_bytes()).is_err()); // no activity_id column and no default
+    /// let import = import.activity(ActivityId::from_parts(0, 9));
+    /// assert_eq!(import.read(csv.as_bytes())?.values()[0].activity(), ActivityId::from_parts(0, 9));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub const fn activity(mut self, activity: ActivityId) -> Self {
         self.activity = Some(activity);
@@ -308,6 +382,25 @@ impl RecordImport<'_> {
     }
 
     /// The UTC offset of the `start` and `end` times (default +08:00, China Standard Time).
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::FixedOffset;
+    /// use volunteer_service::import::{RecordImport, VolunteerIndex};
+    /// # use volunteer_service::{doc_fixtures, ActivityId};
+    /// # let v = doc_fixtures::volunteer(); // 张三, resident ID 360426199101010071
+    /// # let index = VolunteerIndex::new([&v]);
+    /// # let csv = "身份证号,活动名称,服务地点,服务对象,服务内容,服务日期,开始时间,结束时间,服务时长\n\
+    /// #            360426199101010071,核酸检测点登记,禄口街道,居民,登记,2021-07-21,08:00,12:00,3.5\n";
+    /// // The row says 08:00–12:00; read it as UTC instead of China Standard Time.
+    /// let import = RecordImport::new(1, doc_fixtures::organiser(), doc_fixtures::recorder())
+    ///     .activity(ActivityId::from_parts(0, 9)).volunteers(&index)
+    ///     .offset(FixedOffset::east_opt(0).expect("UTC"));
+    /// let all = import.read(csv.as_bytes())?.into_values();
+    /// let rec = &all[0];
+    /// assert_eq!(rec.served().start(), doc_fixtures::at("2021-07-21T08:00:00Z"));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub const fn offset(mut self, offset: FixedOffset) -> Self {
         self.offset = offset;
@@ -315,6 +408,23 @@ impl RecordImport<'_> {
     }
 
     /// How rows that name a volunteer by document or number are resolved.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::{RecordImport, VolunteerIndex};
+    /// # use volunteer_service::{doc_fixtures, ActivityId};
+    /// # let v = doc_fixtures::volunteer(); // 张三, resident ID 360426199101010071
+    /// # let index = VolunteerIndex::new([&v]);
+    /// # let csv = "身份证号,活动名称,服务地点,服务对象,服务内容,服务日期,开始时间,结束时间,服务时长\n\
+    /// #            360426199101010071,核酸检测点登记,禄口街道,居民,登记,2021-07-21,08:00,12:00,3.5\n";
+    /// let import = RecordImport::new(1, doc_fixtures::organiser(), doc_fixtures::recorder())
+    ///     .activity(ActivityId::from_parts(0, 9));
+    /// assert!(import.read(csv.as_bytes()).is_err()); // nobody to resolve the ID number against
+    /// let all = import.volunteers(&index).read(csv.as_bytes())?.into_values();
+    /// let rec = &all[0];
+    /// assert_eq!(rec.volunteer(), v.id());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn volunteers(self, lookup: &dyn VolunteerLookup) -> RecordImport<'_> {
         RecordImport {
@@ -336,6 +446,23 @@ impl RecordImport<'_> {
     /// one twice or an unknown one, or (under
     /// [`RowPolicy::AllOrNothing`](super::RowPolicy::AllOrNothing)) any row is bad:
     /// [`ImportError::Rejected`] lists every problem.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::Minutes;
+    /// use volunteer_service::import::{RecordImport, VolunteerIndex};
+    /// # use volunteer_service::{doc_fixtures, ActivityId};
+    /// # let v = doc_fixtures::volunteer(); // 张三, resident ID 360426199101010071
+    /// # let index = VolunteerIndex::new([&v]);
+    /// # let csv = "身份证号,活动名称,服务地点,服务对象,服务内容,服务日期,开始时间,结束时间,服务时长\n\
+    /// #            360426199101010071,核酸检测点登记,禄口街道,居民,登记,2021-07-21,08:00,12:00,3.5\n";
+    /// let import = RecordImport::new(1, doc_fixtures::organiser(), doc_fixtures::recorder())
+    ///     .activity(ActivityId::from_parts(0, 9)).volunteers(&index);
+    /// let done = import.read(csv.as_bytes())?;
+    /// assert_eq!(done.report().accepted(), 1);
+    /// assert_eq!(done.values()[0].duration(), Minutes::new(210)); // 3.5 h
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn read(&self, bytes: &[u8]) -> Result<Imported<ServiceRecord>, ImportError> {
         let mut seen: BTreeMap<(VolunteerId, ActivityId, i64, i64), u64> = BTreeMap::new();
         table::run(

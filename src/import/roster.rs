@@ -149,6 +149,17 @@ pub struct RosterImport<'g> {
 impl RosterImport<'static> {
     /// An import whose generated volunteer ids are `VolunteerId::from_parts(batch, line)`:
     /// give each import its own `batch` (a Unix time in milliseconds) so ids never collide.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{import::RosterImport, RegistrationChannel, VolunteerId};
+    /// let csv = "姓名,身份证号,志愿者编号\n张三,360426199101010071,JS-1\n";
+    /// let all = RosterImport::new(42).read(csv.as_bytes())?.into_values();
+    /// let v = &all[0];
+    /// assert_eq!(v.id(), VolunteerId::from_parts(42, 2)); // (batch, line)
+    /// assert_eq!(v.channel(), RegistrationChannel::Import);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn new(batch: u64) -> Self {
         Self {
             batch,
@@ -166,6 +177,16 @@ impl RosterImport<'static> {
 
 impl RosterImport<'_> {
     /// Sets the options.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::{ImportOptions, RosterImport, RowPolicy};
+    /// # let csv = "姓名,身份证号,志愿者编号\n张三,360426199101010071,JS-1\n李四,360426199101010072,JS-2\n";
+    /// // Line 3's resident ID has a wrong check digit.
+    /// let done = RosterImport::new(0).options(ImportOptions::default().rows(RowPolicy::KeepValid)).read(csv.as_bytes())?;
+    /// assert_eq!(done.values().len(), 1);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub const fn options(mut self, options: ImportOptions) -> Self {
         self.options = options;
@@ -174,6 +195,15 @@ impl RosterImport<'_> {
 
     /// Sets the registration channel of the imported volunteers (default
     /// [`RegistrationChannel::Import`]).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{import::RosterImport, RegistrationChannel};
+    /// let csv = "姓名,身份证号,志愿者编号\n张三,360426199101010071,JS-1\n";
+    /// let import = RosterImport::new(0).channel(RegistrationChannel::Website);
+    /// assert_eq!(import.read(csv.as_bytes())?.values()[0].channel(), RegistrationChannel::Website);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub const fn channel(mut self, channel: RegistrationChannel) -> Self {
         self.channel = channel;
@@ -181,6 +211,19 @@ impl RosterImport<'_> {
     }
 
     /// The qualification kinds that the `qualifications` column names.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{import::RosterImport, QualificationGraph, QualificationId, QualificationKind};
+    /// let first_aid = QualificationId::from_parts(1, 1);
+    /// let mut graph = QualificationGraph::new();
+    /// graph.add_kind(QualificationKind::new(first_aid, "急救员", Some(36))?)?;
+    /// let csv = "姓名,身份证号,志愿者编号,资质\n张三,360426199101010071,JS-1,急救员@2021-03-01\n";
+    /// let all = RosterImport::new(0).qualifications(&graph).read(csv.as_bytes())?.into_values();
+    /// let v = &all[0];
+    /// assert_eq!(v.qualifications()[0].qualification(), first_aid);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn qualifications(self, graph: &QualificationGraph) -> RosterImport<'_> {
         RosterImport {
@@ -198,6 +241,16 @@ impl RosterImport<'_> {
     /// column or names one twice or names an unknown one, or (under
     /// [`RowPolicy::AllOrNothing`](super::RowPolicy::AllOrNothing)) any row is bad:
     /// [`ImportError::Rejected`] lists every problem.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::import::{ImportError, RosterImport};
+    /// let csv = "姓名,身份证号,志愿者编号\n张三,360426199101010071,JS-1\n";
+    /// assert_eq!(RosterImport::new(0).read(csv.as_bytes())?.values()[0].name().as_str(), "张三");
+    /// let no_number = "姓名,身份证号\n张三,360426199101010071\n";
+    /// assert!(matches!(RosterImport::new(0).read(no_number.as_bytes()), Err(ImportError::MissingColumn { .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn read(&self, bytes: &[u8]) -> Result<Imported<Volunteer>, ImportError> {
         let mut documents: BTreeMap<IdDocumentKey, u64> = BTreeMap::new();
         let mut numbers: BTreeMap<VolunteerNo, u64> = BTreeMap::new();
