@@ -453,6 +453,21 @@ pub fn certificate_no() -> impl Strategy<Value = CertificateNo> {
 /// Time banks with a history: a scheme, kin, deposits of the
 /// [`certified_ledger`](crate::doc_fixtures::certified_ledger)'s credits and up to `max`
 /// withdrawals, transfers, donations and grants (refused ones leave no trace).
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, TimeBank};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let bank = strategies::time_bank(6).new_tree(&mut runner).unwrap().current();
+///     // Every transaction is balanced, and the events replay to the same bank.
+///     assert!(bank.journal().iter().all(|t| t.legs().iter().map(|(_, m)| m).sum::<i64>() == 0));
+///     assert_eq!(TimeBank::replay(bank.events())?, bank);
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn time_bank(max: usize) -> impl Strategy<Value = crate::TimeBank> {
     (
         time_bank_policy(),
@@ -495,6 +510,18 @@ pub fn time_bank(max: usize) -> impl Strategy<Value = crate::TimeBank> {
 }
 
 /// Events of generated time banks.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, TIME_BANK_EVENT_VERSION};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let e = strategies::time_bank_event().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(e.version, TIME_BANK_EVENT_VERSION);
+/// }
+/// ```
 pub fn time_bank_event() -> impl Strategy<Value = crate::TimeBankEvent> {
     time_bank(8).prop_flat_map(|b| prop::sample::select(b.events().to_vec()))
 }
@@ -502,6 +529,21 @@ pub fn time_bank_event() -> impl Strategy<Value = crate::TimeBankEvent> {
 /// Certificate registers with a history over the
 /// [`certified_ledger`](crate::doc_fixtures::certified_ledger): up to `max` applications,
 /// acceptances, issues, notices, revocations and reissues (refused ones leave no trace).
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, CertificateRegister};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let reg = strategies::certificate_register(10).new_tree(&mut runner).unwrap().current();
+///     // Numbers are gap-free from 1, and the events replay to the same register.
+///     assert!(reg.certificates().iter().zip(1..).all(|(c, n)| c.number().seq() == n));
+///     assert_eq!(CertificateRegister::replay(reg.events())?, reg);
+/// }
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
 pub fn certificate_register(max: usize) -> impl Strategy<Value = crate::CertificateRegister> {
     prop::collection::vec((0_u8..6, 0_u32..4), 0..=max).prop_map(|ops| {
         let (ledger, profile) = crate::doc_fixtures::certified_ledger();
@@ -540,6 +582,18 @@ pub fn certificate_register(max: usize) -> impl Strategy<Value = crate::Certific
 }
 
 /// Events of generated certificate registers.
+///
+/// # Example
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// use volunteer_service::{strategies, CERTIFICATE_EVENT_VERSION};
+/// let mut runner = TestRunner::deterministic();
+/// for _ in 0..8 {
+///     let e = strategies::certificate_event().new_tree(&mut runner).unwrap().current();
+///     assert_eq!(e.version, CERTIFICATE_EVENT_VERSION);
+/// }
+/// ```
 pub fn certificate_event() -> impl Strategy<Value = crate::CertificateEvent> {
     certificate_register(10).prop_flat_map(|r| prop::sample::select(r.events().to_vec()))
 }
