@@ -205,7 +205,7 @@ pub fn prior_credits() -> impl Strategy<Value = PriorCredits> {
         })
 }
 
-/// Service or training.
+/// Service, training or drill.
 ///
 /// # Example
 /// ```
