@@ -139,3 +139,64 @@ pub fn calendar_with_shift(slots: u32) -> (ShiftCalendar, ShiftId) {
     cal.add_shift(shift).expect("known activity");
     (cal, id)
 }
+
+/// A matcher (default match policy; registration required, no qualifications) with a
+/// two-volunteer input, and the instant to match at (2021-07-20 08:00 +08:00).
+///
+/// Volunteers: 张三 (`volunteer()`, profile with a 950 ‰ show-up rate) and 小明 (`child()`,
+/// no profile). Shifts of `activity()` on 2021-07-21: `ShiftId::from_parts(1, 1)` 08:00–12:00, 1 slot,
+/// priority 1; `ShiftId::from_parts(1, 2)` 14:00–18:00, 2 slots, priority 2, requiring the
+/// tag `first-aid`, which neither volunteer has.
+#[doc(hidden)]
+pub fn match_scenario() -> (
+    crate::matching::Matcher<'static>,
+    crate::matching::MatchInput,
+    DateTime<FixedOffset>,
+) {
+    use crate::matching::{MatchInput, MatchPolicy, Matcher, VolunteerProfile};
+    use crate::volunteer_fixtures::{child, volunteer};
+    use crate::{Eligibility, EligibilityPolicy, QualificationGraph, RegistrationRequirement};
+    use std::sync::LazyLock;
+
+    static GRAPH: LazyLock<QualificationGraph> = LazyLock::new(QualificationGraph::new);
+    static RULES: LazyLock<EligibilityPolicy> = LazyLock::new(|| {
+        EligibilityPolicy::default().with_registration(RegistrationRequirement::Registered)
+    });
+    static POLICY: LazyLock<MatchPolicy> = LazyLock::new(MatchPolicy::default);
+
+    let a = activity();
+    let morning = Shift::new(
+        ShiftId::from_parts(1, 1),
+        a.id(),
+        span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"),
+        1,
+        Requirements::none(),
+    )
+    .expect("valid shift");
+    let first_aid = Requirements::builder()
+        .tag(crate::Tag::new("first-aid").expect("valid tag"))
+        .build()
+        .expect("valid requirements");
+    let afternoon = Shift::new(
+        ShiftId::from_parts(1, 2),
+        a.id(),
+        span("2021-07-21T14:00:00+08:00", "2021-07-21T18:00:00+08:00"),
+        2,
+        first_aid,
+    )
+    .expect("valid shift");
+    let zhang = volunteer();
+    let profile = VolunteerProfile::default()
+        .with_reliability_permille(950)
+        .expect("valid rate");
+    let input = MatchInput::new(
+        vec![zhang.clone(), child()],
+        vec![morning, afternoon],
+        vec![a],
+    )
+    .and_then(|i| i.with_priority(ShiftId::from_parts(1, 2), 2))
+    .and_then(|i| i.with_profile(zhang.id(), profile))
+    .expect("valid input");
+    let matcher = Matcher::new(Eligibility::new(&GRAPH, &RULES), &POLICY);
+    (matcher, input, at("2021-07-20T08:00:00+08:00"))
+}

@@ -175,6 +175,16 @@ impl MatchInput {
     /// # Errors
     /// [`MatchError::DuplicateVolunteer`], [`MatchError::DuplicateShift`],
     /// [`MatchError::UnknownActivity`] if a shift's activity is missing.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, matching::{MatchError, MatchInput}};
+    /// let input = MatchInput::new(vec![fx::child(), fx::volunteer()], vec![], vec![])?;
+    /// assert_eq!(input.volunteers()[0].id(), fx::volunteer().id()); // sorted by id
+    /// let twice = MatchInput::new(vec![fx::volunteer(), fx::volunteer()], vec![], vec![]);
+    /// assert!(matches!(twice, Err(MatchError::DuplicateVolunteer { .. })));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(
         mut volunteers: Vec<Volunteer>,
         mut shifts: Vec<Shift>,
@@ -217,6 +227,18 @@ impl MatchInput {
     ///
     /// # Errors
     /// [`MatchError::UnknownShift`], [`MatchError::InvalidPriority`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, ShiftId};
+    /// # let (_, mut input, _) = fx::match_scenario();
+    /// let s1 = ShiftId::from_parts(1, 1);
+    /// input.set_priority(s1, 10)?;
+    /// assert_eq!(input.priority(s1), Some(10));
+    /// assert!(input.set_priority(s1, 101).is_err()); // 1..=100
+    /// assert_eq!(input.priority(s1), Some(10)); // unchanged
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn set_priority(&mut self, shift: ShiftId, priority: u32) -> Result<(), MatchError> {
         let i = self.shift_index(shift)?;
         if priority == 0 || priority > MAX_PRIORITY {
@@ -233,6 +255,19 @@ impl MatchInput {
     ///
     /// # Errors
     /// [`MatchError::UnknownVolunteer`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, Commitment, ShiftId};
+    /// # let (_, mut input, _) = fx::match_scenario();
+    /// let zhang = fx::volunteer().id();
+    /// let night = Commitment::new(ShiftId::from_parts(9, 9),
+    ///     fx::span("2021-07-20T22:00:00+08:00", "2021-07-21T06:00:00+08:00"));
+    /// input.add_held(zhang, night)?;
+    /// input.add_held(zhang, night)?; // recorded once
+    /// assert_eq!(input.held(zhang), &[night]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn add_held(
         &mut self,
         volunteer: VolunteerId,
@@ -251,6 +286,17 @@ impl MatchInput {
     ///
     /// # Errors
     /// [`MatchError::UnknownVolunteer`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, matching::VolunteerProfile, Minutes};
+    /// # let (_, mut input, _) = fx::match_scenario();
+    /// let ming = fx::child().id();
+    /// let profile = VolunteerProfile::default().with_recent(Minutes::new(600));
+    /// input.set_profile(ming, profile.clone())?;
+    /// assert_eq!(input.profile(ming), Some(&profile));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn set_profile(
         &mut self,
         volunteer: VolunteerId,
@@ -266,6 +312,18 @@ impl MatchInput {
     /// profiles.
     ///
     /// [`Factor::Team`]: super::Factor::Team
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, matching::{Factor, VolunteerProfile}, TeamId};
+    /// # let (matcher, mut input, at) = fx::match_scenario();
+    /// let (zhang, team) = (fx::volunteer().id(), TeamId::from_parts(1, 9));
+    /// input.set_profile(zhang, VolunteerProfile::default().with_team(team))?;
+    /// input.add_pairing(team, "320115".parse()?); // 结对 with Jiangning, where the shifts are
+    /// let best = matcher.recommend_shifts(&input, zhang, at)?;
+    /// assert_eq!(best[0].score().points(Factor::Team), 100);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn add_pairing(&mut self, team: TeamId, division: DivisionCode) {
         let list = self.pairings.entry(team).or_default();
         if let Err(i) = list.binary_search(&division) {
@@ -278,6 +336,19 @@ impl MatchInput {
     ///
     /// # Errors
     /// [`MatchError::UnknownVolunteer`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, VolunteerId};
+    /// # let (_, mut input, _) = fx::match_scenario();
+    /// let before = input.clone();
+    /// input.add_guardian(fx::child().id())?; // 小明 serves with a guardian
+    /// assert_ne!(input, before);
+    /// let recorded = input.clone();
+    /// assert!(input.add_guardian(VolunteerId::from_parts(9, 9)).is_err());
+    /// assert_eq!(input, recorded); // unchanged on error
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn add_guardian(&mut self, volunteer: VolunteerId) -> Result<(), MatchError> {
         self.volunteer_index(volunteer)?;
         self.accompanied.insert(volunteer);
@@ -289,6 +360,16 @@ impl MatchInput {
     ///
     /// # Errors
     /// [`MatchError::UnknownVolunteer`].
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures as fx;
+    /// # let (_, mut input, _) = fx::match_scenario();
+    /// input.remove_volunteer(fx::child().id())?; // 小明 withdraws
+    /// assert_eq!(input.volunteers().len(), 1);
+    /// assert!(input.remove_volunteer(fx::child().id()).is_err()); // already gone
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn remove_volunteer(&mut self, volunteer: VolunteerId) -> Result<(), MatchError> {
         let i = self.volunteer_index(volunteer)?;
         self.volunteers.remove(i);
@@ -303,6 +384,18 @@ impl MatchInput {
     /// # Errors
     /// [`MatchError::DuplicateShift`], [`MatchError::UnknownActivity`] if the activity is
     /// neither given nor known.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, Requirements, Shift, ShiftId};
+    /// # let (_, mut input, _) = fx::match_scenario();
+    /// let evening = Shift::new(ShiftId::from_parts(1, 3), fx::activity().id(),
+    ///     fx::span("2021-07-21T18:00:00+08:00", "2021-07-21T21:00:00+08:00"), 2, Requirements::none())?;
+    /// input.add_shift(evening.clone(), None)?; // its activity is already in the input
+    /// assert_eq!((input.shifts().len(), input.priority(evening.id())), (3, Some(1)));
+    /// assert!(input.add_shift(evening, None).is_err()); // given twice
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn add_shift(
         &mut self,
         shift: Shift,
@@ -333,6 +426,16 @@ impl MatchInput {
     ///
     /// # Errors
     /// As [`set_priority`](Self::set_priority).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, ShiftId};
+    /// # let (_, input, _) = fx::match_scenario();
+    /// let s1 = ShiftId::from_parts(1, 1);
+    /// let input = input.with_priority(s1, 3)?;
+    /// assert_eq!(input.priority(s1), Some(3));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn with_priority(mut self, shift: ShiftId, priority: u32) -> Result<Self, MatchError> {
         self.set_priority(shift, priority)?;
         Ok(self)
@@ -342,6 +445,17 @@ impl MatchInput {
     ///
     /// # Errors
     /// As [`add_held`](Self::add_held).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, Commitment, ShiftId};
+    /// # let (_, input, _) = fx::match_scenario();
+    /// let night = Commitment::new(ShiftId::from_parts(9, 9),
+    ///     fx::span("2021-07-20T22:00:00+08:00", "2021-07-21T06:00:00+08:00"));
+    /// let input = input.with_held(fx::child().id(), night)?;
+    /// assert_eq!(input.held(fx::child().id()), &[night]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn with_held(
         mut self,
         volunteer: VolunteerId,
@@ -355,6 +469,16 @@ impl MatchInput {
     ///
     /// # Errors
     /// As [`set_profile`](Self::set_profile).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, matching::VolunteerProfile};
+    /// # let (_, input, _) = fx::match_scenario();
+    /// let capped = VolunteerProfile::default().with_max_shifts(1);
+    /// let input = input.with_profile(fx::child().id(), capped)?;
+    /// assert_eq!(input.profile(fx::child().id()).and_then(VolunteerProfile::max_shifts), Some(1));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn with_profile(
         mut self,
         volunteer: VolunteerId,
@@ -365,6 +489,18 @@ impl MatchInput {
     }
 
     /// [`add_pairing`](Self::add_pairing), builder style.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, matching::{Factor, VolunteerProfile}, TeamId};
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// let (zhang, team) = (fx::volunteer().id(), TeamId::from_parts(1, 9));
+    /// let input = input.with_profile(zhang, VolunteerProfile::default().with_team(team))?
+    ///     .with_pairing(team, "320115".parse()?); // 结对 with Jiangning
+    /// let best = matcher.recommend_shifts(&input, zhang, at)?;
+    /// assert_eq!(best[0].score().points(Factor::Team), 100);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn with_pairing(mut self, team: TeamId, division: DivisionCode) -> Self {
         self.add_pairing(team, division);
@@ -375,6 +511,16 @@ impl MatchInput {
     ///
     /// # Errors
     /// As [`add_guardian`](Self::add_guardian).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, VolunteerId};
+    /// # let (_, input, _) = fx::match_scenario();
+    /// let accompanied = input.clone().with_guardian(fx::child().id())?;
+    /// assert_ne!(accompanied, input);
+    /// assert!(input.with_guardian(VolunteerId::from_parts(9, 9)).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn with_guardian(mut self, volunteer: VolunteerId) -> Result<Self, MatchError> {
         self.add_guardian(volunteer)?;
         Ok(self)
@@ -384,6 +530,16 @@ impl MatchInput {
     ///
     /// # Errors
     /// As [`remove_volunteer`](Self::remove_volunteer).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures as fx;
+    /// # let (_, input, _) = fx::match_scenario();
+    /// let input = input.without_volunteer(fx::volunteer().id())?;
+    /// assert_eq!(input.volunteers()[0].id(), fx::child().id());
+    /// assert!(input.profile(fx::volunteer().id()).is_none()); // the profile goes too
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn without_volunteer(mut self, volunteer: VolunteerId) -> Result<Self, MatchError> {
         self.remove_volunteer(volunteer)?;
         Ok(self)
@@ -393,6 +549,19 @@ impl MatchInput {
     ///
     /// # Errors
     /// As [`add_shift`](Self::add_shift).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, Requirements, Shift, ShiftId};
+    /// # let (_, input, _) = fx::match_scenario();
+    /// let checkpoint = fx::hazardous_activity();
+    /// let gate = Shift::new(ShiftId::from_parts(1, 3), checkpoint.id(),
+    ///     fx::span("2021-07-21T18:00:00+08:00", "2021-07-21T21:00:00+08:00"), 1, Requirements::none())?;
+    /// assert!(input.clone().with_shift(gate.clone(), None).is_err()); // unknown activity
+    /// let input = input.with_shift(gate, Some(checkpoint.clone()))?;
+    /// assert_eq!(input.activity(checkpoint.id()), Some(&checkpoint));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn with_shift(
         mut self,
         shift: Shift,
@@ -403,27 +572,81 @@ impl MatchInput {
     }
 
     /// The volunteers, by id.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, Volunteer};
+    /// # let (_, input, _) = fx::match_scenario();
+    /// let ids: Vec<_> = input.volunteers().iter().map(Volunteer::id).collect();
+    /// assert_eq!(ids, [fx::volunteer().id(), fx::child().id()]);
+    /// ```
     pub fn volunteers(&self) -> &[Volunteer] {
         &self.volunteers
     }
     /// The shifts, by id.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, Shift, ShiftId};
+    /// # let (_, input, _) = fx::match_scenario();
+    /// let ids: Vec<_> = input.shifts().iter().map(Shift::id).collect();
+    /// assert_eq!(ids, [ShiftId::from_parts(1, 1), ShiftId::from_parts(1, 2)]);
+    /// ```
     pub fn shifts(&self) -> &[Shift] {
         &self.shifts
     }
     /// A shift's priority.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, ShiftId};
+    /// # let (_, input, _) = fx::match_scenario();
+    /// assert_eq!(input.priority(ShiftId::from_parts(1, 1)), Some(1)); // the default
+    /// assert_eq!(input.priority(ShiftId::from_parts(1, 2)), Some(2));
+    /// assert_eq!(input.priority(ShiftId::from_parts(9, 9)), None);
+    /// ```
     pub fn priority(&self, shift: ShiftId) -> Option<u32> {
         let i = self.shift_index(shift).ok()?;
         self.priorities.get(i).copied()
     }
     /// Shifts a volunteer already holds.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, Commitment, ShiftId};
+    /// # let (_, input, _) = fx::match_scenario();
+    /// let zhang = fx::volunteer().id();
+    /// assert!(input.held(zhang).is_empty());
+    /// let night = Commitment::new(ShiftId::from_parts(9, 9),
+    ///     fx::span("2021-07-20T22:00:00+08:00", "2021-07-21T06:00:00+08:00"));
+    /// assert_eq!(input.with_held(zhang, night)?.held(zhang), &[night]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn held(&self, volunteer: VolunteerId) -> &[Commitment] {
         self.held.get(&volunteer).map_or(&[], Vec::as_slice)
     }
     /// A volunteer's profile, if one was given.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, matching::VolunteerProfile};
+    /// # let (_, input, _) = fx::match_scenario();
+    /// let zhang = input.profile(fx::volunteer().id());
+    /// assert_eq!(zhang.and_then(VolunteerProfile::reliability_permille), Some(950));
+    /// assert!(input.profile(fx::child().id()).is_none());
+    /// ```
     pub fn profile(&self, volunteer: VolunteerId) -> Option<&VolunteerProfile> {
         self.profiles.get(&volunteer)
     }
     /// An activity of the input.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures as fx;
+    /// # let (_, input, _) = fx::match_scenario();
+    /// assert_eq!(input.activity(fx::activity().id()), Some(&fx::activity()));
+    /// assert!(input.activity(fx::hazardous_activity().id()).is_none());
+    /// ```
     pub fn activity(&self, id: ActivityId) -> Option<&Activity> {
         self.activities.get(&id)
     }
@@ -485,6 +708,15 @@ pub enum Optimality {
 
 impl Optimality {
     /// Whether the outcome is proven optimal.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, matching::Optimality};
+    /// assert!(!Optimality::Feasible { gap_bound: 40 }.is_optimal());
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// assert!(matcher.assign(&input, at)?.optimality().is_optimal());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn is_optimal(&self) -> bool {
         matches!(self, Self::Optimal)
     }
@@ -521,6 +753,13 @@ pub struct MatchObjective {
 
 impl MatchObjective {
     /// An objective from its parts.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::MatchObjective;
+    /// let o = MatchObjective::new(12, 3, 9_870, 45_000);
+    /// assert_eq!((o.filled_weight(), o.unfilled_weight(), o.score(), o.cost()), (12, 3, 9_870, 45_000));
+    /// ```
     pub const fn new(filled_weight: u64, unfilled_weight: u64, score: i64, cost: i64) -> Self {
         Self {
             filled_weight,
@@ -530,22 +769,70 @@ impl MatchObjective {
         }
     }
     /// `Σ priority × filled slots`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures as fx;
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// assert_eq!(out.objective().filled_weight(), 1); // s1's slot, priority 1
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn filled_weight(&self) -> u64 {
         self.filled_weight
     }
     /// `Σ priority × unfilled slots`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures as fx;
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// assert_eq!(out.objective().unfilled_weight(), 2 * 2); // s2's 2 slots, priority 2
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn unfilled_weight(&self) -> u64 {
         self.unfilled_weight
     }
     /// `Σ` placement scores (including keep-bonuses when repairing).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures as fx;
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// let placed: i64 = out.placements().iter().map(|p| p.score().total()).sum();
+    /// assert_eq!(out.objective().score(), placed);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn score(&self) -> i64 {
         self.score
     }
     /// The minimised network cost, `S·Σ slots − score + P·unfilled_weight` (module docs).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::MatchObjective;
+    /// let a = MatchObjective::new(10, 0, 500, 1_800);
+    /// let b = MatchObjective::new(10, 0, 900, 1_400);
+    /// assert!(b.cost() < a.cost()); // same fill, higher score: cheaper
+    /// ```
     pub const fn cost(&self) -> i64 {
         self.cost
     }
     /// The lexicographic key that is maximised: `(filled_weight, score)`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::MatchObjective;
+    /// let more_filled = MatchObjective::new(10, 0, 500, 0);
+    /// let better_scored = MatchObjective::new(9, 1, 900, 0);
+    /// assert_eq!(more_filled.key(), (10, 500));
+    /// assert!(more_filled.key() > better_scored.key()); // fill first, then score
+    /// ```
     pub const fn key(&self) -> (u64, i64) {
         (self.filled_weight, self.score)
     }
@@ -571,6 +858,13 @@ pub struct RunnerUp {
 
 impl RunnerUp {
     /// A runner-up.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::{RunnerUp, WhyNot}, VolunteerId};
+    /// let r = RunnerUp::new(VolunteerId::from_parts(1, 2), 870, WhyNot::LeftOpen);
+    /// assert_eq!((r.volunteer(), r.score(), r.why()), (VolunteerId::from_parts(1, 2), 870, &WhyNot::LeftOpen));
+    /// ```
     pub const fn new(volunteer: VolunteerId, score: i64, why: WhyNot) -> Self {
         Self {
             volunteer,
@@ -579,14 +873,48 @@ impl RunnerUp {
         }
     }
     /// The volunteer.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures as fx;
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// let runner_up = out.placements()[0].runner_up().map(|r| r.volunteer());
+    /// assert_eq!(runner_up, Some(fx::child().id())); // 小明 came second on s1
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn volunteer(&self) -> VolunteerId {
         self.volunteer
     }
     /// Their score on the shift.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures as fx;
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// let p = &out.placements()[0];
+    /// let second = p.runner_up().map(|r| r.score());
+    /// assert!(second.is_some_and(|s| s < p.score().total())); // 小明 scored less than 张三
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn score(&self) -> i64 {
         self.score
     }
     /// Why they were not placed on it.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, matching::WhyNot};
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// let why = out.placements()[0].runner_up().map(|r| r.why().clone());
+    /// assert!(matches!(why, Some(WhyNot::Beaten { by, .. }) if by == fx::volunteer().id()));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn why(&self) -> &WhyNot {
         &self.why
     }
@@ -624,18 +952,60 @@ pub struct Placement {
 
 impl Placement {
     /// The volunteer.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures as fx;
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// assert_eq!(out.placements()[0].volunteer(), fx::volunteer().id()); // 张三 shows up more reliably
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn volunteer(&self) -> VolunteerId {
         self.volunteer
     }
     /// The shift.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, ShiftId};
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// assert_eq!(out.placements()[0].shift(), ShiftId::from_parts(1, 1));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn shift(&self) -> ShiftId {
         self.shift
     }
     /// The score, by factor.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, matching::Factor};
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// let score = out.placements()[0].score();
+    /// assert_eq!(score.points(Factor::Reliability), 95); // 张三's 950 ‰ show-up rate
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn score(&self) -> &ScoreBreakdown {
         &self.score
     }
     /// The best eligible volunteer not placed on this shift, and why.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures as fx;
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// let r = out.placements()[0].runner_up();
+    /// assert_eq!(r.map(|r| r.volunteer()), Some(fx::child().id()));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn runner_up(&self) -> Option<&RunnerUp> {
         self.runner_up.as_ref()
     }
@@ -733,6 +1103,13 @@ pub struct FixHint {
 
 impl FixHint {
     /// A hint.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::FixHint, ShiftId};
+    /// let h = FixHint::new(ShiftId::from_parts(1, 1), "relax the first-aid requirement".into(), 2);
+    /// assert_eq!((h.shift(), h.fix(), h.volunteers()), (ShiftId::from_parts(1, 1), "relax the first-aid requirement", 2));
+    /// ```
     pub const fn new(shift: ShiftId, fix: String, volunteers: u32) -> Self {
         Self {
             shift,
@@ -741,14 +1118,44 @@ impl FixHint {
         }
     }
     /// The shift it applies to.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, ShiftId};
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// assert_eq!(out.shortages()[0].fixes()[0].shift(), ShiftId::from_parts(1, 2));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn shift(&self) -> ShiftId {
         self.shift
     }
     /// What to change (an aggregated [`Ineligibility::fix`]).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures as fx;
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// assert_eq!(out.shortages()[0].fixes()[0].fix(), "relax the first-aid requirement");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn fix(&self) -> &str {
         &self.fix
     }
     /// Volunteers who would become eligible: each fails only this rule.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures as fx;
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// assert_eq!(out.shortages()[0].fixes()[0].volunteers(), 2); // both fail only the tag
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn volunteers(&self) -> u32 {
         self.volunteers
     }
@@ -781,6 +1188,14 @@ pub struct Shortage {
 
 impl Shortage {
     /// A shortage certificate.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::{FixHint, Shortage}, ShiftId};
+    /// let s2 = ShiftId::from_parts(1, 2);
+    /// let s = Shortage::new(vec![s2], 2, 2, 0, vec![FixHint::new(s2, "relax the first-aid requirement".into(), 2)]);
+    /// assert_eq!((s.slots(), s.unfilled(), s.volunteers(), s.fixes().len()), (2, 2, 0, 1));
+    /// ```
     pub const fn new(
         shifts: Vec<ShiftId>,
         slots: u32,
@@ -797,22 +1212,73 @@ impl Shortage {
         }
     }
     /// The shifts of the deficient set, by id.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, ShiftId};
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// assert_eq!(out.shortages()[0].shifts(), &[ShiftId::from_parts(1, 2)]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn shifts(&self) -> &[ShiftId] {
         &self.shifts
     }
     /// Their slots in total.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures as fx;
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// assert_eq!(out.shortages()[0].slots(), 2);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn slots(&self) -> u32 {
         self.slots
     }
     /// How many of them stay unfilled.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures as fx;
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// assert_eq!(out.shortages()[0].unfilled(), 2);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn unfilled(&self) -> u32 {
         self.unfilled
     }
     /// Distinct eligible volunteers that can reach them.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures as fx;
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// assert_eq!(out.shortages()[0].volunteers(), 0); // nobody has the first-aid tag
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn volunteers(&self) -> u32 {
         self.volunteers
     }
     /// What would help, most volunteers first.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures as fx;
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// let fixes: Vec<_> = out.shortages()[0].fixes().iter().map(|f| (f.fix(), f.volunteers())).collect();
+    /// assert_eq!(fixes, [("relax the first-aid requirement", 2)]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn fixes(&self) -> &[FixHint] {
         &self.fixes
     }
@@ -847,26 +1313,91 @@ pub struct MatchOutcome {
 
 impl MatchOutcome {
     /// Placements, by shift then volunteer.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, ShiftId};
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// assert_eq!(out.placements().len(), 1);
+    /// assert_eq!(out.placements()[0].shift(), ShiftId::from_parts(1, 1));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn placements(&self) -> &[Placement] {
         &self.placements
     }
     /// Unfilled slots per shift (only shifts with some).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, ShiftId};
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// assert_eq!(out.unfilled().get(&ShiftId::from_parts(1, 2)), Some(&2));
+    /// assert_eq!(out.unfilled().get(&ShiftId::from_parts(1, 1)), None); // filled
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn unfilled(&self) -> &BTreeMap<ShiftId, u32> {
         &self.unfilled
     }
     /// Certificates for the unfilled slots.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures as fx;
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// assert_eq!(out.shortages().len(), 1);
+    /// assert_eq!(out.shortages()[0].to_string(),
+    ///     "these 2 slots have only 0 eligible, available volunteers within reach (2 unfilled)");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn shortages(&self) -> &[Shortage] {
         &self.shortages
     }
     /// The objective.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::doc_fixtures as fx;
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// assert_eq!(out.objective().key(), (1, out.placements()[0].score().total()));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn objective(&self) -> &MatchObjective {
         &self.objective
     }
     /// Optimal, or feasible with a gap bound.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, matching::Optimality};
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// assert_eq!(out.optimality(), Optimality::Optimal);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn optimality(&self) -> Optimality {
         self.optimality
     }
     /// Shifts a volunteer was placed on.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, ShiftId};
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// assert_eq!(out.shifts_of(fx::volunteer().id()), [ShiftId::from_parts(1, 1)]);
+    /// assert!(out.shifts_of(fx::child().id()).is_empty());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn shifts_of(&self, volunteer: VolunteerId) -> Vec<ShiftId> {
         self.placements
             .iter()
@@ -875,6 +1406,17 @@ impl MatchOutcome {
             .collect()
     }
     /// Volunteers placed on a shift.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, ShiftId};
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// assert_eq!(out.volunteers_on(ShiftId::from_parts(1, 1)), [fx::volunteer().id()]);
+    /// assert!(out.volunteers_on(ShiftId::from_parts(1, 2)).is_empty());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn volunteers_on(&self, shift: ShiftId) -> Vec<VolunteerId> {
         self.placements
             .iter()
@@ -883,6 +1425,17 @@ impl MatchOutcome {
             .collect()
     }
     /// `(volunteer, shift)` pairs, sorted.
+    ///
+    /// # Example
+    /// ```
+    /// use std::collections::BTreeSet;
+    /// use volunteer_service::{doc_fixtures as fx, ShiftId};
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// assert_eq!(out.pairs(), BTreeSet::from([(fx::volunteer().id(), ShiftId::from_parts(1, 1))]));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn pairs(&self) -> BTreeSet<(VolunteerId, ShiftId)> {
         self.placements
             .iter()
@@ -907,14 +1460,44 @@ pub struct Recommendation {
 
 impl Recommendation {
     /// The volunteer.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, ShiftId};
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// let best = matcher.recommend_volunteers(&input, ShiftId::from_parts(1, 1), 5, at)?;
+    /// assert_eq!(best[0].volunteer(), fx::volunteer().id()); // 张三 before 小明
+    /// assert_eq!(best[1].volunteer(), fx::child().id());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn volunteer(&self) -> VolunteerId {
         self.volunteer
     }
     /// The shift.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, ShiftId};
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// let shifts = matcher.recommend_shifts(&input, fx::child().id(), at)?;
+    /// assert_eq!(shifts.len(), 1); // the first-aid shift is out of reach
+    /// assert_eq!(shifts[0].shift(), ShiftId::from_parts(1, 1));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn shift(&self) -> ShiftId {
         self.shift
     }
     /// The score by factor.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, matching::Factor, ShiftId};
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// let best = matcher.recommend_volunteers(&input, ShiftId::from_parts(1, 1), 5, at)?;
+    /// assert!(best[0].score().total() > best[1].score().total());
+    /// assert_eq!(best[1].score().points(Factor::Reliability), 80); // 小明: the policy's default rate
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn score(&self) -> &ScoreBreakdown {
         &self.score
     }
@@ -991,14 +1574,50 @@ pub struct RepairOutcome {
 
 impl RepairOutcome {
     /// The repaired outcome (scores include the keep-bonus on kept placements).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, ShiftId};
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// let before = matcher.assign(&input, at)?;
+    /// let after = matcher.repair(&input.without_volunteer(fx::volunteer().id())?, &before, at)?; // 张三 withdraws
+    /// assert_eq!(after.outcome().volunteers_on(ShiftId::from_parts(1, 1)), [fx::child().id()]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn outcome(&self) -> &MatchOutcome {
         &self.outcome
     }
     /// Previous assignments kept.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, Requirements, Shift, ShiftId};
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// let before = matcher.assign(&input, at)?;
+    /// let evening = Shift::new(ShiftId::from_parts(1, 3), fx::activity().id(),
+    ///     fx::span("2021-07-21T18:00:00+08:00", "2021-07-21T21:00:00+08:00"), 1, Requirements::none())?;
+    /// let after = matcher.repair(&input.with_shift(evening, None)?, &before, at)?;
+    /// assert_eq!(after.kept(), 1); // 张三 stays on the morning shift
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn kept(&self) -> u32 {
         self.kept
     }
     /// Every change, sorted.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, matching::RepairChange, ShiftId};
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// let before = matcher.assign(&input, at)?;
+    /// let after = matcher.repair(&input.without_volunteer(fx::volunteer().id())?, &before, at)?; // 张三 withdraws
+    /// let s1 = ShiftId::from_parts(1, 1);
+    /// assert_eq!(after.changes(), &[
+    ///     RepairChange::Invalidated { volunteer: fx::volunteer().id(), shift: s1 },
+    ///     RepairChange::Added { volunteer: fx::child().id(), shift: s1 },
+    /// ]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn changes(&self) -> &[RepairChange] {
         &self.changes
     }
@@ -1138,6 +1757,19 @@ fn idx(i: usize) -> u32 {
 
 impl<'a> Matcher<'a> {
     /// A matcher with the eligibility rules and a policy.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, matching::{MatchPolicy, Matcher},
+    ///     Eligibility, EligibilityPolicy, QualificationGraph};
+    /// # let (_, input, at) = fx::match_scenario();
+    /// let graph = QualificationGraph::new();
+    /// let rules = EligibilityPolicy::default(); // real-name verification (实名认证) required
+    /// let policy = MatchPolicy::default();
+    /// let matcher = Matcher::new(Eligibility::new(&graph, &rules), &policy);
+    /// assert!(matcher.assign(&input, at)?.placements().is_empty()); // 张三 and 小明 are only registered
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn new(eligibility: Eligibility<'a>, policy: &'a MatchPolicy) -> Self {
         Self {
             eligibility,
@@ -1152,6 +1784,18 @@ impl<'a> Matcher<'a> {
     /// # Errors
     /// [`MatchError::TooLarge`], [`MatchError::SolverBound`] or [`MatchError::Solver`] if the instance is too large for
     /// exact integer costs.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{doc_fixtures as fx, ShiftId};
+    /// # let (matcher, input, at) = fx::match_scenario();
+    /// // 张三 and 小明 for a 1-slot morning shift (1, 1) and a 2-slot first-aid shift (1, 2)
+    /// let out = matcher.assign(&input, at)?;
+    /// assert_eq!(out.volunteers_on(ShiftId::from_parts(1, 1)), [fx::volunteer().id()]);
+    /// assert_eq!(out.unfilled().get(&ShiftId::from_parts(1, 2)), Some(&2));
+    /// assert!(out.optimality().is_optimal());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn assign(
         &self,
         input: &MatchInput,

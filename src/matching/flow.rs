@@ -200,10 +200,32 @@ pub struct FlowProblem {
 
 impl FlowProblem {
     /// Number of nodes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::FlowBuilder;
+    /// let mut b = FlowBuilder::new();
+    /// let (s, m, t) = (b.add_node(1), b.add_node(0), b.add_node(-1));
+    /// b.add_arc(s, m, 1, 0)?;
+    /// b.add_arc(m, t, 1, 0)?;
+    /// assert_eq!(b.build()?.nodes(), 3);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn nodes(&self) -> usize {
         self.supply.len()
     }
     /// Number of arcs.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::FlowBuilder;
+    /// let mut b = FlowBuilder::new();
+    /// let (s, t) = (b.add_node(2), b.add_node(-2));
+    /// b.add_arc(s, t, 1, 3)?;
+    /// b.add_arc(s, t, 1, 5)?; // parallel arcs are kept apart
+    /// assert_eq!(b.build()?.arcs(), 2);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn arcs(&self) -> usize {
         self.arcs.len()
     }
@@ -283,14 +305,52 @@ pub struct FlowSolution {
 
 impl FlowSolution {
     /// Flow on each arc, in the order the arcs were added.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::FlowBuilder;
+    /// let mut b = FlowBuilder::new();
+    /// let (s, t) = (b.add_node(3), b.add_node(-3));
+    /// b.add_arc(s, t, 5, 9)?; // dear: takes only what the cheap arc cannot
+    /// b.add_arc(s, t, 2, 1)?;
+    /// assert_eq!(b.build()?.solve()?.flow(), &[1, 2]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn flow(&self) -> &[u32] {
         &self.flow
     }
     /// `Σ cost × flow`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::FlowBuilder;
+    /// let mut b = FlowBuilder::new();
+    /// let (s, t) = (b.add_node(3), b.add_node(-3));
+    /// b.add_arc(s, t, 5, 9)?;
+    /// b.add_arc(s, t, 2, 1)?;
+    /// assert_eq!(b.build()?.solve()?.objective(), 9 + 2 * 1);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn objective(&self) -> i64 {
         self.objective
     }
-    /// Node potentials (the certificate).
+    /// Node potentials (the certificate), one per node.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::FlowBuilder;
+    /// let mut b = FlowBuilder::new();
+    /// let (s, t) = (b.add_node(3), b.add_node(-3));
+    /// b.add_arc(s, t, 5, 9)?;
+    /// b.add_arc(s, t, 2, 1)?;
+    /// let p = b.build()?.solve()?.potential().to_vec();
+    /// assert_eq!(p.len(), 2);
+    /// // The dear arc carries flow below capacity, so its reduced cost is exactly 0;
+    /// // the cheap arc is full, so its reduced cost is <= 0.
+    /// assert_eq!(9 + p[0] - p[1], 0);
+    /// assert!(1 + p[0] - p[1] <= 0);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn potential(&self) -> &[i64] {
         &self.potential
     }

@@ -83,6 +83,14 @@ pub struct JurisdictionDemand {
 
 impl JurisdictionDemand {
     /// A jurisdiction with a demand (households or people).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::JurisdictionDemand;
+    /// let j = JurisdictionDemand::new("321181001".parse()?, 12_000);
+    /// assert_eq!((j.division().to_string().as_str(), j.demand(), j.point()), ("321181001", 12_000, None));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn new(division: DivisionCode, demand: u64) -> Self {
         Self {
             division,
@@ -91,20 +99,54 @@ impl JurisdictionDemand {
         }
     }
     /// With a centre point, for the distance factor.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::JurisdictionDemand, GeoPoint};
+    /// let centre = GeoPoint::from_micro_degrees(32_003_000, 119_578_000)?;
+    /// let j = JurisdictionDemand::new("321181001".parse()?, 12_000).with_point(centre);
+    /// assert_eq!(j.point(), Some(centre));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub const fn with_point(mut self, point: GeoPoint) -> Self {
         self.point = Some(point);
         self
     }
     /// The division.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::JurisdictionDemand;
+    /// let j = JurisdictionDemand::new("321181001".parse()?, 12_000);
+    /// assert_eq!(j.division().to_string(), "321181001");
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn division(&self) -> DivisionCode {
         self.division
     }
     /// The demand.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::JurisdictionDemand;
+    /// assert_eq!(JurisdictionDemand::new("321181001".parse()?, 8_500).demand(), 8_500);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn demand(&self) -> u64 {
         self.demand
     }
     /// The centre, if known.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::JurisdictionDemand, GeoPoint};
+    /// let j = JurisdictionDemand::new("321181001".parse()?, 12_000);
+    /// assert_eq!(j.point(), None);
+    /// let centre = GeoPoint::from_micro_degrees(32_003_000, 119_578_000)?;
+    /// assert_eq!(j.with_point(centre).point(), Some(centre));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn point(&self) -> Option<GeoPoint> {
         self.point
     }
@@ -184,6 +226,15 @@ impl From<TeamOffer> for TeamOfferWire {
 
 impl TeamOffer {
     /// A team taking at most `capacity` jurisdictions.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::TeamOffer, TeamId};
+    /// let t = TeamOffer::new(TeamId::from_parts(1, 1), 2);
+    /// assert_eq!((t.team(), t.capacity()), (TeamId::from_parts(1, 1), 2));
+    /// assert_eq!(t.affinity("321181001".parse()?), 0);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn new(team: TeamId, capacity: u32) -> Self {
         Self {
             team,
@@ -194,32 +245,87 @@ impl TeamOffer {
         }
     }
     /// With a home division (for the jurisdiction factor).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::{JurisdictionDemand, PairingRequest, TeamOffer}, TeamId};
+    /// let (a, b) = ("321181001".parse()?, "321181002".parse()?);
+    /// let towns = vec![JurisdictionDemand::new(a, 100), JurisdictionDemand::new(b, 100)];
+    /// let (local, other) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// let teams = vec![TeamOffer::new(local, 1).with_home(b), TeamOffer::new(other, 1)];
+    /// let out = PairingRequest::new(towns, teams, 2)?.solve()?;
+    /// let plan = out.plans().iter().find(|p| p.team() == local).map(|p| (p.division(), p.score()));
+    /// assert_eq!(plan, Some((b, 2 * 100))); // 属地: paired with its home town
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub const fn with_home(mut self, home: DivisionCode) -> Self {
         self.home = Some(home);
         self
     }
     /// With a base point (for the distance factor).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::{JurisdictionDemand, PairingRequest, TeamOffer}, GeoPoint, TeamId};
+    /// let base = GeoPoint::from_micro_degrees(32_003_000, 119_578_000)?;
+    /// let town = JurisdictionDemand::new("321181001".parse()?, 100).with_point(base);
+    /// let team = TeamOffer::new(TeamId::from_parts(1, 1), 1).with_point(base);
+    /// let out = PairingRequest::new(vec![town], vec![team], 1)?.solve()?;
+    /// assert_eq!(out.score(), 2 * 100); // 0 m away: full distance points, weight 2
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub const fn with_point(mut self, point: GeoPoint) -> Self {
         self.point = Some(point);
         self
     }
     /// With an affinity for a division, clamped to 100 points.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::TeamOffer, TeamId};
+    /// let a = "321181001".parse()?;
+    /// let t = TeamOffer::new(TeamId::from_parts(1, 1), 1).with_affinity(a, 80);
+    /// assert_eq!(t.affinity(a), 80);
+    /// assert_eq!(t.with_affinity(a, 150).affinity(a), 100); // clamped
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn with_affinity(mut self, division: DivisionCode, points: u32) -> Self {
         self.affinity.insert(division, points.min(FACTOR_POINTS));
         self
     }
     /// The team.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::TeamOffer, TeamId};
+    /// assert_eq!(TeamOffer::new(TeamId::from_parts(1, 9), 1).team(), TeamId::from_parts(1, 9));
+    /// ```
     pub const fn team(&self) -> TeamId {
         self.team
     }
     /// Most jurisdictions it takes.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::TeamOffer, TeamId};
+    /// assert_eq!(TeamOffer::new(TeamId::from_parts(1, 1), 3).capacity(), 3);
+    /// ```
     pub const fn capacity(&self) -> u32 {
         self.capacity
     }
     /// Affinity points for a division (0 if none given).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::TeamOffer, TeamId};
+    /// let (a, b) = ("321181001".parse()?, "321181002".parse()?);
+    /// let t = TeamOffer::new(TeamId::from_parts(1, 1), 1).with_affinity(a, 60);
+    /// assert_eq!((t.affinity(a), t.affinity(b)), (60, 0));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn affinity(&self, division: DivisionCode) -> u32 {
         self.affinity.get(&division).copied().unwrap_or(0)
     }
@@ -254,6 +360,17 @@ impl PairingRequest {
     /// # Errors
     /// [`MatchError::DuplicateJurisdiction`], [`MatchError::DuplicateTeam`],
     /// [`MatchError::PairingCapacity`] if `pairings` exceeds what the teams can take.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::{JurisdictionDemand, MatchError, PairingRequest, TeamOffer}, TeamId};
+    /// let towns = vec![JurisdictionDemand::new("321181001".parse()?, 300), JurisdictionDemand::new("321181002".parse()?, 100)];
+    /// let teams = vec![TeamOffer::new(TeamId::from_parts(1, 1), 1)];
+    /// assert!(PairingRequest::new(towns.clone(), teams.clone(), 1).is_ok());
+    /// let err = PairingRequest::new(towns, teams, 2).unwrap_err();
+    /// assert!(matches!(err, MatchError::PairingCapacity { requested: 2, capacity: 1 }));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn new(
         mut jurisdictions: Vec<JurisdictionDemand>,
         mut teams: Vec<TeamOffer>,
@@ -293,6 +410,17 @@ impl PairingRequest {
     ///
     /// # Errors
     /// [`MatchError::InvalidPolicy`] if a weight exceeds 1000.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::{JurisdictionDemand, PairingRequest, TeamOffer}, TeamId};
+    /// let a = "321181001".parse()?;
+    /// let team = TeamOffer::new(TeamId::from_parts(1, 1), 1).with_affinity(a, 80);
+    /// let req = PairingRequest::new(vec![JurisdictionDemand::new(a, 100)], vec![team], 1)?;
+    /// assert_eq!(req.solve()?.score(), 3 * 80); // default weights: affinity 3
+    /// assert_eq!(req.with_weights(1, 0, 0)?.solve()?.score(), 80);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn with_weights(
         mut self,
         affinity: u32,
@@ -317,16 +445,45 @@ impl PairingRequest {
     }
 
     /// The jurisdictions, by division.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{JurisdictionDemand, PairingRequest};
+    /// let (a, b) = ("321181001".parse()?, "321181002".parse()?);
+    /// let towns = vec![JurisdictionDemand::new(b, 100), JurisdictionDemand::new(a, 300)];
+    /// let req = PairingRequest::new(towns, vec![], 0)?;
+    /// assert_eq!(req.jurisdictions()[0].division(), a); // by division
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn jurisdictions(&self) -> &[JurisdictionDemand] {
         &self.jurisdictions
     }
 
     /// The teams, by id.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::{PairingRequest, TeamOffer}, TeamId};
+    /// let (t1, t2) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// let req = PairingRequest::new(vec![], vec![TeamOffer::new(t2, 1), TeamOffer::new(t1, 1)], 0)?;
+    /// let ids: Vec<_> = req.teams().iter().map(TeamOffer::team).collect();
+    /// assert_eq!(ids, [t1, t2]); // by id
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn teams(&self) -> &[TeamOffer] {
         &self.teams
     }
 
     /// How many pairings to make.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::{JurisdictionDemand, PairingRequest, TeamOffer}, TeamId};
+    /// let towns = vec![JurisdictionDemand::new("321181001".parse()?, 100)];
+    /// let teams = (1..=3).map(|i| TeamOffer::new(TeamId::from_parts(1, i), 1)).collect();
+    /// assert_eq!(PairingRequest::new(towns, teams, 3)?.pairings(), 3);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn pairings(&self) -> u32 {
         self.pairings
     }
@@ -349,6 +506,19 @@ impl PairingRequest {
     /// # Errors
     /// [`MatchError::TooLarge`] or [`MatchError::Solver`] if the instance is too large for
     /// exact integer costs.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::{JurisdictionDemand, PairingRequest, TeamOffer}, TeamId};
+    /// let (a, b) = ("321181001".parse()?, "321181002".parse()?);
+    /// let towns = vec![JurisdictionDemand::new(a, 300), JurisdictionDemand::new(b, 100)];
+    /// let teams = (1..=2).map(|i| TeamOffer::new(TeamId::from_parts(1, i), 2)).collect();
+    /// let out = PairingRequest::new(towns, teams, 4)?.solve()?;
+    /// assert_eq!(out.quotas(), &[3, 1]);
+    /// assert_eq!(out.unfilled(), &[1, 0]); // a team pairs with a town at most once
+    /// assert_eq!(out.plans().len(), 3);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn solve(&self) -> Result<PairingOutcome, MatchError> {
         let demands: Vec<u64> = self.jurisdictions.iter().map(|j| j.demand).collect();
         let quotas = apportion(self.pairings, &demands)?;
@@ -420,14 +590,52 @@ pub struct PairingPlan {
 
 impl PairingPlan {
     /// The team.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::{JurisdictionDemand, PairingRequest, TeamOffer}, TeamId};
+    /// # let (a, b) = ("321181001".parse()?, "321181002".parse()?);
+    /// # let towns = vec![JurisdictionDemand::new(a, 300), JurisdictionDemand::new(b, 300)];
+    /// # let (t1, t2) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let teams = vec![TeamOffer::new(t1, 1).with_affinity(a, 80), TeamOffer::new(t2, 1).with_affinity(b, 50)];
+    /// let out = PairingRequest::new(towns, teams, 2)?.solve()?;
+    /// assert_eq!(out.plans()[0].team(), t1); // t1 has the affinity for town a
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn team(&self) -> TeamId {
         self.team
     }
     /// The jurisdiction.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::{JurisdictionDemand, PairingRequest, TeamOffer}, TeamId};
+    /// # let (a, b) = ("321181001".parse()?, "321181002".parse()?);
+    /// # let towns = vec![JurisdictionDemand::new(a, 300), JurisdictionDemand::new(b, 300)];
+    /// # let (t1, t2) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let teams = vec![TeamOffer::new(t1, 1).with_affinity(a, 80), TeamOffer::new(t2, 1).with_affinity(b, 50)];
+    /// let out = PairingRequest::new(towns, teams, 2)?.solve()?;
+    /// let divisions: Vec<_> = out.plans().iter().map(|p| p.division()).collect();
+    /// assert_eq!(divisions, [a, b]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn division(&self) -> DivisionCode {
         self.division
     }
     /// The score.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::{JurisdictionDemand, PairingRequest, TeamOffer}, TeamId};
+    /// # let (a, b) = ("321181001".parse()?, "321181002".parse()?);
+    /// # let towns = vec![JurisdictionDemand::new(a, 300), JurisdictionDemand::new(b, 300)];
+    /// # let (t1, t2) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let teams = vec![TeamOffer::new(t1, 1).with_affinity(a, 80), TeamOffer::new(t2, 1).with_affinity(b, 50)];
+    /// let out = PairingRequest::new(towns, teams, 2)?.solve()?;
+    /// assert_eq!(out.plans()[0].score(), 3 * 80); // affinity 80, weight 3
+    /// assert_eq!(out.plans()[1].score(), 3 * 50);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn score(&self) -> i64 {
         self.score
     }
@@ -450,18 +658,63 @@ pub struct PairingOutcome {
 
 impl PairingOutcome {
     /// Quota per jurisdiction, in division order.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::{JurisdictionDemand, PairingRequest, TeamOffer}, TeamId};
+    /// let towns = vec![JurisdictionDemand::new("321181001".parse()?, 500), JurisdictionDemand::new("321181002".parse()?, 200)];
+    /// let teams = (1..=7).map(|i| TeamOffer::new(TeamId::from_parts(1, i), 1)).collect();
+    /// let out = PairingRequest::new(towns, teams, 7)?.solve()?;
+    /// assert_eq!(out.quotas(), &[5, 2]); // in proportion to demand
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn quotas(&self) -> &[u32] {
         &self.quotas
     }
     /// Quota places left unfilled per jurisdiction.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::{JurisdictionDemand, PairingRequest, TeamOffer}, TeamId};
+    /// let towns = vec![JurisdictionDemand::new("321181001".parse()?, 300), JurisdictionDemand::new("321181002".parse()?, 100)];
+    /// let teams = (1..=2).map(|i| TeamOffer::new(TeamId::from_parts(1, i), 2)).collect();
+    /// let out = PairingRequest::new(towns, teams, 4)?.solve()?;
+    /// assert_eq!(out.unfilled(), &[1, 0]); // quota 3, but only two teams
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn unfilled(&self) -> &[u32] {
         &self.unfilled
     }
     /// The pairings, by division then team.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::{JurisdictionDemand, PairingRequest, TeamOffer}, TeamId};
+    /// # let (a, b) = ("321181001".parse()?, "321181002".parse()?);
+    /// # let towns = vec![JurisdictionDemand::new(a, 300), JurisdictionDemand::new(b, 300)];
+    /// # let (t1, t2) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let teams = vec![TeamOffer::new(t1, 1).with_affinity(a, 80), TeamOffer::new(t2, 1).with_affinity(b, 50)];
+    /// let out = PairingRequest::new(towns, teams, 2)?.solve()?;
+    /// let pairs: Vec<_> = out.plans().iter().map(|p| (p.division(), p.team())).collect();
+    /// assert_eq!(pairs, [(a, t1), (b, t2)]); // each team with the town it has an affinity for
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn plans(&self) -> &[PairingPlan] {
         &self.plans
     }
     /// The total score.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::{JurisdictionDemand, PairingRequest, TeamOffer}, TeamId};
+    /// # let (a, b) = ("321181001".parse()?, "321181002".parse()?);
+    /// # let towns = vec![JurisdictionDemand::new(a, 300), JurisdictionDemand::new(b, 300)];
+    /// # let (t1, t2) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// # let teams = vec![TeamOffer::new(t1, 1).with_affinity(a, 80), TeamOffer::new(t2, 1).with_affinity(b, 50)];
+    /// let out = PairingRequest::new(towns, teams, 2)?.solve()?;
+    /// assert_eq!(out.score(), 3 * 80 + 3 * 50);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn score(&self) -> i64 {
         self.plans.iter().map(|p| p.score).sum()
     }

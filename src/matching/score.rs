@@ -181,6 +181,16 @@ impl ScoreWeights {
     ///
     /// # Errors
     /// [`MatchError::InvalidPolicy`] if `weight > 1000`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{Factor, ScoreWeights};
+    /// let w = ScoreWeights::default().with(Factor::Distance, 10)?;
+    /// assert_eq!(w.get(Factor::Distance), 10);
+    /// assert_eq!(w.get(Factor::Jurisdiction), 3); // the others keep their weight
+    /// assert!(ScoreWeights::default().with(Factor::Team, 1_001).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn with(mut self, factor: Factor, weight: u32) -> Result<Self, MatchError> {
         if weight > MAX_WEIGHT {
             return Err(MatchError::InvalidPolicy {
@@ -196,11 +206,28 @@ impl ScoreWeights {
     }
 
     /// The weight of `factor`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{Factor, ScoreWeights};
+    /// let w = ScoreWeights::default();
+    /// assert_eq!(w.get(Factor::Jurisdiction), 3);
+    /// assert_eq!(w.get(Factor::Team), 1);
+    /// ```
     pub fn get(&self, factor: Factor) -> u32 {
         self.0.get(factor as usize).copied().unwrap_or(0)
     }
 
     /// The sum of all weights (at most 7000).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{Factor, ScoreWeights};
+    /// assert_eq!(ScoreWeights::default().sum(), 13);
+    /// let w = ScoreWeights::default().with(Factor::Fairness, 0)?;
+    /// assert_eq!(w.sum(), 11);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn sum(&self) -> u32 {
         self.0.iter().sum()
     }
@@ -308,35 +335,94 @@ fn invalid(field: &'static str, value: u64, rule: &'static str) -> MatchError {
 
 impl MatchPolicy {
     /// The factor weights.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{Factor, MatchPolicy, ScoreWeights};
+    /// let w = ScoreWeights::default().with(Factor::Team, 4)?;
+    /// let p = MatchPolicy::default().with_weights(w);
+    /// assert_eq!(p.weights().get(Factor::Team), 4);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn weights(&self) -> &ScoreWeights {
         &self.weights
     }
     /// Distance at which the distance factor reaches 0, in metres.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::MatchPolicy;
+    /// assert_eq!(MatchPolicy::default().reach_m(), 10_000);
+    /// assert_eq!(MatchPolicy::default().with_reach_m(3_000)?.reach_m(), 3_000);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn reach_m(&self) -> u32 {
         self.reach_m
     }
     /// Recent hours at which the fairness factor reaches 0.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::MatchPolicy, Minutes};
+    /// assert_eq!(MatchPolicy::default().fairness_horizon(), Minutes::new(40 * 60));
+    /// ```
     pub const fn fairness_horizon(&self) -> Minutes {
         self.fairness_horizon
     }
     /// Show-up rate assumed when a volunteer has none, in permille.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::MatchPolicy;
+    /// assert_eq!(MatchPolicy::default().default_reliability_permille(), 800);
+    /// ```
     pub const fn default_reliability_permille(&self) -> u16 {
         self.default_reliability_permille
     }
     /// Share of volunteers at or below which a qualification is scarce, in permille.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::MatchPolicy;
+    /// assert_eq!(MatchPolicy::default().scarce_share_permille(), 100); // 10 % of volunteers
+    /// ```
     pub const fn scarce_share_permille(&self) -> u16 {
         self.scarce_share_permille
     }
     /// Most shifts one volunteer holds, counting held ones.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::MatchPolicy;
+    /// assert_eq!(MatchPolicy::default().max_shifts(), 3);
+    /// assert_eq!(MatchPolicy::default().with_max_shifts(1)?.max_shifts(), 1);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn max_shifts(&self) -> u32 {
         self.max_shifts
     }
     /// Points added to an assignment kept from a previous solution when repairing.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::MatchPolicy;
+    /// assert_eq!(MatchPolicy::default().keep_bonus(), 200);
+    /// ```
     pub const fn keep_bonus(&self) -> u32 {
         self.keep_bonus
     }
 
     /// Replaces the weights.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{Factor, MatchPolicy, ScoreWeights};
+    /// let w = ScoreWeights::default().with(Factor::Distance, 9)?;
+    /// let p = MatchPolicy::default().with_weights(w);
+    /// assert_eq!(p.weights(), &w);
+    /// assert_eq!(p.max_score(), 100 * (13 - 3 + 9) + 200); // weights sum to 19 now
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub const fn with_weights(mut self, weights: ScoreWeights) -> Self {
         self.weights = weights;
@@ -346,6 +432,15 @@ impl MatchPolicy {
     ///
     /// # Errors
     /// [`MatchError::InvalidPolicy`] if `metres` is 0.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::MatchPolicy;
+    /// let p = MatchPolicy::default().with_reach_m(5_000)?;
+    /// assert_eq!(p.reach_m(), 5_000);
+    /// assert!(MatchPolicy::default().with_reach_m(0).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn with_reach_m(mut self, metres: u32) -> Result<Self, MatchError> {
         if metres == 0 {
             return Err(invalid("reach_m", 0, "must be positive"));
@@ -357,6 +452,15 @@ impl MatchPolicy {
     ///
     /// # Errors
     /// [`MatchError::InvalidPolicy`] if it is zero.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::MatchPolicy, Minutes};
+    /// let p = MatchPolicy::default().with_fairness_horizon(Minutes::new(20 * 60))?;
+    /// assert_eq!(p.fairness_horizon(), Minutes::new(1_200));
+    /// assert!(MatchPolicy::default().with_fairness_horizon(Minutes::ZERO).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn with_fairness_horizon(mut self, horizon: Minutes) -> Result<Self, MatchError> {
         if horizon == Minutes::ZERO {
             return Err(invalid("fairness_horizon", 0, "must be positive"));
@@ -368,6 +472,15 @@ impl MatchPolicy {
     ///
     /// # Errors
     /// [`MatchError::InvalidPolicy`] if above 1000.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::MatchPolicy;
+    /// let p = MatchPolicy::default().with_default_reliability_permille(500)?;
+    /// assert_eq!(p.default_reliability_permille(), 500);
+    /// assert!(MatchPolicy::default().with_default_reliability_permille(1_001).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn with_default_reliability_permille(mut self, rate: u16) -> Result<Self, MatchError> {
         if rate > 1000 {
             return Err(invalid(
@@ -383,6 +496,15 @@ impl MatchPolicy {
     ///
     /// # Errors
     /// [`MatchError::InvalidPolicy`] unless in `1..=1000`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::MatchPolicy;
+    /// let p = MatchPolicy::default().with_scarce_share_permille(50)?;
+    /// assert_eq!(p.scarce_share_permille(), 50);
+    /// assert!(MatchPolicy::default().with_scarce_share_permille(0).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn with_scarce_share_permille(mut self, share: u16) -> Result<Self, MatchError> {
         if share == 0 || share > 1000 {
             return Err(invalid(
@@ -398,6 +520,15 @@ impl MatchPolicy {
     ///
     /// # Errors
     /// [`MatchError::InvalidPolicy`] if 0.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::MatchPolicy;
+    /// let p = MatchPolicy::default().with_max_shifts(5)?;
+    /// assert_eq!(p.max_shifts(), 5);
+    /// assert!(MatchPolicy::default().with_max_shifts(0).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn with_max_shifts(mut self, max: u32) -> Result<Self, MatchError> {
         if max == 0 {
             return Err(invalid("max_shifts", 0, "must be positive"));
@@ -409,6 +540,15 @@ impl MatchPolicy {
     ///
     /// # Errors
     /// [`MatchError::InvalidPolicy`] if above 100 000.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::MatchPolicy;
+    /// let p = MatchPolicy::default().with_keep_bonus(0)?; // repair keeps nothing for its own sake
+    /// assert_eq!(p.keep_bonus(), 0);
+    /// assert!(MatchPolicy::default().with_keep_bonus(100_001).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn with_keep_bonus(mut self, bonus: u32) -> Result<Self, MatchError> {
         if bonus > 100_000 {
             return Err(invalid(
@@ -422,6 +562,14 @@ impl MatchPolicy {
     }
 
     /// The largest score an edge can have: `100 × Σ weights + keep_bonus`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::MatchPolicy;
+    /// assert_eq!(MatchPolicy::default().max_score(), 100 * 13 + 200);
+    /// assert_eq!(MatchPolicy::default().with_keep_bonus(0)?.max_score(), 1_300);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn max_score(&self) -> i64 {
         i64::from(FACTOR_POINTS) * i64::from(self.weights.sum()) + i64::from(self.keep_bonus)
     }
@@ -504,6 +652,13 @@ impl From<VolunteerProfile> for ProfileWire {
 
 impl VolunteerProfile {
     /// Sets the credited hours in the fairness window (from the ledger).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::VolunteerProfile, Minutes};
+    /// let p = VolunteerProfile::default().with_recent(Minutes::new(480));
+    /// assert_eq!(p.recent(), Minutes::new(480));
+    /// ```
     #[must_use]
     pub fn with_recent(mut self, recent: Minutes) -> Self {
         self.recent = recent;
@@ -513,6 +668,15 @@ impl VolunteerProfile {
     ///
     /// # Errors
     /// [`MatchError::InvalidPolicy`] if above 1000.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::VolunteerProfile;
+    /// let p = VolunteerProfile::default().with_reliability_permille(920)?;
+    /// assert_eq!(p.reliability_permille(), Some(920));
+    /// assert!(VolunteerProfile::default().with_reliability_permille(1_001).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn with_reliability_permille(mut self, rate: u16) -> Result<Self, MatchError> {
         if rate > 1000 {
             return Err(invalid(
@@ -525,6 +689,17 @@ impl VolunteerProfile {
         Ok(self)
     }
     /// Adds a preferred category (kept sorted, without duplicates).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::VolunteerProfile;
+    /// let p = VolunteerProfile::default()
+    ///     .with_preferred("epidemic".parse()?)
+    ///     .with_preferred("elderly".parse()?)
+    ///     .with_preferred("epidemic".parse()?);
+    /// assert_eq!(p.preferred().len(), 2); // no duplicates
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     #[must_use]
     pub fn with_preferred(mut self, category: CategoryKey) -> Self {
         if let Err(i) = self.preferred.binary_search(&category) {
@@ -533,6 +708,14 @@ impl VolunteerProfile {
         self
     }
     /// Adds a team the volunteer belongs to (kept sorted, without duplicates).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::VolunteerProfile, TeamId};
+    /// let (a, b) = (TeamId::from_parts(1, 1), TeamId::from_parts(1, 2));
+    /// let p = VolunteerProfile::default().with_team(b).with_team(a).with_team(b);
+    /// assert_eq!(p.teams(), &[a, b]); // sorted, no duplicates
+    /// ```
     #[must_use]
     pub fn with_team(mut self, team: TeamId) -> Self {
         if let Err(i) = self.teams.binary_search(&team) {
@@ -541,28 +724,74 @@ impl VolunteerProfile {
         self
     }
     /// Sets a personal cap on shifts, used when lower than the policy's.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::VolunteerProfile;
+    /// let p = VolunteerProfile::default().with_max_shifts(1);
+    /// assert_eq!(p.max_shifts(), Some(1));
+    /// ```
     #[must_use]
     pub fn with_max_shifts(mut self, max: u32) -> Self {
         self.max_shifts = Some(max);
         self
     }
     /// Credited recent hours.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::VolunteerProfile, Minutes};
+    /// assert_eq!(VolunteerProfile::default().recent(), Minutes::ZERO);
+    /// assert_eq!(VolunteerProfile::default().with_recent(Minutes::new(90)).recent(), Minutes::new(90));
+    /// ```
     pub const fn recent(&self) -> Minutes {
         self.recent
     }
     /// Show-up rate, if known.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::VolunteerProfile;
+    /// assert_eq!(VolunteerProfile::default().reliability_permille(), None); // the policy's default applies
+    /// assert_eq!(VolunteerProfile::default().with_reliability_permille(700)?.reliability_permille(), Some(700));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn reliability_permille(&self) -> Option<u16> {
         self.reliability_permille
     }
     /// Preferred categories, sorted.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::VolunteerProfile;
+    /// let p = VolunteerProfile::default().with_preferred("epidemic".parse()?).with_preferred("elderly".parse()?);
+    /// let keys: Vec<String> = p.preferred().iter().map(ToString::to_string).collect();
+    /// assert_eq!(keys, ["elderly", "epidemic"]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn preferred(&self) -> &[CategoryKey] {
         &self.preferred
     }
     /// Teams, sorted.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::{matching::VolunteerProfile, TeamId};
+    /// assert!(VolunteerProfile::default().teams().is_empty());
+    /// let p = VolunteerProfile::default().with_team(TeamId::from_parts(1, 7));
+    /// assert_eq!(p.teams(), &[TeamId::from_parts(1, 7)]);
+    /// ```
     pub fn teams(&self) -> &[TeamId] {
         &self.teams
     }
     /// Personal shift cap.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::VolunteerProfile;
+    /// assert_eq!(VolunteerProfile::default().max_shifts(), None); // the policy's cap applies
+    /// assert_eq!(VolunteerProfile::default().with_max_shifts(2).max_shifts(), Some(2));
+    /// ```
     pub const fn max_shifts(&self) -> Option<u32> {
         self.max_shifts
     }
@@ -670,6 +899,15 @@ impl FactorPoints {
 
 impl ScoreBreakdown {
     /// A breakdown from points in [`Factor::ALL`] order (each clamped to 100), weighted.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{Factor, ScoreBreakdown, ScoreWeights};
+    /// let w = ScoreWeights::default();
+    /// let s = ScoreBreakdown::from_points([100, 0, 0, 0, 0, 0, 250], &w);
+    /// assert_eq!(s.points(Factor::Team), 100); // clamped
+    /// assert_eq!(s.total(), 3 * 100 + 1 * 100);
+    /// ```
     pub fn from_points(points: [u32; 7], weights: &ScoreWeights) -> Self {
         let [
             jurisdiction,
@@ -701,6 +939,15 @@ impl ScoreBreakdown {
     }
 
     /// The same score with a keep-bonus added.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{ScoreBreakdown, ScoreWeights};
+    /// let s = ScoreBreakdown::from_points([100; 7], &ScoreWeights::default());
+    /// let kept = s.with_keep_bonus(200).with_keep_bonus(150); // replaces, not adds
+    /// assert_eq!(kept.total(), s.total() + 150);
+    /// assert_eq!(kept.keep_bonus(), 150);
+    /// ```
     #[must_use]
     pub fn with_keep_bonus(mut self, bonus: u32) -> Self {
         self.total = self.total - i64::from(self.keep_bonus) + i64::from(bonus);
@@ -709,14 +956,40 @@ impl ScoreBreakdown {
     }
 
     /// Points of one factor, 0..=100.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{Factor, ScoreBreakdown, ScoreWeights};
+    /// let s = ScoreBreakdown::from_points([70, 45, 100, 90, 80, 0, 100], &ScoreWeights::default());
+    /// assert_eq!(s.points(Factor::Jurisdiction), 70);
+    /// assert_eq!(s.points(Factor::Preference), 0);
+    /// ```
     pub const fn points(&self, factor: Factor) -> u32 {
         self.points.get(factor)
     }
     /// The keep-bonus included in the total (repair only).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{ScoreBreakdown, ScoreWeights};
+    /// let s = ScoreBreakdown::from_points([100; 7], &ScoreWeights::default());
+    /// assert_eq!(s.keep_bonus(), 0);
+    /// assert_eq!(s.with_keep_bonus(200).keep_bonus(), 200);
+    /// ```
     pub const fn keep_bonus(&self) -> u32 {
         self.keep_bonus
     }
     /// `Σ weight × points + keep_bonus`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{Factor, ScoreBreakdown, ScoreWeights};
+    /// let w = ScoreWeights::default().with(Factor::Distance, 5)?;
+    /// let s = ScoreBreakdown::from_points([0, 60, 0, 0, 0, 0, 0], &w);
+    /// assert_eq!(s.total(), 5 * 60);
+    /// assert_eq!(s.with_keep_bonus(200).total(), 300 + 200);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn total(&self) -> i64 {
         self.total
     }

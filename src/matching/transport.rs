@@ -114,18 +114,67 @@ pub struct TransportArc {
 
 impl TransportArc {
     /// The source (volunteer).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::TransportBuilder;
+    /// let mut b = TransportBuilder::new();
+    /// let (a, c) = (b.add_source(1), b.add_source(1));
+    /// let x = b.add_sink(1, 1_000)?;
+    /// b.add_arc(c, x, 7)?;
+    /// b.add_arc(a, x, 9)?;
+    /// assert_eq!(b.build()?.arcs()[0].source(), a); // canonical order: source a first
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn source(&self) -> SourceIndex {
         self.source
     }
     /// The sink (shift).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::TransportBuilder;
+    /// let mut b = TransportBuilder::new();
+    /// let v = b.add_source(2);
+    /// let (x, y) = (b.add_sink(1, 1_000)?, b.add_sink(1, 1_000)?);
+    /// b.add_arc(v, y, 7)?;
+    /// b.add_arc(v, x, 9)?;
+    /// let p = b.build()?;
+    /// assert_eq!((p.arcs()[0].sink(), p.arcs()[1].sink()), (x, y));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn sink(&self) -> SinkIndex {
         self.sink
     }
     /// Cost per unit of flow, `>= 0`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::TransportBuilder;
+    /// let mut b = TransportBuilder::new();
+    /// let v = b.add_source(1);
+    /// let x = b.add_sink(1, 1_000)?;
+    /// b.add_arc(v, x, 120)?;
+    /// assert_eq!(b.build()?.arcs()[0].cost(), 120);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn cost(&self) -> i64 {
         self.cost
     }
     /// Most units the arc may carry (1 unless set with [`TransportBuilder::add_arc_with_capacity`]).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::TransportBuilder;
+    /// let mut b = TransportBuilder::new();
+    /// let team = b.add_source(5);
+    /// let (x, y) = (b.add_sink(4, 1_000)?, b.add_sink(1, 1_000)?);
+    /// b.add_arc_with_capacity(team, x, 10, 3)?;
+    /// b.add_arc(team, y, 10)?;
+    /// let p = b.build()?;
+    /// assert_eq!((p.arcs()[0].capacity(), p.arcs()[1].capacity()), (3, 1));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn capacity(&self) -> u32 {
         self.capacity
     }
@@ -425,26 +474,96 @@ pub struct TransportProblem {
 
 impl TransportProblem {
     /// Number of sources.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::TransportBuilder;
+    /// let mut b = TransportBuilder::new();
+    /// b.add_source(1);
+    /// b.add_source(2);
+    /// b.add_sink(1, 100)?;
+    /// assert_eq!(b.build()?.sources(), 2);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn sources(&self) -> usize {
         self.capacities.len()
     }
     /// Number of sinks.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::TransportBuilder;
+    /// let mut b = TransportBuilder::new();
+    /// b.add_source(1);
+    /// b.add_sink(1, 100)?;
+    /// b.add_sink(3, 100)?;
+    /// b.add_sink(2, 100)?;
+    /// assert_eq!(b.build()?.sinks(), 3);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn sinks(&self) -> usize {
         self.demands.len()
     }
     /// A source's capacity, or `None` if it does not exist.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{SourceIndex, TransportBuilder};
+    /// let mut b = TransportBuilder::new();
+    /// let v = b.add_source(2);
+    /// let p = b.build()?;
+    /// assert_eq!(p.source_capacity(v), Some(2));
+    /// assert_eq!(p.source_capacity(SourceIndex::new(1)), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn source_capacity(&self, source: SourceIndex) -> Option<u32> {
         self.capacities.get(source.0 as usize).copied()
     }
     /// A sink's demand (slots), or `None` if it does not exist.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{SinkIndex, TransportBuilder};
+    /// let mut b = TransportBuilder::new();
+    /// let s = b.add_sink(4, 100)?;
+    /// let p = b.build()?;
+    /// assert_eq!(p.sink_demand(s), Some(4));
+    /// assert_eq!(p.sink_demand(SinkIndex::new(1)), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn sink_demand(&self, sink: SinkIndex) -> Option<u32> {
         self.demands.get(sink.0 as usize).copied()
     }
     /// A sink's penalty per unfilled slot, or `None` if it does not exist.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{SinkIndex, TransportBuilder};
+    /// let mut b = TransportBuilder::new();
+    /// let s = b.add_sink(4, 1_500)?;
+    /// let p = b.build()?;
+    /// assert_eq!(p.sink_penalty(s), Some(1_500));
+    /// assert_eq!(p.sink_penalty(SinkIndex::new(1)), None);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn sink_penalty(&self, sink: SinkIndex) -> Option<i64> {
         self.penalties.get(sink.0 as usize).copied()
     }
     /// The arcs in canonical `(source, sink)` order.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::TransportBuilder;
+    /// let mut b = TransportBuilder::new();
+    /// let (a, c) = (b.add_source(1), b.add_source(1));
+    /// let (x, y) = (b.add_sink(1, 100)?, b.add_sink(1, 100)?);
+    /// b.add_arc(c, x, 1)?;
+    /// b.add_arc(a, y, 2)?;
+    /// b.add_arc(a, x, 3)?;
+    /// let keys: Vec<_> = b.build()?.arcs().iter().map(|a| (a.source(), a.sink())).collect();
+    /// assert_eq!(keys, [(a, x), (a, y), (c, x)]); // sorted, not as added
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn arcs(&self) -> &[TransportArc] {
         &self.arcs
     }
@@ -702,14 +821,52 @@ pub struct UsedArc {
 
 impl UsedArc {
     /// The source (volunteer).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::TransportBuilder;
+    /// let mut b = TransportBuilder::new();
+    /// let (near, far) = (b.add_source(1), b.add_source(1));
+    /// let s = b.add_sink(1, 1_000)?;
+    /// b.add_arc(near, s, 10)?;
+    /// b.add_arc(far, s, 90)?;
+    /// let sol = b.build()?.solve()?;
+    /// assert_eq!(sol.assignment()[0].source(), near); // the cheaper volunteer
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn source(&self) -> SourceIndex {
         self.source
     }
     /// The sink (shift).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::TransportBuilder;
+    /// let mut b = TransportBuilder::new();
+    /// let v = b.add_source(1);
+    /// let (x, y) = (b.add_sink(1, 1_000)?, b.add_sink(1, 1_000)?);
+    /// b.add_arc(v, x, 80)?;
+    /// b.add_arc(v, y, 20)?;
+    /// let sol = b.build()?.solve()?;
+    /// assert_eq!(sol.assignment()[0].sink(), y); // the cheaper shift
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn sink(&self) -> SinkIndex {
         self.sink
     }
     /// Units carried, `>= 1`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::TransportBuilder;
+    /// let mut b = TransportBuilder::new();
+    /// let team = b.add_source(5);
+    /// let s = b.add_sink(3, 1_000)?;
+    /// b.add_arc_with_capacity(team, s, 10, 5)?;
+    /// let sol = b.build()?.solve()?;
+    /// assert_eq!(sol.assignment()[0].units(), 3); // all of the sink's slots
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub const fn units(&self) -> u32 {
         self.units
     }
@@ -747,10 +904,39 @@ pub struct TransportCertificate {
 
 impl TransportCertificate {
     /// Dual value of each source's capacity, `>= 0`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::TransportBuilder;
+    /// let mut b = TransportBuilder::new();
+    /// let v = b.add_source(1);
+    /// let (x, y) = (b.add_sink(1, 100)?, b.add_sink(1, 100)?);
+    /// b.add_arc(v, x, 10)?;
+    /// b.add_arc(v, y, 30)?;
+    /// let sol = b.build()?.solve()?;
+    /// // v is scarce: it is worth at least what taking y instead would save (100 − 30)
+    /// // and at most what it saves on x (100 − 10).
+    /// assert!((70..=90).contains(&sol.certificate().source_rent()[0]));
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn source_rent(&self) -> &[i64] {
         &self.source_rent
     }
     /// Dual value of each sink's slots, `<= penalty`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::TransportBuilder;
+    /// let mut b = TransportBuilder::new();
+    /// let v = b.add_source(1);
+    /// let (x, y) = (b.add_sink(1, 100)?, b.add_sink(1, 250)?);
+    /// b.add_arc(v, x, 10)?;
+    /// b.add_arc(v, y, 10)?;
+    /// let sol = b.build()?.solve()?;
+    /// assert_eq!(sol.unfilled(), &[1, 0]); // v goes to the shift with the larger penalty
+    /// assert_eq!(sol.certificate().sink_price()[0], 100); // unfilled: price = penalty
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn sink_price(&self) -> &[i64] {
         &self.sink_price
     }
@@ -787,22 +973,85 @@ pub struct TransportSolution {
 
 impl TransportSolution {
     /// Arcs carrying flow, in canonical `(source, sink)` order.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::TransportBuilder;
+    /// let mut b = TransportBuilder::new();
+    /// let (a, c) = (b.add_source(1), b.add_source(1));
+    /// let s = b.add_sink(2, 1_000)?;
+    /// b.add_arc(c, s, 5)?;
+    /// b.add_arc(a, s, 5)?;
+    /// let sol = b.build()?.solve()?;
+    /// let used: Vec<_> = sol.assignment().iter().map(|u| u.source()).collect();
+    /// assert_eq!(used, [a, c]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn assignment(&self) -> &[UsedArc] {
         &self.assignment
     }
     /// `Σ cost × units + Σ penalty × unfilled`.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::TransportBuilder;
+    /// let mut b = TransportBuilder::new();
+    /// let v = b.add_source(1);
+    /// let s = b.add_sink(2, 1_000)?;
+    /// b.add_arc(v, s, 40)?;
+    /// assert_eq!(b.build()?.solve()?.objective(), 40 + 1_000); // one slot filled, one not
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn objective(&self) -> i64 {
         self.objective
     }
     /// Slots filled per sink.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::TransportBuilder;
+    /// let mut b = TransportBuilder::new();
+    /// let v = b.add_source(1);
+    /// let x = b.add_sink(2, 1_000)?;
+    /// b.add_sink(1, 1_000)?; // no candidates
+    /// b.add_arc(v, x, 40)?;
+    /// assert_eq!(b.build()?.solve()?.filled(), &[1, 0]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn filled(&self) -> &[u32] {
         &self.filled
     }
     /// Slots left unfilled per sink.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::TransportBuilder;
+    /// let mut b = TransportBuilder::new();
+    /// let v = b.add_source(1);
+    /// let x = b.add_sink(2, 1_000)?;
+    /// b.add_sink(1, 1_000)?; // no candidates
+    /// b.add_arc(v, x, 40)?;
+    /// assert_eq!(b.build()?.solve()?.unfilled(), &[1, 1]);
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn unfilled(&self) -> &[u32] {
         &self.unfilled
     }
     /// The dual values that prove optimality.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{verify, TransportBuilder};
+    /// let mut b = TransportBuilder::new();
+    /// let v = b.add_source(1);
+    /// let s = b.add_sink(1, 1_000)?;
+    /// b.add_arc(v, s, 40)?;
+    /// let problem = b.build()?;
+    /// let sol = problem.solve()?;
+    /// assert_eq!(sol.certificate().sink_price().len(), problem.sinks());
+    /// verify(&problem, &sol)?; // the certificate proves the objective optimal
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn certificate(&self) -> &TransportCertificate {
         &self.certificate
     }
