@@ -123,6 +123,30 @@ pub enum MatchError {
         /// Σ team capacities.
         capacity: u64,
     },
+    /// The fill-first penalty of a pairing request (结对) is too large for the exact solver on
+    /// a network this size: the penalty `max_score + fill_weight`, with `fill_weight =
+    /// min((pairings − 1) × max_score, (exchange − 1) × score_range) + 1`, times `(nodes + 1)²`
+    /// exceeds `2^60`.
+    #[error(
+        "pairing penalty {penalty} (score up to {max_score} + fill weight {fill_weight} = min(({pairings} pairings - 1) × {max_score}, ({exchange} exchangeable teams or jurisdictions - 1) × score range {score_range}) + 1) on {nodes} nodes exceeds the exact solver bound: expected penalty * (nodes + 1)^2 <= 2^60; lower the score weights, or split the request"
+    )]
+    PairingBound {
+        /// Nodes of the solver's network (teams + jurisdictions + 1).
+        nodes: usize,
+        /// The penalty of an unfilled quota place, `max_score + fill_weight`.
+        penalty: i64,
+        /// Pairings to make (`T`).
+        pairings: u64,
+        /// The smaller of the jurisdictions with a positive quota and the teams with a
+        /// positive capacity (`K`).
+        exchange: u64,
+        /// The largest pair score (`S`).
+        max_score: i64,
+        /// The largest minus the smallest score of the pairs that can be made (`R`).
+        score_range: i64,
+        /// The weight of one more pairing, `P = min((T − 1)·S, (K − 1)·R) + 1`.
+        fill_weight: i64,
+    },
     /// The exact solver rejected the network.
     #[error(transparent)]
     Solver(#[from] MatchingError),

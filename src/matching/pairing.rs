@@ -5,9 +5,37 @@
 //! exact largest-remainder (Hamilton) share of the pairings by demand (households or people);
 //! each team takes at most its capacity `k` of jurisdictions, each jurisdiction at most once;
 //! and among the pairings that meet as many quota places as possible, the total score
-//! (affinity, 属地 jurisdiction match, distance) is maximal. Filling dominates the score with
-//! the same scaling as [`Matcher`](super::Matcher): cost `S − score`, unfilled penalty
-//! `S + P`, `P = T·S + 1` with `T` the number of pairings.
+//! (affinity, 属地 jurisdiction match, distance) is maximal.
+//!
+//! # Scaling: filling dominates the score, exactly
+//! The network is the one of [`TransportBuilder`]: a source per team (capacity `k`), a sink per
+//! jurisdiction (demand = its quota), an arc of capacity 1 for every team–jurisdiction pair.
+//! Let `S` be the largest score of any pair (every score is in `0..=S`), `T` the number of
+//! pairings (`Σ quota`: no solution makes more), `K` the smaller of the number of
+//! jurisdictions with a positive quota and the number of teams with a positive capacity,
+//! `R` the largest minus the smallest score among the pairs between them (the only pairs that
+//! can be made), and the fill weight `P = min((T − 1)·S, (K − 1)·R) + 1` (a count below zero
+//! taken as 0). Arc cost is `S − score` (in `0..=S`), the penalty of an unfilled quota place is
+//! `S + P`. A solution with `F` pairings costs `S·T − Σ score + P·(T − F)`, so minimising the
+//! cost maximises `F`, then the score, because either bound makes one more pairing outweigh
+//! every score difference:
+//! - `P > (T − 1)·S`: if `x` makes more pairings than `y`, `y` makes at most `T − 1`, so
+//!   `score(y) ≤ (T − 1)·S < P ≤ P·(F(x) − F(y))` while `score(x) ≥ 0`: `x` costs less.
+//! - `P > (K − 1)·R`: a flow is optimal iff no residual cycle has negative cost. If an optimal
+//!   `x` made fewer pairings than some `y`, `y − x` would split into simple cycles residual
+//!   for `x`, one of them adding a pairing. Such a cycle takes a spare place of a team `t₁`,
+//!   then alternates a new pairing `tᵢ → jᵢ` with dropping the pairing `tᵢ₊₁ → jᵢ`, and ends
+//!   at a jurisdiction `jₘ` with an unfilled place: `m` distinct teams with a positive
+//!   capacity and `m` distinct jurisdictions with a positive quota, so `m ≤ K`. It makes `m`
+//!   pairings and drops `m − 1`, so it changes the score by at least `m·s_min − (m − 1)·s_max
+//!   ≥ −(m − 1)·R`, and its cost (the penalty's `S` cancels the `S` of the `m`-th new arc) is
+//!   at most `(m − 1)·R − P < 0`: `x` was not optimal. Among solutions with the most pairings
+//!   the cost is a constant minus the score.
+//!
+//! With uniform scores, a single team or a single jurisdiction, `P = 1`. `P` and the penalty
+//! are computed with checked `i64` arithmetic ([`MatchError::TooLarge`]); the solver's exact
+//! bound `penalty · (nodes + 1)² <= 2^60` is checked before solving and reported as
+//! [`MatchError::PairingBound`], naming the quantities `P` comes from.
 
 use std::collections::BTreeMap;
 
@@ -500,12 +528,21 @@ impl PairingRequest {
             + wd * i64::from(distance_points(d, self.reach_m))
     }
 
+    /// Every pair's score, team-major: `scores[t · J + j]` for team `t`, jurisdiction `j`.
+    fn scores(&self) -> Vec<i64> {
+        self.teams
+            .iter()
+            .flat_map(|t| self.jurisdictions.iter().map(move |j| self.score(t, j)))
+            .collect()
+    }
+
     /// Apportions, then pairs exactly: the most quota places filled, then the highest total
     /// score. Deterministic.
     ///
     /// # Errors
-    /// [`MatchError::TooLarge`] or [`MatchError::Solver`] if the instance is too large for
-    /// exact integer costs.
+    /// [`MatchError::PairingBound`] if the fill-first penalty is too large for the exact
+    /// solver on a network this size (see the module docs), [`MatchError::TooLarge`] or
+    /// [`MatchError::Solver`] if the instance is otherwise too large for exact integer costs.
     ///
     /// # Example
     /// ```
@@ -522,18 +559,21 @@ impl PairingRequest {
     pub fn solve(&self) -> Result<PairingOutcome, MatchError> {
         let demands: Vec<u64> = self.jurisdictions.iter().map(|j| j.demand).collect();
         let quotas = apportion(self.pairings, &demands)?;
-        let s_max =
-            i64::from(FACTOR_POINTS) * self.weights.iter().map(|&w| i64::from(w)).sum::<i64>();
-        let too_large = MatchError::TooLarge {
-            slots: u64::from(self.pairings),
-            max_score: s_max,
-            max_priority: 1,
-        };
-        let p = i64::from(self.pairings)
-            .checked_mul(s_max)
-            .and_then(|x| x.checked_add(1))
-            .and_then(|x| x.checked_add(s_max))
-            .ok_or(too_large)?;
+        let scores = self.scores();
+        let scale = PairingScale::new(&self.teams, &quotas, &scores)?;
+        let penalty = scale.penalty(self.teams.len() + self.jurisdictions.len() + 1)?;
+        self.solve_scaled(quotas, &scores, scale.s_max, penalty)
+    }
+
+    /// Builds and solves the network with arc costs `s_max − score` and the unfilled penalty
+    /// `penalty`.
+    fn solve_scaled(
+        &self,
+        quotas: Vec<u32>,
+        scores: &[i64],
+        s_max: i64,
+        penalty: i64,
+    ) -> Result<PairingOutcome, MatchError> {
         let mut b = TransportBuilder::new();
         let sources: Vec<_> = self
             .teams
@@ -542,27 +582,29 @@ impl PairingRequest {
             .collect();
         let mut sinks = Vec::with_capacity(quotas.len());
         for &q in &quotas {
-            sinks.push(b.add_sink(q, p)?);
+            sinks.push(b.add_sink(q, penalty)?);
         }
-        for (t, &src) in self.teams.iter().zip(&sources) {
-            for (j, &snk) in self.jurisdictions.iter().zip(&sinks) {
-                b.add_arc(src, snk, s_max - self.score(t, j))?;
+        b.reserve_arcs(scores.len());
+        let mut pair_scores = scores.iter();
+        for &src in &sources {
+            for &snk in &sinks {
+                let score = pair_scores.next().copied().unwrap_or(0);
+                b.add_arc(src, snk, s_max - score)?;
             }
         }
         let problem = b.build()?;
         let solution = problem.solve()?;
         let mut plans = Vec::new();
         for used in solution.assignment() {
-            let (Some(t), Some(j)) = (
-                self.teams.get(used.source().get() as usize),
-                self.jurisdictions.get(used.sink().get() as usize),
-            ) else {
+            let (t, j) = (used.source().get() as usize, used.sink().get() as usize);
+            let (Some(team), Some(jurisdiction)) = (self.teams.get(t), self.jurisdictions.get(j))
+            else {
                 continue;
             };
             plans.push(PairingPlan {
-                team: t.team,
-                division: j.division,
-                score: self.score(t, j),
+                team: team.team,
+                division: jurisdiction.division,
+                score: self.score(team, jurisdiction),
             });
         }
         plans.sort_by_key(|p| (p.division, p.team));
@@ -572,6 +614,104 @@ impl PairingRequest {
             plans,
         })
     }
+}
+
+/// The cost scaling of the module docs: `S`, `T`, `K`, `R` and the fill weight `P`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PairingScale {
+    /// `S`: the largest score of any pair.
+    s_max: i64,
+    /// `T`: the number of pairings.
+    pairings: u64,
+    /// `K`: min(jurisdictions with a positive quota, teams with a positive capacity).
+    exchange: u64,
+    /// `R`: the score range among the pairs that can be made.
+    range: i64,
+    /// `P = min((T − 1)·S, (K − 1)·R) + 1`.
+    p: i64,
+}
+
+impl PairingScale {
+    /// Measures `S`, `T`, `K` and `R` from the quotas and the team-major pair scores.
+    ///
+    /// # Errors
+    /// [`MatchError::TooLarge`] if `P` overflows `i64`.
+    fn new(teams: &[TeamOffer], quotas: &[u32], scores: &[i64]) -> Result<Self, MatchError> {
+        let s_max = scores.iter().copied().max().unwrap_or(0).max(0);
+        let open: Vec<bool> = quotas.iter().map(|&q| q > 0).collect();
+        let mut lo_hi: Option<(i64, i64)> = None;
+        for (team, row) in teams.iter().zip(scores.chunks(quotas.len().max(1))) {
+            if team.capacity == 0 {
+                continue;
+            }
+            for (&score, _) in row.iter().zip(&open).filter(|(_, o)| **o) {
+                lo_hi =
+                    Some(lo_hi.map_or((score, score), |(lo, hi)| (lo.min(score), hi.max(score))));
+            }
+        }
+        let range = lo_hi.map_or(0, |(lo, hi)| hi - lo);
+        let jurisdictions = open.iter().filter(|&&o| o).count() as u64;
+        let with_capacity = teams.iter().filter(|t| t.capacity > 0).count() as u64;
+        let exchange = jurisdictions.min(with_capacity);
+        let pairings: u64 = quotas.iter().map(|&q| u64::from(q)).sum();
+        let p = fill_weight(pairings, s_max, exchange, range).ok_or(MatchError::TooLarge {
+            slots: pairings,
+            max_score: s_max,
+            max_priority: 1,
+        })?;
+        Ok(Self {
+            s_max,
+            pairings,
+            exchange,
+            range,
+            p,
+        })
+    }
+
+    /// The unfilled penalty `S + P`, if the solver takes it exactly on `nodes` nodes.
+    ///
+    /// # Errors
+    /// [`MatchError::TooLarge`] if `S + P` overflows, [`MatchError::PairingBound`] if
+    /// `(S + P) · (nodes + 1)²` exceeds the solver's exact bound.
+    fn penalty(&self, nodes: usize) -> Result<i64, MatchError> {
+        let penalty = self.s_max.checked_add(self.p).ok_or(MatchError::TooLarge {
+            slots: self.pairings,
+            max_score: self.s_max,
+            max_priority: 1,
+        })?;
+        if !super::engine::fits(nodes, penalty) {
+            return Err(MatchError::PairingBound {
+                nodes,
+                penalty,
+                pairings: self.pairings,
+                exchange: self.exchange,
+                max_score: self.s_max,
+                score_range: self.range,
+                fill_weight: self.p,
+            });
+        }
+        Ok(penalty)
+    }
+}
+
+/// The fill weight `P = min((T − 1)·S, (K − 1)·R) + 1` of the module docs (counts below zero
+/// taken as 0), or `None` if it overflows.
+///
+/// Either term alone makes the objective lexicographic (most pairings first, then score), so
+/// the smaller one is used; a term that overflows is left out.
+fn fill_weight(pairings: u64, s_max: i64, exchange: u64, range: i64) -> Option<i64> {
+    let by_pairings = i64::try_from(pairings.saturating_sub(1))
+        .ok()
+        .and_then(|t| t.checked_mul(s_max));
+    let by_exchange = i64::try_from(exchange.saturating_sub(1))
+        .ok()
+        .and_then(|k| k.checked_mul(range));
+    let m = match (by_pairings, by_exchange) {
+        (Some(a), Some(b)) => a.min(b),
+        (Some(a), None) | (None, Some(a)) => a,
+        (None, None) => return None,
+    };
+    m.checked_add(1)
 }
 
 /// One team paired with one jurisdiction, with its score.
@@ -820,6 +960,315 @@ mod tests {
         assert_eq!(serde_json::from_str::<TeamOffer>(&json).unwrap(), t);
         let bad = json.replace(":80", ":180");
         assert!(serde_json::from_str::<TeamOffer>(&bad).is_err());
+    }
+
+    #[test]
+    fn fill_weight_is_the_smaller_exact_bound() {
+        // min((T − 1)·S, (K − 1)·R) + 1.
+        assert_eq!(fill_weight(100, 50, 10, 7), Some(64));
+        assert_eq!(fill_weight(2, 50, 10, 7), Some(51));
+        assert_eq!(fill_weight(59, 700, 20, 0), Some(1));
+        // One pairing, one team or one jurisdiction: nothing to trade, P = 1.
+        assert_eq!(fill_weight(1, 700, 20, 300), Some(1));
+        assert_eq!(fill_weight(59, 700, 1, 300), Some(1));
+        assert_eq!(fill_weight(0, 700, 0, 300), Some(1));
+        // One term overflowing leaves the other; both overflowing is refused.
+        assert_eq!(fill_weight(u64::MAX, 50, 10, 7), Some(64));
+        assert_eq!(fill_weight(100, 50, u64::MAX, 7), Some(4_951));
+        assert_eq!(fill_weight(u64::MAX, i64::MAX, u64::MAX, i64::MAX), None);
+        assert_eq!(fill_weight(3, i64::MAX, 3, i64::MAX), None);
+    }
+
+    #[test]
+    fn scale_measures_the_pairs_that_can_be_made() {
+        let teams = [
+            TeamOffer::new(TeamId::from_parts(1, 1), 2),
+            TeamOffer::new(TeamId::from_parts(1, 2), 0),
+            TeamOffer::new(TeamId::from_parts(1, 3), 1),
+        ];
+        // Team-major scores; the second jurisdiction has no quota, the second team no
+        // capacity: their scores count for S only.
+        let scores = [10, 900, 40, 5, 800, 7, 30, 1_000, 20];
+        let scale = PairingScale::new(&teams, &[2, 0, 1], &scores).unwrap();
+        assert_eq!(
+            scale,
+            PairingScale {
+                s_max: 1_000,
+                pairings: 3,
+                exchange: 2,
+                range: 30,
+                p: 31,
+            }
+        );
+        assert_eq!(scale.penalty(7), Ok(1_031));
+    }
+
+    #[test]
+    fn solver_bound_names_the_fill_weight_quantities() {
+        let scale = PairingScale {
+            s_max: 300_000,
+            pairings: 20_000,
+            exchange: 10_000,
+            range: 300_000,
+            p: 2_999_700_001,
+        };
+        let err = scale.penalty(20_001).unwrap_err();
+        assert_eq!(
+            err,
+            MatchError::PairingBound {
+                nodes: 20_001,
+                penalty: 3_000_000_001,
+                pairings: 20_000,
+                exchange: 10_000,
+                max_score: 300_000,
+                score_range: 300_000,
+                fill_weight: 2_999_700_001,
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "pairing penalty 3000000001 (score up to 300000 + fill weight 2999700001 = min((20000 pairings - 1) × 300000, (10000 exchangeable teams or jurisdictions - 1) × score range 300000) + 1) on 20001 nodes exceeds the exact solver bound: expected penalty * (nodes + 1)^2 <= 2^60; lower the score weights, or split the request"
+        );
+        // The same penalty fits a smaller network.
+        assert_eq!(scale.penalty(1_000), Ok(3_000_000_001));
+        let overflow = PairingScale {
+            p: i64::MAX,
+            ..scale
+        };
+        assert_eq!(
+            overflow.penalty(3),
+            Err(MatchError::TooLarge {
+                slots: 20_000,
+                max_score: 300_000,
+                max_priority: 1,
+            })
+        );
+    }
+
+    #[test]
+    fn an_exchange_filling_one_more_place_wins_by_one_point() {
+        // Team 1 (capacity 1) has an affinity of 100 for town A (quota 1); team 2 (capacity 2)
+        // none; town B has quota 2. Keeping team 1 at A scores 100 but leaves a place of B
+        // unfilled; filling all three places (team 1 → B, team 2 → A and B) scores 0.
+        let (a, b) = (code("321181001"), code("321181002"));
+        let towns = vec![JurisdictionDemand::new(a, 1), JurisdictionDemand::new(b, 2)];
+        let teams = vec![
+            TeamOffer::new(TeamId::from_parts(1, 1), 1).with_affinity(a, 100),
+            TeamOffer::new(TeamId::from_parts(1, 2), 2),
+        ];
+        let r = PairingRequest::new(towns, teams, 3)
+            .unwrap()
+            .with_weights(1, 0, 0)
+            .unwrap();
+        let scale = PairingScale::new(&r.teams, &[1, 2], &r.scores()).unwrap();
+        // S = R = 100, T = 3, K = 2: P = min(2 × 100, 1 × 100) + 1.
+        assert_eq!((scale.s_max, scale.range, scale.exchange), (100, 100, 2));
+        assert_eq!(scale.p, 101);
+        // Costs S − score per pairing, S + P per unfilled place: the exchange is cheaper by
+        // exactly one, and with P one less the two would tie.
+        let cost = |scores: &[i64], unfilled: i64, p: i64| {
+            scores.iter().map(|s| scale.s_max - s).sum::<i64>() + unfilled * (scale.s_max + p)
+        };
+        let (keep, fill) = ([100, 0], [0, 0, 0]);
+        assert_eq!(cost(&keep, 1, scale.p) - cost(&fill, 0, scale.p), 1);
+        assert_eq!(cost(&keep, 1, scale.p - 1), cost(&fill, 0, scale.p - 1));
+        let out = r.solve().unwrap();
+        assert_eq!(out.unfilled(), &[0, 0]);
+        assert_eq!(out.plans().len(), 3);
+        assert_eq!(out.score(), 0);
+    }
+
+    /// The weight before the tight bound: `S = 100 × Σ weights`, `P = T·S + 1`.
+    fn solve_loose(r: &PairingRequest) -> Result<PairingOutcome, MatchError> {
+        let demands: Vec<u64> = r.jurisdictions.iter().map(|j| j.demand).collect();
+        let quotas = apportion(r.pairings, &demands)?;
+        let s = i64::from(FACTOR_POINTS) * r.weights.iter().map(|&w| i64::from(w)).sum::<i64>();
+        let p = i64::from(r.pairings) * s + 1;
+        r.solve_scaled(quotas, &r.scores(), s, s + p)
+    }
+
+    #[test]
+    fn an_instance_the_loose_weight_overflowed_is_solved() {
+        // Three county teams (属地: home county 321181) share 16,000 villages, two teams
+        // each, at the largest weights; one team has an affinity for the first village.
+        let villages: Vec<_> = (0..16_000_u64)
+            .map(|i| {
+                let code = format!("321181{:03}{:03}", i / 999 + 1, i % 999 + 1);
+                JurisdictionDemand::new(code.parse().unwrap(), 1)
+            })
+            .collect();
+        let first = villages[0].division();
+        let teams = vec![
+            TeamOffer::new(TeamId::from_parts(1, 1), 16_000)
+                .with_home(code("321181"))
+                .with_affinity(first, 100),
+            TeamOffer::new(TeamId::from_parts(1, 2), 16_000).with_home(code("321181")),
+            TeamOffer::new(TeamId::from_parts(1, 3), 16_000).with_home(code("321181")),
+        ];
+        let r = PairingRequest::new(villages, teams, 32_000)
+            .unwrap()
+            .with_weights(1_000, 1_000, 1_000)
+            .unwrap();
+        // P = T·S + 1 = 32,000 × 300,000 + 1 on 16,004 nodes is past the solver's bound.
+        assert!(matches!(
+            solve_loose(&r),
+            Err(MatchError::Solver(
+                crate::matching::MatchingError::Overflow { nodes: 16_004, .. }
+            ))
+        ));
+        // S = 140,000 (county 40 + affinity 100 points, × 1000), R = 100,000, K = 3:
+        // P = 2R + 1 = 200,001.
+        let out = r.solve().unwrap();
+        assert!(out.unfilled().iter().all(|&u| u == 0));
+        assert_eq!(out.plans().len(), 32_000);
+        assert!(
+            out.plans()
+                .iter()
+                .any(|p| p.team() == TeamId::from_parts(1, 1) && p.division() == first)
+        );
+        assert_eq!(out.score(), 32_000 * 40_000 + 100_000);
+    }
+
+    /// The best `(pairings, score)` by trying every set of pairs, and how many sets of pairs
+    /// reach it.
+    fn brute_force(r: &PairingRequest, quotas: &[u32]) -> ((u32, i64), u32) {
+        let pairs: Vec<(usize, usize, i64)> = r
+            .teams
+            .iter()
+            .enumerate()
+            .flat_map(|(t, team)| {
+                r.jurisdictions
+                    .iter()
+                    .enumerate()
+                    .map(move |(j, jur)| (t, j, r.score(team, jur)))
+            })
+            .collect();
+        let (mut best, mut ties) = ((0, 0), 0);
+        for mask in 0_u32..(1 << pairs.len()) {
+            let mut load = vec![0_u32; r.teams.len()];
+            let mut fill = vec![0_u32; quotas.len()];
+            let mut key = (0_u32, 0_i64);
+            for (i, &(t, j, score)) in pairs.iter().enumerate() {
+                if mask & (1 << i) != 0 {
+                    load[t] += 1;
+                    fill[j] += 1;
+                    key = (key.0 + 1, key.1 + score);
+                }
+            }
+            let fits = load.iter().zip(&r.teams).all(|(&l, t)| l <= t.capacity)
+                && fill.iter().zip(quotas).all(|(&f, &q)| f <= q);
+            if fits && key > best {
+                (best, ties) = (key, 1);
+            } else if fits && key == best {
+                ties += 1;
+            }
+        }
+        (best, ties)
+    }
+
+    /// Small requests with varied scores: up to 4 townships of one county (skewed demand,
+    /// some none, so quotas a team set cannot always fill), up to 4 teams with capacity 0–3, homes at every level, points and
+    /// affinities, weights 0–12.
+    fn small_request() -> impl Strategy<Value = PairingRequest> {
+        const HOMES: [&str; 6] = [
+            "321181001",
+            "321181002",
+            "321181",
+            "321182001",
+            "321100",
+            "320100",
+        ];
+        let point = |x: i32| GeoPoint::from_micro_degrees(32_000_000 + x, 119_400_000).unwrap();
+        let jur = (0_u64..30, prop::option::of(0_i32..300_000));
+        let team = (
+            0_u32..=3,
+            prop::option::of(0_usize..HOMES.len()),
+            prop::option::of(0_i32..300_000),
+            prop::collection::vec((0_usize..4, 0_u32..=100), 0..3),
+        );
+        (
+            prop::collection::vec(jur, 1..=4),
+            prop::collection::vec(team, 1..=4),
+            (0_u32..=12, 0_u32..=12, 0_u32..=12),
+            any::<prop::sample::Index>(),
+        )
+            .prop_map(move |(js, ts, (wa, wj, wd), pick)| {
+                let js: Vec<_> = js
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (d, at))| {
+                        // The first township always has demand, so quotas exist.
+                        let d = if i == 0 { d + 1 } else { d };
+                        let j = JurisdictionDemand::new(code(&format!("321181{:03}", i + 1)), d);
+                        at.map_or(j, |x| j.with_point(point(x)))
+                    })
+                    .collect();
+                let n = js.len();
+                let ts: Vec<_> = ts
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (k, home, at, aff))| {
+                        let mut t = TeamOffer::new(TeamId::from_parts(1, i as u64 + 1), k);
+                        if let Some(h) = home {
+                            t = t.with_home(code(HOMES[h]));
+                        }
+                        if let Some(x) = at {
+                            t = t.with_point(point(x));
+                        }
+                        for (j, a) in aff {
+                            t = t.with_affinity(code(&format!("321181{:03}", j % n + 1)), a);
+                        }
+                        t
+                    })
+                    .collect();
+                let cap: usize = ts.iter().map(|t| (t.capacity() as usize).min(n)).sum();
+                // At least one pairing when the teams can take any; as many as they can take
+                // half the time (quotas they cannot all fill are likelier).
+                let pairings = if cap == 0 {
+                    0
+                } else {
+                    (pick.index(2 * cap) + 1).min(cap)
+                } as u32;
+                PairingRequest::new(js, ts, pairings)
+                    .unwrap()
+                    .with_weights(wa, wj, wd)
+                    .unwrap()
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn tight_fill_weight_keeps_the_loose_optimum_and_matches_brute_force(r in small_request()) {
+            let tight = r.solve().unwrap();
+            let loose = solve_loose(&r).unwrap();
+            let key = |o: &PairingOutcome| (o.plans().len() as u32, o.score());
+            prop_assert_eq!(tight.quotas(), loose.quotas());
+            prop_assert_eq!(key(&tight), key(&loose));
+            let (best, ties) = brute_force(&r, tight.quotas());
+            prop_assert_eq!(key(&tight), best);
+            // The same assignment where the optimum is unique; among tied optima the solver
+            // may settle on another one of them, as the costs differ.
+            if ties == 1 {
+                prop_assert_eq!(&tight, &loose);
+            }
+            // The plans are a valid pairing: distinct pairs, capacities and quotas kept.
+            let mut per_team = BTreeMap::new();
+            for (i, (j, q)) in r.jurisdictions().iter().zip(tight.quotas()).enumerate() {
+                let n = tight.plans().iter().filter(|p| p.division() == j.division()).count();
+                prop_assert_eq!(n as u32 + tight.unfilled()[i], *q);
+            }
+            for w in tight.plans().windows(2) {
+                prop_assert!((w[0].division(), w[0].team()) < (w[1].division(), w[1].team()));
+            }
+            for p in tight.plans() {
+                *per_team.entry(p.team()).or_insert(0_u32) += 1;
+            }
+            for t in r.teams() {
+                prop_assert!(per_team.get(&t.team()).copied().unwrap_or(0) <= t.capacity());
+            }
+        }
     }
 
     proptest! {
