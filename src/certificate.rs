@@ -1577,6 +1577,36 @@ impl TryFrom<Vec<CertificateEvent>> for CertificateRegister {
     }
 }
 
+impl crate::replay::Replay for CertificateRegister {
+    type Event = CertificateEvent;
+    type Error = CertificateError;
+    const VERSION: u16 = CERTIFICATE_EVENT_VERSION;
+
+    fn version(event: &CertificateEvent) -> u16 {
+        event.version
+    }
+    fn unsupported_version(version: u16) -> CertificateError {
+        CertificateError::UnsupportedEventVersion { version }
+    }
+    fn mismatch(event: u64) -> CertificateError {
+        CertificateError::ReplayMismatch { event }
+    }
+    fn open(event: &CertificateEvent) -> Option<Result<Self, CertificateError>> {
+        match &event.kind {
+            CertificateEventKind::Opened { issuer, prefix } => {
+                Some(Self::new(issuer.clone(), prefix))
+            }
+            _ => None,
+        }
+    }
+    fn rerun(&mut self, event: &CertificateEvent) -> Result<(), Option<CertificateError>> {
+        self.apply_event(&event.kind)
+    }
+    fn recorded(&self) -> &[CertificateEvent] {
+        &self.events
+    }
+}
+
 impl CertificateRegister {
     /// An empty register for `issuer` numbering with `prefix`.
     ///
@@ -1637,29 +1667,7 @@ impl CertificateRegister {
     /// # Example
     /// See [`CertificateEvent`].
     pub fn replay(events: &[CertificateEvent]) -> Result<Self, CertificateError> {
-        let mut reg: Option<Self> = None;
-        for (i, e) in (0_u64..).zip(events) {
-            if e.version != CERTIFICATE_EVENT_VERSION {
-                return Err(CertificateError::UnsupportedEventVersion { version: e.version });
-            }
-            let mismatch = CertificateError::ReplayMismatch { event: i };
-            match (reg.as_mut(), &e.kind) {
-                (None, CertificateEventKind::Opened { issuer, prefix }) => {
-                    reg = Some(Self::new(issuer.clone(), prefix)?);
-                }
-                (Some(r), kind) => r
-                    .apply_event(kind)
-                    .map_err(|e| e.unwrap_or(mismatch.clone()))?,
-                (None, _) => return Err(mismatch),
-            }
-            let same = reg.as_ref().is_some_and(|r| {
-                usize::try_from(i + 1).ok() == Some(r.events.len()) && r.events.last() == Some(e)
-            });
-            if !same {
-                return Err(mismatch);
-            }
-        }
-        reg.ok_or(CertificateError::ReplayMismatch { event: 0 })
+        crate::replay::replay(events)
     }
 
     /// Re-runs the command of an event (`Err(None)` for a second `opened`).

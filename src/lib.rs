@@ -69,6 +69,7 @@ mod postgres_store;
 mod qualification;
 mod record;
 mod registry;
+mod replay;
 mod rollup;
 #[cfg(feature = "schemars")]
 pub mod schema;

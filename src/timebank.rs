@@ -693,6 +693,34 @@ fn nonzero(amount: Minutes) -> Result<u32, TimeBankError> {
     }
 }
 
+impl crate::replay::Replay for TimeBank {
+    type Event = TimeBankEvent;
+    type Error = TimeBankError;
+    const VERSION: u16 = TIME_BANK_EVENT_VERSION;
+
+    fn version(event: &TimeBankEvent) -> u16 {
+        event.version
+    }
+    fn unsupported_version(version: u16) -> TimeBankError {
+        TimeBankError::UnsupportedEventVersion { version }
+    }
+    fn mismatch(event: u64) -> TimeBankError {
+        TimeBankError::ReplayMismatch { event }
+    }
+    fn open(event: &TimeBankEvent) -> Option<Result<Self, TimeBankError>> {
+        match &event.kind {
+            TimeBankEventKind::Opened { policy } => Some(Ok(Self::new(policy.clone()))),
+            _ => None,
+        }
+    }
+    fn rerun(&mut self, event: &TimeBankEvent) -> Result<(), Option<TimeBankError>> {
+        self.apply(&event.kind)
+    }
+    fn recorded(&self) -> &[TimeBankEvent] {
+        &self.events
+    }
+}
+
 impl TimeBank {
     /// An empty bank under `policy`.
     ///
@@ -746,27 +774,7 @@ impl TimeBank {
     /// # Example
     /// See [`TimeBankEvent`].
     pub fn replay(events: &[TimeBankEvent]) -> Result<Self, TimeBankError> {
-        let mut bank: Option<Self> = None;
-        for (i, e) in (0_u64..).zip(events) {
-            if e.version != TIME_BANK_EVENT_VERSION {
-                return Err(TimeBankError::UnsupportedEventVersion { version: e.version });
-            }
-            let mismatch = TimeBankError::ReplayMismatch { event: i };
-            match (bank.as_mut(), &e.kind) {
-                (None, TimeBankEventKind::Opened { policy }) => {
-                    bank = Some(Self::new(policy.clone()));
-                }
-                (Some(b), kind) => b.apply(kind).map_err(|e| e.unwrap_or(mismatch.clone()))?,
-                (None, _) => return Err(mismatch),
-            }
-            let same = bank.as_ref().is_some_and(|b| {
-                usize::try_from(i + 1).ok() == Some(b.events.len()) && b.events.last() == Some(e)
-            });
-            if !same {
-                return Err(mismatch);
-            }
-        }
-        bank.ok_or(TimeBankError::ReplayMismatch { event: 0 })
+        crate::replay::replay(events)
     }
 
     /// The scheme.
