@@ -10,8 +10,8 @@ use chrono::TimeDelta;
 
 use crate::activity_fixtures::at;
 use crate::{
-    ActivityId, Actor, HourLedger, OrgId, RecordId, ServiceRecord, ServiceRecordBuilder, StaffId,
-    TimeSpan, VolunteerId,
+    ActivityId, Actor, Append, HourLedger, IdempotencyKey, OrgId, RecordId, ServiceRecord,
+    ServiceRecordBuilder, StaffId, TimeSpan, VolunteerId,
 };
 
 const T0: u64 = 1_626_825_600_000;
@@ -85,4 +85,30 @@ pub fn ledger() -> HourLedger {
         at("2021-07-20T00:00:00+08:00"),
     );
     l
+}
+
+/// Submits and confirms records `1..=records` of [`record_builder`] as [`recorder`] at `at`,
+/// crediting record `n` with the idempotency key `IdempotencyKey::from_parts(key, n)`: two
+/// events per record. `ledger` must have [`recorder`] appointed (as [`ledger`] does).
+pub fn confirm_records(
+    ledger: &mut HourLedger,
+    records: u64,
+    key: u64,
+    at: chrono::DateTime<chrono::FixedOffset>,
+) {
+    for n in 1..=records {
+        let rec = record_builder(n).build().expect("valid record");
+        let id = rec.id();
+        ledger
+            .submit(recorder(), rec, at)
+            .expect("recorder submits");
+        ledger
+            .confirm(
+                recorder(),
+                id,
+                Append::new(IdempotencyKey::from_parts(key, n)),
+                at,
+            )
+            .expect("recorder confirms");
+    }
 }

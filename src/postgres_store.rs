@@ -1083,7 +1083,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::{Append, HourLedger, IdempotencyKey, LedgerEvent, MemoryEventStore, doc_fixtures};
+    use crate::{HourLedger, LedgerEvent, MemoryEventStore, doc_fixtures};
 
     /// The server `.ci/postgres` starts.
     const DEFAULT_SERVER: &str =
@@ -1457,18 +1457,7 @@ mod tests {
     fn big_ledger(records: u64) -> HourLedger {
         let mut l = doc_fixtures::ledger();
         let t = doc_fixtures::at("2021-07-20T09:00:00+08:00");
-        for n in 1..=records {
-            let rec = doc_fixtures::record_builder(n).build().unwrap();
-            let id = rec.id();
-            l.submit(doc_fixtures::recorder(), rec, t).unwrap();
-            l.confirm(
-                doc_fixtures::recorder(),
-                id,
-                Append::new(IdempotencyKey::from_parts(9, n)),
-                t,
-            )
-            .unwrap();
-        }
+        doc_fixtures::confirm_records(&mut l, records, 9, t);
         l
     }
 
@@ -1622,6 +1611,13 @@ mod tests {
         Some((db, store))
     }
 
+    /// A [`tamper_fixture`] with `sql` run behind the triggers' back ([`Db::tamper`]).
+    fn tampered_fixture(name: &str, sql: &str) -> Option<(Db, PostgresEventStore)> {
+        let (db, store) = tamper_fixture(name)?;
+        db.tamper(sql);
+        Some((db, store))
+    }
+
     fn tampered_at(result: Result<Vec<Recorded<Ev>>, StoreError>) -> (String, u64) {
         match result {
             Err(StoreError::Tampered { stream, seq, .. }) => (stream.to_string(), seq),
@@ -1629,22 +1625,31 @@ mod tests {
         }
     }
 
+    /// Asserts that reading `stream` from its start, and reading the global log, both report
+    /// tampering at sequence `seq` of `stream`.
+    fn assert_tampered_at(store: &mut PostgresEventStore, stream: &str, seq: u64) {
+        let at = (stream.to_owned(), seq);
+        assert_eq!(
+            tampered_at(store.read_stream(&sid(stream), 0, usize::MAX)),
+            at
+        );
+        assert_eq!(tampered_at(all(store)), at);
+    }
+
     #[test]
     fn an_edited_payload_is_found_at_its_sequence() {
-        let Some((db, mut store)) = tamper_fixture("edited") else {
+        // Same JSON value, one byte more: only the hash can tell.
+        let Some((_db, mut store)) = tampered_fixture(
+            "edited",
+            "UPDATE vs_events SET payload = payload || ' ' WHERE stream = 'a' AND seq = 3",
+        ) else {
             return;
         };
-        // Same JSON value, one byte more: only the hash can tell.
-        db.tamper("UPDATE vs_events SET payload = payload || ' ' WHERE stream = 'a' AND seq = 3");
-        assert_eq!(
-            tampered_at(store.read_stream(&sid("a"), 0, usize::MAX)),
-            ("a".to_owned(), 3)
-        );
+        assert_tampered_at(&mut store, "a", 3);
         assert_eq!(
             tampered_at(store.read_stream(&sid("a"), 2, 5)),
             ("a".to_owned(), 3)
         );
-        assert_eq!(tampered_at(all(&mut store)), ("a".to_owned(), 3));
         // Rows before the edit still read.
         assert_eq!(
             EventStore::<Ev>::read_stream(&mut store, &sid("a"), 0, 3).map(|r| r.len()),
@@ -1693,28 +1698,22 @@ mod tests {
              WHERE stream = 'a' AND seq = 5"
         ));
         assert_eq!(rows.len(), 1);
-        assert_eq!(
-            tampered_at(store.read_stream(&sid("a"), 0, usize::MAX)),
-            ("a".to_owned(), 5)
-        );
-        assert_eq!(tampered_at(all(&mut store)), ("a".to_owned(), 5));
+        assert_tampered_at(&mut store, "a", 5);
     }
 
     #[test]
     fn a_deleted_row_is_found_at_its_sequence() {
-        let Some((db, mut store)) = tamper_fixture("deleted") else {
+        let Some((_db, mut store)) = tampered_fixture(
+            "deleted",
+            "DELETE FROM vs_events WHERE stream = 'a' AND seq = 2",
+        ) else {
             return;
         };
-        db.tamper("DELETE FROM vs_events WHERE stream = 'a' AND seq = 2");
-        assert_eq!(
-            tampered_at(store.read_stream(&sid("a"), 0, usize::MAX)),
-            ("a".to_owned(), 2)
-        );
+        assert_tampered_at(&mut store, "a", 2);
         assert_eq!(
             tampered_at(store.read_stream(&sid("a"), 3, 2)),
             ("a".to_owned(), 2)
         );
-        assert_eq!(tampered_at(all(&mut store)), ("a".to_owned(), 2));
         // The global log's page before the gap still reads.
         assert_eq!(
             EventStore::<Ev>::read_all(&mut store, 0, 3).map(|r| r.len()),
@@ -1724,15 +1723,13 @@ mod tests {
 
     #[test]
     fn a_deleted_last_row_is_found() {
-        let Some((db, mut store)) = tamper_fixture("deletedlast") else {
+        let Some((db, mut store)) = tampered_fixture(
+            "deletedlast",
+            "DELETE FROM vs_events WHERE stream = 'b' AND seq = 2",
+        ) else {
             return;
         };
-        db.tamper("DELETE FROM vs_events WHERE stream = 'b' AND seq = 2");
-        assert_eq!(
-            tampered_at(store.read_stream(&sid("b"), 0, usize::MAX)),
-            ("b".to_owned(), 2)
-        );
-        assert_eq!(tampered_at(all(&mut store)), ("b".to_owned(), 2));
+        assert_tampered_at(&mut store, "b", 2);
         // Deleting the row and moving the stream's head back too: the log's head remains.
         db.tamper("UPDATE vs_streams SET next_seq = 2, head = (SELECT hash FROM vs_events WHERE stream = 'b' AND seq = 1) WHERE stream = 'b'");
         assert_eq!(
@@ -1748,19 +1745,15 @@ mod tests {
 
     #[test]
     fn an_inserted_row_is_found() {
-        let Some((db, mut store)) = tamper_fixture("inserted") else {
-            return;
-        };
-        db.tamper(
+        let Some((_db, mut store)) = tampered_fixture(
+            "inserted",
             "INSERT INTO vs_events (position, stream, seq, type, version, payload, hash) \
              SELECT 9, 'b', 3, type, version, payload, hash FROM vs_events \
              WHERE stream = 'b' AND seq = 2",
-        );
-        assert_eq!(
-            tampered_at(store.read_stream(&sid("b"), 0, usize::MAX)),
-            ("b".to_owned(), 3)
-        );
-        assert_eq!(tampered_at(all(&mut store)), ("b".to_owned(), 3));
+        ) else {
+            return;
+        };
+        assert_tampered_at(&mut store, "b", 3);
     }
 
     /// Writers on their own connections race to append to one stream from the same expected

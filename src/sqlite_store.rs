@@ -799,9 +799,7 @@ mod tests {
     use std::sync::atomic::{AtomicU32, Ordering};
 
     use super::*;
-    use crate::{
-        Append, Error, HourLedger, IdempotencyKey, LedgerEvent, MemoryEventStore, doc_fixtures,
-    };
+    use crate::{Error, HourLedger, LedgerEvent, MemoryEventStore, doc_fixtures};
 
     /// A database file in the temp dir, removed (with its WAL files) when dropped.
     struct TempDb(PathBuf);
@@ -855,19 +853,7 @@ mod tests {
             },
         };
         let mut l = HourLedger::replay(&[legacy]).unwrap();
-        let t = doc_fixtures::at("2021-09-01T09:00:00+08:00");
-        for i in 1..=n {
-            let rec = doc_fixtures::record_builder(i).build().unwrap();
-            let id = rec.id();
-            l.submit(doc_fixtures::recorder(), rec, t).unwrap();
-            l.confirm(
-                doc_fixtures::recorder(),
-                id,
-                Append::new(IdempotencyKey::from_parts(9, i)),
-                t,
-            )
-            .unwrap();
-        }
+        doc_fixtures::confirm_records(&mut l, n, 9, doc_fixtures::at("2021-09-01T09:00:00+08:00"));
         l
     }
 

@@ -11,8 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use volunteer_service::{
-    Append, EventStore, HourLedger, IdempotencyKey, LedgerEvent, SqliteEventStore, StreamId,
-    doc_fixtures,
+    EventStore, HourLedger, LedgerEvent, SqliteEventStore, StreamId, doc_fixtures,
 };
 
 /// Events per batch in most rounds: three records, each submitted and confirmed.
@@ -29,18 +28,7 @@ const ENV_BATCH: &str = "VS_FAULT_BATCH";
 fn history() -> Vec<LedgerEvent> {
     let mut l = doc_fixtures::ledger();
     let t = doc_fixtures::at("2030-01-01T09:00:00+08:00");
-    for n in 1..=RECORDS {
-        let rec = doc_fixtures::record_builder(n).build().unwrap();
-        let id = rec.id();
-        l.submit(doc_fixtures::recorder(), rec, t).unwrap();
-        l.confirm(
-            doc_fixtures::recorder(),
-            id,
-            Append::new(IdempotencyKey::from_parts(11, n)),
-            t,
-        )
-        .unwrap();
-    }
+    doc_fixtures::confirm_records(&mut l, RECORDS, 11, t);
     l.events()[appointment().len()..].to_vec()
 }
 
