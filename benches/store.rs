@@ -9,78 +9,19 @@
 //! - `VS_BENCH_REPLAY` events in the stream that is read back and replayed (default 2,000;
 //!   `1000000` for the figure in BENCHMARKS.md).
 //!
-//! Events are a real ledger history: one appointment, then records of 1,000 volunteers,
-//! each submitted and confirmed (two events, one ledger entry per record).
+//! Events are a real ledger history (`common/ledger_history.rs`, shared with
+//! `store_postgres`): one appointment, then records of 1,000 volunteers, each submitted and
+//! confirmed (two events, one ledger entry per record).
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset, TimeDelta};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use volunteer_service::{
-    ActivityId, Actor, Append, EventStore, HourLedger, IdempotencyKey, LedgerEvent, Minutes, OrgId,
-    RecordId, ServiceRecord, SqliteEventStore, StaffId, StreamId, TimeSpan, VolunteerId,
-};
+use volunteer_service::{EventStore, HourLedger, LedgerEvent, SqliteEventStore, StreamId};
 
-const VOLUNTEERS: u64 = 1_000;
-
-fn size(var: &str, default: usize) -> usize {
-    std::env::var(var)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn hour(h: i64) -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339("2021-07-21T00:00:00+08:00").expect("instant")
-        + TimeDelta::hours(h)
-}
-
-/// The first `n` events of a ledger history (`n` ≥ 1).
-fn history(n: usize) -> Vec<LedgerEvent> {
-    let recorder = Actor::Staff(StaffId::from_parts(3, 0));
-    let organiser = OrgId::from_parts(2, 0);
-    let mut ledger = HourLedger::with_capacity(n);
-    let admin = Actor::Staff(StaffId::from_parts(3, 1));
-    ledger
-        .bootstrap_administrator(organiser, admin, hour(0))
-        .expect("first administrator");
-    ledger
-        .appoint_recorder(admin, organiser, recorder, hour(0))
-        .expect("appointed");
-    let records = u64::try_from(n / 2).expect("fits");
-    for r in 0..records {
-        let slot = i64::try_from(r / VOLUNTEERS).expect("fits");
-        let record = ServiceRecord::builder(
-            RecordId::from_parts(4, r),
-            VolunteerId::from_parts(1, r % VOLUNTEERS),
-            organiser,
-            ActivityId::from_parts(5, 0),
-        )
-        .activity_name("核酸检测点服务")
-        .place("禄口街道")
-        .beneficiary("residents")
-        .content("registration")
-        .served(TimeSpan::new(hour(slot * 2), hour(slot * 2 + 1)).expect("span"))
-        .duration(Minutes::new(60))
-        .recorder(recorder)
-        .build()
-        .expect("record");
-        let id = record.id();
-        ledger.submit(recorder, record, hour(0)).expect("submitted");
-        ledger
-            .confirm(
-                recorder,
-                id,
-                Append::new(IdempotencyKey::from_parts(6, r)),
-                hour(0),
-            )
-            .expect("confirmed");
-    }
-    let mut events = ledger.events().to_vec();
-    events.truncate(n);
-    events
-}
+#[path = "common/ledger_history.rs"]
+mod history;
+use history::{history, read_to_end, size};
 
 /// A database path in the temp dir, removed with its WAL files when dropped.
 struct TempDb(PathBuf);
@@ -162,23 +103,7 @@ fn replay(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Elements(u64::try_from(n).expect("fits")));
     group.bench_function(format!("read_verify_{n}_events"), |b| {
-        b.iter(|| {
-            let mut from = 0;
-            loop {
-                let page: Vec<_> = EventStore::<LedgerEvent>::read_stream(
-                    &mut store,
-                    &stream,
-                    from,
-                    volunteer_service::READ_PAGE,
-                )
-                .expect("intact");
-                match page.last() {
-                    Some(last) => from = last.seq + 1,
-                    None => break,
-                }
-            }
-            black_box(from)
-        });
+        b.iter(|| black_box(read_to_end(&mut store, &stream)));
     });
     group.bench_function(format!("load_ledger_{n}_events"), |b| {
         b.iter(|| {

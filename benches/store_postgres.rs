@@ -12,13 +12,13 @@
 
 use std::hint::black_box;
 
-use chrono::{DateTime, FixedOffset, TimeDelta};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use postgres::{Client, NoTls};
-use volunteer_service::{
-    ActivityId, Actor, Append, EventStore, HourLedger, IdempotencyKey, LedgerEvent, Minutes, OrgId,
-    PostgresEventStore, RecordId, ServiceRecord, StaffId, StreamId, TimeSpan, VolunteerId,
-};
+use volunteer_service::{EventStore, HourLedger, LedgerEvent, PostgresEventStore, StreamId};
+
+#[path = "common/ledger_history.rs"]
+mod history;
+use history::{history, ledger, read_to_end, size};
 
 /// The server `.ci/postgres` starts.
 const DEFAULT_SERVER: &str =
@@ -28,56 +28,6 @@ const SCHEMA: &str = "vs_bench";
 const BATCH: usize = 1_000;
 /// Events per append when saving the replay's ledger.
 const SAVE_CHUNK: usize = 10_000;
-
-fn hour(h: i64) -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339("2021-07-21T00:00:00+08:00").expect("instant")
-        + TimeDelta::hours(h)
-}
-
-/// A ledger of at least `events` events: a recorder appointment, then one-hour records of
-/// 1,000 volunteers, each submitted and confirmed.
-fn ledger(events: u64) -> HourLedger {
-    let recorder = Actor::Staff(StaffId::from_parts(3, 0));
-    let organiser = OrgId::from_parts(2, 0);
-    let records = events.saturating_sub(1).div_ceil(2);
-    let mut ledger = HourLedger::with_capacity(usize::try_from(2 * records).expect("fits"));
-    let admin = Actor::Staff(StaffId::from_parts(3, 1));
-    ledger
-        .bootstrap_administrator(organiser, admin, hour(0))
-        .expect("first administrator");
-    ledger
-        .appoint_recorder(admin, organiser, recorder, hour(0))
-        .expect("appointed");
-    for n in 0..records {
-        let slot = i64::try_from(n / 1_000).expect("fits");
-        let record = ServiceRecord::builder(
-            RecordId::from_parts(4, n),
-            VolunteerId::from_parts(1, n % 1_000),
-            organiser,
-            ActivityId::from_parts(5, 0),
-        )
-        .activity_name("核酸检测点服务")
-        .place("禄口街道")
-        .beneficiary("residents")
-        .content("registration")
-        .served(TimeSpan::new(hour(slot * 2), hour(slot * 2 + 1)).expect("span"))
-        .duration(Minutes::new(60))
-        .recorder(recorder)
-        .build()
-        .expect("record");
-        let id = record.id();
-        ledger.submit(recorder, record, hour(0)).expect("submitted");
-        ledger
-            .confirm(
-                recorder,
-                id,
-                Append::new(IdempotencyKey::from_parts(6, n)),
-                hour(1),
-            )
-            .expect("confirmed");
-    }
-    ledger
-}
 
 /// The server's connection string, with the bench schema freshly created; `None` (after
 /// saying so) if no server answers.
@@ -104,19 +54,11 @@ fn server() -> Option<String> {
     Some(format!("{params} options=-csearch_path={SCHEMA}"))
 }
 
-fn replay_size() -> u64 {
-    std::env::var("VOLUNTEER_SERVICE_BENCH_REPLAY")
-        .ok()
-        .and_then(|n| n.replace('_', "").parse().ok())
-        .unwrap_or(10_000)
-}
-
 fn store_postgres(c: &mut Criterion) {
     let Some(params) = server() else { return };
     let mut store = PostgresEventStore::connect(&params).expect("store");
     // Payloads of realistic size: a ledger's submit and confirm events, cycled.
-    let sample = ledger(2 * BATCH as u64 + 1);
-    let events: Vec<LedgerEvent> = sample.events()[1..=BATCH].to_vec();
+    let events: Vec<LedgerEvent> = history(BATCH + 1)[1..].to_vec();
 
     let mut group = c.benchmark_group("store_postgres");
     group.sample_size(10);
@@ -147,8 +89,7 @@ fn store_postgres(c: &mut Criterion) {
         });
     });
 
-    let n = replay_size();
-    let full = ledger(n);
+    let full = ledger(size("VOLUNTEER_SERVICE_BENCH_REPLAY", 10_000));
     let stream = StreamId::new("bench/replay").expect("stream");
     let started = std::time::Instant::now();
     for (k, chunk) in full.events().chunks(SAVE_CHUNK).enumerate() {
@@ -170,21 +111,7 @@ fn store_postgres(c: &mut Criterion) {
         });
     });
     group.bench_function(format!("read_stream_{len}_entries"), |b| {
-        b.iter(|| {
-            let mut from = 0;
-            loop {
-                let page: Vec<_> = EventStore::<LedgerEvent>::read_stream(
-                    &mut store,
-                    &stream,
-                    from,
-                    volunteer_service::READ_PAGE,
-                )
-                .expect("page");
-                let Some(last) = page.last() else { break };
-                from = last.seq + 1;
-            }
-            black_box(from)
-        });
+        b.iter(|| black_box(read_to_end(&mut store, &stream)));
     });
     group.finish();
 }
