@@ -1625,14 +1625,19 @@ mod tests {
         }
     }
 
-    /// Asserts that reading `stream` from its start, and reading the global log, both report
-    /// tampering at sequence `seq` of `stream`.
-    fn assert_tampered_at(store: &mut PostgresEventStore, stream: &str, seq: u64) {
+    /// Asserts that reading `stream` in each `(from, max)` window, and reading the global log,
+    /// all report tampering at sequence `seq` of `stream`.
+    fn assert_tampered_at(
+        store: &mut PostgresEventStore,
+        stream: &str,
+        seq: u64,
+        windows: &[(u64, usize)],
+    ) {
         let at = (stream.to_owned(), seq);
-        assert_eq!(
-            tampered_at(store.read_stream(&sid(stream), 0, usize::MAX)),
-            at
-        );
+        for &(from, max) in windows {
+            let read = store.read_stream(&sid(stream), from, max);
+            assert_eq!(tampered_at(read), at, "from {from} max {max}");
+        }
         assert_eq!(tampered_at(all(store)), at);
     }
 
@@ -1645,11 +1650,7 @@ mod tests {
         ) else {
             return;
         };
-        assert_tampered_at(&mut store, "a", 3);
-        assert_eq!(
-            tampered_at(store.read_stream(&sid("a"), 2, 5)),
-            ("a".to_owned(), 3)
-        );
+        assert_tampered_at(&mut store, "a", 3, &[(0, usize::MAX), (2, 5)]);
         // Rows before the edit still read.
         assert_eq!(
             EventStore::<Ev>::read_stream(&mut store, &sid("a"), 0, 3).map(|r| r.len()),
@@ -1698,7 +1699,7 @@ mod tests {
              WHERE stream = 'a' AND seq = 5"
         ));
         assert_eq!(rows.len(), 1);
-        assert_tampered_at(&mut store, "a", 5);
+        assert_tampered_at(&mut store, "a", 5, &[(0, usize::MAX)]);
     }
 
     #[test]
@@ -1709,11 +1710,7 @@ mod tests {
         ) else {
             return;
         };
-        assert_tampered_at(&mut store, "a", 2);
-        assert_eq!(
-            tampered_at(store.read_stream(&sid("a"), 3, 2)),
-            ("a".to_owned(), 2)
-        );
+        assert_tampered_at(&mut store, "a", 2, &[(0, usize::MAX), (3, 2)]);
         // The global log's page before the gap still reads.
         assert_eq!(
             EventStore::<Ev>::read_all(&mut store, 0, 3).map(|r| r.len()),
@@ -1729,7 +1726,7 @@ mod tests {
         ) else {
             return;
         };
-        assert_tampered_at(&mut store, "b", 2);
+        assert_tampered_at(&mut store, "b", 2, &[(0, usize::MAX)]);
         // Deleting the row and moving the stream's head back too: the log's head remains.
         db.tamper("UPDATE vs_streams SET next_seq = 2, head = (SELECT hash FROM vs_events WHERE stream = 'b' AND seq = 1) WHERE stream = 'b'");
         assert_eq!(
@@ -1753,7 +1750,7 @@ mod tests {
         ) else {
             return;
         };
-        assert_tampered_at(&mut store, "b", 3);
+        assert_tampered_at(&mut store, "b", 3, &[(0, usize::MAX)]);
     }
 
     /// Writers on their own connections race to append to one stream from the same expected
