@@ -215,8 +215,8 @@ impl<'a> Lap<'a> {
             let row = self.row(free_i);
             let (mut j1, mut v1) = (0, row[0] - self.v[0]);
             let (mut j2, mut v2) = (NONE, i64::MAX);
-            for j in 1..n {
-                let c = row[j] - self.v[j];
+            for (j, (&cij, &vj)) in row.iter().zip(&self.v).enumerate().skip(1) {
+                let c = cij - vj;
                 if c < v2 {
                     if c >= v1 {
                         v2 = c;
@@ -310,18 +310,19 @@ impl<'a> Lap<'a> {
 
     /// Moves the columns of least distance among `cols[lo..]` to `cols[lo..hi]`; returns `hi`.
     fn collect_minimum(&mut self, lo: usize) -> usize {
+        let (cols, d) = (&mut self.cols[..], &self.d[..]);
         let mut hi = lo + 1;
-        let mut mind = self.d[self.cols[lo]];
-        for k in hi..self.n {
-            let j = self.cols[k];
-            let dj = self.d[j];
+        let mut mind = d[cols[lo]];
+        for k in hi..cols.len() {
+            let j = cols[k];
+            let dj = d[j];
             if dj <= mind {
                 if dj < mind {
                     hi = lo;
                     mind = dj;
                 }
-                self.cols[k] = self.cols[hi];
-                self.cols[hi] = j;
+                cols[k] = cols[hi];
+                cols[hi] = j;
                 hi += 1;
             }
         }
@@ -333,26 +334,37 @@ impl<'a> Lap<'a> {
     /// and `hi` advanced (so `cols[lo]` stays at the minimum distance for the dual update).
     fn scan(&mut self, plo: &mut usize, phi: &mut usize) -> Option<usize> {
         let n = self.n;
+        let cost = self.cost;
+        // Split borrows: the loop below then reads and writes plain slices.
+        let Self {
+            cols,
+            d,
+            pred,
+            v,
+            y,
+            ..
+        } = self;
+        let (cols, d, pred, v, y) = (&mut cols[..], &mut d[..], &mut pred[..], &v[..], &y[..]);
         let (mut lo, mut hi) = (*plo, *phi);
         while lo != hi {
-            let j = self.cols[lo];
+            let j = cols[lo];
             lo += 1;
-            let i = self.y[j];
-            let mind = self.d[j];
-            let row = self.row(i);
-            let h = row[j] - self.v[j] - mind;
+            let i = y[j];
+            let mind = d[j];
+            let row = &cost[i * n..(i + 1) * n];
+            let h = row[j] - v[j] - mind;
             for k in hi..n {
-                let j = self.cols[k];
-                let cred = row[j] - self.v[j] - h;
-                if cred < self.d[j] {
-                    self.d[j] = cred;
-                    self.pred[j] = i;
+                let j = cols[k];
+                let cred = row[j] - v[j] - h;
+                if cred < d[j] {
+                    d[j] = cred;
+                    pred[j] = i;
                     if cred == mind {
-                        if self.y[j] == NONE {
+                        if y[j] == NONE {
                             return Some(j);
                         }
-                        self.cols[k] = self.cols[hi];
-                        self.cols[hi] = j;
+                        cols[k] = cols[hi];
+                        cols[hi] = j;
                         hi += 1;
                     }
                 }

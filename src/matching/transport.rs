@@ -668,24 +668,39 @@ impl TransportProblem {
         for _ in 0..n {
             cost.extend_from_slice(&template);
         }
-        let entry = |a: &TransportArc| -> Option<(usize, usize)> {
-            let r = *layout.row_of.get(a.source.0 as usize)?;
-            let c = *layout.col_of.get(a.sink.0 as usize)?;
-            (a.capacity > 0 && r != NO_INDEX && c != NO_INDEX).then_some((r as usize, c as usize))
-        };
+        // Arcs come sorted by source: look the row up once per run of arcs.
+        let mut run = (u32::MAX, NO_INDEX);
         for a in &self.arcs {
-            if let Some((r, c)) = entry(a)
-                && let Some(e) = cost.get_mut(r * n + c)
+            if a.source.0 != run.0 {
+                run = (
+                    a.source.0,
+                    layout
+                        .row_of
+                        .get(a.source.0 as usize)
+                        .copied()
+                        .unwrap_or(NO_INDEX),
+                );
+            }
+            let (r, c) = (
+                run.1,
+                layout
+                    .col_of
+                    .get(a.sink.0 as usize)
+                    .copied()
+                    .unwrap_or(NO_INDEX),
+            );
+            if a.capacity > 0
+                && r != NO_INDEX
+                && c != NO_INDEX
+                && let Some(e) = cost.get_mut(r as usize * n + c as usize)
+                && a.cost < *e
             {
-                *e = a.cost.min(*e);
+                *e = a.cost;
             }
         }
         let sol = dense::solve(n, &cost).ok()?;
         drop(cost);
-        Some(
-            self.dense_solution(layout, &sol, &entry)
-                .map_err(|()| overflow()),
-        )
+        Some(self.dense_solution(layout, &sol).map_err(|()| overflow()))
     }
 
     /// The transportation solution and certificate from the dense core's assignment and duals.
@@ -699,17 +714,29 @@ impl TransportProblem {
         &self,
         layout: &DenseLayout,
         sol: &dense::DenseSolution,
-        entry: &dyn Fn(&TransportArc) -> Option<(usize, usize)>,
     ) -> Result<TransportSolution, ()> {
         let t = sol.row_dual.iter().copied().max().unwrap_or(0);
         let mut filled = vec![0_u32; self.sinks()];
         let mut assignment = Vec::new();
         let mut objective = 0_i128;
-        for a in &self.arcs {
-            let Some((r, c)) = entry(a) else { continue };
-            let penalty = self.penalties.get(a.sink.0 as usize).copied().unwrap_or(0);
-            if sol.col_of_row.get(r) == Some(&c) && a.cost <= penalty {
-                if let Some(f) = filled.get_mut(a.sink.0 as usize) {
+        // Each row's column: a used arc when it is a real arc no dearer than the penalty (else
+        // the volunteer is idle and the slot unfilled). Sources in order: canonical order.
+        for (v, &row) in layout.row_of.iter().enumerate() {
+            let Some(&col) = sol.col_of_row.get(row as usize) else {
+                continue;
+            };
+            let Some(&s) = layout.col_sink.get(col) else {
+                continue;
+            };
+            let key = (index_u32(v), index_u32(s));
+            let Ok(at) = self.arcs.binary_search_by_key(&key, TransportArc::key) else {
+                continue;
+            };
+            let (Some(a), Some(&penalty)) = (self.arcs.get(at), self.penalties.get(s)) else {
+                continue;
+            };
+            if a.capacity > 0 && a.cost <= penalty {
+                if let Some(f) = filled.get_mut(s) {
                     *f = 1;
                 }
                 objective += i128::from(a.cost);
@@ -750,7 +777,9 @@ impl TransportProblem {
         }
         // Sinks without slots first (their arcs to sources with a row), then sources of
         // capacity 0 (any arc): every arc then has reduced cost >= 0.
-        for a in &self.arcs {
+        let all_rows = layout.row_of.iter().all(|&r| r != NO_INDEX);
+        let all_cols = layout.col_of.iter().all(|&c| c != NO_INDEX);
+        for a in self.arcs.iter().filter(|_| !all_cols) {
             let (v, s) = (a.source.0 as usize, a.sink.0 as usize);
             if a.capacity > 0
                 && layout.col_of.get(s) == Some(&NO_INDEX)
@@ -763,7 +792,7 @@ impl TransportProblem {
                 }
             }
         }
-        for a in &self.arcs {
+        for a in self.arcs.iter().filter(|_| !all_rows) {
             let (v, s) = (a.source.0 as usize, a.sink.0 as usize);
             if a.capacity > 0 && layout.row_of.get(v) == Some(&NO_INDEX) {
                 let price = sink_price.get(s).copied().unwrap_or(0);
