@@ -6,8 +6,9 @@
 //! cargo run --release --example matchbench -- /tmp/inst/s100k.txt --method bipartite_scaling
 //! ```
 //!
-//! `--method` is `auto` (the default, what `TransportProblem::solve` uses), `shortest_paths`
-//! or `bipartite_scaling`.
+//! `--method` is `auto` (the default, what `TransportProblem::solve` uses), `shortest_paths`,
+//! `bipartite_scaling` or `dense` (`dense_assignment`: Jonker–Volgenant on a dense matrix, for
+//! instances with unit capacities and demands such as the dense kind).
 
 use std::io::{BufRead, BufReader, Read};
 use std::time::Instant;
@@ -127,7 +128,7 @@ fn cpu_s() -> f64 {
 }
 
 fn main() -> Result<(), BoxError> {
-    let usage = "usage: matchbench FILE [--method auto|shortest_paths|bipartite_scaling]";
+    let usage = "usage: matchbench FILE [--method auto|shortest_paths|bipartite_scaling|dense]";
     let path = std::env::args().nth(1).ok_or(usage)?;
     let method_name = match std::env::args().nth(2).as_deref() {
         None => "auto".to_owned(),
@@ -138,6 +139,7 @@ fn main() -> Result<(), BoxError> {
         "auto" => TransportMethod::Auto,
         "shortest_paths" => TransportMethod::ShortestPaths,
         "bipartite_scaling" => TransportMethod::BipartiteScaling,
+        "dense" | "dense_assignment" => TransportMethod::DenseAssignment,
         _ => return Err(usage.into()),
     };
     let t0 = Instant::now();

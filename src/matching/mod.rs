@@ -39,6 +39,13 @@
 //! when volunteers are plentiful or the problem is dense, and bipartite scaling otherwise or
 //! when that attempt runs out of budget.
 //!
+//! For assignment problems (一人一岗: every capacity and demand 0 or 1) a third method works on a
+//! dense matrix ([`TransportMethod::DenseAssignment`]): Jonker–Volgenant (column reduction,
+//! reduction transfer, augmenting row reduction, shortest augmenting paths) on the square of
+//! volunteers × shifts, padded with idle volunteers or unfilled slots, each entry capped at the
+//! shift's penalty; its duals give the certificate. [`TransportMethod::Auto`] uses it when at
+//! least half of that square's entries are arcs and it has at most 2²² entries.
+//!
 //! The transportation problem is solved as a flow from shifts to a hub: each shift supplies its
 //! slots, and each slot reaches the hub through a volunteer (arc cost, then the volunteer's
 //! capacity) or directly (the penalty), so every problem is feasible.
@@ -70,6 +77,7 @@
 
 mod assign;
 mod bipartite;
+mod dense;
 mod engine;
 mod error;
 mod flow;

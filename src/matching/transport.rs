@@ -3,6 +3,7 @@
 
 use super::MatchingError;
 use super::bipartite;
+use super::dense;
 use super::engine::{self, EngineArc, EngineError, EngineSolution};
 
 /// Position of a source (volunteer, 志愿者) in a [`TransportProblem`], in the order added.
@@ -413,12 +414,30 @@ impl TransportBuilder {
 /// How [`TransportProblem::solve_with_method`] solves. Every method is exact and returns the
 /// optimality certificate; they differ in speed on different shapes of problem.
 ///
-/// Serialised as a `snake_case` string: `"auto"`, `"shortest_paths"`, `"bipartite_scaling"`.
+/// Serialised as a `snake_case` string: `"auto"`, `"shortest_paths"`, `"bipartite_scaling"`,
+/// `"dense_assignment"`.
 ///
 /// # Example
 /// ```
-/// use volunteer_service::matching::TransportMethod;
+/// use volunteer_service::matching::{verify, TransportBuilder, TransportMethod};
 /// assert_eq!(TransportMethod::default(), TransportMethod::Auto);
+/// // 一人一岗: three volunteers, three one-slot shifts, every pair a candidate.
+/// let mut b = TransportBuilder::new();
+/// let vols: Vec<_> = (0..3).map(|_| b.add_source(1)).collect();
+/// let shifts = (0..3)
+///     .map(|_| b.add_sink(1, 1_000))
+///     .collect::<Result<Vec<_>, _>>()?;
+/// for (i, &v) in vols.iter().enumerate() {
+///     for (j, &s) in shifts.iter().enumerate() {
+///         b.add_arc(v, s, i64::try_from((i + 2 * j) % 3).unwrap_or(0) * 10)?;
+///     }
+/// }
+/// let p = b.build()?;
+/// let dense = p.solve_with_method(TransportMethod::DenseAssignment)?;
+/// assert_eq!(dense.objective(), 0);
+/// assert_eq!(dense.objective(), p.solve_with_method(TransportMethod::ShortestPaths)?.objective());
+/// verify(&p, &dense)?;
+/// # Ok::<(), volunteer_service::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(
@@ -428,8 +447,12 @@ impl TransportBuilder {
 )]
 #[non_exhaustive]
 pub enum TransportMethod {
-    /// Shortest paths first when volunteers are plentiful or the problem is dense (a bounded
-    /// attempt), otherwise — or when that attempt runs out of budget — bipartite scaling.
+    /// Dense assignment for a dense assignment problem: every source capacity and sink demand
+    /// is 0 or 1, the padded square matrix (side `max(sources of capacity 1, sinks of demand 1)`)
+    /// has at most 2²² entries (32 MiB of costs), and at least half of its entries are arcs.
+    /// Otherwise shortest paths first when volunteers are plentiful or the problem is dense (a
+    /// bounded attempt), otherwise — or when that attempt runs out of budget — bipartite
+    /// scaling.
     #[default]
     Auto,
     /// Successive shortest paths from a price-consistent greedy start (best with volunteers to
@@ -440,6 +463,40 @@ pub enum TransportMethod {
     /// a unit on at once, best-arc caches, global price updates): best on tight problems,
     /// where every volunteer is needed.
     BipartiteScaling,
+    /// Jonker–Volgenant (LAPJV: column reduction, reduction transfer, augmenting row reduction,
+    /// then shortest augmenting paths) on a dense cost matrix, for assignment problems (一人一岗):
+    /// every source capacity and sink demand is 0 or 1. Sources of capacity 1 are rows and sinks
+    /// of demand 1 columns, padded to a square (a dummy column is an idle volunteer at cost 0,
+    /// a dummy row an unfilled slot at the sink's penalty); an entry is `min(cost, penalty)`
+    /// and a missing arc costs the penalty, so unfilled slots are priced exactly. The duals of
+    /// the matrix give the certificate. Best on dense problems; memory is 8 bytes per entry of
+    /// the square. A problem that is not an assignment problem, or whose square would have
+    /// more than 2²⁴ entries (side 4096), is solved as by [`Auto`](Self::Auto) without this
+    /// method.
+    DenseAssignment,
+}
+
+/// Most entries of the square matrix [`TransportMethod::DenseAssignment`] builds (128 MiB of
+/// `i64` costs).
+const DENSE_MAX_ENTRIES: usize = 1 << 24;
+
+/// Most entries of the square matrix [`TransportMethod::Auto`] lets the dense method build
+/// (32 MiB).
+const AUTO_DENSE_MAX_ENTRIES: usize = 1 << 22;
+
+/// Sentinel for "no row / no column" in a [`DenseLayout`].
+const NO_INDEX: u32 = u32::MAX;
+
+/// Where sources and sinks of an assignment problem sit in the dense matrix.
+struct DenseLayout {
+    /// Side of the square matrix.
+    n: usize,
+    /// Row of each source (capacity 1), or `NO_INDEX` (capacity 0).
+    row_of: Vec<u32>,
+    /// Column of each sink (demand 1), or `NO_INDEX` (demand 0).
+    col_of: Vec<u32>,
+    /// Sink of each real column.
+    col_sink: Vec<usize>,
 }
 
 /// A validated transportation (b-matching) problem: minimise
@@ -624,16 +681,256 @@ impl TransportProblem {
         match method {
             TransportMethod::ShortestPaths => self.solve_with(engine::Start::ShortestPathsFirst),
             TransportMethod::BipartiteScaling => self.solve_bipartite(),
-            TransportMethod::Auto => {
-                if self.prefers_shortest_paths() {
-                    match self.solve_with(engine::Start::ShortestPathsOnly) {
-                        Err(MatchingError::Overflow { .. }) => {}
-                        done => return done,
-                    }
+            TransportMethod::DenseAssignment => {
+                if let Some(layout) = self.dense_layout(DENSE_MAX_ENTRIES)
+                    && let Some(done) = self.solve_dense(&layout)
+                {
+                    return done;
                 }
-                self.solve_bipartite()
+                self.solve_sparse()
+            }
+            TransportMethod::Auto => {
+                if let Some(layout) = self.dense_layout(AUTO_DENSE_MAX_ENTRIES)
+                    && self.prefers_dense(&layout)
+                    && let Some(done) = self.solve_dense(&layout)
+                {
+                    return done;
+                }
+                self.solve_sparse()
             }
         }
+    }
+
+    /// [`TransportMethod::Auto`] without the dense method.
+    fn solve_sparse(&self) -> Result<TransportSolution, MatchingError> {
+        if self.prefers_shortest_paths() {
+            match self.solve_with(engine::Start::ShortestPathsOnly) {
+                Err(MatchingError::Overflow { .. }) => {}
+                done => return done,
+            }
+        }
+        self.solve_bipartite()
+    }
+
+    /// The dense layout of an assignment problem (every capacity and demand 0 or 1) whose
+    /// square matrix has at most `max_entries` entries; `None` for other problems.
+    fn dense_layout(&self, max_entries: usize) -> Option<DenseLayout> {
+        if self.capacities.iter().any(|&c| c > 1) || self.demands.iter().any(|&d| d > 1) {
+            return None;
+        }
+        let number = |units: &[u32]| -> Vec<u32> {
+            let mut next = 0_u32;
+            units
+                .iter()
+                .map(|&u| {
+                    if u == 0 {
+                        NO_INDEX
+                    } else {
+                        next += 1;
+                        next - 1
+                    }
+                })
+                .collect()
+        };
+        let rows = self.capacities.iter().filter(|&&c| c == 1).count();
+        let cols = self.demands.iter().filter(|&&d| d == 1).count();
+        let n = rows.max(cols);
+        if n.checked_mul(n).is_none_or(|entries| entries > max_entries) {
+            return None;
+        }
+        let col_sink = (0..self.sinks())
+            .filter(|&s| self.demands.get(s) == Some(&1))
+            .collect();
+        Some(DenseLayout {
+            n,
+            row_of: number(&self.capacities),
+            col_of: number(&self.demands),
+            col_sink,
+        })
+    }
+
+    /// Whether [`TransportMethod::Auto`] uses the dense method: at least half of the entries
+    /// of the square matrix are arcs.
+    fn prefers_dense(&self, layout: &DenseLayout) -> bool {
+        layout.n > 0 && self.arcs.len().saturating_mul(2) >= layout.n * layout.n
+    }
+
+    /// Solves an assignment problem with the dense core. `None` when the core refuses (its
+    /// duals would leave the engine's price range): the caller falls back to the other methods.
+    #[allow(
+        clippy::too_many_lines,
+        reason = "matrix, solve and certificate read best as one sequence"
+    )]
+    fn solve_dense(
+        &self,
+        layout: &DenseLayout,
+    ) -> Option<Result<TransportSolution, MatchingError>> {
+        let n = layout.n;
+        let overflow = || MatchingError::Overflow {
+            nodes: self.sources() + self.sinks() + 1,
+            max_cost: self
+                .arcs
+                .iter()
+                .map(|a| a.cost)
+                .chain(self.penalties.iter().copied())
+                .max()
+                .unwrap_or(0),
+        };
+        // Every row starts as "no arc": a real column costs its sink's penalty (the slot stays
+        // unfilled, the volunteer idle), a dummy column 0 (the volunteer idle). Dummy rows
+        // (more slots than volunteers) take the same template: a real column at its penalty.
+        let mut template = vec![0_i64; n];
+        for (t, &s) in template.iter_mut().zip(&layout.col_sink) {
+            *t = self.penalties.get(s).copied().unwrap_or(0);
+        }
+        let mut cost = Vec::with_capacity(n * n);
+        for _ in 0..n {
+            cost.extend_from_slice(&template);
+        }
+        // Arcs come sorted by source: look the row up once per run of arcs.
+        let mut run = (u32::MAX, NO_INDEX);
+        for a in &self.arcs {
+            if a.source.0 != run.0 {
+                run = (
+                    a.source.0,
+                    layout
+                        .row_of
+                        .get(a.source.0 as usize)
+                        .copied()
+                        .unwrap_or(NO_INDEX),
+                );
+            }
+            let (r, c) = (
+                run.1,
+                layout
+                    .col_of
+                    .get(a.sink.0 as usize)
+                    .copied()
+                    .unwrap_or(NO_INDEX),
+            );
+            if a.capacity > 0
+                && r != NO_INDEX
+                && c != NO_INDEX
+                && let Some(e) = cost.get_mut(r as usize * n + c as usize)
+                && a.cost < *e
+            {
+                *e = a.cost;
+            }
+        }
+        let sol = dense::solve(n, &cost).ok()?;
+        drop(cost);
+        Some(self.dense_solution(layout, &sol).map_err(|()| overflow()))
+    }
+
+    /// The transportation solution and certificate from the dense core's assignment and duals.
+    ///
+    /// With row duals `u`, column duals `v` (`min(cost, penalty) − u − v ≥ 0`, `= 0` on the
+    /// assignment) and `t = max u`: `rent = t − u(row) ≥ 0`, `price = v(col) + t`. A row
+    /// matched at a penalty entry (an idle volunteer, an unfilled slot) or to a dummy column
+    /// has the largest `u` (its entry is the largest of its column, or its row), so its rent is
+    /// 0 and its sink's price equals the penalty; every other price is at most the penalty.
+    fn dense_solution(
+        &self,
+        layout: &DenseLayout,
+        sol: &dense::DenseSolution,
+    ) -> Result<TransportSolution, ()> {
+        let t = sol.row_dual.iter().copied().max().unwrap_or(0);
+        let mut filled = vec![0_u32; self.sinks()];
+        let mut assignment = Vec::new();
+        let mut objective = 0_i128;
+        // Each row's column: a used arc when it is a real arc no dearer than the penalty (else
+        // the volunteer is idle and the slot unfilled). Sources in order: canonical order.
+        for (v, &row) in layout.row_of.iter().enumerate() {
+            let Some(&col) = sol.col_of_row.get(row as usize) else {
+                continue;
+            };
+            let Some(&s) = layout.col_sink.get(col) else {
+                continue;
+            };
+            let key = (index_u32(v), index_u32(s));
+            let Ok(at) = self.arcs.binary_search_by_key(&key, TransportArc::key) else {
+                continue;
+            };
+            let (Some(a), Some(&penalty)) = (self.arcs.get(at), self.penalties.get(s)) else {
+                continue;
+            };
+            if a.capacity > 0 && a.cost <= penalty {
+                if let Some(f) = filled.get_mut(s) {
+                    *f = 1;
+                }
+                objective += i128::from(a.cost);
+                assignment.push(UsedArc {
+                    source: a.source,
+                    sink: a.sink,
+                    units: 1,
+                });
+            }
+        }
+        let unfilled: Vec<u32> = self
+            .demands
+            .iter()
+            .zip(&filled)
+            .map(|(&d, &f)| d.saturating_sub(f))
+            .collect();
+        for (&u, &p) in unfilled.iter().zip(&self.penalties) {
+            objective += i128::from(u) * i128::from(p);
+        }
+        let objective = i64::try_from(objective).map_err(|_| ())?;
+        let mut source_rent = vec![0_i64; self.sources()];
+        for (rent, &r) in source_rent.iter_mut().zip(&layout.row_of) {
+            if let Some(&u) = sol.row_dual.get(r as usize) {
+                *rent = t.checked_sub(u).ok_or(())?;
+            }
+        }
+        let mut sink_price = vec![0_i64; self.sinks()];
+        for ((price, &c), &pen) in sink_price
+            .iter_mut()
+            .zip(&layout.col_of)
+            .zip(&self.penalties)
+        {
+            *price = match sol.col_dual.get(c as usize) {
+                Some(&v) => v.checked_add(t).ok_or(())?,
+                // A sink without slots: the largest price its arcs allow, at most the penalty.
+                None => pen,
+            };
+        }
+        // Sinks without slots first (their arcs to sources with a row), then sources of
+        // capacity 0 (any arc): every arc then has reduced cost >= 0.
+        let all_rows = layout.row_of.iter().all(|&r| r != NO_INDEX);
+        let all_cols = layout.col_of.iter().all(|&c| c != NO_INDEX);
+        for a in self.arcs.iter().filter(|_| !all_cols) {
+            let (v, s) = (a.source.0 as usize, a.sink.0 as usize);
+            if a.capacity > 0
+                && layout.col_of.get(s) == Some(&NO_INDEX)
+                && layout.row_of.get(v) != Some(&NO_INDEX)
+            {
+                let rent = source_rent.get(v).copied().unwrap_or(0);
+                let bound = a.cost.checked_add(rent).ok_or(())?;
+                if let Some(p) = sink_price.get_mut(s) {
+                    *p = bound.min(*p);
+                }
+            }
+        }
+        for a in self.arcs.iter().filter(|_| !all_rows) {
+            let (v, s) = (a.source.0 as usize, a.sink.0 as usize);
+            if a.capacity > 0 && layout.row_of.get(v) == Some(&NO_INDEX) {
+                let price = sink_price.get(s).copied().unwrap_or(0);
+                let need = price.checked_sub(a.cost).ok_or(())?;
+                if let Some(rent) = source_rent.get_mut(v) {
+                    *rent = need.max(*rent);
+                }
+            }
+        }
+        Ok(TransportSolution {
+            assignment,
+            objective,
+            filled,
+            unfilled,
+            certificate: TransportCertificate {
+                source_rent,
+                sink_price,
+            },
+        })
     }
 
     /// Whether [`TransportMethod::Auto`] tries shortest paths first: volunteers to spare
@@ -1547,6 +1844,377 @@ mod tests {
         assert!(spare.prefers_shortest_paths());
     }
 
+    /// Minimum objective of an assignment-shaped problem (capacities and demands 0 or 1) by
+    /// letting each source in turn take one free sink through an arc of capacity >= 1, or none.
+    fn brute_force_assignment(raw: &Raw) -> i64 {
+        fn go(raw: &Raw, v: u32, taken: &mut [bool], acc: i64, best: &mut i64) {
+            if v as usize == raw.caps.len() {
+                let unfilled: i64 = raw
+                    .sinks
+                    .iter()
+                    .zip(taken.iter())
+                    .map(|(&(d, p), &t)| if d == 1 && !t { p } else { 0 })
+                    .sum();
+                *best = (*best).min(acc + unfilled);
+                return;
+            }
+            go(raw, v + 1, taken, acc, best);
+            if raw.caps[v as usize] == 0 {
+                return;
+            }
+            for &(av, s, c, k) in &raw.arcs {
+                let si = s as usize;
+                if av == v && k > 0 && raw.sinks[si].0 == 1 && !taken[si] {
+                    taken[si] = true;
+                    go(raw, v + 1, taken, acc + c, best);
+                    taken[si] = false;
+                }
+            }
+        }
+        let mut best = i64::MAX;
+        go(raw, 0, &mut vec![false; raw.sinks.len()], 0, &mut best);
+        best
+    }
+
+    /// Small assignment-shaped problems: mostly unit capacities and demands (some 0), every
+    /// density from empty to complete, arc capacities 0 to 2, penalties below and above costs.
+    fn unit_problem() -> impl Strategy<Value = Raw> {
+        (0_u32..=6, 0_u32..=6).prop_flat_map(|(nv, ns)| {
+            let pairs: Vec<(u32, u32)> =
+                (0..nv).flat_map(|v| (0..ns).map(move |s| (v, s))).collect();
+            let all = pairs.len();
+            (
+                proptest::collection::vec(prop_oneof![4 => Just(1_u32), 1 => Just(0)], nv as usize),
+                proptest::collection::vec(
+                    (prop_oneof![4 => Just(1_u32), 1 => Just(0)], 0_i64..=60),
+                    ns as usize,
+                ),
+                proptest::sample::subsequence(pairs, 0..=all),
+                proptest::collection::vec(
+                    (
+                        0_i64..=40,
+                        prop_oneof![8 => Just(1_u32), 1 => Just(0), 1 => Just(2)],
+                    ),
+                    all,
+                ),
+            )
+                .prop_map(|(caps, sinks, pairs, costs)| Raw {
+                    caps,
+                    sinks,
+                    arcs: pairs
+                        .into_iter()
+                        .zip(costs)
+                        .map(|((v, s), (c, k))| (v, s, c, k))
+                        .collect(),
+                })
+        })
+    }
+
+    /// A seeded assignment problem: `nv` volunteers and `ns` one-slot shifts, `density` arcs
+    /// per 1,000 pairs, costs below `max_cost`, one penalty for every shift.
+    #[allow(clippy::cast_possible_wrap, reason = "values drawn below small bounds")]
+    fn unit_shaped(seed: u64, nv: u32, ns: u32, density: u64, max_cost: u64, penalty: i64) -> Raw {
+        let mut x = seed | 1;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        let mut arcs = Vec::new();
+        for v in 0..nv {
+            for s in 0..ns {
+                if next(1_000) < density {
+                    arcs.push((v, s, next(max_cost) as i64, 1));
+                }
+            }
+        }
+        Raw {
+            caps: vec![1; nv as usize],
+            sinks: vec![(1, penalty); ns as usize],
+            arcs,
+        }
+    }
+
+    /// Assignment shapes for the dense method: square complete, square with few distinct
+    /// costs (many ties), more volunteers than shifts, more shifts than volunteers, sparse-ish,
+    /// and a penalty below most costs.
+    fn unit_shape(seed: u64, which: u8) -> Raw {
+        match which % 6 {
+            0 => unit_shaped(seed, 90, 90, 1_000, 10_000, 1_000_000),
+            1 => unit_shaped(seed, 70, 70, 1_000, 4, 1_000_000),
+            2 => unit_shaped(seed, 100, 40, 900, 500, 5_000),
+            3 => unit_shaped(seed, 35, 80, 800, 500, 5_000),
+            4 => unit_shaped(seed, 80, 80, 120, 300, 5_000),
+            _ => unit_shaped(seed, 60, 60, 700, 300, 100),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(600))]
+
+        #[test]
+        fn dense_assignment_is_optimal_like_brute_force_and_verified(raw in unit_problem()) {
+            let p = build(&raw);
+            let sol = p.solve_with_method(TransportMethod::DenseAssignment).unwrap();
+            prop_assert_eq!(sol.objective(), brute_force_assignment(&raw));
+            prop_assert_eq!(verify(&p, &sol), Ok(()));
+            let auto = p.solve().unwrap();
+            prop_assert_eq!(auto.objective(), sol.objective());
+            prop_assert_eq!(verify(&p, &auto), Ok(()));
+        }
+
+        #[test]
+        fn dense_assignment_ignores_arc_order(raw in unit_problem(), seed in any::<u64>()) {
+            let mut shuffled = raw.clone();
+            let mut x = seed | 1;
+            for i in (1..shuffled.arcs.len()).rev() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let j = usize::try_from(x % (i as u64 + 1)).unwrap();
+                shuffled.arcs.swap(i, j);
+            }
+            let a = build(&raw).solve_with_method(TransportMethod::DenseAssignment).unwrap();
+            let b = build(&shuffled).solve_with_method(TransportMethod::DenseAssignment).unwrap();
+            prop_assert_eq!(a, b);
+        }
+
+        #[test]
+        fn dense_assignment_falls_back_on_other_shapes(raw in raw_problem()) {
+            let p = build(&raw);
+            let sol = p.solve_with_method(TransportMethod::DenseAssignment).unwrap();
+            prop_assert_eq!(sol.objective(), brute_force(&raw));
+            prop_assert_eq!(verify(&p, &sol), Ok(()));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn dense_assignment_agrees_with_shortest_paths(seed in any::<u64>(), which in any::<u8>()) {
+            let raw = unit_shape(seed, which);
+            let p = build(&raw);
+            let dense = p.solve_with_method(TransportMethod::DenseAssignment).unwrap();
+            let paths = p.solve_with_method(TransportMethod::ShortestPaths).unwrap();
+            prop_assert_eq!(verify(&p, &dense), Ok(()));
+            prop_assert_eq!(dense.objective(), paths.objective());
+            let auto = p.solve().unwrap();
+            prop_assert_eq!(verify(&p, &auto), Ok(()));
+            prop_assert_eq!(auto.objective(), paths.objective());
+            let mut shuffled = raw;
+            shuffled.arcs.reverse();
+            let len = shuffled.arcs.len();
+            shuffled.arcs.rotate_left(usize::try_from(seed % 97).unwrap() % len.max(1));
+            let again = build(&shuffled)
+                .solve_with_method(TransportMethod::DenseAssignment)
+                .unwrap();
+            prop_assert_eq!(again, dense);
+        }
+    }
+
+    #[test]
+    fn auto_uses_the_dense_method_only_for_dense_assignment_problems() {
+        let square = build(&unit_shape(5, 0));
+        let layout = square.dense_layout(AUTO_DENSE_MAX_ENTRIES).unwrap();
+        assert_eq!(layout.n, 90);
+        assert!(square.prefers_dense(&layout));
+        assert_eq!(
+            square.solve().unwrap(),
+            square
+                .solve_with_method(TransportMethod::DenseAssignment)
+                .unwrap()
+        );
+        // Sparse: a tenth of the pairs are arcs.
+        let sparse = build(&unit_shape(5, 4));
+        let layout = sparse.dense_layout(AUTO_DENSE_MAX_ENTRIES).unwrap();
+        assert!(!sparse.prefers_dense(&layout));
+        // Padding counts: 100 × 40 with 90 % of pairs is 3,600 arcs of a 100² square.
+        let wide = build(&unit_shape(5, 2));
+        let layout = wide.dense_layout(AUTO_DENSE_MAX_ENTRIES).unwrap();
+        assert_eq!(layout.n, 100);
+        assert!(!wide.prefers_dense(&layout));
+        // Not an assignment problem: a volunteer may take two shifts.
+        let mut raw = unit_shape(5, 0);
+        raw.caps[3] = 2;
+        assert!(build(&raw).dense_layout(DENSE_MAX_ENTRIES).is_none());
+        // Too large a square.
+        let big = Raw {
+            caps: vec![1; 2_049],
+            sinks: vec![(1, 10)],
+            arcs: Vec::new(),
+        };
+        let p = build(&big);
+        assert!(p.dense_layout(AUTO_DENSE_MAX_ENTRIES).is_none());
+        assert!(p.dense_layout(DENSE_MAX_ENTRIES).is_some());
+    }
+
+    #[test]
+    fn dense_assignment_pads_rectangles_both_ways() {
+        // 3 volunteers, 1 shift: two volunteers stay idle, at rent 0.
+        let raw = Raw {
+            caps: vec![1, 1, 1],
+            sinks: vec![(1, 100)],
+            arcs: vec![(0, 0, 9, 1), (1, 0, 4, 1), (2, 0, 7, 1)],
+        };
+        let p = build(&raw);
+        let sol = p
+            .solve_with_method(TransportMethod::DenseAssignment)
+            .unwrap();
+        assert_eq!(sol.objective(), 4);
+        assert_eq!(sol.assignment().len(), 1);
+        assert_eq!(sol.assignment()[0].source(), SourceIndex(1));
+        assert_eq!(verify(&p, &sol), Ok(()));
+        // 1 volunteer, 3 shifts: two slots stay unfilled and are priced at their penalties.
+        let raw = Raw {
+            caps: vec![1],
+            sinks: vec![(1, 100), (1, 300), (1, 200)],
+            arcs: vec![(0, 0, 9, 1), (0, 1, 50, 1), (0, 2, 7, 1)],
+        };
+        let p = build(&raw);
+        let sol = p
+            .solve_with_method(TransportMethod::DenseAssignment)
+            .unwrap();
+        assert_eq!(sol.filled(), &[0, 1, 0]);
+        assert_eq!(sol.objective(), 50 + 100 + 200);
+        assert_eq!(sol.certificate().sink_price()[0], 100);
+        assert_eq!(sol.certificate().sink_price()[2], 200);
+        assert_eq!(verify(&p, &sol), Ok(()));
+    }
+
+    #[test]
+    fn dense_assignment_leaves_a_slot_unfilled_when_the_penalty_is_cheaper() {
+        // Shift 0's penalty (10) is below every arc to it; shift 1 has no arc at all.
+        let raw = Raw {
+            caps: vec![1, 1],
+            sinks: vec![(1, 10), (1, 25)],
+            arcs: vec![(0, 0, 11, 1), (1, 0, 30, 1)],
+        };
+        let p = build(&raw);
+        let sol = p
+            .solve_with_method(TransportMethod::DenseAssignment)
+            .unwrap();
+        assert!(sol.assignment().is_empty());
+        assert_eq!(sol.unfilled(), &[1, 1]);
+        assert_eq!(sol.objective(), 35);
+        assert_eq!(sol.certificate().sink_price(), &[10, 25]);
+        assert_eq!(verify(&p, &sol), Ok(()));
+        // A cost equal to the penalty: the slot is filled (same objective either way).
+        let raw = Raw {
+            caps: vec![1],
+            sinks: vec![(1, 10)],
+            arcs: vec![(0, 0, 10, 1)],
+        };
+        let p = build(&raw);
+        let sol = p
+            .solve_with_method(TransportMethod::DenseAssignment)
+            .unwrap();
+        assert_eq!((sol.filled(), sol.objective()), (&[1][..], 10));
+        assert_eq!(verify(&p, &sol), Ok(()));
+    }
+
+    #[test]
+    fn dense_assignment_prices_nodes_without_units_and_arcs_without_capacity() {
+        // Source 1 has capacity 0, sink 1 demand 0, arc (0, 2) capacity 0, arc (2, 0)
+        // capacity 2: all are priced so that every arc's reduced cost is consistent.
+        let raw = Raw {
+            caps: vec![1, 0, 1],
+            sinks: vec![(1, 500), (0, 500), (1, 500)],
+            arcs: vec![
+                (0, 0, 50, 1),
+                (0, 1, 1, 1),
+                (0, 2, 1, 0),
+                (1, 0, 0, 1),
+                (1, 1, 0, 1),
+                (1, 2, 0, 1),
+                (2, 0, 20, 2),
+                (2, 1, 3, 1),
+                (2, 2, 60, 1),
+            ],
+        };
+        let p = build(&raw);
+        let sol = p
+            .solve_with_method(TransportMethod::DenseAssignment)
+            .unwrap();
+        assert_eq!(sol.objective(), brute_force_assignment(&raw));
+        assert_eq!(sol.objective(), 50 + 60);
+        assert!(sol.certificate().source_rent()[1] > 0);
+        assert_eq!(verify(&p, &sol), Ok(()));
+    }
+
+    #[test]
+    fn dense_certificates_reject_tampering() {
+        // Volunteers 0 and 1 are used, shift 2 stays unfilled (a third shift, two volunteers).
+        let raw = Raw {
+            caps: vec![1, 1],
+            sinks: vec![(1, 100), (1, 100), (1, 100)],
+            arcs: vec![(0, 0, 1, 1), (0, 1, 5, 1), (1, 0, 2, 1), (1, 1, 9, 1)],
+        };
+        let p = build(&raw);
+        let good = p
+            .solve_with_method(TransportMethod::DenseAssignment)
+            .unwrap();
+        assert_eq!(good.objective(), 5 + 2 + 100);
+        assert_eq!(verify(&p, &good), Ok(()));
+        // A used volunteer's rent raised: its used arc gets a positive reduced cost.
+        for v in 0..2 {
+            let mut bad = good.clone();
+            bad.certificate.source_rent[v] += 1;
+            assert!(verify(&p, &bad).is_err());
+        }
+        // The unfilled shift priced below its penalty.
+        let mut bad = good.clone();
+        bad.certificate.sink_price[2] -= 1;
+        assert!(verify(&p, &bad).is_err());
+        // The assignment swapped for the worse one, objective recomputed.
+        let mut bad = good.clone();
+        bad.assignment = vec![
+            UsedArc {
+                source: SourceIndex(0),
+                sink: SinkIndex(0),
+                units: 1,
+            },
+            UsedArc {
+                source: SourceIndex(1),
+                sink: SinkIndex(1),
+                units: 1,
+            },
+        ];
+        bad.objective = 1 + 9 + 100;
+        assert!(verify(&p, &bad).is_err());
+    }
+
+    #[test]
+    fn dense_assignment_falls_back_when_its_square_is_beyond_the_price_limit() {
+        // 3 volunteers and 1 shift: the problem has 5 nodes, the square 3 × 3 (6 nodes). A
+        // cost the builder accepts for 5 nodes but the dense core refuses for 6 is solved by
+        // the other methods, exactly.
+        let (mut lo, mut hi) = (0_i64, i64::MAX);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if engine::fits(5, mid) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        assert!(!engine::fits(6, lo));
+        let raw = Raw {
+            caps: vec![1, 1, 1],
+            sinks: vec![(1, lo)],
+            arcs: vec![(0, 0, lo - 1, 1), (1, 0, lo - 2, 1)],
+        };
+        let p = build(&raw);
+        let layout = p.dense_layout(DENSE_MAX_ENTRIES).unwrap();
+        assert!(p.solve_dense(&layout).is_none());
+        let sol = p
+            .solve_with_method(TransportMethod::DenseAssignment)
+            .unwrap();
+        assert_eq!(sol.objective(), lo - 2);
+        assert_eq!(verify(&p, &sol), Ok(()));
+    }
+
     #[test]
     fn medium_problem_is_deterministic_under_shuffled_arcs() {
         let raw = medium(7, 240, 20, 1, 24);
@@ -1742,7 +2410,10 @@ mod tests {
             arcs: vec![(0, 0, 1, 1), (0, 1, 5, 1), (1, 0, 2, 1), (1, 1, 9, 1)],
         };
         let p = build(&raw);
-        let good = p.solve().unwrap();
+        // The engine's certificate: arc (0, 0) is tight under it, so raising sink 0's price
+        // breaks it. (The dense method's certificate leaves that arc slack, and a raised price
+        // is then still a valid certificate: see `dense_certificates_reject_tampering`.)
+        let good = p.solve_with_method(TransportMethod::ShortestPaths).unwrap();
         assert_eq!(verify(&p, &good), Ok(()));
 
         let mut bad = good.clone();
