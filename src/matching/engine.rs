@@ -325,6 +325,101 @@ where
     Ok(EngineSolution { flow, potential })
 }
 
+/// Re-optimises exactly from a previous flow and potentials (a warm start): `flow[i]` units on
+/// input arc `i` (clipped to its capacity) and `potential[v]` per node, in cost units, both
+/// possibly stale. Every residual arc of negative reduced cost is saturated, which leaves a
+/// 0-optimal pseudoflow whose imbalances (against `supply`) successive shortest paths then
+/// route, each search stopping at the first deficit it reaches and costing only what it
+/// touches. Costs are not scaled; the returned potentials are the final prices.
+///
+/// Same contract as [`solve`] for `supply` and the arcs; `flow` and `potential` must have one
+/// entry per arc and node (the callers build both).
+pub(crate) fn resolve<F>(
+    supply: &[i64],
+    m: usize,
+    arc: F,
+    flow: &[u32],
+    potential: &[i64],
+) -> Result<EngineSolution, EngineError>
+where
+    F: Fn(usize) -> EngineArc,
+{
+    let n = supply.len();
+    if n >= idx(LATER) || flow.len() != m || potential.len() != n {
+        return Err(EngineError::Overflow);
+    }
+    let max_cost = (0..m).map(|i| arc(i).cost.abs()).max().unwrap_or(0);
+    if !fits(n, max_cost) {
+        return Err(EngineError::Overflow);
+    }
+    // Prices start from the previous potentials; keep them well inside the limit so the
+    // searches have room to lower them.
+    if potential.iter().any(|p| p.abs() > PRICE_LIMIT / 4) {
+        return Err(EngineError::Overflow);
+    }
+    let g = Graph::build(n, m, &arc, 1)?;
+    let mut s = Solver {
+        n,
+        current: g.first[..n].to_vec(),
+        g,
+        price: potential.to_vec(),
+        excess: supply.to_vec(),
+        queue: VecDeque::new(),
+        relabels_since_update: 0,
+        buf: Vec::new(),
+        pu: UpdateScratch::default(),
+        cache: BestArcs {
+            id: Vec::new(),
+            slots: Vec::new(),
+            len: Vec::new(),
+            thr: Vec::new(),
+            valid: Vec::new(),
+        },
+        update_every: n * UPDATE_EVERY_HALF_N / 2 + 1,
+    };
+    s.init_cache()?;
+    // The previous flow, clipped to the new capacities.
+    for (i, &f) in flow.iter().enumerate() {
+        if f == 0 {
+            continue;
+        }
+        let a = idx(s.g.arc_slot[i]);
+        let units = f.min(s.g.pair_cap[a]);
+        s.g.resid[a] -= units;
+        s.g.resid[idx(s.g.rev[a])] += units;
+        let (from, to) = (idx(s.g.head[idx(s.g.rev[a])]), idx(s.g.head[a]));
+        s.excess[from] -= i64::from(units);
+        s.excess[to] += i64::from(units);
+    }
+    // 0-optimality: saturate every residual arc of negative reduced cost.
+    for u in 0..n {
+        let pu = s.price[u];
+        for a in idx(s.g.first[u])..idx(s.g.first[u + 1]) {
+            let r = s.g.resid[a];
+            if r == 0 {
+                continue;
+            }
+            let v = idx(s.g.head[a]);
+            if s.g.cost[a] + pu - s.price[v] < 0 {
+                s.g.resid[a] = 0;
+                s.g.resid[idx(s.g.rev[a])] += r;
+                s.excess[u] -= i64::from(r);
+                s.excess[v] += i64::from(r);
+            }
+        }
+    }
+    if !s.ssp(usize::MAX)? {
+        return Err(EngineError::GaveUp);
+    }
+    let flow = (0..m)
+        .map(|i| arc(i).capacity - s.g.resid[idx(s.g.arc_slot[i])])
+        .collect();
+    Ok(EngineSolution {
+        flow,
+        potential: s.price,
+    })
+}
+
 impl Solver {
     fn refine(&mut self, eps: i64) -> Result<(), EngineError> {
         let g = &mut self.g;
