@@ -92,7 +92,9 @@ pub enum MatchingError {
     },
     /// A warm start's previous solution and carry map disagree on how many sources or sinks
     /// there were.
-    #[error("warm start {field} covers {found} previous nodes: the previous solution has {expected}")]
+    #[error(
+        "warm start {field} covers {found} previous nodes: the previous solution has {expected}"
+    )]
     WarmStartMismatch {
         /// `"source map"` or `"sink map"`.
         field: &'static str,
@@ -102,7 +104,9 @@ pub enum MatchingError {
         expected: usize,
     },
     /// A warm start's carry map sends two previous nodes onto one (or a key repeats).
-    #[error("warm start maps previous {side} {previous} onto {side} {index}, already taken: expected each node kept at most once")]
+    #[error(
+        "warm start maps previous {side} {previous} onto {side} {index}, already taken: expected each node kept at most once"
+    )]
     WarmStartRepeat {
         /// `"source"` or `"sink"`.
         side: &'static str,

@@ -650,6 +650,12 @@ impl TransportProblem {
     /// saturated, and successive shortest paths route the imbalances left (Dijkstra on
     /// reduced costs, each search stopping at the first deficit it reaches).
     ///
+    /// This pays off when augmenting paths stay short: volunteers to spare, or few changes.
+    /// In a tight problem (capacity equal to demand) every withdrawal leaves a slot unfilled
+    /// and moves the prices of its whole component, each search then scans the component,
+    /// and after about two scans of the network the warm start gives up and solves cold
+    /// ([`solve`](Self::solve)); the result is exact either way.
+    ///
     /// The objective equals [`solve`](Self::solve)'s (both are exact); when several
     /// solutions are optimal the one returned may differ from a cold solve's, and tends to
     /// keep the previous flow. Deterministic: the same problem, previous solution and carry
@@ -688,6 +694,10 @@ impl TransportProblem {
     /// verify(&after, &repaired)?;
     /// # Ok::<(), volunteer_service::Error>(())
     /// ```
+    #[allow(
+        clippy::too_many_lines,
+        reason = "checks, starting potentials and starting flow read best in one sequence"
+    )]
     pub fn resolve_from(
         &self,
         previous: &TransportSolution,
@@ -697,23 +707,23 @@ impl TransportProblem {
         let ns = self.sinks();
         let hub = nv + ns;
         let m = self.arcs.len();
-        let prev_nv = previous.certificate.source_rent.len();
-        let prev_ns = previous.filled.len();
-        if carry.sources.len() != prev_nv {
+        let sources_before = previous.certificate.source_rent.len();
+        let sinks_before = previous.filled.len();
+        if carry.sources.len() != sources_before {
             return Err(MatchingError::WarmStartMismatch {
                 field: "source map",
                 found: carry.sources.len(),
-                expected: prev_nv,
+                expected: sources_before,
             });
         }
-        if carry.sinks.len() != prev_ns
-            || previous.unfilled.len() != prev_ns
-            || previous.certificate.sink_price.len() != prev_ns
+        if carry.sinks.len() != sinks_before
+            || previous.unfilled.len() != sinks_before
+            || previous.certificate.sink_price.len() != sinks_before
         {
             return Err(MatchingError::WarmStartMismatch {
                 field: "sink map",
                 found: carry.sinks.len(),
-                expected: prev_ns,
+                expected: sinks_before,
             });
         }
         if let Some(&bad) = carry.sources.iter().flatten().find(|x| x.0 as usize >= nv) {
@@ -801,9 +811,18 @@ impl TransportProblem {
             }
         }
         let supply = self.engine_supply();
-        let sol = engine::resolve(&supply, m + nv + ns, |i| self.engine_arc(i), &flow, &potential)
-            .map_err(|_| overflow)?;
-        self.solution_from(&sol)
+        match engine::resolve(
+            &supply,
+            m + nv + ns,
+            |i| self.engine_arc(i),
+            &flow,
+            &potential,
+        ) {
+            Ok(sol) => self.solution_from(&sol),
+            // Augmenting paths too long to pay off (a tight problem): solve cold.
+            Err(EngineError::GaveUp) => self.solve(),
+            Err(EngineError::Infeasible | EngineError::Overflow) => Err(overflow),
+        }
     }
 
     fn solution_from(&self, sol: &EngineSolution) -> Result<TransportSolution, MatchingError> {
@@ -1158,6 +1177,15 @@ impl TransportSolution {
     /// The dual values that prove optimality.
     pub fn certificate(&self) -> &TransportCertificate {
         &self.certificate
+    }
+
+    /// Rewrites each sink's price with `f(sink, price)`: a warm start for a problem whose
+    /// costs were rebuilt on another scale keeps its reduced costs. The certificate may no
+    /// longer verify; [`TransportProblem::resolve_from`] accepts any starting prices.
+    pub(crate) fn reprice_sinks(&mut self, f: impl Fn(usize, i64) -> i64) {
+        for (s, p) in self.certificate.sink_price.iter_mut().enumerate() {
+            *p = f(s, *p);
+        }
     }
 }
 
@@ -1757,15 +1785,20 @@ mod tests {
             sinks: raw.sinks.clone(),
             arcs: vec![(0, 0, 2, 1), (1, 0, 5, 1), (1, 1, 6, 1)],
         };
-        let carry = TransportCarry::by_keys(&["zhang", "li", "wang"], &["li", "wang"], &[0, 1], &[0, 1])
-            .unwrap();
+        let carry =
+            TransportCarry::by_keys(&["zhang", "li", "wang"], &["li", "wang"], &[0, 1], &[0, 1])
+                .unwrap();
         let p = build(&changed);
         let warm = p.resolve_from(&before, &carry).unwrap();
         assert_eq!(verify(&p, &warm), Ok(()));
         assert_eq!(warm.objective(), p.solve().unwrap().objective());
         // 李 stays at the gate; 王 moves from the desk to the gate (5 < 6), the desk opens.
         assert_eq!(warm.objective(), 2 + 5 + 1_000);
-        let pairs: Vec<(u32, u32)> = warm.assignment().iter().map(|u| (u.source.0, u.sink.0)).collect();
+        let pairs: Vec<(u32, u32)> = warm
+            .assignment()
+            .iter()
+            .map(|u| (u.source.0, u.sink.0))
+            .collect();
         assert_eq!(pairs, vec![(0, 0), (1, 0)]);
     }
 
@@ -1820,7 +1853,8 @@ mod tests {
             })
         );
         let outside =
-            TransportCarry::new(vec![Some(SourceIndex(0)), Some(SourceIndex(5))], vec![None]).unwrap();
+            TransportCarry::new(vec![Some(SourceIndex(0)), Some(SourceIndex(5))], vec![None])
+                .unwrap();
         assert_eq!(
             p.resolve_from(&before, &outside),
             Err(MatchingError::UnknownSource { index: 5, count: 2 })
