@@ -9,12 +9,22 @@
 //! `--method` is `auto` (the default, what `TransportProblem::solve` uses), `shortest_paths`,
 //! `bipartite_scaling` or `dense` (`dense_assignment`: Jonker–Volgenant on a dense matrix, for
 //! instances with unit capacities and demands such as the dense kind).
+//!
+//! `--repair PERCENT` then withdraws a seeded PERCENT of the assigned volunteers (their
+//! sources and arcs are removed), re-solves warm from the first solution with
+//! `TransportProblem::resolve_from`, and cold with the same method, and reports `repair_s`,
+//! `cold_s`, both objectives and how many placements changed:
+//!
+//! ```text
+//! cargo run --release --example matchbench -- /tmp/inst/s100k.txt --repair 1
+//! ```
 
 use std::io::{BufRead, BufReader, Read};
 use std::time::Instant;
 
 use volunteer_service::matching::{
-    SinkIndex, SourceIndex, TransportBuilder, TransportMethod, verify,
+    SinkIndex, SourceIndex, TransportBuilder, TransportCarry, TransportMethod, TransportProblem,
+    TransportSolution, verify,
 };
 
 type BoxError = Box<dyn std::error::Error>;
@@ -128,13 +138,20 @@ fn cpu_s() -> f64 {
 }
 
 fn main() -> Result<(), BoxError> {
-    let usage = "usage: matchbench FILE [--method auto|shortest_paths|bipartite_scaling|dense]";
-    let path = std::env::args().nth(1).ok_or(usage)?;
-    let method_name = match std::env::args().nth(2).as_deref() {
-        None => "auto".to_owned(),
-        Some("--method") => std::env::args().nth(3).ok_or(usage)?,
-        Some(_) => return Err(usage.into()),
-    };
+    let usage =
+        "usage: matchbench FILE [--method auto|shortest_paths|bipartite_scaling|dense] [--repair PERCENT]";
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let path = args.first().ok_or(usage)?.clone();
+    let mut method_name = "auto".to_owned();
+    let mut repair: Option<f64> = None;
+    let mut rest = args.iter().skip(1);
+    while let Some(flag) = rest.next() {
+        match flag.as_str() {
+            "--method" => method_name.clone_from(rest.next().ok_or(usage)?),
+            "--repair" => repair = Some(rest.next().ok_or(usage)?.parse()?),
+            _ => return Err(usage.into()),
+        }
+    }
     let method = match method_name.as_str() {
         "auto" => TransportMethod::Auto,
         "shortest_paths" => TransportMethod::ShortestPaths,
@@ -195,10 +212,118 @@ fn main() -> Result<(), BoxError> {
     let verify_s = t2.elapsed().as_secs_f64();
     let assigned: u64 = solution.filled().iter().map(|&f| u64::from(f)).sum();
     let unfilled: u64 = solution.unfilled().iter().map(|&f| u64::from(f)).sum();
+    let repaired = match repair {
+        Some(percent) => repair_figures(&problem, &solution, method, percent)?,
+        None => String::new(),
+    };
     println!(
-        "{{\"solver\": \"volunteer_service::matching\", \"method\": {method_name:?}, \"instance\": {path:?}, \"objective\": {}, \"assigned\": {assigned}, \"unfilled\": {unfilled}, \"solve_s\": {solve_s:.4}, \"solve_cpu_s\": {solve_cpu_s:.2}, \"build_s\": {build_s:.4}, \"verify_s\": {verify_s:.4}, \"verified\": true, \"peak_rss_mb\": {:.1}}}",
+        "{{\"solver\": \"volunteer_service::matching\", \"method\": {method_name:?}, \"instance\": {path:?}, \"objective\": {}, \"assigned\": {assigned}, \"unfilled\": {unfilled}, \"solve_s\": {solve_s:.4}, \"solve_cpu_s\": {solve_cpu_s:.2}, \"build_s\": {build_s:.4}, \"verify_s\": {verify_s:.4}, \"verified\": true{repaired}, \"peak_rss_mb\": {:.1}}}",
         solution.objective(),
         peak_rss_mb()
     );
     Ok(())
+}
+
+/// Withdraws a seeded `percent` of the assigned volunteers, re-solves warm and cold, checks
+/// both, and returns the JSON fields to add.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss,
+    reason = "a benchmark driver: counts well inside f64 and u32"
+)]
+fn repair_figures(
+    problem: &TransportProblem,
+    solution: &TransportSolution,
+    method: TransportMethod,
+    percent: f64,
+) -> Result<String, BoxError> {
+    let nv = problem.sources();
+    let mut assigned: Vec<u32> = solution
+        .assignment()
+        .iter()
+        .map(|u| u.source().get())
+        .collect();
+    assigned.dedup();
+    // Seeded partial Fisher–Yates (xorshift, seed 1): the first `k` are withdrawn.
+    let k = ((assigned.len() as f64) * percent / 100.0).round() as usize;
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for i in 0..k.min(assigned.len()) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let j = i + (x % (assigned.len() - i) as u64) as usize;
+        assigned.swap(i, j);
+    }
+    let mut gone = vec![false; nv];
+    for &v in &assigned[..k.min(assigned.len())] {
+        gone[v as usize] = true;
+    }
+    // The changed problem: withdrawn volunteers and their arcs removed, the rest renumbered.
+    let t0 = Instant::now();
+    let mut b = TransportBuilder::new();
+    b.reserve_arcs(problem.arcs().len());
+    let mut map = vec![None; nv];
+    for v in 0..nv {
+        if !gone[v] {
+            let cap = problem
+                .source_capacity(SourceIndex::new(v as u32))
+                .ok_or("source")?;
+            map[v] = Some(b.add_source(cap));
+        }
+    }
+    let ns = problem.sinks();
+    for s in 0..ns {
+        let s = SinkIndex::new(s as u32);
+        b.add_sink(
+            problem.sink_demand(s).ok_or("sink")?,
+            problem.sink_penalty(s).ok_or("sink")?,
+        )?;
+    }
+    for a in problem.arcs() {
+        if let Some(v) = map[a.source().get() as usize] {
+            b.add_arc_with_capacity(v, a.sink(), a.cost(), a.capacity())?;
+        }
+    }
+    let changed = b.build()?;
+    let rebuild_s = t0.elapsed().as_secs_f64();
+    let carry = TransportCarry::new(
+        map,
+        (0..ns).map(|s| Some(SinkIndex::new(s as u32))).collect(),
+    )?;
+    let t1 = Instant::now();
+    let c1 = cpu_s();
+    let warm = changed.resolve_from(solution, &carry)?;
+    let repair_s = t1.elapsed().as_secs_f64();
+    let repair_cpu_s = cpu_s() - c1;
+    verify(&changed, &warm)?;
+    let t2 = Instant::now();
+    let cold = changed.solve_with_method(method)?;
+    let cold_s = t2.elapsed().as_secs_f64();
+    verify(&changed, &cold)?;
+    if warm.objective() != cold.objective() {
+        return Err(format!(
+            "warm objective {} differs from cold {}",
+            warm.objective(),
+            cold.objective()
+        )
+        .into());
+    }
+    // Placements changed: previous pairs (of volunteers still present) not kept, plus new pairs.
+    let before: std::collections::BTreeSet<(u32, u32)> = solution
+        .assignment()
+        .iter()
+        .filter_map(|u| Some((carry.source(u.source())?.get(), u.sink().get())))
+        .collect();
+    let after: std::collections::BTreeSet<(u32, u32)> = warm
+        .assignment()
+        .iter()
+        .map(|u| (u.source().get(), u.sink().get()))
+        .collect();
+    let moved = before.difference(&after).count() + after.difference(&before).count();
+    Ok(format!(
+        ", \"repair_percent\": {percent}, \"withdrawn\": {k}, \"rebuild_s\": {rebuild_s:.4}, \"repair_s\": {repair_s:.4}, \"repair_cpu_s\": {repair_cpu_s:.2}, \"cold_s\": {cold_s:.4}, \"repair_objective\": {}, \"cold_objective\": {}, \"objectives_equal\": true, \"repair_changes\": {moved}",
+        warm.objective(),
+        cold.objective()
+    ))
 }

@@ -50,8 +50,8 @@ use crate::{
 
 use super::score::{MAX_PRIORITY, Scarcity, score};
 use super::{
-    FlowBuilder, MatchError, MatchPolicy, MatchingError, ScoreBreakdown, TransportBuilder,
-    VolunteerProfile,
+    FlowBuilder, MatchError, MatchPolicy, MatchingError, ScoreBreakdown, SinkIndex,
+    TransportBuilder, TransportCarry, TransportProblem, TransportSolution, VolunteerProfile,
 };
 
 /// Everything one match needs: volunteers, shifts with priorities, their activities, shifts
@@ -1299,9 +1299,14 @@ impl fmt::Display for Shortage {
 /// Serde shape: `{"placements": [...], "unfilled": {"<shift id>": 2}, "shortages": [...],
 /// "objective": {...}, "optimality": {...}}`.
 ///
+/// An outcome also keeps, privately, what [`Matcher::repair`] needs to re-optimise from it
+/// warm (the solver's solution and certificate). That state is not part of the value: it is
+/// ignored by equality and `Debug`, and not serialised (a deserialised outcome repairs with a
+/// cold solve, to the same optimum).
+///
 /// # Example
 /// See [`Matcher::assign`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MatchOutcome {
     placements: Vec<Placement>,
@@ -1309,7 +1314,51 @@ pub struct MatchOutcome {
     shortages: Vec<Shortage>,
     objective: MatchObjective,
     optimality: Optimality,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    warm: WarmSlot,
 }
+
+#[allow(
+    clippy::missing_fields_in_debug,
+    reason = "the warm state is a cache, not part of the outcome's value"
+)]
+impl fmt::Debug for MatchOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MatchOutcome")
+            .field("placements", &self.placements)
+            .field("unfilled", &self.unfilled)
+            .field("shortages", &self.shortages)
+            .field("objective", &self.objective)
+            .field("optimality", &self.optimality)
+            .finish()
+    }
+}
+
+/// What a repair needs to start warm from an outcome: the transportation solution behind it
+/// (before conflict repairs), the ids of its sources and sinks, and the scale of its costs.
+#[derive(Debug)]
+struct WarmState {
+    solution: TransportSolution,
+    /// The volunteer of each source.
+    volunteers: Vec<Option<VolunteerId>>,
+    /// The shift of each sink.
+    shifts: Vec<ShiftId>,
+    s_max: i64,
+    penalties: Vec<i64>,
+}
+
+/// An outcome's warm state, if it came from the transportation solver: a cache, not part of
+/// the outcome's value (always equal, shown as nothing).
+#[derive(Debug, Clone, Default)]
+struct WarmSlot(Option<std::sync::Arc<WarmState>>);
+
+impl PartialEq for WarmSlot {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for WarmSlot {}
 
 impl MatchOutcome {
     /// Placements, by shift then volunteer.
@@ -1736,6 +1785,7 @@ struct Core {
     filled: Vec<u32>,
     cost: i64,
     bound: i64,
+    warm: WarmSlot,
 }
 
 impl Core {
@@ -1801,13 +1851,18 @@ impl<'a> Matcher<'a> {
         input: &MatchInput,
         at: DateTime<FixedOffset>,
     ) -> Result<MatchOutcome, MatchError> {
-        let core = self.solve(input, at, &BTreeSet::new())?;
+        let core = self.solve(input, at, &BTreeSet::new(), None)?;
         Ok(self.outcome(input, at, &core))
     }
 
     /// Re-optimises after withdrawals, no-shows or new shifts with minimal disruption:
     /// every previous assignment that is still eligible gets the policy's keep-bonus, so it
     /// is only changed when that gains more than the bonus. Lists the changes.
+    ///
+    /// When `previous` came from this process's transportation solver (not deserialised,
+    /// no window gadget), the solver starts warm from its solution and certificate
+    /// ([`TransportProblem::resolve_from`](super::TransportProblem::resolve_from)), so the
+    /// work follows the size of the change; the optimum is the same as a cold solve's.
     ///
     /// # Errors
     /// As [`assign`](Self::assign).
@@ -1845,7 +1900,7 @@ impl<'a> Matcher<'a> {
                 keep.insert((idx(v), idx(s)));
             }
         }
-        let core = self.solve(input, at, &keep)?;
+        let core = self.solve(input, at, &keep, previous.warm.0.as_deref())?;
         let outcome = self.outcome(input, at, &core);
         let now = outcome.pairs();
         let before = previous.pairs();
@@ -2299,6 +2354,7 @@ impl<'a> Matcher<'a> {
         input: &MatchInput,
         at: DateTime<FixedOffset>,
         keep: &BTreeSet<(u32, u32)>,
+        warm: Option<&WarmState>,
     ) -> Result<Core, MatchError> {
         let (edges, caps) = self.candidates(input, at, keep);
         let mut by_shift: Vec<Vec<u32>> = vec![Vec::new(); input.shifts.len()];
@@ -2309,10 +2365,10 @@ impl<'a> Matcher<'a> {
         }
         let (window, _exact) = self.windows(&input.shifts);
         let scale = Scale::new(self.policy, input, &edges, &caps)?;
-        let (used, bound) = if needs_gadget(&edges, &caps, &window) {
-            solve_flow(input, &edges, &caps, &window, &scale)
+        let (used, bound, warm) = if needs_gadget(&edges, &caps, &window) {
+            solve_flow(input, &edges, &caps, &window, &scale).map(|(u, b)| (u, b, None))
         } else {
-            solve_transport(input, &edges, &caps, &window, &scale)
+            solve_transport(input, &edges, &caps, &window, &scale, warm)
         }
         .map_err(|e| scale.explain(e))?;
         let mut placed: Vec<Vec<u32>> = vec![Vec::new(); input.volunteers.len()];
@@ -2335,6 +2391,7 @@ impl<'a> Matcher<'a> {
             filled,
             cost: bound,
             bound,
+            warm: WarmSlot(warm.map(std::sync::Arc::new)),
         };
         self.repair_conflicts(input, at, &mut core);
         core.cost = cost_of(input, &core, scale.s_max, scale.p);
@@ -2532,6 +2589,7 @@ impl<'a> Matcher<'a> {
             shortages: self.shortages(input, at, core),
             objective: MatchObjective::new(filled_weight, unfilled_weight, score_sum, core.cost),
             optimality,
+            warm: core.warm.clone(),
         }
     }
 
@@ -2846,15 +2904,16 @@ fn needs_gadget(edges: &[Edge], caps: &[u32], window: &[u32]) -> bool {
         .any(|(_, _, groups, cap)| cap > 1 && groups.values().any(|l| l.len() > 1))
 }
 
-/// Solves the plain case with the transportation solver: which edges are used, and the
-/// optimal cost.
+/// Solves the plain case with the transportation solver, warm from `warm` when given: which
+/// edges are used, the optimal cost, and the state a later repair can start from.
 fn solve_transport(
     input: &MatchInput,
     edges: &[Edge],
     caps: &[u32],
     window: &[u32],
     scale: &Scale,
-) -> Result<(Vec<bool>, i64), MatchError> {
+    warm: Option<&WarmState>,
+) -> Result<(Vec<bool>, i64, Option<WarmState>), MatchError> {
     let mut b = TransportBuilder::new();
     b.reserve_arcs(edges.len());
     let mut sinks = Vec::with_capacity(input.shifts.len());
@@ -2862,9 +2921,15 @@ fn solve_transport(
         sinks.push(b.add_sink(s.slots(), pen)?);
     }
     let mut starts = Vec::new();
+    let mut volunteers = Vec::new();
     for (start, run, _, cap) in runs(edges, caps, window) {
         let src = b.add_source(cap);
         starts.push((start, run.len()));
+        volunteers.push(
+            run.first()
+                .and_then(|e| input.volunteers.get(e.v as usize))
+                .map(Volunteer::id),
+        );
         for edge in run {
             if let Some(&snk) = sinks.get(edge.s as usize) {
                 b.add_arc(src, snk, scale.s_max - edge.score.total())?;
@@ -2872,7 +2937,18 @@ fn solve_transport(
         }
     }
     let problem = b.build()?;
-    let solution = problem.solve()?;
+    let shifts: Vec<ShiftId> = input.shifts.iter().map(Shift::id).collect();
+    let warm_solution = warm.and_then(|w| resolve_warm(&problem, w, &volunteers, &shifts, scale));
+    // A warm start that does not fit falls back to a cold solve; in tests it always fits.
+    #[cfg(test)]
+    assert!(
+        warm.is_none() || warm_solution.is_some(),
+        "the warm start was refused"
+    );
+    let solution = match warm_solution {
+        Some(solution) => solution,
+        None => problem.solve()?,
+    };
     #[cfg(test)]
     assert_eq!(super::verify(&problem, &solution), Ok(()));
     let mut used = vec![false; edges.len()];
@@ -2887,7 +2963,44 @@ fn solve_transport(
             *u = true;
         }
     }
-    Ok((used, solution.objective()))
+    let objective = solution.objective();
+    let state = WarmState {
+        solution,
+        volunteers,
+        shifts,
+        s_max: scale.s_max,
+        penalties: scale.penalties.clone(),
+    };
+    Ok((used, objective, Some(state)))
+}
+
+/// Re-solves `problem` warm from a previous match's solution: sources and sinks are carried
+/// over by volunteer and shift id, and the previous sink prices are moved onto this match's
+/// cost scale (edge costs are `S − score`, so a new `S` shifts every price by the same
+/// amount; a sink priced at its penalty stays at its new penalty). `None` if the state does
+/// not fit (the caller then solves cold).
+fn resolve_warm(
+    problem: &TransportProblem,
+    warm: &WarmState,
+    volunteers: &[Option<VolunteerId>],
+    shifts: &[ShiftId],
+    scale: &Scale,
+) -> Option<TransportSolution> {
+    let carry = TransportCarry::by_keys(&warm.volunteers, volunteers, &warm.shifts, shifts).ok()?;
+    let shift_by = scale.s_max.checked_sub(warm.s_max)?;
+    let mut previous = warm.solution.clone();
+    previous.reprice_sinks(|s, price| {
+        let now = carry
+            .sink(SinkIndex::new(idx(s)))
+            .and_then(|n| scale.penalties.get(n.get() as usize))
+            .copied();
+        match now {
+            Some(pen) if warm.penalties.get(s) == Some(&price) => pen,
+            Some(pen) => price.saturating_add(shift_by).min(pen),
+            None => price,
+        }
+    });
+    problem.resolve_from(&previous, &carry).ok()
 }
 
 /// Solves the general case with the window gadget: which edges are used, and the optimal
@@ -3316,6 +3429,41 @@ mod tests {
                 }
             }
             prop_assert_eq!(m.assign(&input, at()).unwrap(), m.assign(&shuffled, at()).unwrap());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn warm_repair_reaches_the_cold_repair_optimum(s in spec(), seed in any::<u64>()) {
+            let graph = QualificationGraph::new();
+            let rules = rules();
+            let policy = MatchPolicy::default().with_keep_bonus(7).unwrap();
+            let m = Matcher::new(Eligibility::new(&graph, &rules), &policy);
+            let input = build(&s, false);
+            let before = m.assign(&input, at()).unwrap();
+            // Withdraw a seeded subset of the volunteers (about one in three).
+            let mut after_input = input.clone();
+            for (i, v) in input.volunteers().iter().enumerate() {
+                if (seed >> (i % 64)) % 3 == 0 {
+                    after_input = after_input.without_volunteer(v.id()).unwrap();
+                }
+            }
+            let warm = m.repair(&after_input, &before, at()).unwrap();
+            let mut stale = before.clone();
+            stale.warm = WarmSlot::default();
+            prop_assert_eq!(&stale, &before);
+            let cold = m.repair(&after_input, &stale, at()).unwrap();
+            assert_feasible(&m, &after_input, warm.outcome(), &policy);
+            prop_assert_eq!(warm.outcome().objective(), cold.outcome().objective());
+            prop_assert_eq!(warm.outcome().optimality(), cold.outcome().optimality());
+            // A repair of the repair starts warm again and fills as much.
+            let again = m.repair(&after_input, warm.outcome(), at()).unwrap();
+            prop_assert_eq!(
+                again.outcome().objective().filled_weight(),
+                warm.outcome().objective().filled_weight()
+            );
         }
     }
 

@@ -236,6 +236,10 @@ const CACHE_MIN_DEGREE: u32 = 64;
 /// Successive shortest paths may scan this many times the residual graph before giving up.
 const SSP_BUDGET: usize = 16;
 
+/// A warm start's shortest paths may scan this many times the residual graph before giving
+/// up (the caller then solves cold).
+const WARM_SSP_BUDGET: usize = 2;
+
 /// Solves min-cost flow exactly: `supply[v] > 0` is a supply, `< 0` a demand; the supplies must
 /// sum to zero and every arc endpoint must be `< supply.len()` (the callers validate both).
 ///
@@ -319,6 +323,110 @@ where
         }
     }
     let potential = potential.unwrap_or_default();
+    let flow = (0..m)
+        .map(|i| arc(i).capacity - s.g.resid[idx(s.g.arc_slot[i])])
+        .collect();
+    Ok(EngineSolution { flow, potential })
+}
+
+/// Re-optimises exactly from a previous flow and potentials (a warm start): `flow[i]` units on
+/// input arc `i` (clipped to its capacity) and `potential[v]` per node, in cost units, both
+/// possibly stale. Every residual arc of negative reduced cost is saturated, which leaves a
+/// 0-optimal pseudoflow; successive shortest paths ([`Solver::ssp`]) then route its
+/// imbalances, each search stopping at the first deficit it reaches and costing only what it
+/// touches (visited lists are reset, not the arrays). When the searches grow long — a tight
+/// problem, where a withdrawal moves the prices of a whole component — they stop after about
+/// [`WARM_SSP_BUDGET`] scans of the graph and report [`EngineError::GaveUp`], so the caller
+/// can solve cold (warm-started cost scaling measured slower than a cold solve there).
+///
+/// Same contract as [`solve`] for `supply` and the arcs; `flow` and `potential` must have one
+/// entry per arc and node (the callers build both).
+pub(crate) fn resolve<F>(
+    supply: &[i64],
+    m: usize,
+    arc: F,
+    flow: &[u32],
+    potential: &[i64],
+) -> Result<EngineSolution, EngineError>
+where
+    F: Fn(usize) -> EngineArc,
+{
+    let n = supply.len();
+    if n >= idx(LATER) || flow.len() != m || potential.len() != n {
+        return Err(EngineError::Overflow);
+    }
+    let max_cost = (0..m).map(|i| arc(i).cost.abs()).max().unwrap_or(0);
+    if !fits(n, max_cost) {
+        return Err(EngineError::Overflow);
+    }
+    let scale = i64::try_from(n + 1).map_err(|_| EngineError::Overflow)?;
+    // Prices start from the previous potentials; keep them well inside the limit so the
+    // searches have room to lower them.
+    let price = potential
+        .iter()
+        .map(|&p| {
+            p.checked_mul(scale)
+                .filter(|x| x.abs() <= PRICE_LIMIT / 4)
+                .ok_or(EngineError::Overflow)
+        })
+        .collect::<Result<Vec<i64>, EngineError>>()?;
+    let g = Graph::build(n, m, &arc, scale)?;
+    let mut s = Solver {
+        n,
+        current: g.first[..n].to_vec(),
+        g,
+        price,
+        excess: supply.to_vec(),
+        queue: VecDeque::new(),
+        relabels_since_update: 0,
+        buf: Vec::new(),
+        pu: UpdateScratch::default(),
+        cache: BestArcs {
+            id: Vec::new(),
+            slots: Vec::new(),
+            len: Vec::new(),
+            thr: Vec::new(),
+            valid: Vec::new(),
+        },
+        update_every: n * UPDATE_EVERY_HALF_N / 2 + 1,
+    };
+    s.init_cache()?;
+    // The previous flow, clipped to the new capacities.
+    for (i, &f) in flow.iter().enumerate() {
+        if f == 0 {
+            continue;
+        }
+        let a = idx(s.g.arc_slot[i]);
+        let units = f.min(s.g.pair_cap[a]);
+        s.g.resid[a] -= units;
+        s.g.resid[idx(s.g.rev[a])] += units;
+        let (from, to) = (idx(s.g.head[idx(s.g.rev[a])]), idx(s.g.head[a]));
+        s.excess[from] -= i64::from(units);
+        s.excess[to] += i64::from(units);
+    }
+    // 0-optimality: saturate every residual arc of negative reduced cost.
+    for u in 0..n {
+        let pu = s.price[u];
+        for a in idx(s.g.first[u])..idx(s.g.first[u + 1]) {
+            let r = s.g.resid[a];
+            if r == 0 {
+                continue;
+            }
+            let v = idx(s.g.head[a]);
+            if s.g.cost[a] + pu - s.price[v] < 0 {
+                s.g.resid[a] = 0;
+                s.g.resid[idx(s.g.rev[a])] += r;
+                s.excess[u] -= i64::from(r);
+                s.excess[v] += i64::from(r);
+            }
+        }
+    }
+    // Shortest paths keep every price a multiple of `scale` (costs are, and so are the
+    // starting prices and every distance), so the prices divided by it are exact potentials.
+    if !s.ssp(s.g.head.len().saturating_mul(WARM_SSP_BUDGET))? {
+        return Err(EngineError::GaveUp);
+    }
+    let potential = s.price.iter().map(|&p| p.div_euclid(scale)).collect();
     let flow = (0..m)
         .map(|i| arc(i).capacity - s.g.resid[idx(s.g.arc_slot[i])])
         .collect();

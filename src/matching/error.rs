@@ -90,6 +90,31 @@ pub enum MatchingError {
         /// The largest absolute cost or penalty.
         max_cost: i64,
     },
+    /// A warm start's previous solution and carry map disagree on how many sources or sinks
+    /// there were.
+    #[error(
+        "warm start {field} covers {found} previous nodes: the previous solution has {expected}"
+    )]
+    WarmStartMismatch {
+        /// `"source map"` or `"sink map"`.
+        field: &'static str,
+        /// Entries in the carry map.
+        found: usize,
+        /// Nodes of that kind in the previous solution.
+        expected: usize,
+    },
+    /// A warm start's carry map sends two previous nodes onto one (or a key repeats).
+    #[error(
+        "warm start maps previous {side} {previous} onto {side} {index}, already taken: expected each node kept at most once"
+    )]
+    WarmStartRepeat {
+        /// `"source"` or `"sink"`.
+        side: &'static str,
+        /// The previous node (or the first position of a repeated key).
+        previous: u32,
+        /// The new node named twice (or the second position of a repeated key).
+        index: u32,
+    },
     /// [`verify`](crate::matching::verify) rejected a solution or its certificate.
     #[error("solution rejected: {reason}")]
     Rejected {

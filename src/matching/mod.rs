@@ -101,6 +101,6 @@ pub use score::{
     VolunteerProfile,
 };
 pub use transport::{
-    SinkIndex, SourceIndex, TransportArc, TransportBuilder, TransportCertificate, TransportMethod,
-    TransportProblem, TransportSolution, UsedArc, verify,
+    SinkIndex, SourceIndex, TransportArc, TransportBuilder, TransportCarry, TransportCertificate,
+    TransportMethod, TransportProblem, TransportSolution, UsedArc, verify,
 };

@@ -981,40 +981,8 @@ impl TransportProblem {
         // every slot reaches the hub either through a volunteer (arc cost, then the volunteer's
         // capacity arc) or directly (the penalty). A sink then bids for volunteers along its
         // forward arcs, and a volunteer returns surplus along its few assigned arcs.
-        let mut supply = vec![0_i64; nodes];
-        let mut total = 0_i64;
-        for (s, &d) in self.demands.iter().enumerate() {
-            supply[nv + s] = i64::from(d);
-            total += i64::from(d);
-        }
-        supply[hub] = -total;
-        let hub32 = index_u32(hub);
-        let nv32 = index_u32(nv);
-        let arc = |i: usize| -> EngineArc {
-            if let Some(a) = self.arcs.get(i) {
-                EngineArc {
-                    from: nv32 + a.sink.0,
-                    to: a.source.0,
-                    capacity: a.capacity,
-                    cost: a.cost,
-                }
-            } else if let Some(&cap) = self.capacities.get(i - m) {
-                EngineArc {
-                    from: index_u32(i - m),
-                    to: hub32,
-                    capacity: cap,
-                    cost: 0,
-                }
-            } else {
-                let s = i - m - nv;
-                EngineArc {
-                    from: nv32 + index_u32(s),
-                    to: hub32,
-                    capacity: self.demands.get(s).copied().unwrap_or(0),
-                    cost: self.penalties.get(s).copied().unwrap_or(0),
-                }
-            }
-        };
+        let supply = self.engine_supply();
+        let arc = |i: usize| self.engine_arc(i);
         let start_cost = self.arcs.iter().map(|a| a.cost).max().unwrap_or(0);
         let sol = engine::solve(&supply, m + nv + ns, arc, Some(start_cost), start).map_err(
             |e| match e {
@@ -1027,6 +995,250 @@ impl TransportProblem {
             },
         )?;
         self.solution_from(&sol)
+    }
+
+    /// Arc `i` of the internal network: the problem's arcs (sink → source), then each
+    /// source's capacity arc (source → hub, cost 0), then each sink's unfilled arc
+    /// (sink → hub, the penalty).
+    fn engine_arc(&self, i: usize) -> EngineArc {
+        let m = self.arcs.len();
+        let nv = self.sources();
+        let nv32 = index_u32(nv);
+        let hub32 = index_u32(nv + self.sinks());
+        if let Some(a) = self.arcs.get(i) {
+            EngineArc {
+                from: nv32 + a.sink.0,
+                to: a.source.0,
+                capacity: a.capacity,
+                cost: a.cost,
+            }
+        } else if let Some(&cap) = self.capacities.get(i - m) {
+            EngineArc {
+                from: index_u32(i - m),
+                to: hub32,
+                capacity: cap,
+                cost: 0,
+            }
+        } else {
+            let s = i - m - nv;
+            EngineArc {
+                from: nv32 + index_u32(s),
+                to: hub32,
+                capacity: self.demands.get(s).copied().unwrap_or(0),
+                cost: self.penalties.get(s).copied().unwrap_or(0),
+            }
+        }
+    }
+
+    /// Slots of each sink and minus their total at the hub: the internal network's supplies.
+    fn engine_supply(&self) -> Vec<i64> {
+        let nv = self.sources();
+        let hub = nv + self.sinks();
+        let mut supply = vec![0_i64; hub + 1];
+        let mut total = 0_i64;
+        for (s, &d) in self.demands.iter().enumerate() {
+            supply[nv + s] = i64::from(d);
+            total += i64::from(d);
+        }
+        supply[hub] = -total;
+        supply
+    }
+
+    /// The canonical position of the arc joining `source` and `sink`, if there is one.
+    fn arc_position(&self, source: u32, sink: u32) -> Option<usize> {
+        self.arcs
+            .binary_search_by_key(&(source, sink), TransportArc::key)
+            .ok()
+    }
+
+    /// Re-optimises exactly from a previous solution (a warm start, 热启动): after
+    /// withdrawals (sources removed or with less capacity), no-shows or invalidated pairs
+    /// (arcs removed), new sinks or arcs, changed demands or costs, it returns an optimal
+    /// solution of this problem, with its certificate, doing work in proportion to the
+    /// change rather than to the problem.
+    ///
+    /// `previous` is a solution of an earlier problem (from any method, or an earlier
+    /// `resolve_from`); `carry` says which of its sources and sinks are which here (arcs are
+    /// identified by their `(source, sink)` pair, so they carry over with their ends). The
+    /// previous flow is kept on every arc that still exists (up to the new capacities), the
+    /// previous certificate becomes the starting potentials, a new sink is priced at its
+    /// cheapest way to fill a slot, every arc whose reduced cost is now negative is
+    /// saturated, and successive shortest paths route the imbalances left (Dijkstra on
+    /// reduced costs, each search stopping at the first deficit it reaches).
+    ///
+    /// This pays off when augmenting paths stay short: volunteers to spare, or few changes.
+    /// In a tight problem (capacity equal to demand) every withdrawal leaves a slot unfilled
+    /// and moves the prices of its whole component, each search then scans the component,
+    /// and after about two scans of the network the warm start gives up and solves cold
+    /// ([`solve`](Self::solve)); the result is exact either way.
+    ///
+    /// The objective equals [`solve`](Self::solve)'s (both are exact); when several
+    /// solutions are optimal the one returned may differ from a cold solve's, and tends to
+    /// keep the previous flow. Deterministic: the same problem, previous solution and carry
+    /// give the same result, bit for bit.
+    ///
+    /// # Errors
+    /// [`MatchingError::WarmStartMismatch`] if `carry` does not cover `previous`'s sources
+    /// and sinks; [`MatchingError::UnknownSource`] or [`MatchingError::UnknownSink`] if it
+    /// maps onto a node this problem does not have; [`MatchingError::Overflow`] as for
+    /// [`solve`](Self::solve), or if the previous certificate's values are too large to
+    /// start from.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{verify, TransportBuilder, TransportCarry};
+    /// let mut b = TransportBuilder::new();
+    /// let (zhang, li, wang) = (b.add_source(1), b.add_source(1), b.add_source(1));
+    /// let gate = b.add_sink(2, 1_000)?;
+    /// b.add_arc(zhang, gate, 1)?;
+    /// b.add_arc(li, gate, 2)?;
+    /// b.add_arc(wang, gate, 5)?;
+    /// let before = b.build()?.solve()?;
+    /// assert_eq!(before.objective(), 3);
+    ///
+    /// // 张 withdraws: the new problem has only 李 and 王 (old sources 1 and 2).
+    /// let mut b = TransportBuilder::new();
+    /// let (li, wang) = (b.add_source(1), b.add_source(1));
+    /// let gate = b.add_sink(2, 1_000)?;
+    /// b.add_arc(li, gate, 2)?;
+    /// b.add_arc(wang, gate, 5)?;
+    /// let after = b.build()?;
+    /// let carry = TransportCarry::by_keys(&["zhang", "li", "wang"], &["li", "wang"], &["gate"], &["gate"])?;
+    /// let repaired = after.resolve_from(&before, &carry)?;
+    /// assert_eq!(repaired.objective(), 7);
+    /// assert_eq!(repaired.objective(), after.solve()?.objective());
+    /// verify(&after, &repaired)?;
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
+    #[allow(
+        clippy::too_many_lines,
+        reason = "checks, starting potentials and starting flow read best in one sequence"
+    )]
+    pub fn resolve_from(
+        &self,
+        previous: &TransportSolution,
+        carry: &TransportCarry,
+    ) -> Result<TransportSolution, MatchingError> {
+        let nv = self.sources();
+        let ns = self.sinks();
+        let hub = nv + ns;
+        let m = self.arcs.len();
+        let sources_before = previous.certificate.source_rent.len();
+        let sinks_before = previous.filled.len();
+        if carry.sources.len() != sources_before {
+            return Err(MatchingError::WarmStartMismatch {
+                field: "source map",
+                found: carry.sources.len(),
+                expected: sources_before,
+            });
+        }
+        if carry.sinks.len() != sinks_before
+            || previous.unfilled.len() != sinks_before
+            || previous.certificate.sink_price.len() != sinks_before
+        {
+            return Err(MatchingError::WarmStartMismatch {
+                field: "sink map",
+                found: carry.sinks.len(),
+                expected: sinks_before,
+            });
+        }
+        if let Some(&bad) = carry.sources.iter().flatten().find(|x| x.0 as usize >= nv) {
+            return Err(MatchingError::UnknownSource {
+                index: bad.0,
+                count: nv,
+            });
+        }
+        if let Some(&bad) = carry.sinks.iter().flatten().find(|x| x.0 as usize >= ns) {
+            return Err(MatchingError::UnknownSink {
+                index: bad.0,
+                count: ns,
+            });
+        }
+        let max_cost = self
+            .arcs
+            .iter()
+            .map(|a| a.cost)
+            .chain(self.penalties.iter().copied())
+            .max()
+            .unwrap_or(0);
+        let overflow = MatchingError::Overflow {
+            nodes: hub + 1,
+            max_cost,
+        };
+        // Starting potentials in the internal network's orientation: −rent for a source,
+        // −price for a sink, 0 at the hub (see `solution_from`).
+        let mut potential = vec![0_i64; hub + 1];
+        let mut carried_sink = vec![false; ns];
+        for (old, new) in carry.sources.iter().enumerate() {
+            if let (Some(new), Some(&rent)) = (new, previous.certificate.source_rent.get(old)) {
+                potential[new.0 as usize] = rent.checked_neg().ok_or_else(|| overflow.clone())?;
+            }
+        }
+        for (old, new) in carry.sinks.iter().enumerate() {
+            if let (Some(new), Some(&price)) = (new, previous.certificate.sink_price.get(old)) {
+                potential[nv + new.0 as usize] =
+                    price.checked_neg().ok_or_else(|| overflow.clone())?;
+                carried_sink[new.0 as usize] = true;
+            }
+        }
+        // A new sink starts at the price of its cheapest slot: no arc out of it is then
+        // negative, and its slots are its excess.
+        for (s, &pen) in self.penalties.iter().enumerate() {
+            if !carried_sink[s] {
+                potential[nv + s] = -pen;
+            }
+        }
+        for a in &self.arcs {
+            let s = a.sink.0 as usize;
+            if !carried_sink[s] {
+                let p = potential[a.source.0 as usize].saturating_sub(a.cost);
+                if p > potential[nv + s] {
+                    potential[nv + s] = p;
+                }
+            }
+        }
+        // The previous flow on every arc that still exists, within the new capacities.
+        let mut flow = vec![0_u32; m + nv + ns];
+        let mut out_of = vec![0_u64; nv];
+        let mut into = vec![0_u64; ns];
+        for used in &previous.assignment {
+            let (Some(Some(v)), Some(Some(s))) = (
+                carry.sources.get(used.source.0 as usize),
+                carry.sinks.get(used.sink.0 as usize),
+            ) else {
+                continue;
+            };
+            if let Some(i) = self.arc_position(v.0, s.0) {
+                let units = used.units.min(self.arcs[i].capacity);
+                flow[i] = units;
+                out_of[v.0 as usize] += u64::from(units);
+                into[s.0 as usize] += u64::from(units);
+            }
+        }
+        for (v, (&cap, &out)) in self.capacities.iter().zip(&out_of).enumerate() {
+            flow[m + v] = u32::try_from(out).unwrap_or(u32::MAX).min(cap);
+        }
+        for (old, new) in carry.sinks.iter().enumerate() {
+            if let (Some(new), Some(&was)) = (new, previous.unfilled.get(old)) {
+                let s = new.0 as usize;
+                let d = self.demands[s];
+                let open = u64::from(d).saturating_sub(into[s]);
+                flow[m + nv + s] = u32::try_from(open).unwrap_or(u32::MAX).min(was);
+            }
+        }
+        let supply = self.engine_supply();
+        match engine::resolve(
+            &supply,
+            m + nv + ns,
+            |i| self.engine_arc(i),
+            &flow,
+            &potential,
+        ) {
+            Ok(sol) => self.solution_from(&sol),
+            // Augmenting paths too long to pay off (a tight problem): solve cold.
+            Err(EngineError::GaveUp) => self.solve(),
+            Err(EngineError::Infeasible | EngineError::Overflow) => Err(overflow),
+        }
     }
 
     fn solution_from(&self, sol: &EngineSolution) -> Result<TransportSolution, MatchingError> {
@@ -1091,6 +1303,166 @@ impl TransportProblem {
             },
         })
     }
+}
+
+/// Which sources and sinks of a previous problem are which in a changed one, for
+/// [`TransportProblem::resolve_from`] (a warm start). Arcs carry over with their ends, by
+/// their `(source, sink)` pair; a source or sink mapped to nothing is gone (a withdrawn
+/// volunteer, a cancelled shift), and a node of the new problem that nothing maps onto is new.
+///
+/// Each new node is the image of at most one previous node.
+///
+/// # Example
+/// ```
+/// use volunteer_service::matching::{SinkIndex, SourceIndex, TransportCarry};
+/// // Previous sources 0 and 2 are new sources 0 and 1; previous source 1 withdrew.
+/// let carry = TransportCarry::new(
+///     vec![Some(SourceIndex::new(0)), None, Some(SourceIndex::new(1))],
+///     vec![Some(SinkIndex::new(0))],
+/// )?;
+/// assert_eq!(carry.source(SourceIndex::new(2)), Some(SourceIndex::new(1)));
+/// assert_eq!(carry.source(SourceIndex::new(1)), None);
+/// # Ok::<(), volunteer_service::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportCarry {
+    sources: Vec<Option<SourceIndex>>,
+    sinks: Vec<Option<SinkIndex>>,
+}
+
+/// The first target named twice in `map`, as `(previous index, target)`.
+fn first_repeat(map: impl Iterator<Item = Option<u32>>) -> Option<(u32, u32)> {
+    let mut seen = std::collections::BTreeSet::new();
+    for (old, new) in map.enumerate() {
+        if let Some(new) = new
+            && !seen.insert(new)
+        {
+            return Some((index_u32(old), new));
+        }
+    }
+    None
+}
+
+impl TransportCarry {
+    /// A map from previous source and sink positions (`sources[i]` is where previous source
+    /// `i` is now, `None` if it is gone; likewise for sinks).
+    ///
+    /// # Errors
+    /// [`MatchingError::WarmStartRepeat`] if two previous nodes map onto the same new one.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{SinkIndex, SourceIndex, TransportCarry};
+    /// let twice = TransportCarry::new(vec![Some(SourceIndex::new(0)); 2], vec![Some(SinkIndex::new(0))]);
+    /// assert!(twice.is_err());
+    /// ```
+    pub fn new(
+        sources: Vec<Option<SourceIndex>>,
+        sinks: Vec<Option<SinkIndex>>,
+    ) -> Result<Self, MatchingError> {
+        if let Some((previous, index)) = first_repeat(sources.iter().map(|x| x.map(|x| x.0))) {
+            return Err(MatchingError::WarmStartRepeat {
+                side: "source",
+                previous,
+                index,
+            });
+        }
+        if let Some((previous, index)) = first_repeat(sinks.iter().map(|x| x.map(|x| x.0))) {
+            return Err(MatchingError::WarmStartRepeat {
+                side: "sink",
+                previous,
+                index,
+            });
+        }
+        Ok(Self { sources, sinks })
+    }
+
+    /// Every node keeps its position: `sources` sources and `sinks` sinks (the same
+    /// problem with changed capacities, demands, costs or arcs, or with nodes added at the
+    /// end).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{SourceIndex, TransportCarry};
+    /// let carry = TransportCarry::same_positions(3, 1);
+    /// assert_eq!(carry.source(SourceIndex::new(2)), Some(SourceIndex::new(2)));
+    /// ```
+    pub fn same_positions(sources: usize, sinks: usize) -> Self {
+        Self {
+            sources: (0..sources)
+                .map(|i| Some(SourceIndex(index_u32(i))))
+                .collect(),
+            sinks: (0..sinks).map(|i| Some(SinkIndex(index_u32(i)))).collect(),
+        }
+    }
+
+    /// A map from stable keys (e.g. volunteer and shift ids): `previous_sources[i]` is the key
+    /// of previous source `i`, `sources[j]` that of source `j` now; a previous key not found
+    /// now is gone.
+    ///
+    /// # Errors
+    /// [`MatchingError::WarmStartRepeat`] if a key appears twice on one side.
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{SinkIndex, SourceIndex, TransportCarry};
+    /// let carry = TransportCarry::by_keys(&[10, 11, 12], &[12, 10], &["gate"], &["desk", "gate"])?;
+    /// assert_eq!(carry.source(SourceIndex::new(0)), Some(SourceIndex::new(1)));
+    /// assert_eq!(carry.source(SourceIndex::new(1)), None);
+    /// assert_eq!(carry.sink(SinkIndex::new(0)), Some(SinkIndex::new(1)));
+    /// assert!(TransportCarry::by_keys(&[1, 1], &[1], &[0], &[0]).is_err());
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
+    pub fn by_keys<K: Ord, L: Ord>(
+        previous_sources: &[K],
+        sources: &[K],
+        previous_sinks: &[L],
+        sinks: &[L],
+    ) -> Result<Self, MatchingError> {
+        let sources = carry_keys(previous_sources, sources, "source")?;
+        let sinks = carry_keys(previous_sinks, sinks, "sink")?;
+        Ok(Self {
+            sources: sources.into_iter().map(|x| x.map(SourceIndex)).collect(),
+            sinks: sinks.into_iter().map(|x| x.map(SinkIndex)).collect(),
+        })
+    }
+
+    /// Where previous source `previous` is now, `None` if it is gone (or unknown).
+    pub fn source(&self, previous: SourceIndex) -> Option<SourceIndex> {
+        self.sources.get(previous.0 as usize).copied().flatten()
+    }
+
+    /// Where previous sink `previous` is now, `None` if it is gone (or unknown).
+    pub fn sink(&self, previous: SinkIndex) -> Option<SinkIndex> {
+        self.sinks.get(previous.0 as usize).copied().flatten()
+    }
+}
+
+/// Positions of `previous` keys in `now`, checking that keys are unique on each side.
+fn carry_keys<K: Ord>(
+    previous: &[K],
+    now: &[K],
+    side: &'static str,
+) -> Result<Vec<Option<u32>>, MatchingError> {
+    let mut at = std::collections::BTreeMap::new();
+    for (j, k) in now.iter().enumerate() {
+        if let Some(first) = at.insert(k, index_u32(j)) {
+            return Err(MatchingError::WarmStartRepeat {
+                side,
+                previous: first,
+                index: index_u32(j),
+            });
+        }
+    }
+    let map: Vec<Option<u32>> = previous.iter().map(|k| at.get(k).copied()).collect();
+    if let Some((previous, index)) = first_repeat(map.iter().copied()) {
+        return Err(MatchingError::WarmStartRepeat {
+            side,
+            previous,
+            index,
+        });
+    }
+    Ok(map)
 }
 
 /// One arc carrying flow in a [`TransportSolution`]: `source` fills `units` slots of `sink`.
@@ -1351,6 +1723,15 @@ impl TransportSolution {
     /// ```
     pub fn certificate(&self) -> &TransportCertificate {
         &self.certificate
+    }
+
+    /// Rewrites each sink's price with `f(sink, price)`: a warm start for a problem whose
+    /// costs were rebuilt on another scale keeps its reduced costs. The certificate may no
+    /// longer verify; [`TransportProblem::resolve_from`] accepts any starting prices.
+    pub(crate) fn reprice_sinks(&mut self, f: impl Fn(usize, i64) -> i64) {
+        for (s, p) in self.certificate.sink_price.iter_mut().enumerate() {
+            *p = f(s, *p);
+        }
     }
 }
 
@@ -1805,6 +2186,263 @@ mod tests {
                 .unwrap();
             prop_assert_eq!(a, b);
         }
+    }
+
+    /// Random changes to a problem, drawn from a seed: sources withdrawn or with another
+    /// capacity, arcs removed or re-costed, sinks cancelled or with another demand, new sinks
+    /// (shifts) and sources with arcs. Returns the changed problem and where each previous
+    /// source and sink went.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_possible_wrap,
+        reason = "values drawn below small bounds"
+    )]
+    fn change(raw: &Raw, seed: u64) -> (Raw, TransportCarry) {
+        let mut x = seed | 1;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        let mut caps = Vec::new();
+        let mut source_map = Vec::new();
+        for &c in &raw.caps {
+            match next(10) {
+                0 | 1 => source_map.push(None),
+                2 => {
+                    source_map.push(Some(SourceIndex(index_u32(caps.len()))));
+                    caps.push(c.saturating_sub(1));
+                }
+                3 => {
+                    source_map.push(Some(SourceIndex(index_u32(caps.len()))));
+                    caps.push(c + 1);
+                }
+                _ => {
+                    source_map.push(Some(SourceIndex(index_u32(caps.len()))));
+                    caps.push(c);
+                }
+            }
+        }
+        let mut sinks = Vec::new();
+        let mut sink_map = Vec::new();
+        for &(d, p) in &raw.sinks {
+            match next(20) {
+                0 => sink_map.push(None),
+                1 | 2 => {
+                    sink_map.push(Some(SinkIndex(index_u32(sinks.len()))));
+                    sinks.push((d + 1 + next(2) as u32, p));
+                }
+                3 | 4 => {
+                    sink_map.push(Some(SinkIndex(index_u32(sinks.len()))));
+                    sinks.push((d.saturating_sub(1 + next(2) as u32), p));
+                }
+                _ => {
+                    sink_map.push(Some(SinkIndex(index_u32(sinks.len()))));
+                    sinks.push((d, p));
+                }
+            }
+        }
+        let mut arcs = Vec::new();
+        for &(v, s, c, k) in &raw.arcs {
+            let (Some(Some(nv)), Some(Some(ns))) =
+                (source_map.get(v as usize), sink_map.get(s as usize))
+            else {
+                continue;
+            };
+            match next(10) {
+                0 => {}
+                1 => arcs.push((nv.0, ns.0, next(300) as i64, k)),
+                _ => arcs.push((nv.0, ns.0, c, k)),
+            }
+        }
+        // New sources and sinks, with arcs to some existing nodes.
+        let old_sinks = index_u32(sinks.len());
+        let penalty = raw.sinks.first().map_or(1_000, |x| x.1);
+        for _ in 0..next(3) {
+            sinks.push((1 + next(4) as u32, penalty));
+        }
+        for _ in 0..next(2) {
+            caps.push(1 + next(2) as u32);
+        }
+        let (nv, ns) = (index_u32(caps.len()), index_u32(sinks.len()));
+        for v in 0..nv {
+            for s in 0..ns {
+                let fresh = s >= old_sinks || v as usize >= source_map.iter().flatten().count();
+                if fresh && next(3) == 0 {
+                    arcs.push((v, s, next(300) as i64, 1));
+                }
+            }
+        }
+        let carry = TransportCarry::new(source_map, sink_map).unwrap();
+        (Raw { caps, sinks, arcs }, carry)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn warm_resolve_matches_cold_solve_after_random_changes(
+            seed in any::<u64>(),
+            which in any::<u8>(),
+            changes in any::<u64>(),
+        ) {
+            let raw = shape(seed, which);
+            let before = build(&raw).solve().unwrap();
+            let (changed, carry) = change(&raw, changes);
+            let p = build(&changed);
+            let warm = p.resolve_from(&before, &carry).unwrap();
+            prop_assert_eq!(verify(&p, &warm), Ok(()));
+            prop_assert_eq!(warm.objective(), p.solve().unwrap().objective());
+            // Deterministic, and a second warm start from the result changes nothing.
+            prop_assert_eq!(&p.resolve_from(&before, &carry).unwrap(), &warm);
+            let same = TransportCarry::same_positions(p.sources(), p.sinks());
+            prop_assert_eq!(&p.resolve_from(&warm, &same).unwrap(), &warm);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn warm_resolve_is_optimal_like_brute_force(raw in raw_problem(), changes in any::<u64>()) {
+            let before = build(&raw).solve().unwrap();
+            let (changed, carry) = change(&raw, changes);
+            prop_assume!(changed.arcs.len() <= 10);
+            let p = build(&changed);
+            let warm = p.resolve_from(&before, &carry).unwrap();
+            prop_assert_eq!(verify(&p, &warm), Ok(()));
+            prop_assert_eq!(warm.objective(), brute_force(&changed));
+        }
+    }
+
+    #[test]
+    fn warm_resolve_after_a_withdrawal_refills_the_slot() {
+        // 张 and 李 fill the gate; 王 takes the desk. 张 withdraws.
+        let raw = Raw {
+            caps: vec![1, 1, 1],
+            sinks: vec![(2, 1_000), (1, 1_000)],
+            arcs: vec![(0, 0, 1, 1), (1, 0, 2, 1), (2, 0, 5, 1), (2, 1, 6, 1)],
+        };
+        let before = build(&raw).solve().unwrap();
+        assert_eq!(before.objective(), 1 + 2 + 6);
+        let changed = Raw {
+            caps: vec![1, 1],
+            sinks: raw.sinks.clone(),
+            arcs: vec![(0, 0, 2, 1), (1, 0, 5, 1), (1, 1, 6, 1)],
+        };
+        let carry =
+            TransportCarry::by_keys(&["zhang", "li", "wang"], &["li", "wang"], &[0, 1], &[0, 1])
+                .unwrap();
+        let p = build(&changed);
+        let warm = p.resolve_from(&before, &carry).unwrap();
+        assert_eq!(verify(&p, &warm), Ok(()));
+        assert_eq!(warm.objective(), p.solve().unwrap().objective());
+        // 李 stays at the gate; 王 moves from the desk to the gate (5 < 6), the desk opens.
+        assert_eq!(warm.objective(), 2 + 5 + 1_000);
+        let pairs: Vec<(u32, u32)> = warm
+            .assignment()
+            .iter()
+            .map(|u| (u.source.0, u.sink.0))
+            .collect();
+        assert_eq!(pairs, vec![(0, 0), (1, 0)]);
+    }
+
+    #[test]
+    fn warm_resolve_prices_a_new_shift() {
+        let raw = Raw {
+            caps: vec![1, 1],
+            sinks: vec![(1, 1_000)],
+            arcs: vec![(0, 0, 3, 1), (1, 0, 4, 1)],
+        };
+        let before = build(&raw).solve().unwrap();
+        let mut changed = raw.clone();
+        changed.sinks.push((1, 1_000));
+        changed.arcs.push((1, 1, 1, 1));
+        let p = build(&changed);
+        let carry = TransportCarry::new(
+            vec![Some(SourceIndex(0)), Some(SourceIndex(1))],
+            vec![Some(SinkIndex(0))],
+        )
+        .unwrap();
+        let warm = p.resolve_from(&before, &carry).unwrap();
+        assert_eq!(warm.objective(), 3 + 1);
+        assert_eq!(warm.filled(), &[1, 1]);
+        assert_eq!(verify(&p, &warm), Ok(()));
+    }
+
+    #[test]
+    fn warm_resolve_rejects_maps_that_do_not_fit() {
+        let raw = Raw {
+            caps: vec![1, 1],
+            sinks: vec![(1, 100)],
+            arcs: vec![(0, 0, 3, 1), (1, 0, 4, 1)],
+        };
+        let p = build(&raw);
+        let before = p.solve().unwrap();
+        let short = TransportCarry::same_positions(1, 1);
+        assert_eq!(
+            p.resolve_from(&before, &short),
+            Err(MatchingError::WarmStartMismatch {
+                field: "source map",
+                found: 1,
+                expected: 2
+            })
+        );
+        let sinks = TransportCarry::same_positions(2, 3);
+        assert_eq!(
+            p.resolve_from(&before, &sinks),
+            Err(MatchingError::WarmStartMismatch {
+                field: "sink map",
+                found: 3,
+                expected: 1
+            })
+        );
+        let outside =
+            TransportCarry::new(vec![Some(SourceIndex(0)), Some(SourceIndex(5))], vec![None])
+                .unwrap();
+        assert_eq!(
+            p.resolve_from(&before, &outside),
+            Err(MatchingError::UnknownSource { index: 5, count: 2 })
+        );
+        let outside = TransportCarry::new(vec![None, None], vec![Some(SinkIndex(1))]).unwrap();
+        assert_eq!(
+            p.resolve_from(&before, &outside),
+            Err(MatchingError::UnknownSink { index: 1, count: 1 })
+        );
+        assert_eq!(
+            TransportCarry::new(vec![Some(SourceIndex(1)), Some(SourceIndex(1))], vec![]),
+            Err(MatchingError::WarmStartRepeat {
+                side: "source",
+                previous: 1,
+                index: 1
+            })
+        );
+        assert_eq!(
+            TransportCarry::by_keys(&[1, 2], &[2], &["a"], &["a", "a"]),
+            Err(MatchingError::WarmStartRepeat {
+                side: "sink",
+                previous: 0,
+                index: 1
+            })
+        );
+        // Everything gone: the warm start still solves the new problem from nothing.
+        let gone = TransportCarry::new(vec![None, None], vec![None]).unwrap();
+        let sol = p.resolve_from(&before, &gone).unwrap();
+        assert_eq!(sol.objective(), before.objective());
+        assert_eq!(verify(&p, &sol), Ok(()));
+    }
+
+    #[test]
+    fn warm_start_errors_name_the_values() {
+        insta::assert_snapshot!(
+            MatchingError::WarmStartMismatch { field: "source map", found: 1, expected: 2 },
+            @"warm start source map covers 1 previous nodes: the previous solution has 2"
+        );
+        insta::assert_snapshot!(
+            MatchingError::WarmStartRepeat { side: "sink", previous: 3, index: 0 },
+            @"warm start maps previous sink 3 onto sink 0, already taken: expected each node kept at most once"
+        );
     }
 
     #[test]

@@ -3,7 +3,8 @@
 use proptest::prelude::*;
 
 use crate::matching::{
-    FlowBuilder, FlowProblem, NodeIndex, SinkIndex, SourceIndex, TransportBuilder, TransportProblem,
+    FlowBuilder, FlowProblem, NodeIndex, SinkIndex, SourceIndex, TransportBuilder, TransportCarry,
+    TransportProblem,
 };
 
 /// Small transportation problems: 1–8 sources with capacity 0–3, 1–5 sinks with demand 0–5
@@ -45,6 +46,57 @@ pub fn transport_problem() -> impl Strategy<Value = TransportProblem> {
                 b.build().expect("small problems fit")
             })
     })
+}
+
+/// Carry maps for a warm start from a problem with `previous_sources` sources and
+/// `previous_sinks` sinks onto one with `sources` and `sinks`: each previous node is gone or
+/// kept at a distinct, shuffled position.
+///
+/// # Example
+/// ```
+/// use proptest::prelude::*;
+/// use volunteer_service::{matching, strategies};
+///
+/// let with_carry = strategies::transport_problem().prop_flat_map(|p| {
+///     let (v, s) = (p.sources(), p.sinks());
+///     (Just(p), strategies::transport_carry(v, s, v, s))
+/// });
+/// proptest!(|((p, carry) in with_carry)| {
+///     // A stale, shuffled start still gives the optimum.
+///     let warm = p.resolve_from(&p.solve().unwrap(), &carry).unwrap();
+///     prop_assert_eq!(warm.objective(), p.solve().unwrap().objective());
+///     prop_assert!(matching::verify(&p, &warm).is_ok());
+/// });
+/// ```
+pub fn transport_carry(
+    previous_sources: usize,
+    previous_sinks: usize,
+    sources: usize,
+    sinks: usize,
+) -> impl Strategy<Value = TransportCarry> {
+    let positions = |n: usize| {
+        let all: Vec<u32> = (0..u32::try_from(n).unwrap_or(u32::MAX)).collect();
+        Just(all).prop_shuffle()
+    };
+    (
+        positions(sources),
+        proptest::collection::vec(any::<bool>(), previous_sources),
+        positions(sinks),
+        proptest::collection::vec(any::<bool>(), previous_sinks),
+    )
+        .prop_map(|(at_v, keep_v, at_s, keep_s)| {
+            let sources = keep_v
+                .iter()
+                .enumerate()
+                .map(|(i, &k)| at_v.get(i).filter(|_| k).map(|&x| SourceIndex::new(x)))
+                .collect();
+            let sinks = keep_s
+                .iter()
+                .enumerate()
+                .map(|(i, &k)| at_s.get(i).filter(|_| k).map(|&x| SinkIndex::new(x)))
+                .collect();
+            TransportCarry::new(sources, sinks).expect("distinct positions")
+        })
 }
 
 /// Small balanced flow networks: 2–6 nodes with supplies −3..=3 summing to zero, up to 10 arcs
