@@ -560,15 +560,19 @@ impl Solver {
             let units: u64 = self.buf.iter().map(|x| u64::from(x.1)).sum();
             let t = if units <= e {
                 self.buf.iter().map(|x| x.0).max().unwrap_or(0)
-            } else if self.buf.iter().all(|x| x.1 == 1) {
-                // Unit arcs: the e-th cheapest by selection, no full sort.
-                let k = usize::try_from(e - 1).unwrap_or(0);
-                self.buf.select_nth_unstable(k).1.0
             } else {
-                self.buf.sort_unstable();
+                // Every arc carries at least one unit, so the `e` cheapest arcs hold at least
+                // `e` units: select them (no full sort of a high-degree node's arcs), then
+                // sort only those.
+                let k = usize::try_from(e).unwrap_or(usize::MAX).min(self.buf.len());
+                if k < self.buf.len() {
+                    self.buf.select_nth_unstable(k);
+                }
+                let head = &mut self.buf[..k];
+                head.sort_unstable();
                 let mut acc = 0_u64;
                 let mut t = 0_i64;
-                for &(rc, r) in &self.buf {
+                for &(rc, r) in &*head {
                     t = rc;
                     acc += u64::from(r);
                     if acc >= e {
