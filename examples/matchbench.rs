@@ -138,8 +138,7 @@ fn cpu_s() -> f64 {
 }
 
 fn main() -> Result<(), BoxError> {
-    let usage =
-        "usage: matchbench FILE [--method auto|shortest_paths|bipartite_scaling|dense] [--repair PERCENT]";
+    let usage = "usage: matchbench FILE [--method auto|shortest_paths|bipartite_scaling|dense] [--repair PERCENT]";
     let args: Vec<String> = std::env::args().skip(1).collect();
     let path = args.first().ok_or(usage)?.clone();
     let mut method_name = "auto".to_owned();
