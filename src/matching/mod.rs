@@ -70,6 +70,7 @@
 
 mod assign;
 mod bipartite;
+mod candidates;
 mod engine;
 mod error;
 mod flow;
