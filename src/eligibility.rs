@@ -695,6 +695,11 @@ impl<'a> Eligibility<'a> {
         self.policy
     }
 
+    /// The qualification graph in force (for the matcher's candidate index).
+    pub(crate) const fn graph(&self) -> &'a QualificationGraph {
+        self.graph
+    }
+
     /// Checks every rule for `volunteer` taking `shift` of `activity`, given the shifts the
     /// volunteer already holds (`held`; the shift itself, if present, is ignored), as of
     /// `at`.

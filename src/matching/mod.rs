@@ -77,6 +77,7 @@
 
 mod assign;
 mod bipartite;
+mod candidates;
 mod dense;
 mod engine;
 mod error;
