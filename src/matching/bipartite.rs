@@ -48,8 +48,9 @@ use std::collections::{BinaryHeap, VecDeque};
 use super::engine::{ALPHA, EngineError, EngineSolution, PRICE_LIMIT};
 use super::transport::TransportArc;
 
-/// Entries in a shift's best-arc cache.
-const CACHE_K: usize = 16;
+/// Entries in a shift's best-arc cache (32 rather than 16: a shift of 10 slots keeps enough
+/// candidates past its first bid that it rebuilds far less often; s100k ≈ 17 % less CPU).
+const CACHE_K: usize = 32;
 
 /// Shifts with more candidate arcs than this keep a best-arc cache.
 const CACHE_MIN_DEGREE: u32 = 32;
