@@ -268,26 +268,7 @@ where
     }
     let scale = i64::try_from(n + 1).map_err(|_| EngineError::Overflow)?;
     let g = Graph::build(n, m, &arc, scale)?;
-    let mut s = Solver {
-        n,
-        current: g.first[..n].to_vec(),
-        g,
-        price: vec![0; n],
-        excess: supply.to_vec(),
-        queue: VecDeque::new(),
-        relabels_since_update: 0,
-        buf: Vec::new(),
-        pu: UpdateScratch::default(),
-        cache: BestArcs {
-            id: Vec::new(),
-            slots: Vec::new(),
-            len: Vec::new(),
-            thr: Vec::new(),
-            valid: Vec::new(),
-        },
-        update_every: n * UPDATE_EVERY_HALF_N / 2 + 1,
-    };
-    s.init_cache()?;
+    let mut s = Solver::new(g, vec![0; n], supply)?;
     let start = start_cost.map_or(max_cost, |c| c.clamp(max_negative, max_cost));
     let mut eps = start * scale;
     // With no negative cost the zero flow is 0-optimal: successive shortest paths solve the
@@ -371,26 +352,7 @@ where
         })
         .collect::<Result<Vec<i64>, EngineError>>()?;
     let g = Graph::build(n, m, &arc, scale)?;
-    let mut s = Solver {
-        n,
-        current: g.first[..n].to_vec(),
-        g,
-        price,
-        excess: supply.to_vec(),
-        queue: VecDeque::new(),
-        relabels_since_update: 0,
-        buf: Vec::new(),
-        pu: UpdateScratch::default(),
-        cache: BestArcs {
-            id: Vec::new(),
-            slots: Vec::new(),
-            len: Vec::new(),
-            thr: Vec::new(),
-            valid: Vec::new(),
-        },
-        update_every: n * UPDATE_EVERY_HALF_N / 2 + 1,
-    };
-    s.init_cache()?;
+    let mut s = Solver::new(g, price, supply)?;
     // The previous flow, clipped to the new capacities.
     for (i, &f) in flow.iter().enumerate() {
         if f == 0 {
@@ -434,6 +396,32 @@ where
 }
 
 impl Solver {
+    /// A solver on graph `g` with starting prices and supplies, its best-arc caches set up.
+    fn new(g: Graph, price: Vec<i64>, supply: &[i64]) -> Result<Self, EngineError> {
+        let n = supply.len();
+        let mut s = Self {
+            n,
+            current: g.first[..n].to_vec(),
+            g,
+            price,
+            excess: supply.to_vec(),
+            queue: VecDeque::new(),
+            relabels_since_update: 0,
+            buf: Vec::new(),
+            pu: UpdateScratch::default(),
+            cache: BestArcs {
+                id: Vec::new(),
+                slots: Vec::new(),
+                len: Vec::new(),
+                thr: Vec::new(),
+                valid: Vec::new(),
+            },
+            update_every: n * UPDATE_EVERY_HALF_N / 2 + 1,
+        };
+        s.init_cache()?;
+        Ok(s)
+    }
+
     fn refine(&mut self, eps: i64) -> Result<(), EngineError> {
         let g = &mut self.g;
         // Saturate every residual arc with negative reduced cost.
