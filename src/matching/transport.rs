@@ -1428,11 +1428,31 @@ impl TransportCarry {
     }
 
     /// Where previous source `previous` is now, `None` if it is gone (or unknown).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{SourceIndex, TransportCarry};
+    /// // Previous volunteers 7, 8, 9; volunteer 8 withdrew.
+    /// let carry = TransportCarry::by_keys(&[7, 8, 9], &[7, 9], &[0], &[0])?;
+    /// assert_eq!(carry.source(SourceIndex::new(2)), Some(SourceIndex::new(1)));
+    /// assert_eq!(carry.source(SourceIndex::new(1)), None);
+    /// assert_eq!(carry.source(SourceIndex::new(5)), None); // never a source
+    /// # Ok::<(), volunteer_service::Error>(())
+    /// ```
     pub fn source(&self, previous: SourceIndex) -> Option<SourceIndex> {
         self.sources.get(previous.0 as usize).copied().flatten()
     }
 
     /// Where previous sink `previous` is now, `None` if it is gone (or unknown).
+    ///
+    /// # Example
+    /// ```
+    /// use volunteer_service::matching::{SinkIndex, TransportCarry};
+    /// // Same positions for 2 volunteers and 3 shifts: every shift stays where it was.
+    /// let carry = TransportCarry::same_positions(2, 3);
+    /// assert_eq!(carry.sink(SinkIndex::new(2)), Some(SinkIndex::new(2)));
+    /// assert_eq!(carry.sink(SinkIndex::new(3)), None);
+    /// ```
     pub fn sink(&self, previous: SinkIndex) -> Option<SinkIndex> {
         self.sinks.get(previous.0 as usize).copied().flatten()
     }
