@@ -282,7 +282,7 @@ where
     if max_negative == 0 && how != Start::ScalingOnly {
         let done = s.ssp(s.g.head.len().saturating_mul(SSP_BUDGET))?;
         if done {
-            potential = Some(s.potentials_from(1, scale)?);
+            potential = Some(s.exact_potentials(scale)?);
         } else if how == Start::ShortestPathsOnly {
             return Err(EngineError::GaveUp);
         } else {
@@ -1338,6 +1338,21 @@ impl Solver {
         Ok((0..n)
             .map(|v| (dist[v] + self.price[v] - k).div_euclid(scale))
             .collect())
+    }
+
+    /// Potentials after successive shortest paths, which leave every residual arc with a
+    /// non-negative reduced cost and (starting from zero, moving by sums of scaled costs)
+    /// prices in whole multiples of `scale`: then the prices divided by `scale` are exact
+    /// potentials, checked on every residual arc, and the Dijkstra of
+    /// [`Solver::potentials_from`] is only the fallback.
+    fn exact_potentials(&self, scale: i64) -> Result<Vec<i64>, EngineError> {
+        if self.price.iter().all(|&p| p % scale == 0) {
+            let phi: Vec<i64> = self.price.iter().map(|&p| p / scale).collect();
+            if self.certifies(&phi, scale) {
+                return Ok(phi);
+            }
+        }
+        self.potentials_from(1, scale)
     }
 
     /// Whether `phi` proves the current flow optimal: no residual arc of negative reduced cost
