@@ -138,16 +138,18 @@ fn cpu_s() -> f64 {
 }
 
 fn main() -> Result<(), BoxError> {
-    let usage = "usage: matchbench FILE [--method auto|shortest_paths|bipartite_scaling|dense] [--repair PERCENT]";
+    let usage = "usage: matchbench FILE [--method auto|shortest_paths|bipartite_scaling|dense] [--repair PERCENT [--keep-bonus COST]]";
     let args: Vec<String> = std::env::args().skip(1).collect();
     let path = args.first().ok_or(usage)?.clone();
     let mut method_name = "auto".to_owned();
     let mut repair: Option<f64> = None;
+    let mut keep_bonus: i64 = 0;
     let mut rest = args.iter().skip(1);
     while let Some(flag) = rest.next() {
         match flag.as_str() {
             "--method" => method_name.clone_from(rest.next().ok_or(usage)?),
             "--repair" => repair = Some(rest.next().ok_or(usage)?.parse()?),
+            "--keep-bonus" => keep_bonus = rest.next().ok_or(usage)?.parse()?,
             _ => return Err(usage.into()),
         }
     }
@@ -212,7 +214,7 @@ fn main() -> Result<(), BoxError> {
     let assigned: u64 = solution.filled().iter().map(|&f| u64::from(f)).sum();
     let unfilled: u64 = solution.unfilled().iter().map(|&f| u64::from(f)).sum();
     let repaired = match repair {
-        Some(percent) => repair_figures(&problem, &solution, method, percent)?,
+        Some(percent) => repair_figures(&problem, &solution, method, percent, keep_bonus)?,
         None => String::new(),
     };
     println!(
@@ -236,6 +238,7 @@ fn repair_figures(
     solution: &TransportSolution,
     method: TransportMethod,
     percent: f64,
+    keep_bonus: i64,
 ) -> Result<String, BoxError> {
     let nv = problem.sources();
     let mut assigned: Vec<u32> = solution
@@ -279,9 +282,20 @@ fn repair_figures(
             problem.sink_penalty(s).ok_or("sink")?,
         )?;
     }
+    let kept: std::collections::HashSet<(u32, u32)> = solution
+        .assignment()
+        .iter()
+        .map(|u| (u.source().get(), u.sink().get()))
+        .collect();
     for a in problem.arcs() {
         if let Some(v) = map[a.source().get() as usize] {
-            b.add_arc_with_capacity(v, a.sink(), a.cost(), a.capacity())?;
+            let placed = kept.contains(&(a.source().get(), a.sink().get()));
+            let cost = if placed {
+                a.cost()
+            } else {
+                a.cost() + keep_bonus
+            };
+            b.add_arc_with_capacity(v, a.sink(), cost, a.capacity())?;
         }
     }
     let changed = b.build()?;
@@ -321,7 +335,7 @@ fn repair_figures(
         .collect();
     let moved = before.difference(&after).count() + after.difference(&before).count();
     Ok(format!(
-        ", \"repair_percent\": {percent}, \"withdrawn\": {k}, \"rebuild_s\": {rebuild_s:.4}, \"repair_s\": {repair_s:.4}, \"repair_cpu_s\": {repair_cpu_s:.2}, \"cold_s\": {cold_s:.4}, \"repair_objective\": {}, \"cold_objective\": {}, \"objectives_equal\": true, \"repair_changes\": {moved}",
+        ", \"repair_percent\": {percent}, \"keep_bonus\": {keep_bonus}, \"withdrawn\": {k}, \"rebuild_s\": {rebuild_s:.4}, \"repair_s\": {repair_s:.4}, \"repair_cpu_s\": {repair_cpu_s:.2}, \"cold_s\": {cold_s:.4}, \"repair_objective\": {}, \"cold_objective\": {}, \"objectives_equal\": true, \"repair_changes\": {moved}",
         warm.objective(),
         cold.objective()
     ))

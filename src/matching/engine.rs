@@ -197,6 +197,17 @@ struct Solver {
     cache: BestArcs,
 }
 
+/// How a global price update measures a residual arc of reduced cost `rc`, in units of `ε`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Lengths {
+    /// `⌊rc/ε⌋ + 1`: for an ε-optimal flow in cost scaling, where `rc ≥ −ε`.
+    EpsOptimal,
+    /// `rc/ε` exactly: for a 0-optimal pseudoflow whose reduced costs are multiples of `ε`
+    /// (shortest paths), so that afterwards every node's shortest path to a deficit has
+    /// reduced cost 0.
+    Exact,
+}
+
 /// Arcs a high-degree node keeps at hand: the (up to) `CACHE_K` residual arcs of highest value
 /// `price(head) − cost` found by its last full scan, and `thr`, a bound on the value of every
 /// other residual arc. Values only fall during a phase (prices only fall), and an arc that
@@ -237,8 +248,10 @@ const CACHE_MIN_DEGREE: u32 = 64;
 const SSP_BUDGET: usize = 16;
 
 /// A warm start's shortest paths may scan this many times the residual graph before giving
-/// up (the caller then solves cold).
-const WARM_SSP_BUDGET: usize = 2;
+/// up (the caller then solves cold). A cold solve of a tight 100k instance costs the time of
+/// well over a hundred scans; a repair with a keep bonus there measured about 22 (the early
+/// give-up on projected pace still stops hopeless repairs after their first searches).
+const WARM_SSP_BUDGET: usize = 32;
 
 /// Solves min-cost flow exactly: `supply[v] > 0` is a supply, `< 0` a demand; the supplies must
 /// sum to zero and every arc endpoint must be `< supply.len()` (the callers validate both).
@@ -313,10 +326,12 @@ where
 /// Re-optimises exactly from a previous flow and potentials (a warm start): `flow[i]` units on
 /// input arc `i` (clipped to its capacity) and `potential[v]` per node, in cost units, both
 /// possibly stale. Every residual arc of negative reduced cost is saturated, which leaves a
-/// 0-optimal pseudoflow; successive shortest paths ([`Solver::ssp`]) then route its
-/// imbalances, each search stopping at the first deficit it reaches and costing only what it
-/// touches (visited lists are reset, not the arrays). When the searches grow long — a tight
-/// problem, where a withdrawal moves the prices of a whole component — they stop after about
+/// 0-optimal pseudoflow; one exact global price update then makes every shortest path to a
+/// deficit tight, and successive shortest paths ([`Solver::ssp`]) route the imbalances: a
+/// blocking flow on the tight arcs first, then one search per unit left, each stopping at the
+/// first deficit it reaches and costing only what it touches (visited lists are reset, not
+/// the arrays). When the searches grow long — many changes to a tight problem without a keep
+/// bonus, where the best repair moves tens of thousands of placements — they stop after about
 /// [`WARM_SSP_BUDGET`] scans of the graph and report [`EngineError::GaveUp`], so the caller
 /// can solve cold (warm-started cost scaling measured slower than a cold solve there).
 ///
@@ -382,6 +397,16 @@ where
                 s.excess[v] += i64::from(r);
             }
         }
+    }
+    // One exact global update (a Dijkstra from the deficits on the reversed residual graph)
+    // makes every shortest path to a deficit tight, so the blocking flow at the start of the
+    // shortest paths routes many units at once and the searches after it stay local. After
+    // withdrawals from a tight problem this is what makes a repair pay: the old prices leave
+    // a gap of about the unfilled-slot penalty at the hub, and without the update the first
+    // search in each part of the graph settles every node of it. If the update cannot run
+    // (prices would leave their range), the caller solves cold.
+    if s.price_update_as(scale, Lengths::Exact).is_err() {
+        return Err(EngineError::GaveUp);
     }
     // Shortest paths keep every price a multiple of `scale` (costs are, and so are the
     // starting prices and every distance), so the prices divided by it are exact potentials.
@@ -603,9 +628,11 @@ impl Solver {
         // One shortest path at a time from each node with excess, in index order.
         for src in 0..n {
             while self.excess[src] > 0 {
-                // Give up when over budget, or when the pace so far projects past it.
+                // Give up when over budget, or when the pace so far projects past it (judged
+                // once a quarter of the budget is spent: in a repair, the first search in each
+                // part of the graph reads more than the later ones).
                 let done_units = u128::try_from(total - left).unwrap_or(0);
-                let projected_over = work > slots / 2
+                let projected_over = work > (budget / 4).max(slots / 2)
                     && (work as u128) * u128::try_from(total).unwrap_or(0)
                         > (budget as u128) * done_units;
                 if work > budget || projected_over {
@@ -1185,6 +1212,11 @@ impl Solver {
     /// the residual graph; each node's price drops by its distance times ε. Keeps ε-optimality
     /// and makes an admissible path from every active node to a deficit.
     fn price_update(&mut self, eps: i64) -> Result<(), EngineError> {
+        self.price_update_as(eps, Lengths::EpsOptimal)
+    }
+
+    /// A global price update with arc lengths in units of `eps` as `lengths` says.
+    fn price_update_as(&mut self, eps: i64, lengths: Lengths) -> Result<(), EngineError> {
         self.relabels_since_update = 0;
         let n = self.n;
         // Dial's buckets for distances below `nb`, a heap beyond.
@@ -1195,7 +1227,7 @@ impl Solver {
             pu.dist.resize(n, u64::MAX);
             pu.done.resize(n, false);
         }
-        let result = self.price_update_with(eps, &mut pu, nb as u64);
+        let result = self.price_update_with(eps, lengths, &mut pu, nb as u64);
         // Leave the scratch space clean for the next update.
         for b in &mut pu.buckets[..=pu.max_bucket.min(nb - 1)] {
             b.clear();
@@ -1211,6 +1243,7 @@ impl Solver {
     fn price_update_with(
         &mut self,
         eps: i64,
+        lengths: Lengths,
         pu: &mut UpdateScratch,
         nb: u64,
     ) -> Result<(), EngineError> {
@@ -1268,7 +1301,10 @@ impl Solver {
                     continue;
                 }
                 let rc = -self.g.cost[a] + self.price[v] - pw;
-                let len = u64::try_from(rc.div_euclid(eps) + 1).unwrap_or(0);
+                let len = match lengths {
+                    Lengths::EpsOptimal => u64::try_from(rc.div_euclid(eps) + 1).unwrap_or(0),
+                    Lengths::Exact => u64::try_from(rc / eps).map_err(|_| EngineError::Overflow)?,
+                };
                 let nd = d.saturating_add(len);
                 if nd < pu.dist[v] {
                     pu.dist[v] = nd;
