@@ -29,8 +29,10 @@
 //!
 //! With uniform scores `P = 1`. `P`, the penalties and the largest total cost are computed with
 //! checked `i64` arithmetic ([`MatchError::TooLarge`]); the solver's own exact bound is
-//! `max penalty · (nodes + 1)² <= 2^60` (its cost scaling multiplies costs by `nodes + 1` and
-//! prices move by up to `nodes` scaled costs), reported as [`MatchError::SolverBound`].
+//! `max penalty · (nodes + 1) <= 2^60` (prices move by up to a path's cost; below
+//! `max penalty · (nodes + 1)² <= 2^60` cost scaling multiplies costs by `nodes + 1`, above it
+//! it scales unscaled costs and finishes exactly by shortest paths), reported as
+//! [`MatchError::SolverBound`].
 //!
 //! # Determinism
 //! [`MatchInput`] sorts volunteers, shifts and activities by id; the network is built in that
@@ -1710,8 +1712,8 @@ impl RepairOutcome {
 /// scores `P = 1`, so 100 000 volunteers × 10 000 shifts fit.
 ///
 /// `P`, the penalties and the largest total cost are computed with checked `i64` arithmetic
-/// ([`MatchError::TooLarge`]). The solver's exact bound is `max penalty · (nodes + 1)² <=
-/// 2^60` (about `K·R·priority <= 9.5·10^7` at 110 000 nodes); beyond it
+/// ([`MatchError::TooLarge`]). The solver's exact bound is `max penalty · (nodes + 1) <=
+/// 2^60` (about `K·R·priority <= 10^13` at 110 000 nodes); beyond it
 /// [`MatchError::SolverBound`] names `P`, its terms and the limit.
 ///
 /// # Determinism
@@ -3963,8 +3965,8 @@ mod tests {
             .unwrap();
         let m = Matcher::new(Eligibility::new(&g, &r), &p);
         // T = 2000 slots, S = 480,000, priority 100: with P = T·S + 1 the penalties of
-        // ~10^11 on ~1,000 nodes broke the solver's max_cost·(nodes+1)² <= 2^60 and this
-        // instance was refused. Every score is equal (R = 0), so P = K·R + 1 = 1 is exact.
+        // ~10^11 on ~1,000 nodes broke the solver's bound of the time,
+        // max_cost·(nodes+1)² <= 2^60, and this instance was refused. Every score is equal (R = 0), so P = K·R + 1 = 1 is exact.
         let vols: Vec<Volunteer> = (1..=1_000).map(|i| vol(i, 0, 0)).collect();
         let shifts: Vec<Shift> = (1..=20)
             .map(|i| shift(i, span(0, (i % 3) as u32), 100, Requirements::none()))
@@ -4006,34 +4008,44 @@ mod tests {
         let s = MatchPolicy::default().max_score();
         assert_eq!(s, 1_500);
         let penalty = |p: i64| s + 100 * p;
-        // The old P = T·S + 1 overflows the solver's bound whatever the score spread.
+        let (scaled, exact) = (
+            |c: i64| crate::matching::engine::fits_scaled(nodes, c),
+            |c: i64| crate::matching::engine::fits(nodes, c),
+        );
+        // The old P = T·S + 1 is past the bound of costs scaled by nodes + 1 (then the
+        // solver's only bound) whatever the score spread, and within the unscaled one.
         let old = 50_000 * s + 1;
-        assert!(!crate::matching::engine::fits(nodes, penalty(old)));
+        assert!(!scaled(penalty(old)) && exact(penalty(old)));
         // Uniform scores: P = 1.
         let p = fill_weight(50_000, s, 10_000, 0).unwrap();
         assert_eq!(p, 1);
-        assert!(crate::matching::engine::fits(nodes, penalty(p)));
-        // A spread of R = 90 with priorities up to 100 fits too; the limit is about
-        // K·R·priority <= 2^60 / (nodes + 1)², here ~9.5·10^7.
+        assert!(scaled(penalty(p)));
+        // A spread of R = 90 with priorities up to 100 keeps costs scalable; R = 100 does
+        // not (K·R·priority <= 2^60 / (nodes + 1)², ~9.5·10^7) but is solved unscaled.
         let p = fill_weight(50_000, s, 10_000, 90).unwrap();
-        assert!(crate::matching::engine::fits(nodes, penalty(p)));
+        assert!(scaled(penalty(p)));
         let p = fill_weight(50_000, s, 10_000, 100).unwrap();
-        assert!(!crate::matching::engine::fits(nodes, penalty(p)));
+        assert!(!scaled(penalty(p)) && exact(penalty(p)));
+        // The solver's bound: K·R·priority <= 2^60 / (nodes + 1), ~10^13.
+        assert!(exact(10_480_914_025_261) && !exact(10_480_914_025_262));
     }
 
     #[test]
     fn solver_overflow_names_the_fill_weight_quantities() {
+        // Scores up to 3,000,000 (large weights), a spread of 20,000,000: P = min(50,000 ×
+        // 3·10^6, 10,000 × 2·10^7) + 1, and the penalty at priority 100 is past
+        // 2^60 / 110,002 ≈ 1.05·10^13.
         let scale = Scale {
-            s_max: 1_500,
-            p: 1_500_001,
+            s_max: 3_000_000,
+            p: 150_000_000_001,
             penalties: Vec::new(),
             demand: 0,
             slots: 50_000,
             shifts: 10_000,
-            range: 150,
+            range: 20_000_000,
             max_priority: 100,
         };
-        let max_cost = 1_500 + 100 * 1_500_001;
+        let max_cost = 3_000_000 + 100 * 150_000_000_001;
         let err = scale.explain(MatchError::Solver(MatchingError::Overflow {
             nodes: 110_001,
             max_cost,
@@ -4045,15 +4057,15 @@ mod tests {
                 max_penalty: max_cost,
                 slots: 50_000,
                 shifts: 10_000,
-                max_score: 1_500,
-                score_range: 150,
+                max_score: 3_000_000,
+                score_range: 20_000_000,
                 max_priority: 100,
-                fill_weight: 1_500_001,
+                fill_weight: 150_000_000_001,
             }
         );
         assert_eq!(
             err.to_string(),
-            "unfilled penalty 150001600 (score up to 1500 + priority up to 100 × fill weight 1500001 = min(50000 slots × 1500, 10000 shifts × score range 150) + 1) on 110001 nodes exceeds the exact solver bound: expected penalty * (nodes + 1)^2 <= 2^60; lower the priorities or the score weights, or split the instance"
+            "unfilled penalty 15000003000100 (score up to 3000000 + priority up to 100 × fill weight 150000000001 = min(50000 slots × 3000000, 10000 shifts × score range 20000000) + 1) on 110001 nodes exceeds the exact solver bound: expected penalty * (nodes + 1) <= 2^60; lower the priorities or the score weights, or split the instance"
         );
         // An overflow that the cost bound does not explain passes through unchanged.
         let other = MatchError::Solver(MatchingError::Overflow {
@@ -4126,6 +4138,63 @@ mod tests {
     #[ignore = "100k × 10k: about 4 s in release (the candidate index prunes 999 of 1000 pairs)"]
     fn a_100k_by_10k_match_is_solved() {
         assert_sparse_instance_is_solved(1_000);
+    }
+
+    /// Times [`Matcher::repair`] after 1 % of the placed volunteers withdraw from the
+    /// 100,000 × 10,000 instance, against a cold `assign` of the changed input. Run in release:
+    /// `cargo test --release --lib timing_repair_100k -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "timing: cargo test --release --lib timing_repair_100k -- --ignored --nocapture"]
+    fn timing_repair_100k_by_10k_after_1_percent_withdraw() {
+        let (g, input) = sparse_instance(1_000);
+        let r = rules();
+        let p = MatchPolicy::default();
+        let m = Matcher::new(Eligibility::new(&g, &r), &p);
+        let t0 = std::time::Instant::now();
+        let before = m.assign(&input, at()).unwrap();
+        let assign_s = t0.elapsed().as_secs_f64();
+        let mut placed: Vec<VolunteerId> = before
+            .placements()
+            .iter()
+            .map(Placement::volunteer)
+            .collect();
+        placed.sort_unstable();
+        placed.dedup();
+        // Every hundredth placed volunteer withdraws.
+        let gone: Vec<VolunteerId> = placed.iter().step_by(100).copied().collect();
+        let mut changed = input.clone();
+        for &v in &gone {
+            changed.remove_volunteer(v).unwrap();
+        }
+        let t1 = std::time::Instant::now();
+        let after = m.repair(&changed, &before, at()).unwrap();
+        let repair_s = t1.elapsed().as_secs_f64();
+        let t2 = std::time::Instant::now();
+        let cold = m.assign(&changed, at()).unwrap();
+        let cold_s = t2.elapsed().as_secs_f64();
+        println!(
+            "repair 100k x 10k: assign {assign_s:.2} s, {} withdrawn, repair {repair_s:.2} s ({} kept, {} changes), cold assign {cold_s:.2} s",
+            gone.len(),
+            after.kept(),
+            after.changes().len()
+        );
+        let out = after.outcome();
+        assert!(out.optimality().is_optimal());
+        // Volunteers to spare: every slot is filled again, by volunteers still there, and
+        // with uniform scores no remaining placement is worth moving.
+        assert!(out.unfilled().is_empty());
+        assert_eq!(out.placements().len(), cold.placements().len());
+        assert!(
+            out.placements()
+                .iter()
+                .all(|p| gone.binary_search(&p.volunteer()).is_err())
+        );
+        let lost = before
+            .placements()
+            .iter()
+            .filter(|p| gone.binary_search(&p.volunteer()).is_ok())
+            .count();
+        assert_eq!(after.kept() as usize, before.placements().len() - lost);
     }
 
     #[cfg(feature = "serde")]
@@ -4527,9 +4596,10 @@ mod tests {
             "city 100k x 10k",
             &g,
             &EligibilityPolicy::default(),
-            // One shift each: with the window gadget (910k nodes) and these scores the
-            // instance exceeds the solver's exact bound (MatchError::SolverBound).
-            &MatchPolicy::default().with_max_shifts(1).unwrap(),
+            // Up to three shifts each, one per window: the window gadget makes 910k nodes,
+            // past the bound of costs scaled by nodes + 1 for these penalties; the solver
+            // runs them unscaled with an exact finish.
+            &MatchPolicy::default(),
             &input,
             Reference::Skip,
         );

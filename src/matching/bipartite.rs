@@ -45,7 +45,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 // Prices stay within the general engine's `±PRICE_LIMIT`, scaled by the same factor.
-use super::engine::{ALPHA, EngineError, EngineSolution, PRICE_LIMIT};
+use super::engine::{ALPHA, EngineError, EngineSolution, PRICE_LIMIT, fits_scaled};
 use super::transport::TransportArc;
 
 /// Entries in a shift's best-arc cache (32 rather than 16: a shift of 10 slots keeps enough
@@ -237,6 +237,11 @@ pub(crate) fn solve(input: &Input<'_>) -> Result<EngineSolution, EngineError> {
     u32_of(m)?;
     let scale = i64::try_from(n + 1).map_err(|_| EngineError::Overflow)?;
     let max_cost = input.arcs.iter().map(TransportArc::cost).max().unwrap_or(0);
+    let max_penalty = input.penalties.iter().copied().max().unwrap_or(0);
+    if !fits_scaled(n, max_cost.max(max_penalty)) {
+        // Costs too large to multiply by `n + 1`: the caller uses the general engine.
+        return Err(EngineError::Overflow);
+    }
     let mut s = Solver::build(input, scale)?;
     let mut eps = max_cost.checked_mul(scale).ok_or(EngineError::Overflow)?;
     let stop = (scale / ALPHA).max(1);

@@ -75,7 +75,7 @@ pub(crate) fn solve(n: usize, cost: &[i64]) -> Result<DenseSolution, EngineError
     }
     let max_cost = cost.iter().copied().max().unwrap_or(0);
     let min_cost = cost.iter().copied().min().unwrap_or(0);
-    if min_cost < 0 || !engine::fits(n.saturating_mul(2), max_cost) {
+    if min_cost < 0 || !engine::fits_scaled(n.saturating_mul(2), max_cost) {
         return Err(EngineError::Overflow);
     }
     let mut s = Lap::new(n, cost);
@@ -478,12 +478,13 @@ mod tests {
 
     #[test]
     fn costs_beyond_the_engine_limit_are_refused() {
-        // The largest cost the engine accepts for 2 × 2 nodes, and one more.
+        // The largest cost the dense core accepts for 2 × 2 nodes (the bound of costs scaled
+        // by `nodes + 1`), and one more.
         let mut lo = 0_i64;
         let mut hi = i64::MAX;
         while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2;
-            if engine::fits(4, mid) {
+            if engine::fits_scaled(4, mid) {
                 lo = mid;
             } else {
                 hi = mid;

@@ -1,5 +1,6 @@
 //! The min-cost flow engine: cost-scaling push–relabel (Goldberg) on a compact residual graph,
-//! finished by one Dijkstra pass that turns the ε-optimal prices into exact integer potentials.
+//! finished by one Dijkstra pass that turns the ε-optimal prices into exact integer potentials
+//! (or, for costs too large to scale, by shortest paths).
 //!
 //! Crate-internal. [`super::FlowProblem`] and [`super::TransportProblem`] validate their input,
 //! then call [`solve`].
@@ -15,6 +16,12 @@
 //!    graph, in units of `ε`). A flow that is 1-optimal for costs scaled by `n + 1` is optimal
 //!    (Bertsekas; Goldberg–Tarjan). Below one cost unit, each phase ends with an attempt to
 //!    certify the flow (candidate potentials, checked on every residual arc).
+//! 3. Costs too large to multiply by `n + 1` within the price range ([`fits_scaled`] fails,
+//!    [`fits`] holds) are not scaled: the phases run down to `ε = 1` in cost units, and
+//!    [`Solver::finish_unscaled`] saturates the residual arcs still of reduced cost −1, makes
+//!    every shortest path to a deficit tight with one exact price update, and routes the
+//!    excess by shortest paths, whose prices are exact potentials. The solver's bound is then
+//!    `max |cost| · (n + 1) ≤ 2^60` rather than `max |cost| · (n + 1)² ≤ 2^60`.
 //!
 //! Exact potentials: with final prices `π`, every residual arc has
 //! `l = (n+1)·c + π(u) − π(v) + 1 ≥ 0`. Dijkstra from a virtual root (arc `root → v` of original
@@ -88,8 +95,36 @@ pub(crate) struct EngineSolution {
     pub(crate) potential: Vec<i64>,
 }
 
-/// The largest `max |cost| · (n + 1)²` the engine accepts: prices stay far from `PRICE_LIMIT`.
+/// Whether the engine solves a network of `nodes` nodes and costs up to `max_cost` in absolute
+/// value exactly: `2 · max |cost| · (n + 1) ≤ PRICE_LIMIT`, so that prices (at most a path's
+/// cost) stay far from the limit. Networks that also pass [`fits_scaled`] are solved with
+/// costs multiplied by `n + 1`; the others with unscaled costs and an exact finish
+/// ([`Solver::finish_unscaled`]).
 pub(crate) fn fits(nodes: usize, max_cost: i64) -> bool {
+    let Ok(n1) = i64::try_from(nodes.saturating_add(1)) else {
+        return false;
+    };
+    max_cost
+        .checked_mul(n1)
+        .and_then(|x| x.checked_mul(2))
+        .is_some_and(|x| x <= PRICE_LIMIT)
+}
+
+/// The cost factor for a network: `n + 1` when `max |cost| · (n + 1)²` stays far from the
+/// price limit ([`fits_scaled`]), else 1 when [`fits`], else the network is too large.
+fn scale_for(nodes: usize, max_cost: i64) -> Result<i64, EngineError> {
+    if fits_scaled(nodes, max_cost) {
+        i64::try_from(nodes + 1).map_err(|_| EngineError::Overflow)
+    } else if fits(nodes, max_cost) {
+        Ok(1)
+    } else {
+        Err(EngineError::Overflow)
+    }
+}
+
+/// Whether costs multiplied by `n + 1` keep prices far from the limit:
+/// `2 · max |cost| · (n + 1)² ≤ PRICE_LIMIT`.
+pub(crate) fn fits_scaled(nodes: usize, max_cost: i64) -> bool {
     let Ok(n1) = i64::try_from(nodes.saturating_add(1)) else {
         return false;
     };
@@ -195,6 +230,11 @@ struct Solver {
     pu: UpdateScratch,
     /// Best-arc caches of high-degree nodes (see [`Solver::discharge_cached`]).
     cache: BestArcs,
+    /// During the searches of [`Solver::ssp`]: for each node without a cache (at most
+    /// [`CACHE_MIN_DEGREE`] slots), bit `k` set when slot `first + k` is residual, so a
+    /// volunteer's search step reads its few assigned arcs rather than all of its slots.
+    /// Empty outside the searches.
+    resid_bits: Vec<u64>,
 }
 
 /// How a global price update measures a residual arc of reduced cost `rc`, in units of `ε`.
@@ -276,10 +316,7 @@ where
     }
     let max_cost = (0..m).map(|i| arc(i).cost.abs()).max().unwrap_or(0);
     let max_negative = (0..m).map(|i| -arc(i).cost).max().unwrap_or(0).max(0);
-    if !fits(n, max_cost) {
-        return Err(EngineError::Overflow);
-    }
-    let scale = i64::try_from(n + 1).map_err(|_| EngineError::Overflow)?;
+    let scale = scale_for(n, max_cost)?;
     let g = Graph::build(n, m, &arc, scale)?;
     let mut s = Solver::new(g, vec![0; n], supply)?;
     let start = start_cost.map_or(max_cost, |c| c.clamp(max_negative, max_cost));
@@ -305,7 +342,10 @@ where
     while potential.is_none() {
         eps = (eps / ALPHA).max(1);
         s.refine(eps)?;
-        if eps == 1 {
+        if eps == 1 && scale == 1 {
+            // Costs too large to scale: 1-optimal in cost units is not yet optimal.
+            potential = Some(s.finish_unscaled()?);
+        } else if eps == 1 {
             // 1-optimal for costs scaled by n + 1: optimal, and the potentials are exact.
             potential = Some(s.potentials_from(1, scale)?);
         } else if eps < scale {
@@ -352,10 +392,7 @@ where
         return Err(EngineError::Overflow);
     }
     let max_cost = (0..m).map(|i| arc(i).cost.abs()).max().unwrap_or(0);
-    if !fits(n, max_cost) {
-        return Err(EngineError::Overflow);
-    }
-    let scale = i64::try_from(n + 1).map_err(|_| EngineError::Overflow)?;
+    let scale = scale_for(n, max_cost)?;
     // Prices start from the previous potentials; keep them well inside the limit so the
     // searches have room to lower them.
     let price = potential
@@ -381,23 +418,7 @@ where
         s.excess[from] -= i64::from(units);
         s.excess[to] += i64::from(units);
     }
-    // 0-optimality: saturate every residual arc of negative reduced cost.
-    for u in 0..n {
-        let pu = s.price[u];
-        for a in idx(s.g.first[u])..idx(s.g.first[u + 1]) {
-            let r = s.g.resid[a];
-            if r == 0 {
-                continue;
-            }
-            let v = idx(s.g.head[a]);
-            if s.g.cost[a] + pu - s.price[v] < 0 {
-                s.g.resid[a] = 0;
-                s.g.resid[idx(s.g.rev[a])] += r;
-                s.excess[u] -= i64::from(r);
-                s.excess[v] += i64::from(r);
-            }
-        }
-    }
+    s.saturate_negative();
     // One exact global update (a Dijkstra from the deficits on the reversed residual graph)
     // makes every shortest path to a deficit tight, so the blocking flow at the start of the
     // shortest paths routes many units at once and the searches after it stay local. After
@@ -442,6 +463,7 @@ impl Solver {
                 valid: Vec::new(),
             },
             update_every: n * UPDATE_EVERY_HALF_N / 2 + 1,
+            resid_bits: Vec::new(),
         };
         s.init_cache()?;
         Ok(s)
@@ -543,10 +565,6 @@ impl Solver {
     /// raises the tight set to the next distance. Stops early, returning `false`, once the
     /// Dijkstra searches have scanned `budget` slots: the remaining excess is left to cost
     /// scaling, which accepts any 0-optimal pseudoflow.
-    #[allow(
-        clippy::too_many_lines,
-        reason = "greedy start, search, potential update and augmentation share their scratch state"
-    )]
     fn ssp(&mut self, budget: usize) -> Result<bool, EngineError> {
         let n = self.n;
         // Greedy start: a node with excess e lowers its price until its e cheapest residual
@@ -613,14 +631,32 @@ impl Solver {
                 }
             }
         }
+        let mut dead = vec![false; n];
+        let mut on_path = vec![false; n];
+        self.build_resid_bits();
+        let result = self.ssp_searches(budget, &mut dead, &mut on_path);
+        self.resid_bits = Vec::new();
+        result
+    }
+
+    /// The blocking flow and searches of [`Solver::ssp`], with [`Solver::resid_bits`] live.
+    #[allow(
+        clippy::too_many_lines,
+        reason = "search, potential update and augmentation share their scratch state"
+    )]
+    fn ssp_searches(
+        &mut self,
+        budget: usize,
+        dead: &mut [bool],
+        on_path: &mut [bool],
+    ) -> Result<bool, EngineError> {
+        let n = self.n;
+        self.augment_tight(dead, on_path)?;
         let mut dist = vec![i64::MAX; n];
         let mut parent = vec![u32::MAX; n];
         let mut seen: Vec<u32> = Vec::new();
         let mut done_list: Vec<u32> = Vec::new();
         let mut heap: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
-        let mut dead = vec![false; n];
-        let mut on_path = vec![false; n];
-        self.augment_tight(&mut dead, &mut on_path)?;
         let mut work = 0_usize;
         let total: i64 = self.excess.iter().filter(|&&e| e > 0).sum();
         let mut left = total;
@@ -672,9 +708,13 @@ impl Solver {
                     done_list.push(code);
                     let c = self.cache.id[u];
                     if c == u32::MAX {
-                        let (lo, hi) = (idx(self.g.first[u]), idx(self.g.first[u + 1]));
-                        work += hi - lo;
-                        for a in lo..hi {
+                        // Only the residual slots, in index order.
+                        let lo = idx(self.g.first[u]);
+                        let mut bits = self.resid_bits[u];
+                        work += 1 + bits.count_ones() as usize;
+                        while bits != 0 {
+                            let a = lo + bits.trailing_zeros() as usize;
+                            bits &= bits - 1;
                             self.relax(u, d, a, &mut dist, &mut parent, &mut seen, &mut heap)?;
                         }
                     } else {
@@ -721,13 +761,10 @@ impl Solver {
                 let mut v = t;
                 while v != src {
                     let a = idx(parent[v]);
-                    self.g.resid[a] -= d32;
                     let r = self.g.rev[a];
-                    if self.g.resid[idx(r)] == 0 {
-                        self.gain(v, r);
-                    }
-                    self.g.resid[idx(r)] += d32;
-                    v = idx(self.g.head[idx(self.g.rev[a])]);
+                    let u = idx(self.g.head[idx(r)]);
+                    self.push_slot(u, a, v, r, d32);
+                    v = u;
                 }
                 self.excess[src] -= delta;
                 self.excess[t] += delta;
@@ -735,6 +772,39 @@ impl Solver {
             }
         }
         Ok(true)
+    }
+
+    /// Sets [`Solver::resid_bits`] from the residual capacities.
+    fn build_resid_bits(&mut self) {
+        self.resid_bits = (0..self.n)
+            .map(|u| {
+                if self.cache.id[u] != u32::MAX {
+                    return 0;
+                }
+                let lo = idx(self.g.first[u]);
+                self.g.resid[lo..idx(self.g.first[u + 1])]
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| **r > 0)
+                    .fold(0_u64, |bits, (k, _)| bits | (1 << k))
+            })
+            .collect();
+    }
+
+    /// Pushes `d` units on slot `a` (from `u` to `v`, paired slot `r`) in the shortest paths,
+    /// keeping the caches and [`Solver::resid_bits`] up to date.
+    fn push_slot(&mut self, u: usize, a: usize, v: usize, r: u32, d: u32) {
+        self.g.resid[a] -= d;
+        if self.g.resid[a] == 0 && self.cache.id[u] == u32::MAX {
+            self.resid_bits[u] &= !(1 << (a - idx(self.g.first[u])));
+        }
+        if self.g.resid[idx(r)] == 0 {
+            self.gain(v, r);
+            if self.cache.id[v] == u32::MAX {
+                self.resid_bits[v] |= 1 << (idx(r) - idx(self.g.first[v]));
+            }
+        }
+        self.g.resid[idx(r)] += d;
     }
 
     /// Dijkstra relaxation of slot `a` out of `u` (at distance `d`) in [`Solver::ssp`].
@@ -797,12 +867,9 @@ impl Solver {
                         let d32 = u32::try_from(delta).map_err(|_| EngineError::Overflow)?;
                         for &a in &path {
                             let a = idx(a);
-                            self.g.resid[a] -= d32;
                             let r = self.g.rev[a];
-                            if self.g.resid[idx(r)] == 0 {
-                                self.gain(idx(self.g.head[a]), r);
-                            }
-                            self.g.resid[idx(r)] += d32;
+                            let (u, v) = (idx(self.g.head[idx(r)]), idx(self.g.head[a]));
+                            self.push_slot(u, a, v, r, d32);
                         }
                         self.excess[s] -= delta;
                         self.excess[u] += delta;
@@ -845,6 +912,42 @@ impl Solver {
             }
         }
         Ok(())
+    }
+
+    /// Saturates every residual arc of negative reduced cost, which leaves a 0-optimal
+    /// pseudoflow (excesses and deficits where the saturated arcs start and end). The arcs it
+    /// makes residual are not offered to the best-arc caches, so these are marked stale.
+    fn saturate_negative(&mut self) {
+        self.cache.valid.fill(false);
+        for u in 0..self.n {
+            let pu = self.price[u];
+            for a in idx(self.g.first[u])..idx(self.g.first[u + 1]) {
+                let r = self.g.resid[a];
+                if r == 0 {
+                    continue;
+                }
+                let v = idx(self.g.head[a]);
+                if self.g.cost[a] + pu - self.price[v] < 0 {
+                    self.g.resid[a] = 0;
+                    self.g.resid[idx(self.g.rev[a])] += r;
+                    self.excess[u] -= i64::from(r);
+                    self.excess[v] += i64::from(r);
+                }
+            }
+        }
+    }
+
+    /// Turns a 1-optimal flow of unscaled costs (scale 1) into an optimal one with exact
+    /// potentials: the residual arcs of reduced cost −1 are saturated, one exact price update
+    /// makes every shortest path to a deficit tight, and shortest paths route the excess
+    /// (no budget: each search is short, the prices being within one unit per arc of exact).
+    fn finish_unscaled(&mut self) -> Result<Vec<i64>, EngineError> {
+        self.saturate_negative();
+        self.price_update_as(1, Lengths::Exact)?;
+        if !self.ssp(usize::MAX)? {
+            return Err(EngineError::GaveUp);
+        }
+        Ok(self.price.clone())
     }
 
     fn init_cache(&mut self) -> Result<(), EngineError> {

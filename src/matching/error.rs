@@ -82,7 +82,7 @@ pub enum MatchingError {
     Infeasible,
     /// The problem is too large for exact `i64` arithmetic.
     #[error(
-        "{nodes} nodes with costs up to {max_cost} risk i64 overflow: expected max_cost * (nodes + 1)^2 <= 2^60, nodes and arcs < 2^31"
+        "{nodes} nodes with costs up to {max_cost} risk i64 overflow: expected max_cost * (nodes + 1) <= 2^60, nodes and arcs < 2^31"
     )]
     Overflow {
         /// Nodes of the internal network.

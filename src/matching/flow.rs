@@ -131,7 +131,7 @@ impl FlowBuilder {
     ///
     /// # Errors
     /// [`MatchingError::Unbalanced`] if supplies do not sum to zero; [`MatchingError::Overflow`]
-    /// if there are `2^31` or more nodes or arcs, or `max |cost| · (nodes + 1)² > 2^60`.
+    /// if there are `2^31` or more nodes or arcs, or `max |cost| · (nodes + 1) > 2^60`.
     ///
     /// # Example
     /// ```

@@ -81,9 +81,9 @@ pub enum MatchError {
     },
     /// The fill-first penalties are too large for the exact solver on a network this size:
     /// the largest penalty `max_score + max_priority × fill_weight`, with `fill_weight =
-    /// min(slots × max_score, shifts × score_range) + 1`, times `(nodes + 1)²` exceeds `2^60`.
+    /// min(slots × max_score, shifts × score_range) + 1`, times `nodes + 1` exceeds `2^60`.
     #[error(
-        "unfilled penalty {max_penalty} (score up to {max_score} + priority up to {max_priority} × fill weight {fill_weight} = min({slots} slots × {max_score}, {shifts} shifts × score range {score_range}) + 1) on {nodes} nodes exceeds the exact solver bound: expected penalty * (nodes + 1)^2 <= 2^60; lower the priorities or the score weights, or split the instance"
+        "unfilled penalty {max_penalty} (score up to {max_score} + priority up to {max_priority} × fill weight {fill_weight} = min({slots} slots × {max_score}, {shifts} shifts × score range {score_range}) + 1) on {nodes} nodes exceeds the exact solver bound: expected penalty * (nodes + 1) <= 2^60; lower the priorities or the score weights, or split the instance"
     )]
     SolverBound {
         /// Nodes of the solver's network.
@@ -125,10 +125,10 @@ pub enum MatchError {
     },
     /// The fill-first penalty of a pairing request (结对) is too large for the exact solver on
     /// a network this size: the penalty `max_score + fill_weight`, with `fill_weight =
-    /// min((pairings − 1) × max_score, (exchange − 1) × score_range) + 1`, times `(nodes + 1)²`
+    /// min((pairings − 1) × max_score, (exchange − 1) × score_range) + 1`, times `nodes + 1`
     /// exceeds `2^60`.
     #[error(
-        "pairing penalty {penalty} (score up to {max_score} + fill weight {fill_weight} = min(({pairings} pairings - 1) × {max_score}, ({exchange} exchangeable teams or jurisdictions - 1) × score range {score_range}) + 1) on {nodes} nodes exceeds the exact solver bound: expected penalty * (nodes + 1)^2 <= 2^60; lower the score weights, or split the request"
+        "pairing penalty {penalty} (score up to {max_score} + fill weight {fill_weight} = min(({pairings} pairings - 1) × {max_score}, ({exchange} exchangeable teams or jurisdictions - 1) × score range {score_range}) + 1) on {nodes} nodes exceeds the exact solver bound: expected penalty * (nodes + 1) <= 2^60; lower the score weights, or split the request"
     )]
     PairingBound {
         /// Nodes of the solver's network (teams + jurisdictions + 1).

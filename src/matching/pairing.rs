@@ -34,7 +34,7 @@
 //!
 //! With uniform scores, a single team or a single jurisdiction, `P = 1`. `P` and the penalty
 //! are computed with checked `i64` arithmetic ([`MatchError::TooLarge`]); the solver's exact
-//! bound `penalty · (nodes + 1)² <= 2^60` is checked before solving and reported as
+//! bound `penalty · (nodes + 1) <= 2^60` is checked before solving and reported as
 //! [`MatchError::PairingBound`], naming the quantities `P` comes from.
 
 use std::collections::BTreeMap;
@@ -672,7 +672,7 @@ impl PairingScale {
     ///
     /// # Errors
     /// [`MatchError::TooLarge`] if `S + P` overflows, [`MatchError::PairingBound`] if
-    /// `(S + P) · (nodes + 1)²` exceeds the solver's exact bound.
+    /// `(S + P) · (nodes + 1)` exceeds the solver's exact bound.
     fn penalty(&self, nodes: usize) -> Result<i64, MatchError> {
         let penalty = self.s_max.checked_add(self.p).ok_or(MatchError::TooLarge {
             slots: self.pairings,
@@ -1005,32 +1005,34 @@ mod tests {
 
     #[test]
     fn solver_bound_names_the_fill_weight_quantities() {
+        // Scores up to 3·10^10: P = min(19,999 × S, 9,999 × R) + 1 ≈ 3·10^14, past
+        // 2^60 / 20,002 ≈ 5.8·10^13.
         let scale = PairingScale {
-            s_max: 300_000,
+            s_max: 30_000_000_000,
             pairings: 20_000,
             exchange: 10_000,
-            range: 300_000,
-            p: 2_999_700_001,
+            range: 30_000_000_000,
+            p: 299_970_000_000_001,
         };
         let err = scale.penalty(20_001).unwrap_err();
         assert_eq!(
             err,
             MatchError::PairingBound {
                 nodes: 20_001,
-                penalty: 3_000_000_001,
+                penalty: 300_000_000_000_001,
                 pairings: 20_000,
                 exchange: 10_000,
-                max_score: 300_000,
-                score_range: 300_000,
-                fill_weight: 2_999_700_001,
+                max_score: 30_000_000_000,
+                score_range: 30_000_000_000,
+                fill_weight: 299_970_000_000_001,
             }
         );
         assert_eq!(
             err.to_string(),
-            "pairing penalty 3000000001 (score up to 300000 + fill weight 2999700001 = min((20000 pairings - 1) × 300000, (10000 exchangeable teams or jurisdictions - 1) × score range 300000) + 1) on 20001 nodes exceeds the exact solver bound: expected penalty * (nodes + 1)^2 <= 2^60; lower the score weights, or split the request"
+            "pairing penalty 300000000000001 (score up to 30000000000 + fill weight 299970000000001 = min((20000 pairings - 1) × 30000000000, (10000 exchangeable teams or jurisdictions - 1) × score range 30000000000) + 1) on 20001 nodes exceeds the exact solver bound: expected penalty * (nodes + 1) <= 2^60; lower the score weights, or split the request"
         );
         // The same penalty fits a smaller network.
-        assert_eq!(scale.penalty(1_000), Ok(3_000_000_001));
+        assert_eq!(scale.penalty(1_000), Ok(300_000_000_000_001));
         let overflow = PairingScale {
             p: i64::MAX,
             ..scale
@@ -1039,7 +1041,7 @@ mod tests {
             overflow.penalty(3),
             Err(MatchError::TooLarge {
                 slots: 20_000,
-                max_score: 300_000,
+                max_score: 30_000_000_000,
                 max_priority: 1,
             })
         );
@@ -1088,7 +1090,7 @@ mod tests {
     }
 
     #[test]
-    fn an_instance_the_loose_weight_overflowed_is_solved() {
+    fn an_instance_the_loose_weight_pushed_past_the_scaled_bound_is_solved_the_same() {
         // Three county teams (属地: home county 321181) share 16,000 villages, two teams
         // each, at the largest weights; one team has an affinity for the first village.
         let villages: Vec<_> = (0..16_000_u64)
@@ -1109,16 +1111,18 @@ mod tests {
             .unwrap()
             .with_weights(1_000, 1_000, 1_000)
             .unwrap();
-        // P = T·S + 1 = 32,000 × 300,000 + 1 on 16,004 nodes is past the solver's bound.
-        assert!(matches!(
-            solve_loose(&r),
-            Err(MatchError::Solver(
-                crate::matching::MatchingError::Overflow { nodes: 16_004, .. }
-            ))
-        ));
+        // P = T·S + 1 = 32,000 × 300,000 + 1 on 16,004 nodes was past the solver's bound
+        // when it scaled every cost by nodes + 1; it now solves such penalties unscaled with
+        // an exact finish, and both weights are exact, so both give the same pairing.
+        let loose = i64::from(FACTOR_POINTS) * 3_000 * (32_000 + 1) + 1;
+        assert!(!crate::matching::engine::fits_scaled(16_004, loose));
+        assert!(crate::matching::engine::fits(16_004, loose));
+        let loose_out = solve_loose(&r).unwrap();
         // S = 140,000 (county 40 + affinity 100 points, × 1000), R = 100,000, K = 3:
         // P = 2R + 1 = 200,001.
         let out = r.solve().unwrap();
+        assert_eq!(loose_out.unfilled(), out.unfilled());
+        assert_eq!(loose_out.score(), out.score());
         assert!(out.unfilled().iter().all(|&u| u == 0));
         assert_eq!(out.plans().len(), 32_000);
         assert!(

@@ -363,7 +363,7 @@ impl TransportBuilder {
     /// # Errors
     /// [`MatchingError::DuplicateArc`] if two arcs join the same pair;
     /// [`MatchingError::Overflow`] if there are `2^31` or more sources, sinks or arcs, or if
-    /// `max(cost, penalty) · (nodes + 1)²` exceeds about `2^60` (nodes = sources + sinks + 1).
+    /// `max(cost, penalty) · (nodes + 1)` exceeds about `2^60` (nodes = sources + sinks + 1).
     ///
     /// # Example
     /// ```
@@ -959,8 +959,15 @@ impl TransportProblem {
             .max()
             .unwrap_or(0);
         let overflow = MatchingError::Overflow { nodes, max_cost };
-        let sol = bipartite::solve(&input).map_err(|_| overflow)?;
-        self.solution_from(&sol)
+        match bipartite::solve(&input) {
+            Ok(sol) => self.solution_from(&sol),
+            // Costs too large for the bipartite solver's scaling: the general engine solves
+            // them unscaled, with an exact finish.
+            Err(EngineError::Overflow) if engine::fits(nodes, max_cost) => {
+                self.solve_with(engine::Start::ScalingOnly)
+            }
+            Err(_) => Err(overflow),
+        }
     }
 
     fn solve_with(&self, start: engine::Start) -> Result<TransportSolution, MatchingError> {
@@ -2150,6 +2157,99 @@ mod tests {
         Raw { caps, sinks, arcs }
     }
 
+    /// `raw` with every cost and penalty multiplied by the smallest factor that puts the
+    /// largest past the bound of costs scaled by `nodes + 1` (still within the solver's
+    /// bound), and the factor. Scaling every cost by one factor keeps the optimal solutions
+    /// and multiplies the objective.
+    fn past_scaled_bound(raw: &Raw) -> (Raw, i64) {
+        let nodes = raw.caps.len() + raw.sinks.len() + 1;
+        let max = raw
+            .arcs
+            .iter()
+            .map(|a| a.2)
+            .chain(raw.sinks.iter().map(|s| s.1))
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let (mut lo, mut hi) = (1_i64, engine::PRICE_LIMIT / max);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if engine::fits_scaled(nodes, max * mid) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        assert!(!engine::fits_scaled(nodes, max * hi) && engine::fits(nodes, max * hi));
+        (times(raw, hi), hi)
+    }
+
+    /// `raw` with every cost and penalty multiplied by `k`.
+    fn times(raw: &Raw, k: i64) -> Raw {
+        Raw {
+            caps: raw.caps.clone(),
+            sinks: raw.sinks.iter().map(|&(d, p)| (d, p * k)).collect(),
+            arcs: raw
+                .arcs
+                .iter()
+                .map(|&(v, s, c, cap)| (v, s, c * k, cap))
+                .collect(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Costs too large to multiply by `nodes + 1` are solved exactly by every method
+        /// (unscaled cost scaling with an exact finish, or shortest paths).
+        #[test]
+        fn costs_past_the_scaled_bound_are_solved_exactly(raw in raw_problem()) {
+            let (big, k) = past_scaled_bound(&raw);
+            let p = build(&big);
+            let want = brute_force(&raw) * k;
+            for method in [
+                TransportMethod::Auto,
+                TransportMethod::ShortestPaths,
+                TransportMethod::BipartiteScaling,
+                TransportMethod::DenseAssignment,
+            ] {
+                let sol = p.solve_with_method(method).unwrap();
+                prop_assert_eq!(sol.objective(), want, "{:?}", method);
+                prop_assert_eq!(verify(&p, &sol), Ok(()));
+            }
+            let scaling = p.solve_with(engine::Start::ScalingOnly).unwrap();
+            prop_assert_eq!(scaling.objective(), want);
+            prop_assert_eq!(verify(&p, &scaling), Ok(()));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// The same on the bipartite shapes, cold and warm.
+        #[test]
+        fn shapes_past_the_scaled_bound_are_solved_exactly(
+            seed in any::<u64>(),
+            which in any::<u8>(),
+            changes in any::<u64>(),
+        ) {
+            let raw = shape(seed, which);
+            let (big, k) = past_scaled_bound(&raw);
+            let p = build(&big);
+            let want = build(&raw).solve().unwrap().objective() * k;
+            let scaling = p.solve_with(engine::Start::ScalingOnly).unwrap();
+            prop_assert_eq!(scaling.objective(), want);
+            prop_assert_eq!(verify(&p, &scaling), Ok(()));
+            let auto = p.solve().unwrap();
+            prop_assert_eq!(auto.objective(), want);
+            let (changed, carry) = change(&raw, changes);
+            let q = build(&times(&changed, k));
+            let warm = q.resolve_from(&auto, &carry).unwrap();
+            prop_assert_eq!(verify(&q, &warm), Ok(()));
+            prop_assert_eq!(warm.objective(), build(&changed).solve().unwrap().objective() * k);
+        }
+    }
+
     /// The shapes the bipartite solver is checked on: tight (capacity equals demand), spare
     /// volunteers with capacities above 1, more slots than volunteers, sparse, dense, arcs
     /// that carry several units, and a penalty below some costs (slots left unfilled by
@@ -3128,7 +3228,7 @@ mod tests {
         );
         insta::assert_snapshot!(
             MatchingError::Overflow { nodes: 3, max_cost: 9 },
-            @"3 nodes with costs up to 9 risk i64 overflow: expected max_cost * (nodes + 1)^2 <= 2^60, nodes and arcs < 2^31"
+            @"3 nodes with costs up to 9 risk i64 overflow: expected max_cost * (nodes + 1) <= 2^60, nodes and arcs < 2^31"
         );
     }
 }
