@@ -69,6 +69,9 @@ const MIN_BUDGET: usize = 1 << 20;
 /// Marks a heap entry that relaxes the uncached arcs of a shift.
 const LATER: u32 = 1 << 31;
 
+/// Marks a heap entry that relaxes the next arc of a shift's cache, in order of reduced cost.
+const NEXT: u32 = 1 << 30;
+
 /// Marks a search step along a hub arc (`v → hub` or `s → hub`).
 const VIA_HUB: u32 = u32::MAX;
 
@@ -80,15 +83,13 @@ fn u32_of(x: usize) -> Result<u32, EngineError> {
     u32::try_from(x).map_err(|_| EngineError::Overflow)
 }
 
-/// One arc seen from its shift.
+/// One arc seen from its shift (16 bytes: the searches and scans read these).
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
     cost: i64,
     vol: u32,
-    /// Index of the arc in canonical order.
-    arc: u32,
-    flow: u32,
-    cap: u32,
+    /// Residual units (capacity minus flow).
+    res: u32,
 }
 
 /// A flowing arc seen from its volunteer.
@@ -120,6 +121,8 @@ struct Search {
     seen: Vec<u32>,
     done: Vec<u32>,
     heap: BinaryHeap<Reverse<(i64, u32)>>,
+    /// Position in its cache of the next arc a settled shift relaxes.
+    cursor: Vec<u8>,
 }
 
 impl Search {
@@ -146,6 +149,8 @@ struct Solver<'a> {
     m: usize,
     sfirst: Vec<u32>,
     slots: Vec<Slot>,
+    /// Capacity of each slot's arc, empty when every arc has capacity 1.
+    scap: Vec<u32>,
     vdeg: Vec<u32>,
     hfirst: Vec<u32>,
     hlen: Vec<u32>,
@@ -183,7 +188,7 @@ fn solve_within(input: &Input<'_>, budget: usize) -> Result<EngineSolution, Engi
     let ns = input.demands.len();
     let n = nv + ns + 1;
     let m = input.arcs.len();
-    if n >= idx(LATER) {
+    if n >= idx(NEXT) {
         return Err(EngineError::Overflow);
     }
     u32_of(m)?;
@@ -208,9 +213,21 @@ fn solve_within(input: &Input<'_>, budget: usize) -> Result<EngineSolution, Engi
     s.hold(&saturated)?;
     s.tight()?;
     s.paths(budget)?;
+    // Every arc with flow is on its volunteer's list; its canonical position is found among
+    // the volunteer's arcs (sorted by shift), so the slots are not read again.
     let mut flow = vec![0_u32; m];
-    for sl in &s.slots {
-        flow[idx(sl.arc)] = sl.flow;
+    let mut first = 0_usize;
+    for v in 0..nv {
+        let end = first + idx(s.vdeg[v]);
+        let mine = &input.arcs[first..end];
+        let lo = idx(s.hfirst[v]);
+        for h in &s.held[lo..lo + idx(s.hlen[v])] {
+            let i = mine
+                .binary_search_by_key(&h.shift, |a| a.sink().get())
+                .map_err(|_| EngineError::Overflow)?;
+            flow[first + i] = s.slot_cap(idx(h.slot)) - s.slots[idx(h.slot)].res;
+        }
+        first = end;
     }
     Ok(EngineSolution {
         flow,
@@ -219,6 +236,11 @@ fn solve_within(input: &Input<'_>, budget: usize) -> Result<EngineSolution, Engi
 }
 
 impl<'a> Solver<'a> {
+    /// Capacity of slot `k`'s arc.
+    fn slot_cap(&self, k: usize) -> u32 {
+        self.scap.get(k).copied().unwrap_or(1)
+    }
+
     fn build(input: &Input<'a>) -> Result<Self, EngineError> {
         let nv = input.capacities.len();
         let ns = input.demands.len();
@@ -234,17 +256,20 @@ impl<'a> Solver<'a> {
         }
         let mut pos: Vec<u32> = sfirst[..ns].to_vec();
         let mut slots = vec![Slot::default(); m];
-        for (i, a) in input.arcs.iter().enumerate() {
+        let unit = input.arcs.iter().all(|a| a.capacity() == 1);
+        let mut scap = if unit { Vec::new() } else { vec![0_u32; m] };
+        for a in input.arcs {
             let s = idx(a.sink().get());
-            let k = pos[s];
+            let k = idx(pos[s]);
             pos[s] += 1;
-            slots[idx(k)] = Slot {
+            slots[k] = Slot {
                 cost: a.cost(),
                 vol: a.source().get(),
-                arc: u32_of(i)?,
-                flow: 0,
-                cap: a.capacity(),
+                res: a.capacity(),
             };
+            if !unit {
+                scap[k] = a.capacity();
+            }
         }
         let mut id = vec![u32::MAX; ns];
         let mut count = 0_usize;
@@ -269,6 +294,7 @@ impl<'a> Solver<'a> {
             m,
             sfirst,
             slots,
+            scap,
             vdeg,
             hfirst: Vec::new(),
             hlen: vec![0; nv],
@@ -306,7 +332,7 @@ impl<'a> Solver<'a> {
             // Prices are all 0 here: reduced costs are the costs.
             self.buf.clear();
             self.buf
-                .extend(self.slots[lo..hi].iter().map(|sl| (sl.cost, sl.cap)));
+                .extend(self.slots[lo..hi].iter().map(|sl| (sl.cost, sl.res)));
             self.buf.push((self.pen[s], self.demand[s]));
             let units: u64 = self.buf.iter().map(|x| u64::from(x.1)).sum();
             let t = if units <= e {
@@ -339,8 +365,8 @@ impl<'a> Solver<'a> {
             for k in lo..hi {
                 let sl = &mut self.slots[k];
                 if sl.cost < t {
-                    let r = sl.cap;
-                    sl.flow = r;
+                    let r = sl.res;
+                    sl.res = 0;
                     let v = idx(sl.vol);
                     self.excess[v] += i64::from(r);
                     self.excess[nv + s] -= i64::from(r);
@@ -435,15 +461,16 @@ impl<'a> Solver<'a> {
                 }
                 let sl = self.slots[k];
                 let v = idx(sl.vol);
-                if sl.flow == sl.cap
+                // Cheapest test first: volunteers' prices are all the hub's here.
+                if sl.cost + px != self.price[v]
+                    || sl.res == 0
                     || self.out[v] == self.cap[v]
-                    || sl.cost + px != self.price[v]
                     || self.price[v] != self.price[hub]
                 {
                     continue;
                 }
-                let d = e.min(sl.cap - sl.flow).min(self.cap[v] - self.out[v]);
-                if sl.flow == 0 {
+                let d = e.min(sl.res).min(self.cap[v] - self.out[v]);
+                if sl.res == self.slot_cap(k) {
                     self.push_held(
                         v,
                         Held {
@@ -453,7 +480,7 @@ impl<'a> Solver<'a> {
                         },
                     )?;
                 }
-                self.slots[k].flow += d;
+                self.slots[k].res -= d;
                 self.out[v] += d;
                 self.excess[x] -= i64::from(d);
                 self.excess[hub] += i64::from(d);
@@ -483,6 +510,7 @@ impl<'a> Solver<'a> {
             seen: Vec::new(),
             done: Vec::new(),
             heap: BinaryHeap::new(),
+            cursor: vec![0; n],
         };
         let total: i64 = self.excess.iter().filter(|&&e| e > 0).sum();
         let mut left = total;
@@ -539,6 +567,12 @@ impl<'a> Solver<'a> {
                 self.relax_all(sc, x, work);
                 continue;
             }
+            if code & NEXT != 0 {
+                // The next cached arc of a shift, at exactly this distance.
+                let x = idx(code & !NEXT);
+                self.relax_next(sc, x);
+                continue;
+            }
             let x = idx(code);
             if d > sc.dist[x] {
                 continue;
@@ -573,13 +607,32 @@ impl<'a> Solver<'a> {
                     let len = usize::from(self.cache.len[c]);
                     *work += len;
                     let base = c * CACHE_K;
+                    // Order the residual cached arcs by reduced cost (dropping the others,
+                    // which `gain` re-enters if they become residual): the best is relaxed
+                    // now, each next one by a heap entry at its distance, so a search that
+                    // ends first pushes no more of them.
+                    let mut live = [(0_i64, 0_u32); CACHE_K];
+                    let mut nl = 0;
                     for i in 0..len {
                         let k = self.cache.slots[base + i];
                         let sl = self.slots[idx(k)];
-                        if sl.flow < sl.cap {
-                            let rc = sl.cost + px - self.price[idx(sl.vol)];
-                            sc.relax(sl.vol, d + rc, code, k);
+                        if sl.res > 0 {
+                            live[nl] = (sl.cost + px - self.price[idx(sl.vol)], k);
+                            nl += 1;
                         }
+                    }
+                    let live = &mut live[..nl];
+                    live.sort_unstable();
+                    for (i, &(_, k)) in live.iter().enumerate() {
+                        self.cache.slots[base + i] = k;
+                    }
+                    self.cache.len[c] = u8::try_from(nl).unwrap_or(0);
+                    if let Some(&(rc, k)) = live.first() {
+                        sc.relax(self.slots[idx(k)].vol, d + rc, code, k);
+                    }
+                    if let Some(&(rc, _)) = live.get(1) {
+                        sc.cursor[x] = 1;
+                        sc.heap.push(Reverse((d + rc, code | NEXT)));
                     }
                     let thr = self.cache.thr[c];
                     if thr != i64::MIN {
@@ -605,19 +658,44 @@ impl<'a> Solver<'a> {
         let code = u32::try_from(x).unwrap_or(u32::MAX);
         for k in lo..hi {
             let sl = self.slots[k];
-            if sl.flow < sl.cap {
+            if sl.res > 0 {
                 let rc = sl.cost + px - self.price[idx(sl.vol)];
                 sc.relax(sl.vol, d + rc, code, u32::try_from(k).unwrap_or(u32::MAX));
             }
         }
     }
 
-    /// A deferred entry of cached shift node `x`: relaxes all its arcs, and refreshes its cache
-    /// for later searches (the scan is paid for already).
+    /// A deferred entry of cached shift node `x`: relaxes all its arcs, and has its cache
+    /// rebuilt at its next step (not now: its ordered arcs may still be in use).
     fn relax_all(&mut self, sc: &mut Search, x: usize, work: &mut usize) {
         let d = sc.dist[x];
         self.relax_range(sc, x, d, work);
-        self.rebuild(x - self.nv);
+        let c = self.cache.id[x - self.nv];
+        if let Some(v) = self.cache.valid.get_mut(idx(c)) {
+            *v = false;
+        }
+    }
+
+    /// Relaxes the next arc of settled shift node `x`'s ordered cache, and queues the one after.
+    fn relax_next(&self, sc: &mut Search, x: usize) {
+        let c = idx(self.cache.id[x - self.nv]);
+        let base = c * CACHE_K;
+        let len = usize::from(self.cache.len[c]);
+        let i = usize::from(sc.cursor[x]);
+        let d = sc.dist[x];
+        let px = self.price[x];
+        let code = u32::try_from(x).unwrap_or(u32::MAX);
+        if i < len {
+            let k = self.cache.slots[base + i];
+            let sl = self.slots[idx(k)];
+            sc.relax(sl.vol, d + sl.cost + px - self.price[idx(sl.vol)], code, k);
+        }
+        if i + 1 < len {
+            let sl = self.slots[idx(self.cache.slots[base + i + 1])];
+            let rc = sl.cost + px - self.price[idx(sl.vol)];
+            sc.cursor[x] = u8::try_from(i + 1).unwrap_or(u8::MAX);
+            sc.heap.push(Reverse((d + rc, code | NEXT)));
+        }
     }
 
     /// Full scan of shift `s`: caches its best residual arcs and bounds the rest.
@@ -626,7 +704,7 @@ impl<'a> Solver<'a> {
         self.buf.clear();
         for k in idx(self.sfirst[s])..idx(self.sfirst[s + 1]) {
             let sl = self.slots[k];
-            if sl.flow < sl.cap {
+            if sl.res > 0 {
                 let slot = u32::try_from(k).unwrap_or(u32::MAX);
                 self.buf.push((self.price[idx(sl.vol)] - sl.cost, slot));
             }
@@ -654,7 +732,7 @@ impl<'a> Solver<'a> {
 
     fn value(&self, k: usize) -> i64 {
         let sl = self.slots[k];
-        if sl.flow < sl.cap {
+        if sl.res > 0 {
             self.price[idx(sl.vol)] - sl.cost
         } else {
             i64::MIN
@@ -725,13 +803,12 @@ impl<'a> Solver<'a> {
                 if w == hub {
                     self.cap[u] - self.out[u]
                 } else {
-                    self.slots[idx(k)].flow
+                    self.slot_cap(idx(k)) - self.slots[idx(k)].res
                 }
             } else if w == hub {
                 self.demand[u - nv] - self.unf[u - nv]
             } else {
-                let sl = self.slots[idx(k)];
-                sl.cap - sl.flow
+                self.slots[idx(k)].res
             };
             delta = delta.min(i64::from(r));
             w = u;
@@ -748,11 +825,11 @@ impl<'a> Solver<'a> {
                 if w == hub {
                     self.out[u] += d;
                 } else {
+                    let cap = self.slot_cap(idx(k));
                     let sl = &mut self.slots[idx(k)];
-                    let was_full = sl.flow == sl.cap;
-                    sl.flow -= d;
-                    let now = sl.flow;
-                    if now == 0 {
+                    let was_full = sl.res == 0;
+                    sl.res += d;
+                    if sl.res == cap {
                         self.remove_held(u, k);
                     }
                     if was_full {
@@ -762,11 +839,12 @@ impl<'a> Solver<'a> {
             } else if w == hub {
                 self.unf[u - nv] += d;
             } else {
+                let cap = self.slot_cap(idx(k));
                 let sl = &mut self.slots[idx(k)];
-                let before = sl.flow;
-                sl.flow += d;
+                let before = sl.res;
+                sl.res -= d;
                 let cost = sl.cost;
-                if before == 0 {
+                if before == cap {
                     self.push_held(
                         w,
                         Held {
