@@ -58,8 +58,8 @@ const UPDATE_EVERY_HALF_N: usize = 1;
 pub(crate) enum Start {
     /// Try successive shortest paths first (when no cost is negative), then cost scaling.
     ShortestPathsFirst,
-    /// Cost scaling only (tests use it to exercise that path on small problems).
-    #[cfg_attr(not(test), allow(dead_code, reason = "used by tests"))]
+    /// Cost scaling only (after the transportation solver's shortest paths gave up, and in
+    /// tests to exercise that path on small problems).
     ScalingOnly,
     /// Successive shortest paths only: [`solve`] reports [`EngineError::GaveUp`] when they
     /// run out of budget (or a cost is negative), so the caller can try another method.
@@ -277,7 +277,7 @@ fn idx_u64(x: u64) -> usize {
 const CACHE_K: usize = 16;
 
 /// Work charged for one heap pop in [`Solver::ssp`], in slot scans.
-const POP_WORK: usize = 32;
+pub(super) const POP_WORK: usize = 32;
 
 /// Marks a heap entry of [`Solver::ssp`] that relaxes the uncached arcs of a node.
 const LATER: u32 = 1 << 31;
@@ -285,7 +285,7 @@ const LATER: u32 = 1 << 31;
 const CACHE_MIN_DEGREE: u32 = 64;
 
 /// Successive shortest paths may scan this many times the residual graph before giving up.
-const SSP_BUDGET: usize = 16;
+pub(super) const SSP_BUDGET: usize = 16;
 
 /// A warm start's shortest paths may scan this many times the residual graph before giving
 /// up (the caller then solves cold). A cold solve of a tight 100k instance costs the time of

@@ -84,6 +84,7 @@ mod error;
 mod flow;
 mod match_error;
 mod pairing;
+mod paths;
 mod score;
 mod transport;
 

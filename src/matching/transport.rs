@@ -5,6 +5,7 @@ use super::MatchingError;
 use super::bipartite;
 use super::dense;
 use super::engine::{self, EngineArc, EngineError, EngineSolution};
+use super::paths;
 
 /// Position of a source (volunteer, 志愿者) in a [`TransportProblem`], in the order added.
 ///
@@ -679,7 +680,12 @@ impl TransportProblem {
         method: TransportMethod,
     ) -> Result<TransportSolution, MatchingError> {
         match method {
-            TransportMethod::ShortestPaths => self.solve_with(engine::Start::ShortestPathsFirst),
+            // Shortest paths on the transportation layout; if they run out of budget, the
+            // general engine's cost scaling (its own shortest paths would give up too).
+            TransportMethod::ShortestPaths => match self.paths_solution() {
+                Ok(sol) => self.solution_from(&sol),
+                Err(_) => self.solve_with(engine::Start::ScalingOnly),
+            },
             TransportMethod::BipartiteScaling => self.solve_bipartite(),
             TransportMethod::DenseAssignment => {
                 if let Some(layout) = self.dense_layout(DENSE_MAX_ENTRIES)
@@ -703,13 +709,29 @@ impl TransportProblem {
 
     /// [`TransportMethod::Auto`] without the dense method.
     fn solve_sparse(&self) -> Result<TransportSolution, MatchingError> {
-        if self.prefers_shortest_paths() {
-            match self.solve_with(engine::Start::ShortestPathsOnly) {
-                Err(MatchingError::Overflow { .. }) => {}
-                done => return done,
-            }
+        // Shortest paths that give up (or report an overflow) leave the problem to bipartite
+        // scaling, which reports a true overflow itself.
+        if self.prefers_shortest_paths()
+            && let Ok(sol) = self.paths_solution()
+        {
+            return self.solution_from(&sol);
         }
         self.solve_bipartite()
+    }
+
+    /// The problem as the specialised solvers read it.
+    fn bipartite_input(&self) -> bipartite::Input<'_> {
+        bipartite::Input {
+            capacities: &self.capacities,
+            demands: &self.demands,
+            penalties: &self.penalties,
+            arcs: &self.arcs,
+        }
+    }
+
+    /// Successive shortest paths on the transportation layout ([`paths::solve`]).
+    pub(super) fn paths_solution(&self) -> Result<EngineSolution, EngineError> {
+        paths::solve(&self.bipartite_input())
     }
 
     /// The dense layout of an assignment problem (every capacity and demand 0 or 1) whose
@@ -944,12 +966,7 @@ impl TransportProblem {
     }
 
     fn solve_bipartite(&self) -> Result<TransportSolution, MatchingError> {
-        let input = bipartite::Input {
-            capacities: &self.capacities,
-            demands: &self.demands,
-            penalties: &self.penalties,
-            arcs: &self.arcs,
-        };
+        let input = self.bipartite_input();
         let nodes = self.sources() + self.sinks() + 1;
         let max_cost = self
             .arcs
@@ -970,7 +987,10 @@ impl TransportProblem {
         }
     }
 
-    fn solve_with(&self, start: engine::Start) -> Result<TransportSolution, MatchingError> {
+    pub(super) fn solve_with(
+        &self,
+        start: engine::Start,
+    ) -> Result<TransportSolution, MatchingError> {
         let nv = self.sources();
         let ns = self.sinks();
         let hub = nv + ns;
@@ -1248,7 +1268,10 @@ impl TransportProblem {
         }
     }
 
-    fn solution_from(&self, sol: &EngineSolution) -> Result<TransportSolution, MatchingError> {
+    pub(super) fn solution_from(
+        &self,
+        sol: &EngineSolution,
+    ) -> Result<TransportSolution, MatchingError> {
         let nv = self.sources();
         let ns = self.sinks();
         let hub = nv + ns;
@@ -1934,20 +1957,20 @@ pub fn verify(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use proptest::prelude::*;
 
     /// A small problem as plain data: source capacities, sinks `(demand, penalty)`, arcs
     /// `(source, sink, cost, capacity)`.
     #[derive(Debug, Clone)]
-    struct Raw {
-        caps: Vec<u32>,
-        sinks: Vec<(u32, i64)>,
-        arcs: Vec<(u32, u32, i64, u32)>,
+    pub(crate) struct Raw {
+        pub(crate) caps: Vec<u32>,
+        pub(crate) sinks: Vec<(u32, i64)>,
+        pub(crate) arcs: Vec<(u32, u32, i64, u32)>,
     }
 
-    fn build(raw: &Raw) -> TransportProblem {
+    pub(crate) fn build(raw: &Raw) -> TransportProblem {
         let mut b = TransportBuilder::new();
         for &c in &raw.caps {
             b.add_source(c);
@@ -1963,7 +1986,7 @@ mod tests {
     }
 
     /// Minimum objective by enumerating every flow on every arc.
-    fn brute_force(raw: &Raw) -> i64 {
+    pub(crate) fn brute_force(raw: &Raw) -> i64 {
         let n = raw.arcs.len();
         let mut units = vec![0_u32; n];
         let mut best = i64::MAX;
@@ -2000,7 +2023,7 @@ mod tests {
         }
     }
 
-    fn raw_problem() -> impl Strategy<Value = Raw> {
+    pub(crate) fn raw_problem() -> impl Strategy<Value = Raw> {
         (1_u32..=6, 1_u32..=4).prop_flat_map(|(nv, ns)| {
             let pairs: Vec<(u32, u32)> =
                 (0..nv).flat_map(|v| (0..ns).map(move |s| (v, s))).collect();
@@ -2069,7 +2092,7 @@ mod tests {
         clippy::cast_possible_wrap,
         reason = "values drawn below small bounds"
     )]
-    fn medium(seed: u64, nv: u32, ns: u32, cap_max: u32, demand_max: u32) -> Raw {
+    pub(crate) fn medium(seed: u64, nv: u32, ns: u32, cap_max: u32, demand_max: u32) -> Raw {
         let mut x = seed | 1;
         let mut next = move |m: u64| {
             x ^= x << 13;
@@ -2122,7 +2145,7 @@ mod tests {
         clippy::too_many_arguments,
         reason = "values drawn below small bounds; a shape has many knobs"
     )]
-    fn shaped(
+    pub(crate) fn shaped(
         seed: u64,
         nv: u32,
         ns: u32,
@@ -2254,7 +2277,7 @@ mod tests {
     /// volunteers with capacities above 1, more slots than volunteers, sparse, dense, arcs
     /// that carry several units, and a penalty below some costs (slots left unfilled by
     /// choice).
-    fn shape(seed: u64, which: u8) -> Raw {
+    pub(crate) fn shape(seed: u64, which: u8) -> Raw {
         match which % 7 {
             0 => shaped(seed, 200, 20, 1, 18, 200, 1, 5_000),
             1 => shaped(seed, 150, 15, 3, 14, 150, 1, 5_000),
