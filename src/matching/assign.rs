@@ -31,7 +31,7 @@
 //! checked `i64` arithmetic ([`MatchError::TooLarge`]); the solver's own exact bound is
 //! `max penalty · (nodes + 1) <= 2^60` (prices move by up to a path's cost; below
 //! `max penalty · (nodes + 1)² <= 2^60` cost scaling multiplies costs by `nodes + 1`, above it
-//! it scales unscaled costs and finishes exactly by shortest paths), reported as
+//! by a smaller factor, and the solver finishes exactly by shortest paths), reported as
 //! [`MatchError::SolverBound`].
 //!
 //! # Determinism
@@ -4013,7 +4013,7 @@ mod tests {
             |c: i64| crate::matching::engine::fits(nodes, c),
         );
         // The old P = T·S + 1 is past the bound of costs scaled by nodes + 1 (then the
-        // solver's only bound) whatever the score spread, and within the unscaled one.
+        // solver's only bound) whatever the score spread, and within the solver's bound.
         let old = 50_000 * s + 1;
         assert!(!scaled(penalty(old)) && exact(penalty(old)));
         // Uniform scores: P = 1.
@@ -4021,7 +4021,7 @@ mod tests {
         assert_eq!(p, 1);
         assert!(scaled(penalty(p)));
         // A spread of R = 90 with priorities up to 100 keeps costs scalable; R = 100 does
-        // not (K·R·priority <= 2^60 / (nodes + 1)², ~9.5·10^7) but is solved unscaled.
+        // not (K·R·priority <= 2^60 / (nodes + 1)², ~9.5·10^7) but is solved exactly all the same.
         let p = fill_weight(50_000, s, 10_000, 90).unwrap();
         assert!(scaled(penalty(p)));
         let p = fill_weight(50_000, s, 10_000, 100).unwrap();
@@ -4598,7 +4598,7 @@ mod tests {
             &EligibilityPolicy::default(),
             // Up to three shifts each, one per window: the window gadget makes 910k nodes,
             // past the bound of costs scaled by nodes + 1 for these penalties; the solver
-            // runs them unscaled with an exact finish.
+            // scales them by a smaller factor and finishes exactly.
             &MatchPolicy::default(),
             &input,
             Reference::Skip,

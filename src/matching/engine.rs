@@ -17,11 +17,13 @@
 //!    (Bertsekas; Goldberg–Tarjan). Below one cost unit, each phase ends with an attempt to
 //!    certify the flow (candidate potentials, checked on every residual arc).
 //! 3. Costs too large to multiply by `n + 1` within the price range ([`fits_scaled`] fails,
-//!    [`fits`] holds) are not scaled: the phases run down to `ε = 1` in cost units, and
-//!    [`Solver::finish_unscaled`] saturates the residual arcs still of reduced cost −1, makes
-//!    every shortest path to a deficit tight with one exact price update, and routes the
-//!    excess by shortest paths, whose prices are exact potentials. The solver's bound is then
-//!    `max |cost| · (n + 1) ≤ 2^60` rather than `max |cost| · (n + 1)² ≤ 2^60`.
+//!    [`fits`] holds) are multiplied by the largest factor `s < n + 1` that keeps prices in
+//!    range (at least 1): the phases run down to `ε = 1`, a `1/s` of a cost unit, and
+//!    [`Solver::finish_rounded`] rounds the prices to whole cost units, saturates the residual
+//!    arcs the rounding leaves negative, makes every shortest path to a deficit tight with one
+//!    exact price update, and routes the excess by shortest paths, whose prices are exact
+//!    potentials. The solver's bound is then `max |cost| · (n + 1) ≤ 2^60` rather than
+//!    `max |cost| · (n + 1)² ≤ 2^60`.
 //!
 //! Exact potentials: with final prices `π`, every residual arc has
 //! `l = (n+1)·c + π(u) − π(v) + 1 ≥ 0`. Dijkstra from a virtual root (arc `root → v` of original
@@ -98,8 +100,8 @@ pub(crate) struct EngineSolution {
 /// Whether the engine solves a network of `nodes` nodes and costs up to `max_cost` in absolute
 /// value exactly: `2 · max |cost| · (n + 1) ≤ PRICE_LIMIT`, so that prices (at most a path's
 /// cost) stay far from the limit. Networks that also pass [`fits_scaled`] are solved with
-/// costs multiplied by `n + 1`; the others with unscaled costs and an exact finish
-/// ([`Solver::finish_unscaled`]).
+/// costs multiplied by `n + 1`; the others with a smaller factor and an exact finish
+/// ([`Solver::finish_rounded`]).
 pub(crate) fn fits(nodes: usize, max_cost: i64) -> bool {
     let Ok(n1) = i64::try_from(nodes.saturating_add(1)) else {
         return false;
@@ -111,12 +113,16 @@ pub(crate) fn fits(nodes: usize, max_cost: i64) -> bool {
 }
 
 /// The cost factor for a network: `n + 1` when `max |cost| · (n + 1)²` stays far from the
-/// price limit ([`fits_scaled`]), else 1 when [`fits`], else the network is too large.
+/// price limit ([`fits_scaled`]); else, when [`fits`], the largest `s` with
+/// `2 · max |cost| · s · (n + 1) ≤ PRICE_LIMIT` (at least 1, less than `n + 1`); else the
+/// network is too large.
 fn scale_for(nodes: usize, max_cost: i64) -> Result<i64, EngineError> {
+    let n1 = i64::try_from(nodes + 1).map_err(|_| EngineError::Overflow)?;
     if fits_scaled(nodes, max_cost) {
-        i64::try_from(nodes + 1).map_err(|_| EngineError::Overflow)
+        Ok(n1)
     } else if fits(nodes, max_cost) {
-        Ok(1)
+        let per_unit = max_cost.max(1).saturating_mul(2).saturating_mul(n1);
+        Ok((PRICE_LIMIT / per_unit).clamp(1, n1 - 1))
     } else {
         Err(EngineError::Overflow)
     }
@@ -317,6 +323,7 @@ where
     let max_cost = (0..m).map(|i| arc(i).cost.abs()).max().unwrap_or(0);
     let max_negative = (0..m).map(|i| -arc(i).cost).max().unwrap_or(0).max(0);
     let scale = scale_for(n, max_cost)?;
+    let n1 = i64::try_from(n + 1).map_err(|_| EngineError::Overflow)?;
     let g = Graph::build(n, m, &arc, scale)?;
     let mut s = Solver::new(g, vec![0; n], supply)?;
     let start = start_cost.map_or(max_cost, |c| c.clamp(max_negative, max_cost));
@@ -342,9 +349,9 @@ where
     while potential.is_none() {
         eps = (eps / ALPHA).max(1);
         s.refine(eps)?;
-        if eps == 1 && scale == 1 {
-            // Costs too large to scale: 1-optimal in cost units is not yet optimal.
-            potential = Some(s.finish_unscaled()?);
+        if eps == 1 && scale < n1 {
+            // Costs too large to scale by n + 1: 1/scale-optimal is not yet optimal.
+            potential = Some(s.finish_rounded(scale)?);
         } else if eps == 1 {
             // 1-optimal for costs scaled by n + 1: optimal, and the potentials are exact.
             potential = Some(s.potentials_from(1, scale)?);
@@ -937,17 +944,27 @@ impl Solver {
         }
     }
 
-    /// Turns a 1-optimal flow of unscaled costs (scale 1) into an optimal one with exact
-    /// potentials: the residual arcs of reduced cost −1 are saturated, one exact price update
-    /// makes every shortest path to a deficit tight, and shortest paths route the excess
-    /// (no budget: each search is short, the prices being within one unit per arc of exact).
-    fn finish_unscaled(&mut self) -> Result<Vec<i64>, EngineError> {
+    /// Turns a flow that is 1-optimal for costs multiplied by `scale` (less than `n + 1`,
+    /// so not yet optimal) into an optimal one with exact potentials: the prices are rounded
+    /// down to whole cost units, the residual arcs the rounding leaves with a negative reduced
+    /// cost are saturated, one exact price update makes every shortest path to a deficit
+    /// tight, and shortest paths route the excess (no budget: the prices are close to exact,
+    /// so the searches are short).
+    fn finish_rounded(&mut self, scale: i64) -> Result<Vec<i64>, EngineError> {
+        for p in &mut self.price {
+            *p = p.div_euclid(scale) * scale;
+        }
         self.saturate_negative();
-        self.price_update_as(1, Lengths::Exact)?;
+        self.price_update_as(scale, Lengths::Exact)?;
         if !self.ssp(usize::MAX)? {
             return Err(EngineError::GaveUp);
         }
-        Ok(self.price.clone())
+        let phi: Vec<i64> = self.price.iter().map(|&p| p / scale).collect();
+        // One pass over the arcs proves the result (and guards this rarely taken path).
+        if !self.certifies(&phi, scale) {
+            return Err(EngineError::Overflow);
+        }
+        Ok(phi)
     }
 
     fn init_cache(&mut self) -> Result<(), EngineError> {
@@ -1490,6 +1507,11 @@ impl Solver {
             if self.certifies(&phi, scale) {
                 return Ok(phi);
             }
+        }
+        // The Dijkstra below is exact only for costs scaled by n + 1 (shortest paths leave
+        // certifying prices, so a smaller scale does not get here).
+        if i64::try_from(self.n + 1) != Ok(scale) {
+            return Err(EngineError::Overflow);
         }
         self.potentials_from(1, scale)
     }

@@ -1112,8 +1112,8 @@ mod tests {
             .with_weights(1_000, 1_000, 1_000)
             .unwrap();
         // P = T·S + 1 = 32,000 × 300,000 + 1 on 16,004 nodes was past the solver's bound
-        // when it scaled every cost by nodes + 1; it now solves such penalties unscaled with
-        // an exact finish, and both weights are exact, so both give the same pairing.
+        // when it scaled every cost by nodes + 1; it now scales such penalties by a smaller
+        // factor with an exact finish. Both weights are exact, so both give the same pairing.
         let loose = i64::from(FACTOR_POINTS) * 3_000 * (32_000 + 1) + 1;
         assert!(!crate::matching::engine::fits_scaled(16_004, loose));
         assert!(crate::matching::engine::fits(16_004, loose));

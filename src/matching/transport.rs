@@ -979,7 +979,7 @@ impl TransportProblem {
         match bipartite::solve(&input) {
             Ok(sol) => self.solution_from(&sol),
             // Costs too large for the bipartite solver's scaling: the general engine solves
-            // them unscaled, with an exact finish.
+            // them with a smaller cost factor and an exact finish.
             Err(EngineError::Overflow) if engine::fits(nodes, max_cost) => {
                 self.solve_with(engine::Start::ScalingOnly)
             }
@@ -2180,11 +2180,23 @@ pub(super) mod tests {
         Raw { caps, sinks, arcs }
     }
 
-    /// `raw` with every cost and penalty multiplied by the smallest factor that puts the
-    /// largest past the bound of costs scaled by `nodes + 1` (still within the solver's
-    /// bound), and the factor. Scaling every cost by one factor keeps the optimal solutions
-    /// and multiplies the objective.
-    fn past_scaled_bound(raw: &Raw) -> (Raw, i64) {
+    /// Where [`past_scaled_bound`] puts the largest cost.
+    #[derive(Debug, Clone, Copy)]
+    enum Edge {
+        /// Just past the bound of costs scaled by `nodes + 1`: the engine scales by almost
+        /// `nodes + 1`.
+        Scaled,
+        /// Where the engine can multiply costs by 3 only.
+        Three,
+        /// At the solver's bound: the engine cannot scale at all.
+        Solver,
+    }
+
+    /// `raw` with every cost and penalty multiplied by a factor that puts the largest past
+    /// the bound of costs scaled by `nodes + 1` (still within the solver's bound), at `edge`,
+    /// and the factor. Scaling every cost by one factor keeps the optimal solutions and
+    /// multiplies the objective.
+    fn past_scaled_bound(raw: &Raw, edge: Edge) -> (Raw, i64) {
         let nodes = raw.caps.len() + raw.sinks.len() + 1;
         let max = raw
             .arcs
@@ -2194,17 +2206,26 @@ pub(super) mod tests {
             .max()
             .unwrap_or(0)
             .max(1);
+        let fits = |c: i64| match edge {
+            Edge::Scaled => engine::fits_scaled(nodes, c),
+            Edge::Three => engine::fits(nodes, c.saturating_mul(3)),
+            Edge::Solver => engine::fits(nodes, c),
+        };
         let (mut lo, mut hi) = (1_i64, engine::PRICE_LIMIT / max);
         while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2;
-            if engine::fits_scaled(nodes, max * mid) {
+            if fits(max * mid) {
                 lo = mid;
             } else {
                 hi = mid;
             }
         }
-        assert!(!engine::fits_scaled(nodes, max * hi) && engine::fits(nodes, max * hi));
-        (times(raw, hi), hi)
+        let k = match edge {
+            Edge::Scaled => hi,
+            Edge::Three | Edge::Solver => lo,
+        };
+        assert!(!engine::fits_scaled(nodes, max * k) && engine::fits(nodes, max * k));
+        (times(raw, k), k)
     }
 
     /// `raw` with every cost and penalty multiplied by `k`.
@@ -2224,10 +2245,11 @@ pub(super) mod tests {
         #![proptest_config(ProptestConfig::with_cases(300))]
 
         /// Costs too large to multiply by `nodes + 1` are solved exactly by every method
-        /// (unscaled cost scaling with an exact finish, or shortest paths).
+        /// (cost scaling by a smaller factor with an exact finish, or shortest paths).
         #[test]
-        fn costs_past_the_scaled_bound_are_solved_exactly(raw in raw_problem()) {
-            let (big, k) = past_scaled_bound(&raw);
+        fn costs_past_the_scaled_bound_are_solved_exactly(raw in raw_problem(), at in 0_u8..3) {
+            let edge = [Edge::Scaled, Edge::Three, Edge::Solver][usize::from(at)];
+            let (big, k) = past_scaled_bound(&raw, edge);
             let p = build(&big);
             let want = brute_force(&raw) * k;
             for method in [
@@ -2255,9 +2277,11 @@ pub(super) mod tests {
             seed in any::<u64>(),
             which in any::<u8>(),
             changes in any::<u64>(),
+            at in 0_u8..3,
         ) {
             let raw = shape(seed, which);
-            let (big, k) = past_scaled_bound(&raw);
+            let edge = [Edge::Scaled, Edge::Three, Edge::Solver][usize::from(at)];
+            let (big, k) = past_scaled_bound(&raw, edge);
             let p = build(&big);
             let want = build(&raw).solve().unwrap().objective() * k;
             let scaling = p.solve_with(engine::Start::ScalingOnly).unwrap();
