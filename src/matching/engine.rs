@@ -297,7 +297,7 @@ pub(super) const SSP_BUDGET: usize = 16;
 /// up (the caller then solves cold). A cold solve of a tight 100k instance costs the time of
 /// well over a hundred scans; a repair with a keep bonus there measured about 22 (the early
 /// give-up on projected pace still stops hopeless repairs after their first searches).
-const WARM_SSP_BUDGET: usize = 32;
+pub(super) const WARM_SSP_BUDGET: usize = 32;
 
 /// Solves min-cost flow exactly: `supply[v] > 0` is a supply, `< 0` a demand; the supplies must
 /// sum to zero and every arc endpoint must be `< supply.len()` (the callers validate both).

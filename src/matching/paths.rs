@@ -46,6 +46,18 @@
 //! the general engine does ([`SSP_BUDGET`] times its residual graph's slots, or a pace that
 //! projects past it): then [`solve`] reports [`EngineError::GaveUp`].
 //!
+//! # Warm start
+//! [`resolve`] (热启动, used first by [`super::TransportProblem::resolve_from`]) loads a
+//! previous flow on this layout, keeps the previous potentials as prices, and saturates every
+//! residual arc of negative reduced cost (or empties a flowing arc whose reverse is
+//! negative); nodes other than the hub may then have units or deficits, and a search stops
+//! at the first node with a deficit it settles (a search through a hub without deficit reads
+//! the hub's reverse arcs). The searches first get about one scan of the graph; if that runs
+//! out, one exact global price update (a Dijkstra from the deficits on the reversed residual
+//! graph: a volunteer's candidate arcs are read in canonical order, a shift's in its slots)
+//! makes every shortest path to a deficit tight, a tight-arc pass sends what it can, and the
+//! searches go on with the engine's warm budget.
+//!
 //! Determinism: every loop runs in index order, ties in the heap break on node index, and the
 //! greedy selection and cache rebuilds order equal values by slot.
 
@@ -59,7 +71,9 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::bipartite::Input;
-use super::engine::{self, EngineError, EngineSolution, POP_WORK, PRICE_LIMIT, SSP_BUDGET};
+use super::engine::{
+    self, EngineError, EngineSolution, POP_WORK, PRICE_LIMIT, SSP_BUDGET, WARM_SSP_BUDGET,
+};
 
 /// Entries in a shift's best-arc cache (32 measured ≈ 2 % slower on `s100k_spare`).
 const CACHE_K: usize = 16;
@@ -128,6 +142,8 @@ struct Search {
     heap: BinaryHeap<Reverse<(i64, u32)>>,
     /// Position in its cache of the next arc a settled shift relaxes.
     cursor: Vec<u8>,
+    /// The node with a deficit the last search reached (the hub, but for a warm start).
+    target: u32,
 }
 
 impl Search {
@@ -222,26 +238,397 @@ fn solve_within(input: &Input<'_>, budget: usize) -> Result<EngineSolution, Engi
     s.hold(&saturated)?;
     s.tight()?;
     s.paths(budget)?;
-    // Every arc with flow is on its volunteer's list; its canonical position is found among
-    // the volunteer's arcs (sorted by shift), so the slots are not read again.
-    let mut flow = vec![0_u32; m];
-    let mut first = 0_usize;
-    for v in 0..nv {
-        let end = first + idx(s.vdeg[v]);
-        let mine = &input.arcs[first..end];
-        let lo = idx(s.hfirst[v]);
-        for h in &s.held[lo..lo + idx(s.hlen[v])] {
-            let i = mine
-                .binary_search_by_key(&h.shift, |a| a.sink().get())
-                .map_err(|_| EngineError::Overflow)?;
-            flow[first + i] = s.slot_cap(idx(h.slot)) - s.slots[idx(h.slot)].res;
-        }
-        first = end;
+    s.finish(input)
+}
+
+/// Re-optimises from a previous solution (a warm start, 热启动) on this layout: `flow` per
+/// arc of the general engine's network (the input's arcs, then each volunteer's hub arc,
+/// then each shift's penalty arc) and `potential` per node (volunteers, shifts, hub) in the
+/// engine's sign convention and cost units, as [`engine::resolve`] takes them.
+///
+/// The flow is loaded within the capacities, every residual arc of negative reduced cost is
+/// saturated, then the units are sent by shortest paths with a budget of about one scan of
+/// the graph; if that runs out, one exact global price update (a Dijkstra from the deficits
+/// on the reversed residual graph) makes every shortest path to a deficit tight, the tight
+/// arcs are used, and the shortest paths go on with the warm budget.
+///
+/// Reports [`EngineError::GaveUp`] when the searches run out of their warm budget (or a
+/// cost or penalty is negative), and
+/// [`EngineError::Overflow`] when prices would leave their range; the caller then falls back.
+pub(crate) fn resolve(
+    input: &Input<'_>,
+    flow: &[u32],
+    potential: &[i64],
+) -> Result<EngineSolution, EngineError> {
+    let slots = input
+        .arcs
+        .len()
+        .saturating_add(input.capacities.len())
+        .saturating_add(input.demands.len())
+        .saturating_mul(2);
+    resolve_within(input, flow, potential, slots.max(MIN_BUDGET))
+}
+
+/// [`resolve`] with a budget of `first` units of work for the searches before the global
+/// price update.
+fn resolve_within(
+    input: &Input<'_>,
+    flow: &[u32],
+    potential: &[i64],
+    first: usize,
+) -> Result<EngineSolution, EngineError> {
+    let nv = input.capacities.len();
+    let ns = input.demands.len();
+    let n = nv + ns + 1;
+    let m = input.arcs.len();
+    if n >= idx(NEXT) || flow.len() != m + nv + ns || potential.len() != n {
+        return Err(EngineError::Overflow);
     }
-    Ok(EngineSolution {
-        flow,
-        potential: s.price,
-    })
+    u32_of(m)?;
+    let costs = input.arcs.iter().map(super::transport::TransportArc::cost);
+    let max_cost = costs
+        .clone()
+        .chain(input.penalties.iter().copied())
+        .max()
+        .unwrap_or(0);
+    let min_cost = costs
+        .chain(input.penalties.iter().copied())
+        .min()
+        .unwrap_or(0);
+    if min_cost < 0 {
+        return Err(EngineError::GaveUp);
+    }
+    if !engine::fits(n, max_cost) || potential.iter().any(|p| p.abs() > PRICE_LIMIT / 4) {
+        return Err(EngineError::Overflow);
+    }
+    let mut s = Solver::build(input)?;
+    s.price.copy_from_slice(potential);
+    let flowing = s.load(input, flow)?;
+    s.hold(&flowing)?;
+    // Searches from the old prices first, for about the work of one global update: after a
+    // few withdrawals with spare capacity they finish well within it. Otherwise (a tight
+    // problem: the old prices leave a gap of about the penalty at the hub, and each search
+    // would settle most of the graph) the state is still valid; one exact global update
+    // then makes every shortest path to a deficit tight, and the searches go on from there.
+    let slots = m.saturating_add(nv).saturating_add(ns).saturating_mul(2);
+    match s.paths(first) {
+        Ok(()) => {}
+        Err(EngineError::GaveUp) => {
+            s.global_update(input)?;
+            s.tight_warm()?;
+            s.paths(slots.saturating_mul(WARM_SSP_BUDGET).max(MIN_BUDGET))?;
+        }
+        Err(e) => return Err(e),
+    }
+    s.finish(input)
+}
+
+impl Solver<'_> {
+    /// The flow per input arc, read from the volunteers' lists of flowing arcs.
+    fn finish(&self, input: &Input<'_>) -> Result<EngineSolution, EngineError> {
+        let (nv, m) = (self.nv, self.m);
+        let s = self;
+        // Every arc with flow is on its volunteer's list; its canonical position is found among
+        // the volunteer's arcs (sorted by shift), so the slots are not read again.
+        let mut flow = vec![0_u32; m];
+        let mut first = 0_usize;
+        for v in 0..nv {
+            let end = first + idx(s.vdeg[v]);
+            let mine = &input.arcs[first..end];
+            let lo = idx(s.hfirst[v]);
+            for h in &s.held[lo..lo + idx(s.hlen[v])] {
+                let i = mine
+                    .binary_search_by_key(&h.shift, |a| a.sink().get())
+                    .map_err(|_| EngineError::Overflow)?;
+                flow[first + i] = s.slot_cap(idx(h.slot)) - s.slots[idx(h.slot)].res;
+            }
+            first = end;
+        }
+        Ok(EngineSolution {
+            flow,
+            potential: s.price.clone(),
+        })
+    }
+}
+
+impl Solver<'_> {
+    /// Loads a previous flow (engine layout, clipped to the capacities) and saturates every
+    /// residual arc of negative reduced cost under the current prices (or empties the arc
+    /// whose reverse is negative). Returns the flowing slots with their shifts.
+    fn load(&mut self, input: &Input<'_>, flow: &[u32]) -> Result<Vec<(u32, u32)>, EngineError> {
+        let (nv, ns, m, hub) = (self.nv, self.ns, self.m, self.hub);
+        let mut pos: Vec<u32> = self.sfirst[..ns].to_vec();
+        for (a, &f) in input.arcs.iter().zip(flow) {
+            let sh = idx(a.sink().get());
+            let k = idx(pos[sh]);
+            pos[sh] += 1;
+            let f = f.min(a.capacity());
+            if f > 0 {
+                self.slots[k].res -= f;
+                self.excess[idx(a.source().get())] += i64::from(f);
+                self.excess[nv + sh] -= i64::from(f);
+            }
+        }
+        for v in 0..nv {
+            let f = flow.get(m + v).copied().unwrap_or(0).min(self.cap[v]);
+            self.out[v] = f;
+            self.excess[v] -= i64::from(f);
+            self.excess[hub] += i64::from(f);
+        }
+        for sh in 0..ns {
+            let f = flow
+                .get(m + nv + sh)
+                .copied()
+                .unwrap_or(0)
+                .min(self.demand[sh]);
+            self.unf[sh] = f;
+            self.excess[nv + sh] -= i64::from(f);
+            self.excess[hub] += i64::from(f);
+        }
+        let ph = self.price[hub];
+        let mut flowing = Vec::new();
+        for sh in 0..ns {
+            let x = nv + sh;
+            let px = self.price[x];
+            let sh32 = u32_of(sh)?;
+            for k in idx(self.sfirst[sh])..idx(self.sfirst[sh + 1]) {
+                let cap = self.slot_cap(k);
+                let sl = self.slots[k];
+                let v = idx(sl.vol);
+                let rc = sl.cost + px - self.price[v];
+                if rc < 0 && sl.res > 0 {
+                    self.excess[v] += i64::from(sl.res);
+                    self.excess[x] -= i64::from(sl.res);
+                    self.slots[k].res = 0;
+                } else if rc > 0 && sl.res < cap {
+                    let f = cap - sl.res;
+                    self.excess[v] -= i64::from(f);
+                    self.excess[x] += i64::from(f);
+                    self.slots[k].res = cap;
+                }
+                if self.slots[k].res < cap {
+                    flowing.push((u32_of(k)?, sh32));
+                }
+            }
+            let rc = self.pen[sh] + px - ph;
+            let (unf, d) = (self.unf[sh], self.demand[sh]);
+            if rc < 0 && unf < d {
+                self.excess[x] -= i64::from(d - unf);
+                self.excess[hub] += i64::from(d - unf);
+                self.unf[sh] = d;
+            } else if rc > 0 && unf > 0 {
+                self.excess[x] += i64::from(unf);
+                self.excess[hub] -= i64::from(unf);
+                self.unf[sh] = 0;
+            }
+        }
+        for v in 0..nv {
+            let rc = self.price[v] - ph;
+            let (out, cap) = (self.out[v], self.cap[v]);
+            if rc < 0 && out < cap {
+                self.excess[v] -= i64::from(cap - out);
+                self.excess[hub] += i64::from(cap - out);
+                self.out[v] = cap;
+            } else if rc > 0 && out > 0 {
+                self.excess[v] += i64::from(out);
+                self.excess[hub] -= i64::from(out);
+                self.out[v] = 0;
+            }
+        }
+        Ok(flowing)
+    }
+
+    /// Where each volunteer's arcs start in canonical order, and each canonical arc's slot
+    /// (by the counting of `build`).
+    fn canonical(&self, input: &Input<'_>) -> (Vec<usize>, Vec<u32>) {
+        let mut vfirst = vec![0_usize; self.nv + 1];
+        for v in 0..self.nv {
+            vfirst[v + 1] = vfirst[v] + idx(self.vdeg[v]);
+        }
+        let mut slot_of = vec![0_u32; self.m];
+        let mut pos: Vec<u32> = self.sfirst[..self.ns].to_vec();
+        for (i, a) in input.arcs.iter().enumerate() {
+            let sh = idx(a.sink().get());
+            slot_of[i] = pos[sh];
+            pos[sh] += 1;
+        }
+        (vfirst, slot_of)
+    }
+
+    /// One exact global price update: a Dijkstra from the deficits on the reversed residual
+    /// graph, until every node with units is settled at some distance; every node then
+    /// lowers its price by its distance (at most the last one settled), which keeps every
+    /// reduced cost `>= 0` and makes every shortest path to a deficit tight.
+    fn global_update(&mut self, input: &Input<'_>) -> Result<(), EngineError> {
+        let (nv, ns, hub) = (self.nv, self.ns, self.hub);
+        let n = hub + 1;
+        let (vfirst, slot_of) = self.canonical(input);
+        let mut dist = vec![i64::MAX; n];
+        let mut done = vec![false; n];
+        let mut heap = BinaryHeap::new();
+        let mut waiting = 0_usize;
+        for x in 0..n {
+            if self.excess[x] < 0 {
+                dist[x] = 0;
+                heap.push(Reverse((0_i64, u32_of(x)?)));
+            } else if self.excess[x] > 0 {
+                waiting += 1;
+            }
+        }
+        let relax =
+            |dist: &mut Vec<i64>, heap: &mut BinaryHeap<Reverse<(i64, u32)>>, u: usize, nd: i64| {
+                if nd < dist[u] {
+                    dist[u] = nd;
+                    heap.push(Reverse((nd, u32::try_from(u).unwrap_or(u32::MAX))));
+                }
+            };
+        let mut reach = 0_i64;
+        while waiting > 0 {
+            let Some(Reverse((d, w))) = heap.pop() else {
+                return Err(EngineError::Infeasible);
+            };
+            let w = idx(w);
+            if done[w] || d > dist[w] {
+                continue;
+            }
+            done[w] = true;
+            reach = d;
+            if self.excess[w] > 0 {
+                waiting -= 1;
+            }
+            let pw = self.price[w];
+            if w == hub {
+                for v in 0..nv {
+                    if self.out[v] < self.cap[v] {
+                        relax(&mut dist, &mut heap, v, d + self.price[v] - pw);
+                    }
+                }
+                for sh in 0..ns {
+                    if self.unf[sh] < self.demand[sh] {
+                        let x = nv + sh;
+                        relax(
+                            &mut dist,
+                            &mut heap,
+                            x,
+                            d + self.pen[sh] + self.price[x] - pw,
+                        );
+                    }
+                }
+            } else if w < nv {
+                for i in vfirst[w]..vfirst[w + 1] {
+                    let sl = self.slots[idx(slot_of[i])];
+                    if sl.res > 0 {
+                        let x = nv + idx(input.arcs[i].sink().get());
+                        relax(&mut dist, &mut heap, x, d + sl.cost + self.price[x] - pw);
+                    }
+                }
+                if self.out[w] > 0 {
+                    relax(&mut dist, &mut heap, hub, d + self.price[hub] - pw);
+                }
+            } else {
+                let sh = w - nv;
+                for k in idx(self.sfirst[sh])..idx(self.sfirst[sh + 1]) {
+                    let sl = self.slots[k];
+                    if sl.res < self.slot_cap(k) {
+                        let v = idx(sl.vol);
+                        relax(&mut dist, &mut heap, v, d - sl.cost + self.price[v] - pw);
+                    }
+                }
+                if self.unf[sh] > 0 {
+                    relax(
+                        &mut dist,
+                        &mut heap,
+                        hub,
+                        d - self.pen[sh] + self.price[hub] - pw,
+                    );
+                }
+            }
+        }
+        for x in 0..n {
+            let by = if done[x] { dist[x] } else { reach };
+            if by > 0 {
+                self.price[x] = self.price[x]
+                    .checked_sub(by)
+                    .filter(|&p| p >= -PRICE_LIMIT)
+                    .ok_or(EngineError::Overflow)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The tight-arc pass of a warm start: volunteers with units send them to the hub, and
+    /// shifts with units send them along tight arcs to volunteers whose hub arc is tight and
+    /// has room, or along a tight penalty arc.
+    fn tight_warm(&mut self) -> Result<(), EngineError> {
+        let (nv, hub) = (self.nv, self.hub);
+        let ph = self.price[hub];
+        for v in 0..nv {
+            let room = u32::try_from(-self.excess[hub]).unwrap_or(0);
+            let Ok(e) = u32::try_from(self.excess[v]) else {
+                continue;
+            };
+            let d = e.min(self.cap[v] - self.out[v]).min(room);
+            if d > 0 && self.price[v] == ph {
+                self.out[v] += d;
+                self.excess[v] -= i64::from(d);
+                self.excess[hub] += i64::from(d);
+            }
+        }
+        for sh in 0..self.ns {
+            let x = nv + sh;
+            if self.excess[x] <= 0 {
+                continue;
+            }
+            let px = self.price[x];
+            let sh32 = u32_of(sh)?;
+            for k in idx(self.sfirst[sh])..idx(self.sfirst[sh + 1]) {
+                let room = u32::try_from(-self.excess[hub]).unwrap_or(0);
+                let Ok(e) = u32::try_from(self.excess[x]) else {
+                    break;
+                };
+                if e == 0 || room == 0 {
+                    break;
+                }
+                let sl = self.slots[k];
+                let v = idx(sl.vol);
+                if sl.res == 0
+                    || sl.cost + px != self.price[v]
+                    || self.price[v] != ph
+                    || self.out[v] == self.cap[v]
+                {
+                    continue;
+                }
+                let d = e.min(sl.res).min(self.cap[v] - self.out[v]).min(room);
+                if sl.res == self.slot_cap(k) {
+                    self.push_held(
+                        v,
+                        Held {
+                            cost: sl.cost,
+                            slot: u32_of(k)?,
+                            shift: sh32,
+                        },
+                    )?;
+                }
+                self.slots[k].res -= d;
+                self.out[v] += d;
+                self.excess[x] -= i64::from(d);
+                self.excess[hub] += i64::from(d);
+            }
+            let room = u32::try_from(-self.excess[hub]).unwrap_or(0);
+            let open = self.demand[sh] - self.unf[sh];
+            if let Ok(e) = u32::try_from(self.excess[x])
+                && e > 0
+                && open > 0
+                && self.pen[sh] + px == ph
+            {
+                let d = e.min(open).min(room);
+                self.unf[sh] += d;
+                self.excess[x] -= i64::from(d);
+                self.excess[hub] += i64::from(d);
+            }
+        }
+        Ok(())
+    }
 }
 
 impl<'a> Solver<'a> {
@@ -528,6 +915,7 @@ impl<'a> Solver<'a> {
             done: Vec::new(),
             heap: BinaryHeap::new(),
             cursor: vec![0; n],
+            target: u32::MAX,
         };
         let total: i64 = self.excess.iter().filter(|&&e| e > 0).sum();
         let mut left = total;
@@ -538,7 +926,8 @@ impl<'a> Solver<'a> {
             .saturating_add(self.nv)
             .saturating_add(self.ns)
             .saturating_mul(2);
-        for src in 0..self.hub {
+        // The hub has units only in a warm start (its search then reads its reverse arcs).
+        for src in 0..n {
             while self.excess[src] > 0 {
                 // Give up when over budget, or when the pace so far projects past it (judged
                 // once a quarter of the budget is spent), as the general engine does.
@@ -594,12 +983,16 @@ impl<'a> Solver<'a> {
             if d > sc.dist[x] {
                 continue;
             }
-            if x == hub {
+            if self.excess[x] < 0 {
+                sc.target = code;
                 return Ok(d);
             }
             sc.done.push(code);
             let px = self.price[x];
-            if x < nv {
+            if x == hub {
+                // Only a warm start reaches a hub without deficit: its reverse arcs.
+                self.relax_hub(sc, d, work)?;
+            } else if x < nv {
                 let (lo, len) = (idx(self.hfirst[x]), idx(self.hlen[x]));
                 *work += len + 1;
                 for h in &self.held[lo..lo + len] {
@@ -664,6 +1057,31 @@ impl<'a> Solver<'a> {
             }
         }
         Err(EngineError::Infeasible)
+    }
+
+    /// Relaxes the hub's residual arcs (reverses of flowing hub arcs) at its distance `d`.
+    fn relax_hub(&self, sc: &mut Search, d: i64, work: &mut usize) -> Result<(), EngineError> {
+        let (nv, hub) = (self.nv, self.hub);
+        let hub32 = u32_of(hub)?;
+        let ph = self.price[hub];
+        *work += hub;
+        for v in 0..nv {
+            if self.out[v] > 0 {
+                sc.relax(u32_of(v)?, d + ph - self.price[v], hub32, VIA_HUB);
+            }
+        }
+        for s in 0..self.ns {
+            if self.unf[s] > 0 {
+                let x = nv + s;
+                sc.relax(
+                    u32_of(x)?,
+                    d - self.pen[s] + ph - self.price[x],
+                    hub32,
+                    VIA_HUB,
+                );
+            }
+        }
+        Ok(())
     }
 
     /// Relaxes every residual arc of shift node `x` at its settled distance.
@@ -811,12 +1229,19 @@ impl<'a> Solver<'a> {
     /// Sends the bottleneck of the search's path from `src` to the hub; returns the units sent.
     fn augment(&mut self, sc: &Search, src: usize) -> Result<i64, EngineError> {
         let (nv, hub) = (self.nv, self.hub);
-        let mut delta = self.excess[src].min(-self.excess[hub]);
-        let mut w = hub;
+        let target = idx(sc.target);
+        let mut delta = self.excess[src].min(-self.excess[target]);
+        let mut w = target;
         while w != src {
             let u = idx(sc.parent[w]);
             let k = sc.via[w];
-            let r = if u < nv {
+            let r = if u == hub {
+                if w < nv {
+                    self.out[w]
+                } else {
+                    self.unf[w - nv]
+                }
+            } else if u < nv {
                 if w == hub {
                     self.cap[u] - self.out[u]
                 } else {
@@ -834,11 +1259,17 @@ impl<'a> Solver<'a> {
         if d == 0 {
             return Err(EngineError::Overflow);
         }
-        let mut w = hub;
+        let mut w = target;
         while w != src {
             let u = idx(sc.parent[w]);
             let k = sc.via[w];
-            if u < nv {
+            if u == hub {
+                if w < nv {
+                    self.out[w] -= d;
+                } else {
+                    self.unf[w - nv] -= d;
+                }
+            } else if u < nv {
                 if w == hub {
                     self.out[u] += d;
                 } else {
@@ -875,7 +1306,7 @@ impl<'a> Solver<'a> {
             w = u;
         }
         self.excess[src] -= delta;
-        self.excess[hub] += delta;
+        self.excess[target] += delta;
         Ok(delta)
     }
 }
@@ -883,7 +1314,9 @@ impl<'a> Solver<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matching::transport::tests::{Raw, brute_force, build, medium, raw_problem, shape};
+    use crate::matching::transport::tests::{
+        Raw, brute_force, build, change, medium, raw_problem, shape,
+    };
     use crate::matching::{TransportMethod, TransportProblem, TransportSolution, verify};
     use proptest::prelude::*;
 
@@ -1004,6 +1437,65 @@ mod tests {
             let len = shuffled.arcs.len();
             shuffled.arcs.rotate_left(usize::try_from(seed % 89).unwrap() % len.max(1));
             prop_assert_eq!(paths(&raw).1, paths(&shuffled).1);
+        }
+    }
+
+    /// The warm entry itself (not a fallback) on `p` from `before`.
+    fn warm(
+        p: &TransportProblem,
+        before: &TransportSolution,
+        carry: &crate::matching::TransportCarry,
+    ) -> Result<EngineSolution, EngineError> {
+        let (flow, potential) = p.warm_start(before, carry).unwrap();
+        let sol = resolve(&p.bipartite_input(), &flow, &potential);
+        // With no budget before it, the global price update runs (unless no unit is left
+        // after the first search): the same optimum.
+        let updated = resolve_within(&p.bipartite_input(), &flow, &potential, 0);
+        assert_eq!(
+            sol.as_ref().map(objective(p)),
+            updated.as_ref().map(objective(p))
+        );
+        assert!(updated.as_ref().is_ok_and(|x| certifies(p, x)));
+        sol
+    }
+
+    fn objective(p: &TransportProblem) -> impl Fn(&EngineSolution) -> i64 {
+        |x| p.solution_from(x).unwrap().objective()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn warm_entry_succeeds_and_matches_a_cold_solve(
+            seed in any::<u64>(),
+            which in any::<u8>(),
+            changes in any::<u64>(),
+        ) {
+            let raw = shape(seed, which);
+            let before = build(&raw).solve().unwrap();
+            let (changed, carry) = change(&raw, changes);
+            let p = build(&changed);
+            let sol = warm(&p, &before, &carry);
+            prop_assert!(sol.is_ok(), "{:?}", sol);
+            let sol = sol.unwrap();
+            prop_assert!(certifies(&p, &sol));
+            let warm_sol = p.solution_from(&sol).unwrap();
+            prop_assert_eq!(verify(&p, &warm_sol), Ok(()));
+            prop_assert_eq!(warm_sol.objective(), p.solve().unwrap().objective());
+        }
+
+        #[test]
+        fn warm_entry_is_optimal_like_brute_force(raw in raw_problem(), changes in any::<u64>()) {
+            let before = build(&raw).solve().unwrap();
+            let (changed, carry) = change(&raw, changes);
+            prop_assume!(changed.arcs.len() <= 10);
+            let p = build(&changed);
+            let sol = warm(&p, &before, &carry);
+            prop_assert!(sol.is_ok(), "{:?}", sol);
+            let sol = sol.unwrap();
+            prop_assert!(certifies(&p, &sol));
+            prop_assert_eq!(p.solution_from(&sol).unwrap().objective(), brute_force(&changed));
         }
     }
 

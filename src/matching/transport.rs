@@ -720,7 +720,7 @@ impl TransportProblem {
     }
 
     /// The problem as the specialised solvers read it.
-    fn bipartite_input(&self) -> bipartite::Input<'_> {
+    pub(super) fn bipartite_input(&self) -> bipartite::Input<'_> {
         bipartite::Input {
             capacities: &self.capacities,
             demands: &self.demands,
@@ -1146,6 +1146,40 @@ impl TransportProblem {
         previous: &TransportSolution,
         carry: &TransportCarry,
     ) -> Result<TransportSolution, MatchingError> {
+        let (flow, potential) = self.warm_start(previous, carry)?;
+        let (nv, ns, m) = (self.sources(), self.sinks(), self.arcs.len());
+        let overflow = MatchingError::Overflow {
+            nodes: nv + ns + 1,
+            max_cost: self.max_cost(),
+        };
+        // The transportation layout's warm start first; on giving up (or a state outside its
+        // reach), the general engine's; then a cold solve.
+        match paths::resolve(&self.bipartite_input(), &flow, &potential) {
+            Ok(sol) => return self.solution_from(&sol),
+            Err(EngineError::GaveUp | EngineError::Overflow | EngineError::Infeasible) => {}
+        }
+        let supply = self.engine_supply();
+        match engine::resolve(
+            &supply,
+            m + nv + ns,
+            |i| self.engine_arc(i),
+            &flow,
+            &potential,
+        ) {
+            Ok(sol) => self.solution_from(&sol),
+            // Augmenting paths too long to pay off (a tight problem): solve cold.
+            Err(EngineError::GaveUp) => self.solve(),
+            Err(EngineError::Infeasible | EngineError::Overflow) => Err(overflow),
+        }
+    }
+
+    /// The previous flow (engine layout: arcs, then each source's hub arc, then each sink's
+    /// unfilled arc, within the new capacities) and the starting potentials of a warm start.
+    pub(super) fn warm_start(
+        &self,
+        previous: &TransportSolution,
+        carry: &TransportCarry,
+    ) -> Result<(Vec<u32>, Vec<i64>), MatchingError> {
         let nv = self.sources();
         let ns = self.sinks();
         let hub = nv + ns;
@@ -1181,16 +1215,9 @@ impl TransportProblem {
                 count: ns,
             });
         }
-        let max_cost = self
-            .arcs
-            .iter()
-            .map(|a| a.cost)
-            .chain(self.penalties.iter().copied())
-            .max()
-            .unwrap_or(0);
         let overflow = MatchingError::Overflow {
             nodes: hub + 1,
-            max_cost,
+            max_cost: self.max_cost(),
         };
         // Starting potentials in the internal network's orientation: −rent for a source,
         // −price for a sink, 0 at the hub (see `solution_from`).
@@ -1253,19 +1280,17 @@ impl TransportProblem {
                 flow[m + nv + s] = u32::try_from(open).unwrap_or(u32::MAX).min(was);
             }
         }
-        let supply = self.engine_supply();
-        match engine::resolve(
-            &supply,
-            m + nv + ns,
-            |i| self.engine_arc(i),
-            &flow,
-            &potential,
-        ) {
-            Ok(sol) => self.solution_from(&sol),
-            // Augmenting paths too long to pay off (a tight problem): solve cold.
-            Err(EngineError::GaveUp) => self.solve(),
-            Err(EngineError::Infeasible | EngineError::Overflow) => Err(overflow),
-        }
+        Ok((flow, potential))
+    }
+
+    /// The largest cost or penalty (0 when there is none).
+    fn max_cost(&self) -> i64 {
+        self.arcs
+            .iter()
+            .map(|a| a.cost)
+            .chain(self.penalties.iter().copied())
+            .max()
+            .unwrap_or(0)
     }
 
     pub(super) fn solution_from(
@@ -2364,7 +2389,7 @@ pub(super) mod tests {
         clippy::cast_possible_wrap,
         reason = "values drawn below small bounds"
     )]
-    fn change(raw: &Raw, seed: u64) -> (Raw, TransportCarry) {
+    pub(crate) fn change(raw: &Raw, seed: u64) -> (Raw, TransportCarry) {
         let mut x = seed | 1;
         let mut next = move |m: u64| {
             x ^= x << 13;
