@@ -623,20 +623,7 @@ impl Solver {
                 continue;
             }
             self.price[u] -= t;
-            let pu = self.price[u];
-            for a in lo..hi {
-                let r = self.g.resid[a];
-                if r == 0 {
-                    continue;
-                }
-                let v = idx(self.g.head[a]);
-                if self.g.cost[a] + pu - self.price[v] < 0 {
-                    self.g.resid[a] = 0;
-                    self.g.resid[idx(self.g.rev[a])] += r;
-                    self.excess[u] -= i64::from(r);
-                    self.excess[v] += i64::from(r);
-                }
-            }
+            self.saturate_out_of(u);
         }
         let mut dead = vec![false; n];
         let mut on_path = vec![false; n];
@@ -927,19 +914,24 @@ impl Solver {
     fn saturate_negative(&mut self) {
         self.cache.valid.fill(false);
         for u in 0..self.n {
-            let pu = self.price[u];
-            for a in idx(self.g.first[u])..idx(self.g.first[u + 1]) {
-                let r = self.g.resid[a];
-                if r == 0 {
-                    continue;
-                }
-                let v = idx(self.g.head[a]);
-                if self.g.cost[a] + pu - self.price[v] < 0 {
-                    self.g.resid[a] = 0;
-                    self.g.resid[idx(self.g.rev[a])] += r;
-                    self.excess[u] -= i64::from(r);
-                    self.excess[v] += i64::from(r);
-                }
+            self.saturate_out_of(u);
+        }
+    }
+
+    /// Saturates every residual arc out of `u` of negative reduced cost.
+    fn saturate_out_of(&mut self, u: usize) {
+        let pu = self.price[u];
+        for a in idx(self.g.first[u])..idx(self.g.first[u + 1]) {
+            let r = self.g.resid[a];
+            if r == 0 {
+                continue;
+            }
+            let v = idx(self.g.head[a]);
+            if self.g.cost[a] + pu - self.price[v] < 0 {
+                self.g.resid[a] = 0;
+                self.g.resid[idx(self.g.rev[a])] += r;
+                self.excess[u] -= i64::from(r);
+                self.excess[v] += i64::from(r);
             }
         }
     }

@@ -198,25 +198,34 @@ struct Solver<'a> {
 /// Reports [`EngineError::GaveUp`] when the searches run out of budget (or a cost or penalty
 /// is negative), and [`EngineError::Overflow`] when prices would leave their range.
 pub(crate) fn solve(input: &Input<'_>) -> Result<EngineSolution, EngineError> {
-    let slots = input
+    solve_within(
+        input,
+        residual_slots(input)
+            .saturating_mul(SSP_BUDGET)
+            .max(MIN_BUDGET),
+    )
+}
+
+/// Slots of the general engine's residual graph for `input` (two per arc, hub arcs
+/// included): the unit of the search budgets, as in the engine.
+fn residual_slots(input: &Input<'_>) -> usize {
+    input
         .arcs
         .len()
         .saturating_add(input.capacities.len())
         .saturating_add(input.demands.len())
-        .saturating_mul(2);
-    solve_within(input, slots.saturating_mul(SSP_BUDGET).max(MIN_BUDGET))
+        .saturating_mul(2)
 }
 
-/// [`solve`] with a budget of `budget` units of work.
-fn solve_within(input: &Input<'_>, budget: usize) -> Result<EngineSolution, EngineError> {
-    let nv = input.capacities.len();
-    let ns = input.demands.len();
-    let n = nv + ns + 1;
-    let m = input.arcs.len();
+/// The checks [`solve`] and [`resolve`] share: node and arc counts within the layout's
+/// indices ([`EngineError::Overflow`]), no negative cost or penalty ([`EngineError::GaveUp`]:
+/// the greedy start assumes none), costs within the solver's bound (`Overflow`).
+fn check(input: &Input<'_>) -> Result<(), EngineError> {
+    let n = input.capacities.len() + input.demands.len() + 1;
     if n >= idx(NEXT) {
         return Err(EngineError::Overflow);
     }
-    u32_of(m)?;
+    u32_of(input.arcs.len())?;
     let costs = input.arcs.iter().map(super::transport::TransportArc::cost);
     let max_cost = costs
         .clone()
@@ -233,6 +242,12 @@ fn solve_within(input: &Input<'_>, budget: usize) -> Result<EngineSolution, Engi
     if !engine::fits(n, max_cost) {
         return Err(EngineError::Overflow);
     }
+    Ok(())
+}
+
+/// [`solve`] with a budget of `budget` units of work.
+fn solve_within(input: &Input<'_>, budget: usize) -> Result<EngineSolution, EngineError> {
+    check(input)?;
     let mut s = Solver::build(input)?;
     let saturated = s.greedy()?;
     s.hold(&saturated)?;
@@ -260,13 +275,12 @@ pub(crate) fn resolve(
     flow: &[u32],
     potential: &[i64],
 ) -> Result<EngineSolution, EngineError> {
-    let slots = input
-        .arcs
-        .len()
-        .saturating_add(input.capacities.len())
-        .saturating_add(input.demands.len())
-        .saturating_mul(2);
-    resolve_within(input, flow, potential, slots.max(MIN_BUDGET))
+    resolve_within(
+        input,
+        flow,
+        potential,
+        residual_slots(input).max(MIN_BUDGET),
+    )
 }
 
 /// [`resolve`] with a budget of `first` units of work for the searches before the global
@@ -279,26 +293,11 @@ fn resolve_within(
 ) -> Result<EngineSolution, EngineError> {
     let nv = input.capacities.len();
     let ns = input.demands.len();
-    let n = nv + ns + 1;
-    let m = input.arcs.len();
-    if n >= idx(NEXT) || flow.len() != m + nv + ns || potential.len() != n {
+    if flow.len() != input.arcs.len() + nv + ns || potential.len() != nv + ns + 1 {
         return Err(EngineError::Overflow);
     }
-    u32_of(m)?;
-    let costs = input.arcs.iter().map(super::transport::TransportArc::cost);
-    let max_cost = costs
-        .clone()
-        .chain(input.penalties.iter().copied())
-        .max()
-        .unwrap_or(0);
-    let min_cost = costs
-        .chain(input.penalties.iter().copied())
-        .min()
-        .unwrap_or(0);
-    if min_cost < 0 {
-        return Err(EngineError::GaveUp);
-    }
-    if !engine::fits(n, max_cost) || potential.iter().any(|p| p.abs() > PRICE_LIMIT / 4) {
+    check(input)?;
+    if potential.iter().any(|p| p.abs() > PRICE_LIMIT / 4) {
         return Err(EngineError::Overflow);
     }
     let mut s = Solver::build(input)?;
@@ -310,13 +309,16 @@ fn resolve_within(
     // problem: the old prices leave a gap of about the penalty at the hub, and each search
     // would settle most of the graph) the state is still valid; one exact global update
     // then makes every shortest path to a deficit tight, and the searches go on from there.
-    let slots = m.saturating_add(nv).saturating_add(ns).saturating_mul(2);
     match s.paths(first) {
         Ok(()) => {}
         Err(EngineError::GaveUp) => {
             s.global_update(input)?;
             s.tight_warm()?;
-            s.paths(slots.saturating_mul(WARM_SSP_BUDGET).max(MIN_BUDGET))?;
+            s.paths(
+                residual_slots(input)
+                    .saturating_mul(WARM_SSP_BUDGET)
+                    .max(MIN_BUDGET),
+            )?;
         }
         Err(e) => return Err(e),
     }
