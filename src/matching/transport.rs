@@ -1152,10 +1152,15 @@ impl TransportProblem {
             nodes: nv + ns + 1,
             max_cost: self.max_cost(),
         };
-        // The transportation layout's warm start first; on giving up (or a state outside its
-        // reach), the general engine's; then a cold solve.
+        // The transportation layout's warm start first. If its searches run out of budget,
+        // the general engine's would too (the same searches on a slower layout): solve cold.
+        // A state outside its reach (a negative cost, prices out of its range) goes to the
+        // general engine's warm start, then cold.
         match paths::resolve(&self.bipartite_input(), &flow, &potential) {
             Ok(sol) => return self.solution_from(&sol),
+            Err(EngineError::GaveUp) if self.costs_non_negative() => {
+                return self.solve();
+            }
             Err(EngineError::GaveUp | EngineError::Overflow | EngineError::Infeasible) => {}
         }
         let supply = self.engine_supply();
@@ -1281,6 +1286,12 @@ impl TransportProblem {
             }
         }
         Ok((flow, potential))
+    }
+
+    /// Whether no cost or penalty is negative (the shortest-path layout's warm start then
+    /// reports `GaveUp` only when its searches run out of budget).
+    fn costs_non_negative(&self) -> bool {
+        self.arcs.iter().all(|a| a.cost >= 0) && self.penalties.iter().all(|&p| p >= 0)
     }
 
     /// The largest cost or penalty (0 when there is none).
