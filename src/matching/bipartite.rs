@@ -139,16 +139,25 @@ fn plan(buf: &[Cand], e: u64) -> Plan {
     Plan { used, last, next }
 }
 
-/// One arc seen from its shift: slot `k` of the shift's CSR range.
+/// One arc seen from its shift: slot `k` of the shift's CSR range (16 bytes: the scans of a
+/// shift's candidates read only these; the arc's canonical index is kept apart, in `sarc`).
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
     /// Scaled cost.
     cost: i64,
     vol: u32,
-    /// Index of the arc in canonical order.
-    arc: u32,
-    flow: u32,
-    cap: u32,
+    /// Residual units (capacity minus flow).
+    res: u32,
+}
+
+/// One arc seen from its volunteer.
+#[derive(Debug, Clone, Copy, Default)]
+struct VArc {
+    /// Scaled cost.
+    cost: i64,
+    shift: u32,
+    /// The arc's slot in its shift's CSR range.
+    slot: u32,
 }
 
 /// A cached candidate of a shift: its slot, head, scaled cost and residual units.
@@ -158,6 +167,9 @@ struct Entry {
     vol: u32,
     slot: u32,
     res: u32,
+    /// Index of the arc in canonical order (the slot's and the volunteer side's flow are
+    /// then updated from two independent addresses).
+    arc: u32,
 }
 
 struct Solver<'a> {
@@ -171,12 +183,13 @@ struct Solver<'a> {
     // Shift side, CSR by shift: slot k.
     sfirst: Vec<u32>,
     slots: Vec<Slot>,
+    /// Index in canonical order of each slot's arc.
+    sarc: Vec<u32>,
     // Volunteer side, CSR in arc order: arc i.
     vfirst: Vec<u32>,
-    vslot: Vec<u32>,
-    vshift: Vec<u32>,
-    /// Scaled cost by arc.
-    vcost: Vec<i64>,
+    /// Scaled cost, shift and slot by arc, side by side: a volunteer's step reads all three
+    /// of a flowing arc, so one cache line serves it.
+    varcs: Vec<VArc>,
     /// Flow by arc, mirroring the slots' flow in arc (volunteer) order for local access.
     vflow: Vec<u32>,
     cap: Vec<u32>,
@@ -277,24 +290,24 @@ impl<'a> Solver<'a> {
         }
         let mut pos: Vec<u32> = sfirst[..ns].to_vec();
         let mut slots = vec![Slot::default(); m];
-        let mut vslot = vec![0_u32; m];
-        let mut vshift = vec![0_u32; m];
-        let mut vcost = vec![0_i64; m];
+        let mut sarc = vec![0_u32; m];
+        let mut varcs = vec![VArc::default(); m];
         for (i, a) in arcs.iter().enumerate() {
             let s = idx(a.sink().get());
             let k = pos[s];
             pos[s] += 1;
             let cost = a.cost().checked_mul(scale).ok_or(EngineError::Overflow)?;
-            vcost[i] = cost;
             slots[idx(k)] = Slot {
                 cost,
                 vol: a.source().get(),
-                arc: u32_of(i)?,
-                flow: 0,
-                cap: a.capacity(),
+                res: a.capacity(),
             };
-            vslot[i] = k;
-            vshift[i] = a.sink().get();
+            sarc[idx(k)] = u32_of(i)?;
+            varcs[i] = VArc {
+                cost,
+                shift: a.sink().get(),
+                slot: k,
+            };
         }
         let pen = input
             .penalties
@@ -326,10 +339,9 @@ impl<'a> Solver<'a> {
             unit: arcs.iter().all(|a| a.capacity() == 1),
             sfirst,
             slots,
+            sarc,
             vfirst,
-            vslot,
-            vshift,
-            vcost,
+            varcs,
             vflow: vec![0; m],
             cap: input.capacities.to_vec(),
             vout: vec![0; nv],
@@ -358,7 +370,7 @@ impl<'a> Solver<'a> {
 
     /// Scaled cost of arc `i`.
     fn arc_cost(&self, i: usize) -> i64 {
-        self.vcost[i]
+        self.varcs[i].cost
     }
 
     /// Whether arc `i` (shift to volunteer) has residual capacity.
@@ -372,14 +384,19 @@ impl<'a> Solver<'a> {
 
     /// Flow `delta` more units on slot `k`.
     fn add_flow(&mut self, k: usize, delta: u32) {
-        let sl = &mut self.slots[k];
-        sl.flow += delta;
-        self.vflow[idx(sl.arc)] += delta;
+        let i = idx(self.sarc[k]);
+        self.add_flow_on(k, i, delta);
+    }
+
+    /// Flow `delta` more units on slot `k`, whose arc is `i`.
+    fn add_flow_on(&mut self, k: usize, i: usize, delta: u32) {
+        self.slots[k].res -= delta;
+        self.vflow[i] += delta;
     }
 
     /// Returns `delta` units of arc `i` (slot `k`, shift `s`) to the shift.
     fn return_flow(&mut self, i: usize, k: usize, s: usize, delta: u32) {
-        self.slots[k].flow -= delta;
+        self.slots[k].res += delta;
         self.vflow[i] -= delta;
         self.gain(s, k, delta);
     }
@@ -416,10 +433,10 @@ impl<'a> Solver<'a> {
                 if f == 0 {
                     continue;
                 }
-                let x = nv + idx(self.vshift[i]);
+                let x = nv + idx(self.varcs[i].shift);
                 if -self.arc_cost(i) + pv - self.price[x] < 0 {
-                    let k = idx(self.vslot[i]);
-                    self.slots[k].flow = 0;
+                    let k = idx(self.varcs[i].slot);
+                    self.slots[k].res += f;
                     self.vflow[i] = 0;
                     self.excess[v] -= i64::from(f);
                     self.excess[x] += i64::from(f);
@@ -450,7 +467,7 @@ impl<'a> Solver<'a> {
             let ps = self.price[x];
             for k in idx(self.sfirst[s])..idx(self.sfirst[s + 1]) {
                 let sl = self.slots[k];
-                let r = sl.cap - sl.flow;
+                let r = sl.res;
                 if r == 0 {
                     continue;
                 }
@@ -539,7 +556,7 @@ impl<'a> Solver<'a> {
         for i in idx(self.vfirst[v])..idx(self.vfirst[v + 1]) {
             let f = self.vflow[i];
             if f > 0 {
-                let x = nv + idx(self.vshift[i]);
+                let x = nv + idx(self.varcs[i].shift);
                 buf.push((self.price[x] + self.arc_cost(i), f, u32_of(i)?));
             }
         }
@@ -563,8 +580,8 @@ impl<'a> Solver<'a> {
                 self.raise_excess(hub, d);
             } else {
                 let i = idx(i);
-                let k = idx(self.vslot[i]);
-                let s = idx(self.vshift[i]);
+                let k = idx(self.varcs[i].slot);
+                let s = idx(self.varcs[i].shift);
                 self.return_flow(i, k, s, d);
                 self.raise_excess(nv + s, d);
             }
@@ -613,7 +630,7 @@ impl<'a> Solver<'a> {
             buf.clear();
             for k in idx(self.sfirst[s])..idx(self.sfirst[s + 1]) {
                 let sl = self.slots[k];
-                let r = sl.cap - sl.flow;
+                let r = sl.res;
                 if r > 0 {
                     let val = self.price[idx(sl.vol)] - sl.cost;
                     buf.push((val, r, u32_of(k)?));
@@ -644,15 +661,14 @@ impl<'a> Solver<'a> {
                 self.sunf[s] += d;
                 self.raise_excess(self.hub, d);
             } else {
-                let k = if cached {
+                let (k, i, v) = if cached {
                     let en = &mut self.cache.entries[base + idx(j)];
                     en.res -= d;
-                    idx(en.slot)
+                    (idx(en.slot), idx(en.arc), idx(en.vol))
                 } else {
-                    idx(j)
+                    (idx(j), idx(self.sarc[idx(j)]), idx(self.slots[idx(j)].vol))
                 };
-                let v = idx(self.slots[k].vol);
-                self.add_flow(k, d);
+                self.add_flow_on(k, i, d);
                 self.raise_excess(v, d);
             }
         }
@@ -765,7 +781,8 @@ impl<'a> Solver<'a> {
             cost: sl.cost,
             vol: sl.vol,
             slot,
-            res: sl.cap - sl.flow,
+            res: sl.res,
+            arc: self.sarc[k],
         };
         if len < CACHE_K {
             self.cache.entries[base + len] = fresh;
@@ -802,9 +819,9 @@ impl<'a> Solver<'a> {
         buf.clear();
         for k in idx(self.sfirst[s])..idx(self.sfirst[s + 1]) {
             let sl = self.slots[k];
-            if sl.flow < sl.cap {
+            if sl.res > 0 {
                 let val = self.price[idx(sl.vol)] - sl.cost;
-                buf.push((val, sl.cap - sl.flow, u32::try_from(k).unwrap_or(u32::MAX)));
+                buf.push((val, sl.res, u32::try_from(k).unwrap_or(u32::MAX)));
             }
         }
         let thr = if buf.len() > CACHE_K {
@@ -822,6 +839,7 @@ impl<'a> Solver<'a> {
                 vol: sl.vol,
                 slot: x.2,
                 res: x.1,
+                arc: self.sarc[idx(x.2)],
             };
         }
         self.cache.len[c] = u8::try_from(len).unwrap_or(0);
@@ -899,7 +917,7 @@ impl<'a> Solver<'a> {
         for v in 0..self.nv {
             for i in idx(self.vfirst[v])..idx(self.vfirst[v + 1]) {
                 if self.vflow[i] > 0 {
-                    first[idx(self.vshift[i]) + 2] += 1;
+                    first[idx(self.varcs[i].shift) + 2] += 1;
                 }
             }
         }
@@ -910,7 +928,7 @@ impl<'a> Solver<'a> {
         for v in 0..self.nv {
             for i in idx(self.vfirst[v])..idx(self.vfirst[v + 1]) {
                 if self.vflow[i] > 0 {
-                    let slot = &mut first[idx(self.vshift[i]) + 1];
+                    let slot = &mut first[idx(self.varcs[i].shift) + 1];
                     flowing[idx(*slot)] = (u32_of(v)?, u32_of(i)?);
                     *slot += 1;
                 }
@@ -1007,7 +1025,7 @@ impl<'a> Solver<'a> {
             if w < nv {
                 // Into a volunteer: residual shift arcs, and the hub's return arc.
                 for i in idx(self.vfirst[w])..idx(self.vfirst[w + 1]) {
-                    let y = nv + idx(self.vshift[i]);
+                    let y = nv + idx(self.varcs[i].shift);
                     if pu.done[y] || !self.arc_residual(i) {
                         continue;
                     }
@@ -1026,7 +1044,7 @@ impl<'a> Solver<'a> {
                         &mut max_bucket,
                         d,
                         y,
-                        -self.vcost[idx(i)] + price[y] - pw,
+                        -self.varcs[idx(i)].cost + price[y] - pw,
                     );
                 }
                 if self.sunf[s] > 0 {
@@ -1107,7 +1125,11 @@ impl Solver<'_> {
         if x < nv {
             let i = idx(self.vfirst[x]) + pos;
             if i < idx(self.vfirst[x + 1]) {
-                (nv + idx(self.vshift[i]), -self.arc_cost(i), self.vflow[i])
+                (
+                    nv + idx(self.varcs[i].shift),
+                    -self.arc_cost(i),
+                    self.vflow[i],
+                )
             } else {
                 (self.hub, 0, self.cap[x] - self.vout[x])
             }
@@ -1116,7 +1138,7 @@ impl Solver<'_> {
             let k = idx(self.sfirst[s]) + pos;
             if k < idx(self.sfirst[s + 1]) {
                 let sl = self.slots[k];
-                (idx(sl.vol), sl.cost, sl.cap - sl.flow)
+                (idx(sl.vol), sl.cost, sl.res)
             } else {
                 (self.hub, self.pen[s], self.demand[s] - self.sunf[s])
             }
@@ -1135,8 +1157,8 @@ impl Solver<'_> {
         if x < nv {
             let i = idx(self.vfirst[x]) + pos;
             if i < idx(self.vfirst[x + 1]) {
-                let k = idx(self.vslot[i]);
-                self.slots[k].flow -= d;
+                let k = idx(self.varcs[i].slot);
+                self.slots[k].res += d;
                 self.vflow[i] -= d;
             } else {
                 self.vout[x] += d;
