@@ -2127,19 +2127,65 @@ impl<'a> Matcher<'a> {
                 .iter()
                 .map(|p| (p.volunteer, p.shift, p.score.total())),
         );
+        // The candidate index rules out only pairs the check rejects; with a cap of one for
+        // everybody it keeps volunteers already at their shift cap too (they are listed, with
+        // why). Pairs then go by shift, then volunteer, as checking every pair gives them.
+        let everyone = vec![1_u32; input.volunteers.len()];
+        let mut pairs = Vec::new();
+        CandidateIndex::new(self.eligibility, &input.volunteers, &everyone).for_each_candidate(
+            &input.shifts,
+            |s| input.activity(s.activity()),
+            at,
+            |vi, si| pairs.push((si as usize, vi as usize)),
+        );
+        pairs.sort_unstable();
+        self.losers(input, &scarcity, &placed, pairs, at)
+    }
+
+    /// The pairs of `pairs` (shift, volunteer) that are eligible but not chosen, with why.
+    fn losers(
+        &self,
+        input: &MatchInput,
+        scarcity: &Scarcity,
+        placed: &PlacedIndex,
+        pairs: impl IntoIterator<Item = (usize, usize)>,
+        at: DateTime<FixedOffset>,
+    ) -> Vec<(VolunteerId, ShiftId, WhyNot)> {
         let mut out = Vec::new();
-        for (si, s) in input.shifts.iter().enumerate() {
-            for (vi, v) in input.volunteers.iter().enumerate() {
-                if self.edge_score(input, &scarcity, v, si, at).is_none() {
-                    continue;
-                }
-                let why = self.why(input, &scarcity, vi, si, &placed, at);
-                if why != WhyNot::Chosen {
-                    out.push((v.id(), s.id(), why));
-                }
+        for (si, vi) in pairs {
+            let (Some(s), Some(v)) = (input.shifts.get(si), input.volunteers.get(vi)) else {
+                continue;
+            };
+            if self.edge_score(input, scarcity, v, si, at).is_none() {
+                continue;
+            }
+            let why = self.why(input, scarcity, vi, si, placed, at);
+            if why != WhyNot::Chosen {
+                out.push((v.id(), s.id(), why));
             }
         }
         out
+    }
+
+    /// [`passed_over`](Self::passed_over) by checking every pair: the reference the index is
+    /// tested against.
+    #[cfg(test)]
+    fn passed_over_brute(
+        &self,
+        input: &MatchInput,
+        outcome: &MatchOutcome,
+        at: DateTime<FixedOffset>,
+    ) -> Vec<(VolunteerId, ShiftId, WhyNot)> {
+        let scarcity = Scarcity::new(input.volunteers.iter());
+        let placed = PlacedIndex::new(
+            outcome
+                .placements
+                .iter()
+                .map(|p| (p.volunteer, p.shift, p.score.total())),
+        );
+        let (ns, nv) = (input.shifts.len(), input.volunteers.len());
+        let pairs = (0..ns).flat_map(|si| (0..nv).map(move |vi| (si, vi)));
+        self.losers(input, &scarcity, &placed, pairs, at)
     }
 
     fn why(
@@ -4568,6 +4614,19 @@ mod tests {
             Reference::Brute,
         );
         assert!(!out.placements().is_empty());
+        let (rules, policy) = (EligibilityPolicy::default(), MatchPolicy::default());
+        let m = Matcher::new(Eligibility::new(&g, &rules), &policy);
+        let t = std::time::Instant::now();
+        let losers = m.passed_over(&input, &out, at());
+        let t_indexed = t.elapsed().as_secs_f64();
+        let t = std::time::Instant::now();
+        let brute = m.passed_over_brute(&input, &out, at());
+        println!(
+            "city 20k x 2k: passed_over {t_indexed:.2} s through the index, {:.2} s checking every pair ({} losers)",
+            t.elapsed().as_secs_f64(),
+            losers.len()
+        );
+        assert_eq!(losers, brute);
     }
 
     /// 20,000 volunteers × 2,000 shifts of the sparse uniform instance.
@@ -4628,6 +4687,21 @@ mod tests {
                 edges.iter().map(|e| (e.v, e.s)).collect::<Vec<_>>(),
                 brute.iter().map(|e| (e.v, e.s)).collect::<Vec<_>>()
             );
+        }
+
+        /// `passed_over` through the candidate index lists the same losers, in the same order,
+        /// with the same reasons, as checking every pair.
+        #[test]
+        fn passed_over_equals_checking_every_pair(
+            sc in super::super::candidates::tests::scenario::scenario()
+        ) {
+            let m = Matcher::new(Eligibility::new(&sc.graph, &sc.rules), &sc.policy);
+            let out = m.assign(&sc.input, sc.at);
+            prop_assume!(out.is_ok());
+            let out = out.unwrap();
+            let indexed = m.passed_over(&sc.input, &out, sc.at);
+            let brute = m.passed_over_brute(&sc.input, &out, sc.at);
+            prop_assert_eq!(indexed, brute);
         }
     }
 }
