@@ -236,6 +236,9 @@ struct Solver {
     pu: UpdateScratch,
     /// Best-arc caches of high-degree nodes (see [`Solver::discharge_cached`]).
     cache: BestArcs,
+    /// Residual arcs of the few nodes with more than [`HEAP_MIN_DEGREE`] slots (the hub of a
+    /// match), by value (see [`Solver::discharge_heap`]).
+    heaps: ArcHeaps,
     /// During the searches of [`Solver::ssp`]: for each node without a cache (at most
     /// [`CACHE_MIN_DEGREE`] slots), bit `k` set when slot `first + k` is residual, so a
     /// volunteer's search step reads its few assigned arcs rather than all of its slots.
@@ -267,6 +270,19 @@ struct BestArcs {
     valid: Vec<bool>,
 }
 
+/// Lazy max-heaps of `(value, slot)` over the residual arcs of each very high-degree node,
+/// built at the node's first discharge in a phase. An entry may be stale (its arc saturated,
+/// or its value fallen: prices only fall during a phase) and is checked when it reaches the
+/// top; an arc that becomes residual again gets a fresh entry. So every residual arc has an
+/// entry keyed at least at its value, and a current top is the best residual arc.
+#[derive(Default)]
+struct ArcHeaps {
+    /// Heap id of each node, or `u32::MAX`.
+    id: Vec<u32>,
+    heap: Vec<BinaryHeap<(i64, Reverse<u32>)>>,
+    live: Vec<bool>,
+}
+
 #[derive(Default)]
 struct UpdateScratch {
     buckets: Vec<Vec<u32>>,
@@ -289,6 +305,31 @@ pub(super) const POP_WORK: usize = 32;
 const LATER: u32 = 1 << 31;
 /// Nodes with more slots than this keep a best-arc cache.
 const CACHE_MIN_DEGREE: u32 = 64;
+
+/// Nodes with more slots than this discharge through a heap of their residual arcs
+/// ([`Solver::discharge_heap`]) instead of the best-arc cache, whose full rescans cost their
+/// whole degree each time `CACHE_K` arcs are used up: the hub of a city-wide match has one
+/// arc per volunteer.
+const HEAP_MIN_DEGREE: u32 = 4096;
+
+#[cfg(test)]
+thread_local! {
+    /// Tests lower [`HEAP_MIN_DEGREE`] to send small networks through the heap discharge.
+    pub(super) static HEAP_MIN_DEGREE_IN_TESTS: std::cell::Cell<u32> =
+        const { std::cell::Cell::new(HEAP_MIN_DEGREE) };
+}
+
+/// [`HEAP_MIN_DEGREE`], or the tests' choice.
+fn heap_min_degree() -> u32 {
+    #[cfg(test)]
+    {
+        HEAP_MIN_DEGREE_IN_TESTS.with(std::cell::Cell::get)
+    }
+    #[cfg(not(test))]
+    {
+        HEAP_MIN_DEGREE
+    }
+}
 
 /// Successive shortest paths may scan this many times the residual graph before giving up.
 pub(super) const SSP_BUDGET: usize = 16;
@@ -469,6 +510,7 @@ impl Solver {
                 thr: Vec::new(),
                 valid: Vec::new(),
             },
+            heaps: ArcHeaps::default(),
             update_every: n * UPDATE_EVERY_HALF_N / 2 + 1,
             resid_bits: Vec::new(),
         };
@@ -497,6 +539,7 @@ impl Solver {
         }
         self.queue.clear();
         self.cache.valid.fill(false);
+        self.heaps.live.fill(false);
         for u in 0..self.n {
             if self.excess[u] > 0 {
                 self.queue.push_back(u32_of(u)?);
@@ -513,6 +556,9 @@ impl Solver {
     }
 
     fn discharge(&mut self, u: usize, eps: i64) -> Result<(), EngineError> {
+        if self.heaps.id[u] != u32::MAX {
+            return self.discharge_heap(u, eps);
+        }
         if self.cache.id[u] != u32::MAX {
             return self.discharge_cached(u, eps);
         }
@@ -913,6 +959,7 @@ impl Solver {
     /// makes residual are not offered to the best-arc caches, so these are marked stale.
     fn saturate_negative(&mut self) {
         self.cache.valid.fill(false);
+        self.heaps.live.fill(false);
         for u in 0..self.n {
             self.saturate_out_of(u);
         }
@@ -976,6 +1023,20 @@ impl Solver {
             thr: vec![i64::MIN; c],
             valid: vec![false; c],
         };
+        let mut hid = vec![u32::MAX; self.n];
+        let mut huge = 0_u32;
+        let min_degree = heap_min_degree();
+        for u in 0..self.n {
+            if self.g.first[u + 1] - self.g.first[u] > min_degree {
+                hid[u] = huge;
+                huge += 1;
+            }
+        }
+        self.heaps = ArcHeaps {
+            id: hid,
+            heap: vec![BinaryHeap::new(); idx(huge)],
+            live: vec![false; idx(huge)],
+        };
         Ok(())
     }
 
@@ -983,8 +1044,13 @@ impl Solver {
         self.price[idx(self.g.head[a])] - self.g.cost[a]
     }
 
-    /// Slot `slot` of node `v` just became residual: keep `v`'s cache true.
+    /// Slot `slot` of node `v` just became residual: keep `v`'s cache (and heap) true.
     fn gain(&mut self, v: usize, slot: u32) {
+        let h = self.heaps.id[v];
+        if h != u32::MAX && self.heaps.live[idx(h)] {
+            let val = self.value(idx(slot));
+            self.heaps.heap[idx(h)].push((val, Reverse(slot)));
+        }
         let c = self.cache.id[v];
         if c == u32::MAX || !self.cache.valid[idx(c)] {
             return;
@@ -1113,6 +1179,78 @@ impl Solver {
             self.relabels_since_update += 1;
             if self.relabels_since_update >= self.update_every {
                 self.price_update(eps)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Discharge of a node with thousands of slots through the lazy heap of its residual
+    /// arcs: push along the best arc while it is admissible, else lower the price to just
+    /// below its value (a relabel in `O(log degree)` rather than a scan of every slot).
+    fn discharge_heap(&mut self, u: usize, eps: i64) -> Result<(), EngineError> {
+        let h = idx(self.heaps.id[u]);
+        if !self.heaps.live[h] {
+            let mut heap = std::mem::take(&mut self.heaps.heap[h]);
+            heap.clear();
+            for a in idx(self.g.first[u])..idx(self.g.first[u + 1]) {
+                if self.g.resid[a] > 0 {
+                    heap.push((self.value(a), Reverse(u32_of(a)?)));
+                }
+            }
+            self.heaps.heap[h] = heap;
+            self.heaps.live[h] = true;
+        }
+        while self.excess[u] > 0 {
+            let Some(&(key, Reverse(slot))) = self.heaps.heap[h].peek() else {
+                // An active node with no residual arc: its excess cannot leave.
+                return Err(EngineError::Infeasible);
+            };
+            let a = idx(slot);
+            let r = self.g.resid[a];
+            if r == 0 {
+                self.heaps.heap[h].pop();
+                continue;
+            }
+            let val = self.value(a);
+            if val != key {
+                self.heaps.heap[h].pop();
+                self.heaps.heap[h].push((val, Reverse(slot)));
+                continue;
+            }
+            // The best residual arc: admissible, or the price drops to just below it.
+            if val > self.price[u] {
+                let v = idx(self.g.head[a]);
+                if self.excess[v] >= 0 && self.look_ahead(v, eps)? && self.value(a) <= self.price[u]
+                {
+                    // `v` was relabelled: the entry is stale and gets re-keyed.
+                    continue;
+                }
+                let delta = u32::try_from(self.excess[u]).map_or(r, |e| e.min(r));
+                self.g.resid[a] -= delta;
+                if self.g.resid[a] == 0 {
+                    self.heaps.heap[h].pop();
+                }
+                let rv = self.g.rev[a];
+                if self.g.resid[idx(rv)] == 0 {
+                    self.gain(v, rv);
+                }
+                self.g.resid[idx(rv)] += delta;
+                self.excess[u] -= i64::from(delta);
+                let before = self.excess[v];
+                self.excess[v] += i64::from(delta);
+                if before <= 0 && self.excess[v] > 0 {
+                    self.queue.push_back(self.g.head[a]);
+                }
+            } else {
+                let p = val - eps;
+                if p < -PRICE_LIMIT {
+                    return Err(EngineError::Overflow);
+                }
+                self.price[u] = p;
+                self.relabels_since_update += 1;
+                if self.relabels_since_update >= self.update_every {
+                    self.price_update(eps)?;
+                }
             }
         }
         Ok(())
