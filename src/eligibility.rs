@@ -747,6 +747,44 @@ impl<'a> Eligibility<'a> {
         Verdict::from_failures(out)
     }
 
+    /// The only rule `volunteer` fails for `shift`, as [`check`](Self::check) would report
+    /// it, or `None` when the check passes or fails two rules or more. Stops checking at the
+    /// second failure: explaining a shortage asks this of every volunteer for each short
+    /// shift, and most fail several rules.
+    pub(crate) fn single_failure(
+        &self,
+        volunteer: &Volunteer,
+        shift: &Shift,
+        activity: &Activity,
+        held: &[Commitment],
+        at: DateTime<FixedOffset>,
+        accompaniment: Accompaniment,
+    ) -> Option<Ineligibility> {
+        let mut out = Vec::new();
+        let span = shift.span();
+        if span.start() <= at {
+            out.push(Ineligibility::ShiftStarted {
+                start: span.start(),
+            });
+        }
+        if activity.check_confirmable(&span).is_err() {
+            out.push(Ineligibility::Uninsured);
+        }
+        self.check_person(volunteer, shift, activity, accompaniment, &mut out);
+        if out.len() > 1 {
+            return None;
+        }
+        self.check_place(volunteer, shift, activity, &mut out);
+        if out.len() > 1 {
+            return None;
+        }
+        self.check_schedule(volunteer, shift, held, &mut out);
+        match <[Ineligibility; 1]>::try_from(out) {
+            Ok([only]) => Some(only),
+            Err(_) => None,
+        }
+    }
+
     /// Registration, age, minors, qualifications, trainings and tags.
     fn check_person(
         &self,

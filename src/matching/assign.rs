@@ -2790,7 +2790,7 @@ impl<'a> Matcher<'a> {
         let mut counts: BTreeMap<String, u32> = BTreeMap::new();
         let mut distances = Vec::new();
         for v in &input.volunteers {
-            let verdict = self.eligibility.check(
+            let only = self.eligibility.single_failure(
                 v,
                 shift,
                 activity,
@@ -2798,9 +2798,9 @@ impl<'a> Matcher<'a> {
                 at,
                 input.accompaniment(v.id()),
             );
-            if let [only] = verdict.failures() {
+            if let Some(only) = only {
                 if let Ineligibility::TooFar { distance_m, .. } = only {
-                    distances.push(*distance_m);
+                    distances.push(distance_m);
                 } else if let Some(fix) = only.fix() {
                     *counts.entry(fix).or_insert(0) += 1;
                 }
@@ -4687,6 +4687,27 @@ mod tests {
                 edges.iter().map(|e| (e.v, e.s)).collect::<Vec<_>>(),
                 brute.iter().map(|e| (e.v, e.s)).collect::<Vec<_>>()
             );
+        }
+
+        /// The near-miss check behind shortage fixes reports the only failure of the full
+        /// check, and nothing when the full check passes or fails two rules or more.
+        #[test]
+        fn single_failure_is_the_full_checks_only_failure(
+            sc in super::super::candidates::tests::scenario::scenario()
+        ) {
+            let e = Eligibility::new(&sc.graph, &sc.rules);
+            for v in sc.input.volunteers() {
+                for s in sc.input.shifts() {
+                    let Some(a) = sc.input.activity(s.activity()) else { continue };
+                    let (held, with) = (sc.input.held(v.id()), sc.input.accompaniment(v.id()));
+                    let full = e.check(v, s, a, held, sc.at, with);
+                    let want = match full.failures() {
+                        [only] => Some(only.clone()),
+                        _ => None,
+                    };
+                    prop_assert_eq!(e.single_failure(v, s, a, held, sc.at, with), want);
+                }
+            }
         }
 
         /// `passed_over` through the candidate index lists the same losers, in the same order,
