@@ -731,20 +731,8 @@ impl<'a> Eligibility<'a> {
         at: DateTime<FixedOffset>,
         accompaniment: Accompaniment,
     ) -> Verdict {
-        let mut out = Vec::new();
-        let span = shift.span();
-        if span.start() <= at {
-            out.push(Ineligibility::ShiftStarted {
-                start: span.start(),
-            });
-        }
-        self.check_person(volunteer, shift, activity, accompaniment, &mut out);
-        self.check_place(volunteer, shift, activity, &mut out);
-        self.check_schedule(volunteer, shift, held, &mut out);
-        if activity.check_confirmable(&span).is_err() {
-            out.push(Ineligibility::Uninsured);
-        }
-        Verdict::from_failures(out)
+        let (v, s, a) = (volunteer, shift, activity);
+        Verdict::from_failures(self.failures(v, s, a, held, at, accompaniment, usize::MAX))
     }
 
     /// The only rule `volunteer` fails for `shift`, as [`check`](Self::check) would report
@@ -760,6 +748,29 @@ impl<'a> Eligibility<'a> {
         at: DateTime<FixedOffset>,
         accompaniment: Accompaniment,
     ) -> Option<Ineligibility> {
+        let (v, s, a) = (volunteer, shift, activity);
+        match <[Ineligibility; 1]>::try_from(self.failures(v, s, a, held, at, accompaniment, 2)) {
+            Ok([only]) => Some(only),
+            Err(_) => None,
+        }
+    }
+
+    /// The failed rules in the order [`check`](Self::check) reports them, skipping the
+    /// remaining groups of rules (place, then schedule) once `enough` failures are known.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the check's inputs, and how many failures suffice"
+    )]
+    fn failures(
+        &self,
+        volunteer: &Volunteer,
+        shift: &Shift,
+        activity: &Activity,
+        held: &[Commitment],
+        at: DateTime<FixedOffset>,
+        accompaniment: Accompaniment,
+        enough: usize,
+    ) -> Vec<Ineligibility> {
         let mut out = Vec::new();
         let span = shift.span();
         if span.start() <= at {
@@ -767,22 +778,19 @@ impl<'a> Eligibility<'a> {
                 start: span.start(),
             });
         }
-        if activity.check_confirmable(&span).is_err() {
+        let uninsured = activity.check_confirmable(&span).is_err();
+        let known = |out: &Vec<Ineligibility>| out.len() + usize::from(uninsured);
+        self.check_person(volunteer, shift, activity, accompaniment, &mut out);
+        if known(&out) < enough {
+            self.check_place(volunteer, shift, activity, &mut out);
+        }
+        if known(&out) < enough {
+            self.check_schedule(volunteer, shift, held, &mut out);
+        }
+        if uninsured {
             out.push(Ineligibility::Uninsured);
         }
-        self.check_person(volunteer, shift, activity, accompaniment, &mut out);
-        if out.len() > 1 {
-            return None;
-        }
-        self.check_place(volunteer, shift, activity, &mut out);
-        if out.len() > 1 {
-            return None;
-        }
-        self.check_schedule(volunteer, shift, held, &mut out);
-        match <[Ineligibility; 1]>::try_from(out) {
-            Ok([only]) => Some(only),
-            Err(_) => None,
-        }
+        out
     }
 
     /// Registration, age, minors, qualifications, trainings and tags.

@@ -1756,6 +1756,16 @@ struct PlacedIndex {
 }
 
 impl PlacedIndex {
+    /// The placements of `outcome`.
+    fn of(outcome: &MatchOutcome) -> Self {
+        Self::new(
+            outcome
+                .placements
+                .iter()
+                .map(|p| (p.volunteer, p.shift, p.score.total())),
+        )
+    }
+
     fn new(placed: impl Iterator<Item = (VolunteerId, ShiftId, i64)>) -> Self {
         let mut out = Self::default();
         for (v, s, score) in placed {
@@ -2084,12 +2094,7 @@ impl<'a> Matcher<'a> {
         let vi = input.volunteer_index(volunteer)?;
         let si = input.shift_index(shift)?;
         let scarcity = Scarcity::new(input.volunteers.iter());
-        let placed = PlacedIndex::new(
-            outcome
-                .placements
-                .iter()
-                .map(|p| (p.volunteer, p.shift, p.score.total())),
-        );
+        let placed = PlacedIndex::of(outcome);
         Ok(self.why(input, &scarcity, vi, si, &placed, at))
     }
 
@@ -2120,13 +2125,6 @@ impl<'a> Matcher<'a> {
         outcome: &MatchOutcome,
         at: DateTime<FixedOffset>,
     ) -> Vec<(VolunteerId, ShiftId, WhyNot)> {
-        let scarcity = Scarcity::new(input.volunteers.iter());
-        let placed = PlacedIndex::new(
-            outcome
-                .placements
-                .iter()
-                .map(|p| (p.volunteer, p.shift, p.score.total())),
-        );
         // The candidate index rules out only pairs the check rejects; with a cap of one for
         // everybody it keeps volunteers already at their shift cap too (they are listed, with
         // why). Pairs then go by shift, then volunteer, as checking every pair gives them.
@@ -2139,27 +2137,29 @@ impl<'a> Matcher<'a> {
             |vi, si| pairs.push((si as usize, vi as usize)),
         );
         pairs.sort_unstable();
-        self.losers(input, &scarcity, &placed, pairs, at)
+        self.losers(input, outcome, pairs, at)
     }
 
-    /// The pairs of `pairs` (shift, volunteer) that are eligible but not chosen, with why.
+    /// The pairs of `pairs` (shift, volunteer) that are eligible but not chosen in `outcome`,
+    /// with why.
     fn losers(
         &self,
         input: &MatchInput,
-        scarcity: &Scarcity,
-        placed: &PlacedIndex,
+        outcome: &MatchOutcome,
         pairs: impl IntoIterator<Item = (usize, usize)>,
         at: DateTime<FixedOffset>,
     ) -> Vec<(VolunteerId, ShiftId, WhyNot)> {
+        let scarcity = Scarcity::new(input.volunteers.iter());
+        let placed = PlacedIndex::of(outcome);
         let mut out = Vec::new();
         for (si, vi) in pairs {
             let (Some(s), Some(v)) = (input.shifts.get(si), input.volunteers.get(vi)) else {
                 continue;
             };
-            if self.edge_score(input, scarcity, v, si, at).is_none() {
+            if self.edge_score(input, &scarcity, v, si, at).is_none() {
                 continue;
             }
-            let why = self.why(input, scarcity, vi, si, placed, at);
+            let why = self.why(input, &scarcity, vi, si, &placed, at);
             if why != WhyNot::Chosen {
                 out.push((v.id(), s.id(), why));
             }
@@ -2176,16 +2176,9 @@ impl<'a> Matcher<'a> {
         outcome: &MatchOutcome,
         at: DateTime<FixedOffset>,
     ) -> Vec<(VolunteerId, ShiftId, WhyNot)> {
-        let scarcity = Scarcity::new(input.volunteers.iter());
-        let placed = PlacedIndex::new(
-            outcome
-                .placements
-                .iter()
-                .map(|p| (p.volunteer, p.shift, p.score.total())),
-        );
         let (ns, nv) = (input.shifts.len(), input.volunteers.len());
         let pairs = (0..ns).flat_map(|si| (0..nv).map(move |vi| (si, vi)));
-        self.losers(input, &scarcity, &placed, pairs, at)
+        self.losers(input, outcome, pairs, at)
     }
 
     fn why(

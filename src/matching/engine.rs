@@ -580,19 +580,7 @@ impl Solver {
                             continue;
                         }
                         let ex = self.excess[u];
-                        let delta = u32::try_from(ex).map_or(r, |e| e.min(r));
-                        self.g.resid[a] -= delta;
-                        let r = self.g.rev[a];
-                        if self.g.resid[idx(r)] == 0 {
-                            self.gain(v, r);
-                        }
-                        self.g.resid[idx(r)] += delta;
-                        self.excess[u] -= i64::from(delta);
-                        let before = self.excess[v];
-                        self.excess[v] += i64::from(delta);
-                        if before <= 0 && self.excess[v] > 0 {
-                            self.queue.push_back(self.g.head[a]);
-                        }
+                        self.push(u, a, u32::try_from(ex).map_or(r, |e| e.min(r)));
                         if self.excess[u] == 0 {
                             break;
                         }
@@ -1145,19 +1133,7 @@ impl Solver {
                 if self.excess[v] >= 0 && self.look_ahead(v, eps)? && self.value(a) <= pu {
                     continue;
                 }
-                let delta = u32::try_from(self.excess[u]).map_or(r, |e| e.min(r));
-                self.g.resid[a] -= delta;
-                let rv = self.g.rev[a];
-                if self.g.resid[idx(rv)] == 0 {
-                    self.gain(v, rv);
-                }
-                self.g.resid[idx(rv)] += delta;
-                self.excess[u] -= i64::from(delta);
-                let before = self.excess[v];
-                self.excess[v] += i64::from(delta);
-                if before <= 0 && self.excess[v] > 0 {
-                    self.queue.push_back(self.g.head[a]);
-                }
+                self.push(u, a, u32::try_from(self.excess[u]).map_or(r, |e| e.min(r)));
             }
             if self.excess[u] == 0 {
                 break;
@@ -1182,6 +1158,25 @@ impl Solver {
             }
         }
         Ok(())
+    }
+
+    /// Sends `delta` units (at most the residual) along slot `a` out of `u`: offers the reverse
+    /// arc to its tail's cache or heap when it becomes residual, and queues the head when it
+    /// becomes active.
+    fn push(&mut self, u: usize, a: usize, delta: u32) {
+        let v = idx(self.g.head[a]);
+        self.g.resid[a] -= delta;
+        let rv = self.g.rev[a];
+        if self.g.resid[idx(rv)] == 0 {
+            self.gain(v, rv);
+        }
+        self.g.resid[idx(rv)] += delta;
+        self.excess[u] -= i64::from(delta);
+        let before = self.excess[v];
+        self.excess[v] += i64::from(delta);
+        if before <= 0 && self.excess[v] > 0 {
+            self.queue.push_back(self.g.head[a]);
+        }
     }
 
     /// Discharge of a node with thousands of slots through the lazy heap of its residual
@@ -1225,21 +1220,9 @@ impl Solver {
                     // `v` was relabelled: the entry is stale and gets re-keyed.
                     continue;
                 }
-                let delta = u32::try_from(self.excess[u]).map_or(r, |e| e.min(r));
-                self.g.resid[a] -= delta;
+                self.push(u, a, u32::try_from(self.excess[u]).map_or(r, |e| e.min(r)));
                 if self.g.resid[a] == 0 {
                     self.heaps.heap[h].pop();
-                }
-                let rv = self.g.rev[a];
-                if self.g.resid[idx(rv)] == 0 {
-                    self.gain(v, rv);
-                }
-                self.g.resid[idx(rv)] += delta;
-                self.excess[u] -= i64::from(delta);
-                let before = self.excess[v];
-                self.excess[v] += i64::from(delta);
-                if before <= 0 && self.excess[v] > 0 {
-                    self.queue.push_back(self.g.head[a]);
                 }
             } else {
                 let p = val - eps;
@@ -1305,20 +1288,7 @@ impl Solver {
             if r == 0 || self.value(a) <= t {
                 continue;
             }
-            let h = self.g.head[a];
-            let v = idx(h);
-            self.g.resid[a] = 0;
-            let rv = self.g.rev[a];
-            if self.g.resid[idx(rv)] == 0 {
-                self.gain(v, rv);
-            }
-            self.g.resid[idx(rv)] += r;
-            self.excess[u] -= i64::from(r);
-            let before = self.excess[v];
-            self.excess[v] += i64::from(r);
-            if before <= 0 && self.excess[v] > 0 {
-                self.queue.push_back(h);
-            }
+            self.push(u, a, r);
         }
         Ok(())
     }
@@ -1437,21 +1407,8 @@ impl Solver {
             if r == 0 {
                 continue;
             }
-            let h = self.g.head[a];
-            let v = idx(h);
-            if self.price[v] - self.g.cost[a] > t {
-                self.g.resid[a] = 0;
-                let rv = self.g.rev[a];
-                if self.g.resid[idx(rv)] == 0 {
-                    self.gain(v, rv);
-                }
-                self.g.resid[idx(rv)] += r;
-                self.excess[u] -= i64::from(r);
-                let before = self.excess[v];
-                self.excess[v] += i64::from(r);
-                if before <= 0 && self.excess[v] > 0 {
-                    self.queue.push_back(h);
-                }
+            if self.value(a) > t {
+                self.push(u, a, r);
             }
         }
         self.current[u] = u32_of(start)?;
