@@ -535,6 +535,17 @@ impl Availability {
             .checked_sub_days(Days::new(1))
             .unwrap_or(NaiveDate::MIN);
         let last = local(span.end() - TimeDelta::seconds(1));
+        // Whole days on every weekday (the default): the pattern covers every local day from
+        // `first` to `last`, so the span, as long as those days exist.
+        if self
+            .weekly
+            .iter()
+            .all(|d| d.contains(&TimeWindow::WHOLE_DAY))
+            && self.midnight(first).is_some()
+            && self.midnight(last).is_some()
+        {
+            return true;
+        }
         let mut intervals: Vec<Interval> = Vec::new();
         self.pattern_intervals(first, last, &mut intervals);
         intervals.extend(
@@ -709,14 +720,18 @@ mod tests {
             prop::collection::vec((0_u32..7, window()), 0..24),
             prop::collection::vec(small_span(), 0..3),
             prop::collection::vec(small_span(), 0..3),
-            any::<bool>(),
+            0_u8..3,
         )
             .prop_map(|(off, windows, unavailable, extra, dense)| {
                 let mut a = Availability::never(off);
-                if dense {
-                    // Most of every day, so that covered spans are common too.
+                if dense > 0 {
+                    // Most of every day, or all of it, so that covered spans are common too.
+                    let w = if dense == 1 {
+                        TimeWindow::from_minutes(360, 1200).unwrap()
+                    } else {
+                        TimeWindow::WHOLE_DAY
+                    };
                     for d in 0..7 {
-                        let w = TimeWindow::from_minutes(360, 1200).unwrap();
                         a.add_window(Weekday::try_from(d).unwrap(), w);
                     }
                 }
