@@ -1317,7 +1317,7 @@ impl<'a> Solver<'a> {
 mod tests {
     use super::*;
     use crate::matching::transport::tests::{
-        Raw, brute_force, build, change, medium, raw_problem, shape,
+        Changed, Raw, brute_force, build, medium, raw_problem, shape, solved_then_changed,
     };
     use crate::matching::{TransportMethod, TransportProblem, TransportSolution, verify};
     use proptest::prelude::*;
@@ -1476,10 +1476,7 @@ mod tests {
             which in any::<u8>(),
             changes in any::<u64>(),
         ) {
-            let raw = shape(seed, which);
-            let before = build(&raw).solve().unwrap();
-            let (changed, carry) = change(&raw, changes);
-            let p = build(&changed);
+            let Changed { before, p, carry, .. } = solved_then_changed(&shape(seed, which), changes);
             let sol = warm(&p, &before, &carry);
             prop_assert!(sol.is_ok(), "{:?}", sol);
             let sol = sol.unwrap();
@@ -1491,10 +1488,8 @@ mod tests {
 
         #[test]
         fn warm_entry_is_optimal_like_brute_force(raw in raw_problem(), changes in any::<u64>()) {
-            let before = build(&raw).solve().unwrap();
-            let (changed, carry) = change(&raw, changes);
+            let Changed { before, raw: changed, p, carry } = solved_then_changed(&raw, changes);
             prop_assume!(changed.arcs.len() <= 10);
-            let p = build(&changed);
             let sol = warm(&p, &before, &carry);
             prop_assert!(sol.is_ok(), "{:?}", sol);
             let sol = sol.unwrap();

@@ -2391,6 +2391,26 @@ pub(super) mod tests {
         }
     }
 
+    /// `raw` solved cold, then changed by [`change`]: the warm-start tests' starting point.
+    pub(crate) struct Changed {
+        pub(crate) before: TransportSolution,
+        pub(crate) raw: Raw,
+        pub(crate) p: TransportProblem,
+        pub(crate) carry: TransportCarry,
+    }
+
+    pub(crate) fn solved_then_changed(raw: &Raw, seed: u64) -> Changed {
+        let before = build(raw).solve().unwrap();
+        let (changed, carry) = change(raw, seed);
+        let p = build(&changed);
+        Changed {
+            before,
+            raw: changed,
+            p,
+            carry,
+        }
+    }
+
     /// Random changes to a problem, drawn from a seed: sources withdrawn or with another
     /// capacity, arcs removed or re-costed, sinks cancelled or with another demand, new sinks
     /// (shifts) and sources with arcs. Returns the changed problem and where each previous
@@ -2490,10 +2510,7 @@ pub(super) mod tests {
             which in any::<u8>(),
             changes in any::<u64>(),
         ) {
-            let raw = shape(seed, which);
-            let before = build(&raw).solve().unwrap();
-            let (changed, carry) = change(&raw, changes);
-            let p = build(&changed);
+            let Changed { before, p, carry, .. } = solved_then_changed(&shape(seed, which), changes);
             let warm = p.resolve_from(&before, &carry).unwrap();
             prop_assert_eq!(verify(&p, &warm), Ok(()));
             prop_assert_eq!(warm.objective(), p.solve().unwrap().objective());
@@ -2509,10 +2526,8 @@ pub(super) mod tests {
 
         #[test]
         fn warm_resolve_is_optimal_like_brute_force(raw in raw_problem(), changes in any::<u64>()) {
-            let before = build(&raw).solve().unwrap();
-            let (changed, carry) = change(&raw, changes);
+            let Changed { before, raw: changed, p, carry } = solved_then_changed(&raw, changes);
             prop_assume!(changed.arcs.len() <= 10);
-            let p = build(&changed);
             let warm = p.resolve_from(&before, &carry).unwrap();
             prop_assert_eq!(verify(&p, &warm), Ok(()));
             prop_assert_eq!(warm.objective(), brute_force(&changed));
