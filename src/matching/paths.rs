@@ -601,20 +601,7 @@ impl Solver<'_> {
                     continue;
                 }
                 let d = e.min(sl.res).min(self.cap[v] - self.out[v]).min(room);
-                if sl.res == self.slot_cap(k) {
-                    self.push_held(
-                        v,
-                        Held {
-                            cost: sl.cost,
-                            slot: u32_of(k)?,
-                            shift: sh32,
-                        },
-                    )?;
-                }
-                self.slots[k].res -= d;
-                self.out[v] += d;
-                self.excess[x] -= i64::from(d);
-                self.excess[hub] += i64::from(d);
+                self.send_to_hub(x, k, sh32, d)?;
             }
             let room = u32::try_from(-self.excess[hub]).unwrap_or(0);
             let open = self.demand[sh] - self.unf[sh];
@@ -813,6 +800,28 @@ impl<'a> Solver<'a> {
         Ok(())
     }
 
+    /// Sends `d` units from shift node `x` (shift `shift`) along slot `k` to its volunteer and
+    /// on to the hub, entering the arc in the volunteer's list if it had no flow.
+    fn send_to_hub(&mut self, x: usize, k: usize, shift: u32, d: u32) -> Result<(), EngineError> {
+        let sl = self.slots[k];
+        let v = idx(sl.vol);
+        if sl.res == self.slot_cap(k) {
+            self.push_held(
+                v,
+                Held {
+                    cost: sl.cost,
+                    slot: u32_of(k)?,
+                    shift,
+                },
+            )?;
+        }
+        self.slots[k].res -= d;
+        self.out[v] += d;
+        self.excess[x] -= i64::from(d);
+        self.excess[self.hub] += i64::from(d);
+        Ok(())
+    }
+
     fn push_held(&mut self, v: usize, h: Held) -> Result<(), EngineError> {
         let len = self.hlen[v];
         let at = self.hfirst[v] + len;
@@ -876,20 +885,7 @@ impl<'a> Solver<'a> {
                     continue;
                 }
                 let d = e.min(sl.res).min(self.cap[v] - self.out[v]);
-                if sl.res == self.slot_cap(k) {
-                    self.push_held(
-                        v,
-                        Held {
-                            cost: sl.cost,
-                            slot: u32_of(k)?,
-                            shift: s32,
-                        },
-                    )?;
-                }
-                self.slots[k].res -= d;
-                self.out[v] += d;
-                self.excess[x] -= i64::from(d);
-                self.excess[hub] += i64::from(d);
+                self.send_to_hub(x, k, s32, d)?;
             }
             let open = self.demand[s] - self.unf[s];
             if let Ok(e) = u32::try_from(self.excess[x])
