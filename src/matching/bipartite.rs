@@ -913,24 +913,43 @@ impl<'a> Solver<'a> {
         let ns = self.ns;
         first.clear();
         first.resize(ns + 2, 0);
-        flowing.clear();
-        for v in 0..self.nv {
-            for i in idx(self.vfirst[v])..idx(self.vfirst[v + 1]) {
-                if self.vflow[i] > 0 {
-                    first[idx(self.varcs[i].shift) + 2] += 1;
-                }
-            }
-        }
+        self.each_flowing(|_, i| {
+            first[idx(self.varcs[i].shift) + 2] += 1;
+            Ok(())
+        })?;
         for s in 0..ns {
             first[s + 2] += first[s + 1];
         }
+        flowing.clear();
         flowing.resize(idx(first[ns + 1]), (0, 0));
-        for v in 0..self.nv {
-            for i in idx(self.vfirst[v])..idx(self.vfirst[v + 1]) {
-                if self.vflow[i] > 0 {
-                    let slot = &mut first[idx(self.varcs[i].shift) + 1];
-                    flowing[idx(*slot)] = (u32_of(v)?, u32_of(i)?);
-                    *slot += 1;
+        self.each_flowing(|v, i| {
+            let slot = &mut first[idx(self.varcs[i].shift) + 1];
+            flowing[idx(*slot)] = (u32_of(v)?, u32_of(i)?);
+            *slot += 1;
+            Ok(())
+        })
+    }
+
+    /// Calls `f(volunteer, arc)` for every arc that carries flow, in arc order. The flow
+    /// array is read sixteen arcs at a time: almost every arc is empty once a phase is under
+    /// way (a volunteer holds about its capacity), and a block of zeros is skipped at once.
+    fn each_flowing(
+        &self,
+        mut f: impl FnMut(usize, usize) -> Result<(), EngineError>,
+    ) -> Result<(), EngineError> {
+        const LANES: usize = 16;
+        let mut v = 0_usize;
+        for (c, chunk) in self.vflow.chunks(LANES).enumerate() {
+            if chunk.iter().fold(0, |acc, &x| acc | x) == 0 {
+                continue;
+            }
+            for (j, &x) in chunk.iter().enumerate() {
+                if x > 0 {
+                    let i = c * LANES + j;
+                    while idx(self.vfirst[v + 1]) <= i {
+                        v += 1;
+                    }
+                    f(v, i)?;
                 }
             }
         }
