@@ -55,6 +55,9 @@ const CACHE_K: usize = 32;
 /// Shifts with more candidate arcs than this keep a best-arc cache.
 const CACHE_MIN_DEGREE: u32 = 32;
 
+/// Volunteers with at most this many arcs keep a bit mask of their flowing arcs.
+const MASK_DEGREE: u32 = 64;
+
 /// Marks the hub arc in a candidate list.
 const HUB_REF: u32 = u32::MAX;
 
@@ -192,6 +195,11 @@ struct Solver<'a> {
     varcs: Vec<VArc>,
     /// Flow by arc, mirroring the slots' flow in arc (volunteer) order for local access.
     vflow: Vec<u32>,
+    /// For a volunteer of at most [`MASK_DEGREE`] arcs, bit `j` is set when its `j`-th arc
+    /// carries flow: its flowing arcs are then found without reading the flow array (a
+    /// volunteer's step, the phase start and the price update read one word instead of a
+    /// cache line per sixteen arcs).
+    vmask: Vec<u64>,
     cap: Vec<u32>,
     vout: Vec<u32>,
     demand: Vec<u32>,
@@ -203,6 +211,8 @@ struct Solver<'a> {
     queue: VecDeque<u32>,
     vstack: Vec<u32>,
     buf: Vec<Cand>,
+    /// Scratch: one volunteer's flowing arcs and their flow.
+    held: Vec<(u32, u32)>,
     relabels: usize,
     update_every: usize,
     cache: Cache,
@@ -343,6 +353,7 @@ impl<'a> Solver<'a> {
             vfirst,
             varcs,
             vflow: vec![0; m],
+            vmask: vec![0; nv],
             cap: input.capacities.to_vec(),
             vout: vec![0; nv],
             demand: input.demands.to_vec(),
@@ -353,6 +364,7 @@ impl<'a> Solver<'a> {
             queue: VecDeque::new(),
             vstack: Vec::new(),
             buf: Vec::new(),
+            held: Vec::new(),
             relabels: 0,
             update_every: n + 1,
             cache: Cache {
@@ -391,13 +403,54 @@ impl<'a> Solver<'a> {
     /// Flow `delta` more units on slot `k`, whose arc is `i`.
     fn add_flow_on(&mut self, k: usize, i: usize, delta: u32) {
         self.slots[k].res -= delta;
+        if self.vflow[i] == 0 && delta > 0 {
+            self.mark(idx(self.slots[k].vol), i, true);
+        }
         self.vflow[i] += delta;
+    }
+
+    /// Keeps volunteer `v`'s mask true after arc `i` starts (`on`) or stops carrying flow.
+    fn mark(&mut self, v: usize, i: usize, on: bool) {
+        let first = self.vfirst[v];
+        if self.vfirst[v + 1] - first <= MASK_DEGREE {
+            let bit = 1_u64 << (i - idx(first));
+            if on {
+                self.vmask[v] |= bit;
+            } else {
+                self.vmask[v] &= !bit;
+            }
+        }
+    }
+
+    /// The arcs of volunteer `v` that carry flow, with their flow, in arc order, into `out`.
+    fn flowing_of(&self, v: usize, out: &mut Vec<(u32, u32)>) {
+        out.clear();
+        let (first, end) = (self.vfirst[v], self.vfirst[v + 1]);
+        if end - first <= MASK_DEGREE {
+            let mut mask = self.vmask[v];
+            while mask != 0 {
+                let i = first + mask.trailing_zeros();
+                mask &= mask - 1;
+                let f = if self.unit { 1 } else { self.vflow[idx(i)] };
+                out.push((i, f));
+            }
+        } else {
+            for i in first..end {
+                let f = self.vflow[idx(i)];
+                if f > 0 {
+                    out.push((i, f));
+                }
+            }
+        }
     }
 
     /// Returns `delta` units of arc `i` (slot `k`, shift `s`) to the shift.
     fn return_flow(&mut self, i: usize, k: usize, s: usize, delta: u32) {
         self.slots[k].res += delta;
         self.vflow[i] -= delta;
+        if self.vflow[i] == 0 && delta > 0 {
+            self.mark(idx(self.slots[k].vol), i, false);
+        }
         self.gain(s, k, delta);
     }
 
@@ -426,18 +479,18 @@ impl<'a> Solver<'a> {
         self.vstack.clear();
         // Volunteers: return flow on reverse arcs of negative reduced cost; never leave a
         // volunteer with a deficit; raise a volunteer with spare capacity to the hub's price.
+        let mut held = std::mem::take(&mut self.held);
         for v in 0..nv {
             let pv = self.price[v];
-            for i in idx(self.vfirst[v])..idx(self.vfirst[v + 1]) {
-                let f = self.vflow[i];
-                if f == 0 {
-                    continue;
-                }
+            self.flowing_of(v, &mut held);
+            for &(i, f) in &held {
+                let i = idx(i);
                 let x = nv + idx(self.varcs[i].shift);
                 if -self.arc_cost(i) + pv - self.price[x] < 0 {
                     let k = idx(self.varcs[i].slot);
                     self.slots[k].res += f;
                     self.vflow[i] = 0;
+                    self.mark(v, i, false);
                     self.excess[v] -= i64::from(f);
                     self.excess[x] += i64::from(f);
                 }
@@ -461,6 +514,7 @@ impl<'a> Solver<'a> {
                 self.price[v] = ph;
             }
         }
+        self.held = held;
         // Shifts: saturate every residual arc of negative reduced cost.
         for s in 0..ns {
             let x = nv + s;
@@ -553,13 +607,13 @@ impl<'a> Solver<'a> {
         let e = u64::try_from(self.excess[v]).unwrap_or(0);
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
-        for i in idx(self.vfirst[v])..idx(self.vfirst[v + 1]) {
-            let f = self.vflow[i];
-            if f > 0 {
-                let x = nv + idx(self.varcs[i].shift);
-                buf.push((self.price[x] + self.arc_cost(i), f, u32_of(i)?));
-            }
+        let mut held = std::mem::take(&mut self.held);
+        self.flowing_of(v, &mut held);
+        for &(i, f) in &held {
+            let x = nv + idx(self.varcs[idx(i)].shift);
+            buf.push((self.price[x] + self.arc_cost(idx(i)), f, i));
         }
+        self.held = held;
         if self.vout[v] < self.cap[v] {
             buf.push((self.price[hub], self.cap[v] - self.vout[v], HUB_REF));
         }
@@ -930,26 +984,25 @@ impl<'a> Solver<'a> {
         })
     }
 
-    /// Calls `f(volunteer, arc)` for every arc that carries flow, in arc order. The flow
-    /// array is read sixteen arcs at a time: almost every arc is empty once a phase is under
-    /// way (a volunteer holds about its capacity), and a block of zeros is skipped at once.
+    /// Calls `f(volunteer, arc)` for every arc that carries flow, in arc order: through the
+    /// volunteers' masks, so that the flow array is read only for volunteers of many arcs.
     fn each_flowing(
         &self,
         mut f: impl FnMut(usize, usize) -> Result<(), EngineError>,
     ) -> Result<(), EngineError> {
-        const LANES: usize = 16;
-        let mut v = 0_usize;
-        for (c, chunk) in self.vflow.chunks(LANES).enumerate() {
-            if chunk.iter().fold(0, |acc, &x| acc | x) == 0 {
-                continue;
-            }
-            for (j, &x) in chunk.iter().enumerate() {
-                if x > 0 {
-                    let i = c * LANES + j;
-                    while idx(self.vfirst[v + 1]) <= i {
-                        v += 1;
+        for v in 0..self.nv {
+            let (first, end) = (self.vfirst[v], self.vfirst[v + 1]);
+            if end - first <= MASK_DEGREE {
+                let mut mask = self.vmask[v];
+                while mask != 0 {
+                    f(v, idx(first + mask.trailing_zeros()))?;
+                    mask &= mask - 1;
+                }
+            } else {
+                for i in idx(first)..idx(end) {
+                    if self.vflow[i] > 0 {
+                        f(v, i)?;
                     }
-                    f(v, i)?;
                 }
             }
         }
@@ -1043,9 +1096,19 @@ impl<'a> Solver<'a> {
             let pw = price[w];
             if w < nv {
                 // Into a volunteer: residual shift arcs, and the hub's return arc.
-                for i in idx(self.vfirst[w])..idx(self.vfirst[w + 1]) {
+                let (first, end) = (self.vfirst[w], self.vfirst[w + 1]);
+                // With unit arcs, an arc is residual exactly when its mask bit is clear.
+                let mask = (self.unit && end - first <= MASK_DEGREE).then(|| self.vmask[w]);
+                for i in idx(first)..idx(end) {
                     let y = nv + idx(self.varcs[i].shift);
-                    if pu.done[y] || !self.arc_residual(i) {
+                    if pu.done[y] {
+                        continue;
+                    }
+                    let residual = match mask {
+                        Some(m) => (m >> (i - idx(first))) & 1 == 0,
+                        None => self.arc_residual(i),
+                    };
+                    if !residual {
                         continue;
                     }
                     let rc = self.arc_cost(i) + price[y] - pw;
@@ -1179,6 +1242,9 @@ impl Solver<'_> {
                 let k = idx(self.varcs[i].slot);
                 self.slots[k].res += d;
                 self.vflow[i] -= d;
+                if self.vflow[i] == 0 && d > 0 {
+                    self.mark(x, i, false);
+                }
             } else {
                 self.vout[x] += d;
             }

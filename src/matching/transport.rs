@@ -2335,17 +2335,20 @@ pub(super) mod tests {
 
     /// The shapes the bipartite solver is checked on: tight (capacity equals demand), spare
     /// volunteers with capacities above 1, more slots than volunteers, sparse, dense, arcs
-    /// that carry several units, and a penalty below some costs (slots left unfilled by
-    /// choice).
+    /// that carry several units, a penalty below some costs (slots left unfilled by
+    /// choice), and volunteers of more and fewer than 64 arcs (the bipartite solver keeps a
+    /// bit mask of flowing arcs for the latter only).
     pub(crate) fn shape(seed: u64, which: u8) -> Raw {
-        match which % 7 {
+        match which % 9 {
             0 => shaped(seed, 200, 20, 1, 18, 200, 1, 5_000),
             1 => shaped(seed, 150, 15, 3, 14, 150, 1, 5_000),
             2 => shaped(seed, 60, 20, 1, 9, 300, 1, 5_000),
             3 => shaped(seed, 240, 30, 1, 12, 40, 1, 5_000),
             4 => shaped(seed, 60, 50, 2, 2, 1_000, 1, 5_000),
             5 => shaped(seed, 80, 12, 4, 20, 400, 3, 5_000),
-            _ => shaped(seed, 120, 15, 2, 12, 300, 1, 40),
+            6 => shaped(seed, 120, 15, 2, 12, 300, 1, 40),
+            7 => shaped(seed, 40, 90, 2, 3, 700, 1, 5_000),
+            _ => shaped(seed, 40, 90, 3, 4, 700, 2, 5_000),
         }
     }
 
@@ -2688,6 +2691,13 @@ pub(super) mod tests {
                 .unwrap()
                 .objective()
         );
+        // Volunteers on both sides of the bipartite solver's 64-arc mask limit.
+        for which in [7, 8] {
+            let raw = shape(11, which);
+            let degree = |v: u32| raw.arcs.iter().filter(|a| a.0 == v).count();
+            let degrees: Vec<usize> = (0..40).map(degree).collect();
+            assert!(degrees.iter().any(|&d| d > 64) && degrees.iter().any(|&d| d <= 64));
+        }
     }
 
     #[test]
