@@ -21,8 +21,11 @@
 //! - a global price update (Dial buckets, distances to the nearest deficit in units of `ε`)
 //!   runs at the start of each phase and after every `n` relabels (every `n / 2` was ≈ 25 %
 //!   slower on `s100k`: each update reads every arc); the arcs carrying flow are gathered by
-//!   shift from the flow array first, so a shift's step of the search reads its few flowing
-//!   arcs rather than all of its slots;
+//!   shift first, so a shift's step of the search reads its few flowing arcs rather than all
+//!   of its slots;
+//! - a volunteer of at most [`MASK_DEGREE`] arcs keeps a bit mask of the arcs that carry its
+//!   flow: its step, the phase start, the gathering above and (with unit arcs) the residual
+//!   test of the search read that one word instead of the flow array, which is mostly zeros;
 //! - at the start of a phase, a volunteer with spare capacity has its price raised to the hub's
 //!   (instead of saturating its hub arc), so the hub never receives more than it can absorb in
 //!   practice; the general rule (the hub discharges like any node) still covers the rest.
