@@ -238,13 +238,21 @@ struct Cache {
     valid: Vec<bool>,
 }
 
+/// The arcs that carry flow, grouped by shift, then volunteer (CSR): gathered through the
+/// volunteers' masks rather than from every shift's slots, each with its value
+/// `price(volunteer) − cost` at the time of the update (prices do not change during the
+/// search), so that a shift's step reads no volunteer's data.
+#[derive(Default)]
+struct Flowing {
+    first: Vec<u32>,
+    vol: Vec<u32>,
+    val: Vec<i64>,
+}
+
 #[derive(Default)]
 struct Scratch {
-    /// Arcs carrying flow, grouped by shift (CSR over `flowing`): the residual arcs into
-    /// volunteers, gathered from the flow array rather than from every shift's slots.
-    flow_first: Vec<u32>,
-    /// `(volunteer, arc)` pairs, by shift, then volunteer.
-    flowing: Vec<(u32, u32)>,
+    /// Arcs carrying flow, grouped by shift: the residual arcs into volunteers.
+    flowing: Flowing,
     buckets: Vec<Vec<u32>>,
     far: BinaryHeap<Reverse<(u64, u32)>>,
     dist: Vec<u64>,
@@ -952,22 +960,17 @@ impl<'a> Solver<'a> {
         if active == 0 {
             return Ok(());
         }
-        let mut first = std::mem::take(&mut pu.flow_first);
         let mut flowing = std::mem::take(&mut pu.flowing);
-        self.gather_flowing(&mut first, &mut flowing)?;
-        let result = self.search(eps, pu, nb, active, max_bucket, &first, &flowing);
-        pu.flow_first = first;
+        self.gather_flowing(&mut flowing)?;
+        let result = self.search(eps, pu, nb, active, max_bucket, &flowing);
         pu.flowing = flowing;
         result
     }
 
-    /// Fills `first`/`flowing` with the arcs that carry flow, by shift, then volunteer.
-    fn gather_flowing(
-        &self,
-        first: &mut Vec<u32>,
-        flowing: &mut Vec<(u32, u32)>,
-    ) -> Result<(), EngineError> {
+    /// Fills `flowing` with the arcs that carry flow, by shift, then volunteer.
+    fn gather_flowing(&self, flowing: &mut Flowing) -> Result<(), EngineError> {
         let ns = self.ns;
+        let Flowing { first, vol, val } = flowing;
         first.clear();
         first.resize(ns + 2, 0);
         self.each_flowing(|_, i| {
@@ -977,11 +980,15 @@ impl<'a> Solver<'a> {
         for s in 0..ns {
             first[s + 2] += first[s + 1];
         }
-        flowing.clear();
-        flowing.resize(idx(first[ns + 1]), (0, 0));
+        let len = idx(first[ns + 1]);
+        vol.clear();
+        vol.resize(len, 0);
+        val.clear();
+        val.resize(len, 0);
         self.each_flowing(|v, i| {
             let slot = &mut first[idx(self.varcs[i].shift) + 1];
-            flowing[idx(*slot)] = (u32_of(v)?, u32_of(i)?);
+            vol[idx(*slot)] = u32_of(v)?;
+            val[idx(*slot)] = self.price[v] - self.arc_cost(i);
             *slot += 1;
             Ok(())
         })
@@ -1025,8 +1032,7 @@ impl<'a> Solver<'a> {
         nb: u64,
         mut active: usize,
         mut max_bucket: usize,
-        first: &[u32],
-        flowing: &[(u32, u32)],
+        flowing: &Flowing,
     ) -> Result<(), EngineError> {
         let (nv, ns, hub) = (self.nv, self.ns, self.hub);
         let n = hub + 1;
@@ -1122,15 +1128,9 @@ impl<'a> Solver<'a> {
                 }
             } else if w < hub {
                 let s = w - nv;
-                for &(y, i) in &flowing[idx(first[s])..idx(first[s + 1])] {
-                    let y = idx(y);
-                    relax(
-                        pu,
-                        &mut max_bucket,
-                        d,
-                        y,
-                        -self.varcs[idx(i)].cost + price[y] - pw,
-                    );
+                let range = idx(flowing.first[s])..idx(flowing.first[s + 1]);
+                for (&y, &val) in flowing.vol[range.clone()].iter().zip(&flowing.val[range]) {
+                    relax(pu, &mut max_bucket, d, idx(y), val - pw);
                 }
                 if self.sunf[s] > 0 {
                     relax(pu, &mut max_bucket, d, hub, -self.pen[s] + price[hub] - pw);
