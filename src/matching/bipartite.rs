@@ -49,7 +49,7 @@ use std::collections::{BinaryHeap, VecDeque};
 
 // Prices stay within the general engine's `±PRICE_LIMIT`, scaled by the same factor.
 use super::engine::{ALPHA, EngineError, EngineSolution, PRICE_LIMIT, fits_scaled};
-use super::transport::TransportArc;
+use super::transport_arcs::TransportArcs;
 
 /// Entries in a shift's best-arc cache (32 rather than 16: a shift of 10 slots keeps enough
 /// candidates past its first bid that it rebuilds far less often; s100k ≈ 17 % less CPU).
@@ -73,7 +73,7 @@ pub(crate) struct Input<'a> {
     /// Penalty per unfilled slot of each shift.
     pub(crate) penalties: &'a [i64],
     /// Arcs in canonical `(source, sink)` order.
-    pub(crate) arcs: &'a [TransportArc],
+    pub(crate) arcs: TransportArcs<'a>,
 }
 
 fn idx(x: u32) -> usize {
@@ -182,7 +182,7 @@ struct Solver<'a> {
     nv: usize,
     ns: usize,
     hub: usize,
-    arcs: &'a [TransportArc],
+    arcs: TransportArcs<'a>,
     scale: i64,
     /// Every arc has capacity 1 (then `vflow[i] == 0` means residual).
     unit: bool,
@@ -280,7 +280,7 @@ pub(crate) fn solve(input: &Input<'_>) -> Result<EngineSolution, EngineError> {
     u32_of(n)?;
     u32_of(m)?;
     let scale = i64::try_from(n + 1).map_err(|_| EngineError::Overflow)?;
-    let max_cost = input.arcs.iter().map(TransportArc::cost).max().unwrap_or(0);
+    let max_cost = input.arcs.costs().iter().copied().max().unwrap_or(0);
     let max_penalty = input.penalties.iter().copied().max().unwrap_or(0);
     if !fits_scaled(n, max_cost.max(max_penalty)) {
         // Costs too large to multiply by `n + 1`: the caller uses the general engine.
@@ -307,13 +307,9 @@ impl<'a> Solver<'a> {
         let m = input.arcs.len();
         let arcs = input.arcs;
         let mut deg = vec![0_u32; ns + 1];
-        let mut vfirst = vec![0_u32; nv + 1];
-        for a in arcs {
-            deg[idx(a.sink().get())] += 1;
-            vfirst[idx(a.source().get()) + 1] += 1;
-        }
-        for v in 0..nv {
-            vfirst[v + 1] += vfirst[v];
+        let vfirst = arcs.first().to_vec();
+        for &s in arcs.sinks() {
+            deg[idx(s)] += 1;
         }
         let mut sfirst = vec![0_u32; ns + 1];
         for s in 0..ns {
@@ -367,7 +363,7 @@ impl<'a> Solver<'a> {
             hub: nv + ns,
             arcs,
             scale,
-            unit: arcs.iter().all(|a| a.capacity() == 1),
+            unit: arcs.unit(),
             sfirst,
             slots,
             sarc,
@@ -411,7 +407,7 @@ impl<'a> Solver<'a> {
         if self.unit {
             self.vflow[i] == 0
         } else {
-            self.vflow[i] < self.arcs.get(i).map_or(0, TransportArc::capacity)
+            self.vflow[i] < self.arcs.capacity_at(i)
         }
     }
 

@@ -87,6 +87,7 @@ mod pairing;
 mod paths;
 mod score;
 mod transport;
+mod transport_arcs;
 
 pub use assign::{
     FixHint, MatchInput, MatchObjective, MatchOutcome, Matcher, Optimality, Placement,
@@ -103,6 +104,7 @@ pub use score::{
     VolunteerProfile,
 };
 pub use transport::{
-    SinkIndex, SourceIndex, TransportArc, TransportBuilder, TransportCarry, TransportCertificate,
+    SinkIndex, SourceIndex, TransportBuilder, TransportCarry, TransportCertificate,
     TransportMethod, TransportProblem, TransportSolution, UsedArc, verify,
 };
+pub use transport_arcs::{TransportArc, TransportArcs, TransportArcsIter};

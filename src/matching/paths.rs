@@ -226,7 +226,7 @@ fn check(input: &Input<'_>) -> Result<(), EngineError> {
         return Err(EngineError::Overflow);
     }
     u32_of(input.arcs.len())?;
-    let costs = input.arcs.iter().map(super::transport::TransportArc::cost);
+    let costs = input.arcs.costs().iter().copied();
     let max_cost = costs
         .clone()
         .chain(input.penalties.iter().copied())
@@ -336,11 +336,11 @@ impl Solver<'_> {
         let mut first = 0_usize;
         for v in 0..nv {
             let end = first + idx(s.vdeg[v]);
-            let mine = &input.arcs[first..end];
+            let mine = &input.arcs.sinks()[first..end];
             let lo = idx(s.hfirst[v]);
             for h in &s.held[lo..lo + idx(s.hlen[v])] {
                 let i = mine
-                    .binary_search_by_key(&h.shift, |a| a.sink().get())
+                    .binary_search(&h.shift)
                     .map_err(|_| EngineError::Overflow)?;
                 flow[first + i] = s.slot_cap(idx(h.slot)) - s.slots[idx(h.slot)].res;
             }
@@ -520,7 +520,7 @@ impl Solver<'_> {
                 for i in vfirst[w]..vfirst[w + 1] {
                     let sl = self.slots[idx(slot_of[i])];
                     if sl.res > 0 {
-                        let x = nv + idx(input.arcs[i].sink().get());
+                        let x = nv + idx(input.arcs.sinks()[i]);
                         relax(&mut dist, &mut heap, x, d + sl.cost + self.price[x] - pw);
                     }
                 }
@@ -630,30 +630,37 @@ impl<'a> Solver<'a> {
         let nv = input.capacities.len();
         let ns = input.demands.len();
         let m = input.arcs.len();
+        let (first, sinks, costs) = (input.arcs.first(), input.arcs.sinks(), input.arcs.costs());
         let mut sfirst = vec![0_u32; ns + 1];
         let mut vdeg = vec![0_u32; nv];
-        for a in input.arcs {
-            sfirst[idx(a.sink().get()) + 1] += 1;
-            vdeg[idx(a.source().get())] += 1;
+        for &s in sinks {
+            sfirst[idx(s) + 1] += 1;
+        }
+        for v in 0..nv {
+            vdeg[v] = first[v + 1] - first[v];
         }
         for s in 0..ns {
             sfirst[s + 1] += sfirst[s];
         }
         let mut pos: Vec<u32> = sfirst[..ns].to_vec();
         let mut slots = vec![Slot::default(); m];
-        let unit = input.arcs.iter().all(|a| a.capacity() == 1);
+        let unit = input.arcs.unit();
         let mut scap = if unit { Vec::new() } else { vec![0_u32; m] };
-        for a in input.arcs {
-            let s = idx(a.sink().get());
-            let k = idx(pos[s]);
-            pos[s] += 1;
-            slots[k] = Slot {
-                cost: a.cost(),
-                vol: a.source().get(),
-                res: a.capacity(),
-            };
-            if !unit {
-                scap[k] = a.capacity();
+        for v in 0..nv {
+            let vol = u32_of(v)?;
+            for i in idx(first[v])..idx(first[v + 1]) {
+                let s = idx(sinks[i]);
+                let k = idx(pos[s]);
+                pos[s] += 1;
+                let capacity = input.arcs.capacity_at(i);
+                slots[k] = Slot {
+                    cost: costs[i],
+                    vol,
+                    res: capacity,
+                };
+                if !unit {
+                    scap[k] = capacity;
+                }
             }
         }
         let mut id = vec![u32::MAX; ns];

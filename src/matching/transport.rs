@@ -6,6 +6,7 @@ use super::bipartite;
 use super::dense;
 use super::engine::{self, EngineArc, EngineError, EngineSolution};
 use super::paths;
+use super::transport_arcs::{ArcColumns, ArcTable, TransportArcs};
 
 /// Position of a source (volunteer, 志愿者) in a [`TransportProblem`], in the order added.
 ///
@@ -89,102 +90,6 @@ impl SinkIndex {
     }
 }
 
-/// A candidate arc: source `source` may fill up to `capacity` slots of sink `sink` at `cost` each.
-///
-/// Serialised as `{"source": 0, "sink": 1, "cost": 25, "capacity": 1}`.
-///
-/// # Example
-/// ```
-/// use volunteer_service::matching::TransportBuilder;
-/// let mut b = TransportBuilder::new();
-/// let v = b.add_source(1);
-/// let s = b.add_sink(1, 1_000)?;
-/// b.add_arc(v, s, 25)?;
-/// let p = b.build()?;
-/// let arc = p.arcs()[0];
-/// assert_eq!((arc.source(), arc.sink(), arc.cost(), arc.capacity()), (v, s, 25, 1));
-/// # Ok::<(), volunteer_service::Error>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct TransportArc {
-    source: SourceIndex,
-    sink: SinkIndex,
-    cost: i64,
-    capacity: u32,
-}
-
-impl TransportArc {
-    /// The source (volunteer).
-    ///
-    /// # Example
-    /// ```
-    /// use volunteer_service::matching::TransportBuilder;
-    /// let mut b = TransportBuilder::new();
-    /// let (a, c) = (b.add_source(1), b.add_source(1));
-    /// let x = b.add_sink(1, 1_000)?;
-    /// b.add_arc(c, x, 7)?;
-    /// b.add_arc(a, x, 9)?;
-    /// assert_eq!(b.build()?.arcs()[0].source(), a); // canonical order: source a first
-    /// # Ok::<(), volunteer_service::Error>(())
-    /// ```
-    pub const fn source(&self) -> SourceIndex {
-        self.source
-    }
-    /// The sink (shift).
-    ///
-    /// # Example
-    /// ```
-    /// use volunteer_service::matching::TransportBuilder;
-    /// let mut b = TransportBuilder::new();
-    /// let v = b.add_source(2);
-    /// let (x, y) = (b.add_sink(1, 1_000)?, b.add_sink(1, 1_000)?);
-    /// b.add_arc(v, y, 7)?;
-    /// b.add_arc(v, x, 9)?;
-    /// let p = b.build()?;
-    /// assert_eq!((p.arcs()[0].sink(), p.arcs()[1].sink()), (x, y));
-    /// # Ok::<(), volunteer_service::Error>(())
-    /// ```
-    pub const fn sink(&self) -> SinkIndex {
-        self.sink
-    }
-    /// Cost per unit of flow, `>= 0`.
-    ///
-    /// # Example
-    /// ```
-    /// use volunteer_service::matching::TransportBuilder;
-    /// let mut b = TransportBuilder::new();
-    /// let v = b.add_source(1);
-    /// let x = b.add_sink(1, 1_000)?;
-    /// b.add_arc(v, x, 120)?;
-    /// assert_eq!(b.build()?.arcs()[0].cost(), 120);
-    /// # Ok::<(), volunteer_service::Error>(())
-    /// ```
-    pub const fn cost(&self) -> i64 {
-        self.cost
-    }
-    /// Most units the arc may carry (1 unless set with [`TransportBuilder::add_arc_with_capacity`]).
-    ///
-    /// # Example
-    /// ```
-    /// use volunteer_service::matching::TransportBuilder;
-    /// let mut b = TransportBuilder::new();
-    /// let team = b.add_source(5);
-    /// let (x, y) = (b.add_sink(4, 1_000)?, b.add_sink(1, 1_000)?);
-    /// b.add_arc_with_capacity(team, x, 10, 3)?;
-    /// b.add_arc(team, y, 10)?;
-    /// let p = b.build()?;
-    /// assert_eq!((p.arcs()[0].capacity(), p.arcs()[1].capacity()), (3, 1));
-    /// # Ok::<(), volunteer_service::Error>(())
-    /// ```
-    pub const fn capacity(&self) -> u32 {
-        self.capacity
-    }
-    fn key(&self) -> (u32, u32) {
-        (self.source.0, self.sink.0)
-    }
-}
-
 /// Collects sources, sinks and arcs, then [`build`](Self::build)s a [`TransportProblem`].
 ///
 /// Every `add_*` call validates its input and leaves the builder unchanged when it fails.
@@ -207,7 +112,7 @@ pub struct TransportBuilder {
     capacities: Vec<u32>,
     demands: Vec<u32>,
     penalties: Vec<i64>,
-    arcs: Vec<TransportArc>,
+    arcs: ArcColumns,
 }
 
 fn index_u32(len: usize) -> u32 {
@@ -240,7 +145,7 @@ impl TransportBuilder {
     /// # Ok::<(), volunteer_service::Error>(())
     /// ```
     pub fn reserve_arcs(&mut self, additional: usize) {
-        self.arcs.reserve_exact(additional);
+        self.arcs.reserve(additional);
     }
 
     /// Adds a source (volunteer) that may fill at most `capacity` slots in total.
@@ -300,6 +205,7 @@ impl TransportBuilder {
     /// assert!(b.add_arc(v, SinkIndex::new(5), 1).is_err());
     /// # Ok::<(), volunteer_service::Error>(())
     /// ```
+    #[inline]
     pub fn add_arc(
         &mut self,
         source: SourceIndex,
@@ -324,6 +230,7 @@ impl TransportBuilder {
     /// assert_eq!(b.build()?.solve()?.objective(), 21);
     /// # Ok::<(), volunteer_service::Error>(())
     /// ```
+    #[inline]
     pub fn add_arc_with_capacity(
         &mut self,
         source: SourceIndex,
@@ -350,16 +257,16 @@ impl TransportBuilder {
                 cost,
             });
         }
-        self.arcs.push(TransportArc {
-            source,
-            sink,
-            cost,
-            capacity,
-        });
+        self.arcs.push(source.0, sink.0, cost, capacity);
         Ok(())
     }
 
     /// Sorts the arcs into canonical `(source, sink)` order and checks the whole problem.
+    ///
+    /// Arcs added in canonical order stay where they are; others are put in order in place,
+    /// through a permutation of 4 bytes an arc (counted by source, then sorted by sink). The
+    /// builder holds 16 bytes an arc (20 once an arc has a capacity other than 1), and the
+    /// problem keeps 12 (16) of them.
     ///
     /// # Errors
     /// [`MatchingError::DuplicateArc`] if two arcs join the same pair;
@@ -377,15 +284,15 @@ impl TransportBuilder {
     /// assert!(matches!(b.build(), Err(MatchingError::DuplicateArc { .. })));
     /// # Ok::<(), volunteer_service::Error>(())
     /// ```
-    pub fn build(mut self) -> Result<TransportProblem, MatchingError> {
+    pub fn build(self) -> Result<TransportProblem, MatchingError> {
         let nodes = self.capacities.len() + self.demands.len() + 1;
         let max_cost = self
-            .arcs
+            .penalties
             .iter()
-            .map(|a| a.cost)
-            .chain(self.penalties.iter().copied())
+            .copied()
             .max()
-            .unwrap_or(0);
+            .unwrap_or(0)
+            .max(self.arcs.max_cost());
         let overflow = MatchingError::Overflow { nodes, max_cost };
         if self.capacities.len() >= MAX_COUNT
             || self.demands.len() >= MAX_COUNT
@@ -394,20 +301,18 @@ impl TransportBuilder {
         {
             return Err(overflow);
         }
-        if !self.arcs.is_sorted_by_key(TransportArc::key) {
-            self.arcs.sort_unstable_by_key(TransportArc::key);
-        }
-        if let Some(w) = self.arcs.windows(2).find(|w| w[0].key() == w[1].key()) {
-            return Err(MatchingError::DuplicateArc {
-                source_index: w[0].source.0,
-                sink_index: w[0].sink.0,
-            });
-        }
+        let arcs =
+            self.arcs
+                .into_table(self.capacities.len())
+                .map_err(|(source_index, sink_index)| MatchingError::DuplicateArc {
+                    source_index,
+                    sink_index,
+                })?;
         Ok(TransportProblem {
             capacities: self.capacities,
             demands: self.demands,
             penalties: self.penalties,
-            arcs: self.arcs,
+            arcs,
         })
     }
 }
@@ -527,7 +432,7 @@ pub struct TransportProblem {
     capacities: Vec<u32>,
     demands: Vec<u32>,
     penalties: Vec<i64>,
-    arcs: Vec<TransportArc>,
+    arcs: ArcTable,
 }
 
 impl TransportProblem {
@@ -607,7 +512,9 @@ impl TransportProblem {
     pub fn sink_penalty(&self, sink: SinkIndex) -> Option<i64> {
         self.penalties.get(sink.0 as usize).copied()
     }
-    /// The arcs in canonical `(source, sink)` order.
+    /// The arcs in canonical `(source, sink)` order, as a [`TransportArcs`] view (the problem
+    /// stores them column by column, grouped by source: 12 bytes an arc when every arc has
+    /// capacity 1, 16 otherwise).
     ///
     /// # Example
     /// ```
@@ -622,8 +529,9 @@ impl TransportProblem {
     /// assert_eq!(keys, [(a, x), (a, y), (c, x)]); // sorted, not as added
     /// # Ok::<(), volunteer_service::Error>(())
     /// ```
-    pub fn arcs(&self) -> &[TransportArc] {
-        &self.arcs
+    #[inline]
+    pub fn arcs(&self) -> TransportArcs<'_> {
+        self.arcs.view()
     }
 
     /// Solves the problem exactly and returns an optimal solution with its certificate, with
@@ -725,7 +633,7 @@ impl TransportProblem {
             capacities: &self.capacities,
             demands: &self.demands,
             penalties: &self.penalties,
-            arcs: &self.arcs,
+            arcs: self.arcs.view(),
         }
     }
 
@@ -790,13 +698,7 @@ impl TransportProblem {
         let n = layout.n;
         let overflow = || MatchingError::Overflow {
             nodes: self.sources() + self.sinks() + 1,
-            max_cost: self
-                .arcs
-                .iter()
-                .map(|a| a.cost)
-                .chain(self.penalties.iter().copied())
-                .max()
-                .unwrap_or(0),
+            max_cost: self.max_cost(),
         };
         // Every row starts as "no arc": a real column costs its sink's penalty (the slot stays
         // unfilled, the volunteer idle), a dummy column 0 (the volunteer idle). Dummy rows
@@ -809,34 +711,26 @@ impl TransportProblem {
         for _ in 0..n {
             cost.extend_from_slice(&template);
         }
-        // Arcs come sorted by source: look the row up once per run of arcs.
-        let mut run = (u32::MAX, NO_INDEX);
-        for a in &self.arcs {
-            if a.source.0 != run.0 {
-                run = (
-                    a.source.0,
-                    layout
-                        .row_of
-                        .get(a.source.0 as usize)
-                        .copied()
-                        .unwrap_or(NO_INDEX),
-                );
+        // Arcs come grouped by source: look the row up once per source.
+        let arcs = self.arcs();
+        let (first, sinks, costs) = (arcs.first(), arcs.sinks(), arcs.costs());
+        for (v, &r) in layout.row_of.iter().enumerate() {
+            if r == NO_INDEX {
+                continue;
             }
-            let (r, c) = (
-                run.1,
-                layout
+            for i in first[v] as usize..first[v + 1] as usize {
+                let c = layout
                     .col_of
-                    .get(a.sink.0 as usize)
+                    .get(sinks[i] as usize)
                     .copied()
-                    .unwrap_or(NO_INDEX),
-            );
-            if a.capacity > 0
-                && r != NO_INDEX
-                && c != NO_INDEX
-                && let Some(e) = cost.get_mut(r as usize * n + c as usize)
-                && a.cost < *e
-            {
-                *e = a.cost;
+                    .unwrap_or(NO_INDEX);
+                if arcs.capacity_at(i) > 0
+                    && c != NO_INDEX
+                    && let Some(e) = cost.get_mut(r as usize * n + c as usize)
+                    && costs[i] < *e
+                {
+                    *e = costs[i];
+                }
             }
         }
         let sol = dense::solve(n, &cost).ok()?;
@@ -869,21 +763,22 @@ impl TransportProblem {
             let Some(&s) = layout.col_sink.get(col) else {
                 continue;
             };
-            let key = (index_u32(v), index_u32(s));
-            let Ok(at) = self.arcs.binary_search_by_key(&key, TransportArc::key) else {
+            let (source, sink) = (index_u32(v), index_u32(s));
+            let Some(at) = self.arcs.position(source, sink) else {
                 continue;
             };
-            let (Some(a), Some(&penalty)) = (self.arcs.get(at), self.penalties.get(s)) else {
+            let Some(&penalty) = self.penalties.get(s) else {
                 continue;
             };
-            if a.capacity > 0 && a.cost <= penalty {
+            let (cost, capacity) = (self.arcs().costs()[at], self.arcs().capacity_at(at));
+            if capacity > 0 && cost <= penalty {
                 if let Some(f) = filled.get_mut(s) {
                     *f = 1;
                 }
-                objective += i128::from(a.cost);
+                objective += i128::from(cost);
                 assignment.push(UsedArc {
-                    source: a.source,
-                    sink: a.sink,
+                    source: SourceIndex(source),
+                    sink: SinkIndex(sink),
                     units: 1,
                 });
             }
@@ -920,24 +815,24 @@ impl TransportProblem {
         // capacity 0 (any arc): every arc then has reduced cost >= 0.
         let all_rows = layout.row_of.iter().all(|&r| r != NO_INDEX);
         let all_cols = layout.col_of.iter().all(|&c| c != NO_INDEX);
-        for a in self.arcs.iter().filter(|_| !all_cols) {
-            let (v, s) = (a.source.0 as usize, a.sink.0 as usize);
-            if a.capacity > 0
+        for a in self.arcs().iter().filter(|_| !all_cols) {
+            let (v, s) = (a.source().0 as usize, a.sink().0 as usize);
+            if a.capacity() > 0
                 && layout.col_of.get(s) == Some(&NO_INDEX)
                 && layout.row_of.get(v) != Some(&NO_INDEX)
             {
                 let rent = source_rent.get(v).copied().unwrap_or(0);
-                let bound = a.cost.checked_add(rent).ok_or(())?;
+                let bound = a.cost().checked_add(rent).ok_or(())?;
                 if let Some(p) = sink_price.get_mut(s) {
                     *p = bound.min(*p);
                 }
             }
         }
-        for a in self.arcs.iter().filter(|_| !all_rows) {
-            let (v, s) = (a.source.0 as usize, a.sink.0 as usize);
-            if a.capacity > 0 && layout.row_of.get(v) == Some(&NO_INDEX) {
+        for a in self.arcs().iter().filter(|_| !all_rows) {
+            let (v, s) = (a.source().0 as usize, a.sink().0 as usize);
+            if a.capacity() > 0 && layout.row_of.get(v) == Some(&NO_INDEX) {
                 let price = sink_price.get(s).copied().unwrap_or(0);
-                let need = price.checked_sub(a.cost).ok_or(())?;
+                let need = price.checked_sub(a.cost()).ok_or(())?;
                 if let Some(rent) = source_rent.get_mut(v) {
                     *rent = need.max(*rent);
                 }
@@ -968,13 +863,7 @@ impl TransportProblem {
     fn solve_bipartite(&self) -> Result<TransportSolution, MatchingError> {
         let input = self.bipartite_input();
         let nodes = self.sources() + self.sinks() + 1;
-        let max_cost = self
-            .arcs
-            .iter()
-            .map(|a| a.cost)
-            .chain(self.penalties.iter().copied())
-            .max()
-            .unwrap_or(0);
+        let max_cost = self.max_cost();
         let overflow = MatchingError::Overflow { nodes, max_cost };
         match bipartite::solve(&input) {
             Ok(sol) => self.solution_from(&sol),
@@ -996,21 +885,16 @@ impl TransportProblem {
         let hub = nv + ns;
         let m = self.arcs.len();
         let nodes = hub + 1;
-        let max_cost = self
-            .arcs
-            .iter()
-            .map(|a| a.cost)
-            .chain(self.penalties.iter().copied())
-            .max()
-            .unwrap_or(0);
+        let max_cost = self.max_cost();
         let overflow = MatchingError::Overflow { nodes, max_cost };
         // The network is oriented from shifts to volunteers: each sink supplies its slots, and
         // every slot reaches the hub either through a volunteer (arc cost, then the volunteer's
         // capacity arc) or directly (the penalty). A sink then bids for volunteers along its
         // forward arcs, and a volunteer returns surplus along its few assigned arcs.
         let supply = self.engine_supply();
-        let arc = |i: usize| self.engine_arc(i);
-        let start_cost = self.arcs.iter().map(|a| a.cost).max().unwrap_or(0);
+        let source_of = self.arcs.sources();
+        let arc = |i: usize| self.engine_arc(&source_of, i);
+        let start_cost = self.arcs().costs().iter().copied().max().unwrap_or(0);
         let sol = engine::solve(&supply, m + nv + ns, arc, Some(start_cost), start).map_err(
             |e| match e {
                 // The hub's arcs make every transportation problem feasible; `GaveUp` is
@@ -1026,18 +910,20 @@ impl TransportProblem {
 
     /// Arc `i` of the internal network: the problem's arcs (sink → source), then each
     /// source's capacity arc (source → hub, cost 0), then each sink's unfilled arc
-    /// (sink → hub, the penalty).
-    fn engine_arc(&self, i: usize) -> EngineArc {
-        let m = self.arcs.len();
+    /// (sink → hub, the penalty). `source_of` is the source of each arc
+    /// ([`ArcTable::sources`]).
+    fn engine_arc(&self, source_of: &[u32], i: usize) -> EngineArc {
+        let arcs = self.arcs();
+        let m = arcs.len();
         let nv = self.sources();
         let nv32 = index_u32(nv);
         let hub32 = index_u32(nv + self.sinks());
-        if let Some(a) = self.arcs.get(i) {
+        if let Some(&source) = source_of.get(i) {
             EngineArc {
-                from: nv32 + a.sink.0,
-                to: a.source.0,
-                capacity: a.capacity,
-                cost: a.cost,
+                from: nv32 + arcs.sinks()[i],
+                to: source,
+                capacity: arcs.capacity_at(i),
+                cost: arcs.costs()[i],
             }
         } else if let Some(&cap) = self.capacities.get(i - m) {
             EngineArc {
@@ -1069,13 +955,6 @@ impl TransportProblem {
         }
         supply[hub] = -total;
         supply
-    }
-
-    /// The canonical position of the arc joining `source` and `sink`, if there is one.
-    fn arc_position(&self, source: u32, sink: u32) -> Option<usize> {
-        self.arcs
-            .binary_search_by_key(&(source, sink), TransportArc::key)
-            .ok()
     }
 
     /// Re-optimises exactly from a previous solution (a warm start, 热启动): after
@@ -1164,10 +1043,11 @@ impl TransportProblem {
             Err(EngineError::GaveUp | EngineError::Overflow | EngineError::Infeasible) => {}
         }
         let supply = self.engine_supply();
+        let source_of = self.arcs.sources();
         match engine::resolve(
             &supply,
             m + nv + ns,
-            |i| self.engine_arc(i),
+            |i| self.engine_arc(&source_of, i),
             &flow,
             &potential,
         ) {
@@ -1247,12 +1127,16 @@ impl TransportProblem {
                 potential[nv + s] = -pen;
             }
         }
-        for a in &self.arcs {
-            let s = a.sink.0 as usize;
-            if !carried_sink[s] {
-                let p = potential[a.source.0 as usize].saturating_sub(a.cost);
-                if p > potential[nv + s] {
-                    potential[nv + s] = p;
+        let arcs = self.arcs();
+        let (first, sinks, costs) = (arcs.first(), arcs.sinks(), arcs.costs());
+        for v in 0..nv {
+            for i in first[v] as usize..first[v + 1] as usize {
+                let s = sinks[i] as usize;
+                if !carried_sink[s] {
+                    let p = potential[v].saturating_sub(costs[i]);
+                    if p > potential[nv + s] {
+                        potential[nv + s] = p;
+                    }
                 }
             }
         }
@@ -1267,8 +1151,8 @@ impl TransportProblem {
             ) else {
                 continue;
             };
-            if let Some(i) = self.arc_position(v.0, s.0) {
-                let units = used.units.min(self.arcs[i].capacity);
+            if let Some(i) = self.arcs.position(v.0, s.0) {
+                let units = used.units.min(arcs.capacity_at(i));
                 flow[i] = units;
                 out_of[v.0 as usize] += u64::from(units);
                 into[s.0 as usize] += u64::from(units);
@@ -1291,17 +1175,14 @@ impl TransportProblem {
     /// Whether no cost or penalty is negative (the shortest-path layout's warm start then
     /// reports `GaveUp` only when its searches run out of budget).
     fn costs_non_negative(&self) -> bool {
-        self.arcs.iter().all(|a| a.cost >= 0) && self.penalties.iter().all(|&p| p >= 0)
+        self.arcs().costs().iter().all(|&c| c >= 0) && self.penalties.iter().all(|&p| p >= 0)
     }
 
     /// The largest cost or penalty (0 when there is none).
     fn max_cost(&self) -> i64 {
-        self.arcs
-            .iter()
-            .map(|a| a.cost)
-            .chain(self.penalties.iter().copied())
-            .max()
-            .unwrap_or(0)
+        // Two plain maxima (a chained iterator is not vectorised).
+        let arcs = self.arcs().costs().iter().copied().max();
+        arcs.max(self.penalties.iter().copied().max()).unwrap_or(0)
     }
 
     pub(super) fn solution_from(
@@ -1311,13 +1192,7 @@ impl TransportProblem {
         let nv = self.sources();
         let ns = self.sinks();
         let hub = nv + ns;
-        let max_cost = self
-            .arcs
-            .iter()
-            .map(|a| a.cost)
-            .chain(self.penalties.iter().copied())
-            .max()
-            .unwrap_or(0);
+        let max_cost = self.max_cost();
         let overflow = MatchingError::Overflow {
             nodes: hub + 1,
             max_cost,
@@ -1326,15 +1201,21 @@ impl TransportProblem {
         let mut filled = vec![0_u32; ns];
         let mut assignment = Vec::new();
         let mut objective = 0_i128;
-        for (a, &f) in self.arcs.iter().zip(&sol.flow) {
-            if f > 0 {
-                filled[a.sink.0 as usize] += f;
-                objective += i128::from(a.cost) * i128::from(f);
-                assignment.push(UsedArc {
-                    source: a.source,
-                    sink: a.sink,
-                    units: f,
-                });
+        let arcs = self.arcs();
+        let (first, sinks, costs) = (arcs.first(), arcs.sinks(), arcs.costs());
+        for v in 0..nv {
+            let mine = first[v] as usize..first[v + 1] as usize;
+            let flows = sol.flow[mine.clone()].iter();
+            for ((&f, &s), &c) in flows.zip(&sinks[mine.clone()]).zip(&costs[mine]) {
+                if f > 0 {
+                    filled[s as usize] += f;
+                    objective += i128::from(c) * i128::from(f);
+                    assignment.push(UsedArc {
+                        source: SourceIndex(index_u32(v)),
+                        sink: SinkIndex(s),
+                        units: f,
+                    });
+                }
             }
         }
         let unfilled: Vec<u32> = self
@@ -1890,42 +1771,47 @@ pub fn verify(
         }
         prev = Some(key);
     }
-    for a in &problem.arcs {
-        let units = match solution.assignment.get(k) {
-            Some(u) if (u.source, u.sink) == (a.source, a.sink) => {
-                k += 1;
-                u.units
-            }
-            _ => 0,
-        };
-        let (v, s) = (a.source.0 as usize, a.sink.0 as usize);
-        if units > a.capacity {
-            return Err(reject(format!(
-                "arc ({v}, {s}) carries {units} units: capacity {}",
-                a.capacity
-            )));
-        }
-        let (Some(uv), Some(is)) = (used.get_mut(v), into.get_mut(s)) else {
-            return Err(reject(format!("arc ({v}, {s}) names an unknown node")));
-        };
-        *uv += u64::from(units);
-        *is += u64::from(units);
-        primal += i128::from(a.cost) * i128::from(units);
+    // Arcs by source (CSR), in canonical order like the assignment.
+    let arcs = problem.arcs();
+    let (first, sinks, costs) = (arcs.first(), arcs.sinks(), arcs.costs());
+    for v in 0..nv {
         let rent = cert.source_rent.get(v).copied().unwrap_or(0);
-        let price = cert.sink_price.get(s).copied().unwrap_or(0);
-        let rc = i128::from(a.cost) + i128::from(rent) - i128::from(price);
-        if units < a.capacity && rc < 0 {
-            return Err(reject(format!(
-                "arc ({v}, {s}) has reduced cost {rc} < 0 but spare capacity"
-            )));
-        }
-        if units > 0 && rc > 0 {
-            return Err(reject(format!(
-                "arc ({v}, {s}) carries flow with reduced cost {rc} > 0"
-            )));
-        }
-        if rc < 0 {
-            dual -= i128::from(a.capacity) * -rc;
+        let (lo, hi) = (first[v] as usize, first[v + 1] as usize);
+        for (i, (&s, &cost)) in (lo..hi).zip(sinks[lo..hi].iter().zip(&costs[lo..hi])) {
+            let (s, capacity) = (s as usize, arcs.capacity_at(i));
+            let units = match solution.assignment.get(k) {
+                Some(u) if (u.source.0 as usize, u.sink.0 as usize) == (v, s) => {
+                    k += 1;
+                    u.units
+                }
+                _ => 0,
+            };
+            if units > capacity {
+                return Err(reject(format!(
+                    "arc ({v}, {s}) carries {units} units: capacity {capacity}"
+                )));
+            }
+            let (Some(uv), Some(is)) = (used.get_mut(v), into.get_mut(s)) else {
+                return Err(reject(format!("arc ({v}, {s}) names an unknown node")));
+            };
+            *uv += u64::from(units);
+            *is += u64::from(units);
+            primal += i128::from(cost) * i128::from(units);
+            let price = cert.sink_price.get(s).copied().unwrap_or(0);
+            let rc = i128::from(cost) + i128::from(rent) - i128::from(price);
+            if units < capacity && rc < 0 {
+                return Err(reject(format!(
+                    "arc ({v}, {s}) has reduced cost {rc} < 0 but spare capacity"
+                )));
+            }
+            if units > 0 && rc > 0 {
+                return Err(reject(format!(
+                    "arc ({v}, {s}) carries flow with reduced cost {rc} > 0"
+                )));
+            }
+            if rc < 0 {
+                dual -= i128::from(capacity) * -rc;
+            }
         }
     }
     if let Some(u) = solution.assignment.get(k) {
@@ -1995,6 +1881,7 @@ pub fn verify(
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
+    use crate::matching::TransportArc;
     use proptest::prelude::*;
 
     /// A small problem as plain data: source capacities, sinks `(demand, penalty)`, arcs
@@ -3226,6 +3113,127 @@ pub(super) mod tests {
                 sink_index: 0
             })
         );
+    }
+
+    /// `raw` with its arcs in a seeded random order (Fisher–Yates, xorshift).
+    fn shuffled(raw: &Raw, seed: u64) -> Raw {
+        let mut out = raw.clone();
+        let mut x = seed | 1;
+        for i in (1..out.arcs.len()).rev() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let j = usize::try_from(x % (i as u64 + 1)).unwrap();
+            out.arcs.swap(i, j);
+        }
+        out
+    }
+
+    /// The arcs of `p` read every way the view offers agree with `raw`'s arcs in canonical
+    /// order: `iter` forwards and backwards, `get`, `nth`, `of_source` and `for`.
+    fn assert_arcs_read_alike(p: &TransportProblem, raw: &Raw) {
+        let mut want = raw.arcs.clone();
+        want.sort_unstable_by_key(|&(v, s, _, _)| (v, s));
+        let as_tuple = |a: TransportArc| (a.source().0, a.sink().0, a.cost(), a.capacity());
+        let arcs = p.arcs();
+        assert_eq!(arcs.len(), want.len());
+        assert_eq!(arcs.is_empty(), want.is_empty());
+        assert_eq!(arcs.iter().len(), want.len());
+        assert_eq!(arcs.iter().map(as_tuple).collect::<Vec<_>>(), want);
+        let mut backwards: Vec<_> = arcs.iter().rev().map(as_tuple).collect();
+        backwards.reverse();
+        assert_eq!(backwards, want);
+        for (i, &w) in want.iter().enumerate() {
+            assert_eq!(arcs.get(i), arcs.iter().nth(i), "arc {i}");
+            assert_eq!(arcs.get(i).map(as_tuple), Some(w), "arc {i}");
+        }
+        assert_eq!(arcs.get(want.len()), None);
+        // Every source, and one past the last (no arcs).
+        let by_source: Vec<_> = (0..=index_u32(p.sources()))
+            .flat_map(|v| arcs.of_source(SourceIndex(v)))
+            .map(as_tuple)
+            .collect();
+        assert_eq!(by_source, want);
+        let mut looped = Vec::new();
+        for a in arcs {
+            looped.push(as_tuple(a));
+        }
+        assert_eq!(looped, want);
+        // Both ends at once meet in the middle.
+        let mut both = arcs.iter();
+        let (mut front, mut back) = (Vec::new(), Vec::new());
+        while let Some(a) = both.next() {
+            front.push(as_tuple(a));
+            if let Some(b) = both.next_back() {
+                back.push(as_tuple(b));
+            }
+        }
+        back.reverse();
+        front.extend(back);
+        assert_eq!(front, want);
+        assert_eq!(arcs.unit(), want.iter().all(|a| a.3 == 1));
+    }
+
+    #[test]
+    fn shuffled_arcs_build_the_same_problem_as_sorted_ones() {
+        // Unit capacities, then capacities up to 3; sources without arcs in both.
+        for raw in [
+            medium(7, 240, 20, 1, 24),
+            shaped(11, 80, 12, 4, 20, 400, 3, 5_000),
+        ] {
+            let sorted = build(&raw);
+            assert_arcs_read_alike(&sorted, &raw);
+            for seed in [1, 2, 3] {
+                let p = build(&shuffled(&raw, seed));
+                assert_arcs_read_alike(&p, &raw);
+                assert_eq!(p.arcs(), sorted.arcs());
+                assert_eq!(p, sorted);
+                assert_eq!(
+                    p.solve().unwrap().objective(),
+                    sorted.solve().unwrap().objective()
+                );
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// Building from arcs in any order gives the problem of the sorted arcs, read alike
+        /// every way; a repeated pair is reported as the smallest one repeated.
+        #[test]
+        fn arcs_in_any_order_build_one_canonical_problem(
+            raw in raw_problem(),
+            seed in any::<u64>(),
+            repeat in any::<proptest::sample::Index>(),
+        ) {
+            let sorted = build(&raw);
+            let mut shuffled = shuffled(&raw, seed);
+            let p = build(&shuffled);
+            assert_arcs_read_alike(&p, &raw);
+            prop_assert_eq!(p.arcs(), sorted.arcs());
+            prop_assert_eq!(&p, &sorted);
+            prop_assert_eq!(p.solve().unwrap().objective(), sorted.solve().unwrap().objective());
+            if !raw.arcs.is_empty() {
+                let twice = shuffled.arcs[repeat.index(shuffled.arcs.len())];
+                shuffled.arcs.push((twice.0, twice.1, twice.2 + 1, 1));
+                let shuffled = self::shuffled(&shuffled, seed.rotate_left(7));
+                let mut b = TransportBuilder::new();
+                for &c in &shuffled.caps {
+                    b.add_source(c);
+                }
+                for &(d, pen) in &shuffled.sinks {
+                    b.add_sink(d, pen).unwrap();
+                }
+                for &(v, s, c, k) in &shuffled.arcs {
+                    b.add_arc_with_capacity(SourceIndex(v), SinkIndex(s), c, k).unwrap();
+                }
+                prop_assert_eq!(
+                    b.build(),
+                    Err(MatchingError::DuplicateArc { source_index: twice.0, sink_index: twice.1 })
+                );
+            }
+        }
     }
 
     #[test]

@@ -36,6 +36,15 @@ assert_impl!(
     => Clone + Eq + core::fmt::Debug + Send + Sync
 );
 assert_impl!(matching::MatchError => std::error::Error + Clone + Eq + Send + Sync + 'static);
+// Transportation arcs: a value, a cheap view of a problem's arcs and its iterator.
+assert_impl!(
+    matching::TransportArc, matching::TransportArcs<'static>
+    => Copy + Clone + Eq + core::fmt::Debug + Send + Sync
+);
+assert_impl!(
+    matching::TransportArcsIter<'static>
+    => Clone + core::fmt::Debug + Send + Sync + ExactSizeIterator + DoubleEndedIterator
+);
 
 // Event stores: movable to another thread (a writer thread owns its connection).
 assert_impl!(MemoryEventStore<LedgerEvent> => EventStore<LedgerEvent> + core::fmt::Debug + Send + Sync);

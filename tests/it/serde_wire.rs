@@ -255,3 +255,25 @@ fn match_domain_wire_shape() {
     });
     assert_json_snapshot!("match_domain", value);
 }
+
+#[test]
+fn transport_arc_wire_shape_is_unchanged_by_column_storage() {
+    use volunteer_service::matching::{TransportArc, TransportBuilder};
+    let mut b = TransportBuilder::new();
+    let (v, w) = (b.add_source(3), b.add_source(1));
+    let s = b.add_sink(3, 1_000).expect("sink");
+    b.add_arc(w, s, 7).expect("arc");
+    b.add_arc_with_capacity(v, s, 25, 3).expect("arc");
+    let p = b.build().expect("problem");
+    let arcs: Vec<TransportArc> = p.arcs().iter().collect();
+    let value = serde_json::to_value(&arcs).expect("json");
+    assert_eq!(
+        value,
+        serde_json::json!([
+            {"source": 0, "sink": 0, "cost": 25, "capacity": 3},
+            {"source": 1, "sink": 0, "cost": 7, "capacity": 1},
+        ])
+    );
+    let back: Vec<TransportArc> = serde_json::from_value(value).expect("round trip");
+    assert_eq!(back, arcs);
+}
