@@ -416,9 +416,7 @@ impl<'a> Solver<'a> {
         if self.unit {
             1
         } else {
-            self.arcs
-                .get(idx(self.sarc[k]))
-                .map_or(0, TransportArc::capacity)
+            self.arcs.capacity_at(idx(self.sarc[k]))
         }
     }
 
