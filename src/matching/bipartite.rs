@@ -156,16 +156,6 @@ struct Slot {
     res: u32,
 }
 
-/// One arc seen from its volunteer.
-#[derive(Debug, Clone, Copy, Default)]
-struct VArc {
-    /// Scaled cost.
-    cost: i64,
-    shift: u32,
-    /// The arc's slot in its shift's CSR range.
-    slot: u32,
-}
-
 /// A cached candidate of a shift: its slot, head, scaled cost and residual units.
 #[derive(Debug, Clone, Copy, Default)]
 struct Entry {
@@ -193,9 +183,13 @@ struct Solver<'a> {
     sarc: Vec<u32>,
     // Volunteer side, CSR in arc order: arc i.
     vfirst: Vec<u32>,
-    /// Scaled cost, shift and slot by arc, side by side: a volunteer's step reads all three
-    /// of a flowing arc, so one cache line serves it.
-    varcs: Vec<VArc>,
+    /// Shift of each arc: the problem's own column, borrowed rather than copied (the
+    /// problem already holds it, 4 bytes an arc).
+    sinks: &'a [u32],
+    /// Unscaled cost of each arc, borrowed the same way; [`Solver::arc_cost`] scales it.
+    costs: &'a [i64],
+    /// The arc's slot in its shift's CSR range.
+    vslot: Vec<u32>,
     /// Flow by arc, mirroring the slots' flow in arc (volunteer) order for local access.
     vflow: Vec<u32>,
     /// For a volunteer of at most [`MASK_DEGREE`] arcs, bit `j` is set when its `j`-th arc
@@ -318,11 +312,12 @@ impl<'a> Solver<'a> {
         let mut pos: Vec<u32> = sfirst[..ns].to_vec();
         let mut slots = vec![Slot::default(); m];
         let mut sarc = vec![0_u32; m];
-        let mut varcs = vec![VArc::default(); m];
+        let mut vslot = vec![0_u32; m];
         for (i, a) in arcs.iter().enumerate() {
             let s = idx(a.sink().get());
             let k = pos[s];
             pos[s] += 1;
+            // Checked once here: `arc_cost` then multiplies without overflow.
             let cost = a.cost().checked_mul(scale).ok_or(EngineError::Overflow)?;
             slots[idx(k)] = Slot {
                 cost,
@@ -330,11 +325,7 @@ impl<'a> Solver<'a> {
                 res: a.capacity(),
             };
             sarc[idx(k)] = u32_of(i)?;
-            varcs[i] = VArc {
-                cost,
-                shift: a.sink().get(),
-                slot: k,
-            };
+            vslot[i] = k;
         }
         let pen = input
             .penalties
@@ -368,7 +359,9 @@ impl<'a> Solver<'a> {
             slots,
             sarc,
             vfirst,
-            varcs,
+            sinks: arcs.sinks(),
+            costs: arcs.costs(),
+            vslot,
             vflow: vec![0; m],
             vmask: vec![0; nv],
             cap: input.capacities.to_vec(),
@@ -399,7 +392,7 @@ impl<'a> Solver<'a> {
 
     /// Scaled cost of arc `i`.
     fn arc_cost(&self, i: usize) -> i64 {
-        self.varcs[i].cost
+        self.costs[i] * self.scale
     }
 
     /// Whether arc `i` (shift to volunteer) has residual capacity.
@@ -511,9 +504,9 @@ impl<'a> Solver<'a> {
             self.flowing_of(v, &mut held);
             for &(i, f) in &held {
                 let i = idx(i);
-                let x = nv + idx(self.varcs[i].shift);
+                let x = nv + idx(self.sinks[i]);
                 if -self.arc_cost(i) + pv - self.price[x] < 0 {
-                    let k = idx(self.varcs[i].slot);
+                    let k = idx(self.vslot[i]);
                     self.slots[k].res += f;
                     self.vflow[i] = 0;
                     self.mark(v, i, false);
@@ -636,7 +629,7 @@ impl<'a> Solver<'a> {
         let mut held = std::mem::take(&mut self.held);
         self.flowing_of(v, &mut held);
         for &(i, f) in &held {
-            let x = nv + idx(self.varcs[idx(i)].shift);
+            let x = nv + idx(self.sinks[idx(i)]);
             buf.push((self.price[x] + self.arc_cost(idx(i)), f, i));
         }
         self.held = held;
@@ -660,8 +653,8 @@ impl<'a> Solver<'a> {
                 self.raise_excess(hub, d);
             } else {
                 let i = idx(i);
-                let k = idx(self.varcs[i].slot);
-                let s = idx(self.varcs[i].shift);
+                let k = idx(self.vslot[i]);
+                let s = idx(self.sinks[i]);
                 self.return_flow(i, k, s, d);
                 self.raise_excess(nv + s, d);
             }
@@ -994,7 +987,7 @@ impl<'a> Solver<'a> {
         first.clear();
         first.resize(ns + 2, 0);
         self.each_flowing(|_, i| {
-            first[idx(self.varcs[i].shift) + 2] += 1;
+            first[idx(self.sinks[i]) + 2] += 1;
             Ok(())
         })?;
         for s in 0..ns {
@@ -1010,7 +1003,7 @@ impl<'a> Solver<'a> {
         val.clear();
         val.resize(len, 0);
         self.each_flowing(|v, i| {
-            let slot = &mut first[idx(self.varcs[i].shift) + 1];
+            let slot = &mut first[idx(self.sinks[i]) + 1];
             vol[idx(*slot)] = u32_of(v)?;
             val[idx(*slot)] = self.price[v] - self.arc_cost(i);
             *slot += 1;
@@ -1133,7 +1126,7 @@ impl<'a> Solver<'a> {
                 // With unit arcs, an arc is residual exactly when its mask bit is clear.
                 let mask = (self.unit && end - first <= MASK_DEGREE).then(|| self.vmask[w]);
                 for i in idx(first)..idx(end) {
-                    let y = nv + idx(self.varcs[i].shift);
+                    let y = nv + idx(self.sinks[i]);
                     if pu.done[y] {
                         continue;
                     }
@@ -1244,11 +1237,7 @@ impl Solver<'_> {
         if x < nv {
             let i = idx(self.vfirst[x]) + pos;
             if i < idx(self.vfirst[x + 1]) {
-                (
-                    nv + idx(self.varcs[i].shift),
-                    -self.arc_cost(i),
-                    self.vflow[i],
-                )
+                (nv + idx(self.sinks[i]), -self.arc_cost(i), self.vflow[i])
             } else {
                 (self.hub, 0, self.cap[x] - self.vout[x])
             }
@@ -1276,7 +1265,7 @@ impl Solver<'_> {
         if x < nv {
             let i = idx(self.vfirst[x]) + pos;
             if i < idx(self.vfirst[x + 1]) {
-                let k = idx(self.varcs[i].slot);
+                let k = idx(self.vslot[i]);
                 self.slots[k].res += d;
                 self.vflow[i] -= d;
                 if self.vflow[i] == 0 && d > 0 {
