@@ -4622,6 +4622,69 @@ mod tests {
         assert_eq!(losers, brute);
     }
 
+    /// One `recommend_volunteers` (k = 10) and one `recommend_shifts` call at 20,000
+    /// volunteers × 2,000 shifts, city-wide, then the mean of 100 calls each over shifts and
+    /// volunteers spread through the input (run in release with `--ignored --nocapture`).
+    #[test]
+    #[ignore = "timing: cargo test --release --lib timing_recommend_city_20k -- --ignored --nocapture"]
+    fn timing_recommend_city_20k_by_2k() {
+        let (g, input) = city_instance(20_000, 2_000);
+        let (rules, policy) = (EligibilityPolicy::default(), MatchPolicy::default());
+        let m = Matcher::new(Eligibility::new(&g, &rules), &policy);
+        let shifts: Vec<ShiftId> = input.shifts().iter().step_by(20).map(Shift::id).collect();
+        let vols: Vec<VolunteerId> = input
+            .volunteers()
+            .iter()
+            .step_by(200)
+            .map(Volunteer::id)
+            .collect();
+        // The one call: the first sampled shift and volunteer with something to recommend.
+        let shift = shifts
+            .iter()
+            .copied()
+            .find(|&s| {
+                !m.recommend_volunteers(&input, s, 10, at())
+                    .unwrap()
+                    .is_empty()
+            })
+            .unwrap();
+        let volunteer = vols
+            .iter()
+            .copied()
+            .find(|&v| !m.recommend_shifts(&input, v, at()).unwrap().is_empty())
+            .unwrap();
+        let t = std::time::Instant::now();
+        let one = m.recommend_volunteers(&input, shift, 10, at()).unwrap();
+        let t_one = t.elapsed().as_secs_f64() * 1e3;
+        let t = std::time::Instant::now();
+        let mut found = 0;
+        for &s in &shifts {
+            found += m.recommend_volunteers(&input, s, 10, at()).unwrap().len();
+        }
+        let t_mean =
+            t.elapsed().as_secs_f64() * 1e3 / f64::from(u32::try_from(shifts.len()).unwrap());
+        println!(
+            "city 20k x 2k: recommend_volunteers one call {t_one:.2} ms ({} found), mean of {} calls {t_mean:.2} ms ({found} found)",
+            one.len(),
+            shifts.len()
+        );
+        let t = std::time::Instant::now();
+        let one = m.recommend_shifts(&input, volunteer, at()).unwrap();
+        let t_one = t.elapsed().as_secs_f64() * 1e3;
+        let t = std::time::Instant::now();
+        let mut found = 0;
+        for &v in &vols {
+            found += m.recommend_shifts(&input, v, at()).unwrap().len();
+        }
+        let t_mean =
+            t.elapsed().as_secs_f64() * 1e3 / f64::from(u32::try_from(vols.len()).unwrap());
+        println!(
+            "city 20k x 2k: recommend_shifts one call {t_one:.2} ms ({} found), mean of {} calls {t_mean:.2} ms ({found} found)",
+            one.len(),
+            vols.len()
+        );
+    }
+
     /// 20,000 volunteers × 2,000 shifts of the sparse uniform instance.
     #[test]
     #[ignore = "timing: cargo test --release --lib timing_sparse_20k -- --ignored --nocapture"]
