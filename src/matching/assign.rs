@@ -50,7 +50,7 @@ use crate::{
     Shift, ShiftId, TeamId, Verdict, Volunteer, VolunteerId,
 };
 
-use super::candidates::CandidateIndex;
+use super::candidates::{CandidateIndex, ShiftScreen};
 use super::score::{MAX_PRIORITY, Scarcity, score};
 use super::{
     FlowBuilder, MatchError, MatchPolicy, MatchingError, ScoreBreakdown, SinkIndex,
@@ -1953,6 +1953,19 @@ impl<'a> Matcher<'a> {
     /// The best `k` eligible volunteers for a shift (against their held shifts), by score,
     /// then id.
     ///
+    /// One pass over the `V` volunteers, pruned as the candidate index of
+    /// [`assign`](Self::assign) prunes: a shift that has started, lacks its activity, is
+    /// uninsured hazardous work or has a distance limit but no place point takes nobody;
+    /// otherwise each volunteer is screened by cheap tests that decide registration, distance
+    /// (a latitude band, then the distance), jurisdiction (属地化), tags, trainings,
+    /// qualifications (through the hierarchy), age and availability exactly as the
+    /// eligibility check does. Only the volunteers passing get the full check (validity dates,
+    /// minors, held shifts) and a score, so the answer is that of checking everyone. Cost:
+    /// `O(V)` cheap tests, plus one `O(V)` count of qualification holders for the scores
+    /// when anyone passes, plus the full checks of those passing and sorting them. (Building
+    /// the index itself would sort every volunteer: as slow as checking them all, for one
+    /// shift.)
+    ///
     /// # Errors
     /// [`MatchError::UnknownShift`].
     ///
@@ -1974,6 +1987,47 @@ impl<'a> Matcher<'a> {
     /// # Ok::<(), volunteer_service::Error>(())
     /// ```
     pub fn recommend_volunteers(
+        &self,
+        input: &MatchInput,
+        shift: ShiftId,
+        k: usize,
+        at: DateTime<FixedOffset>,
+    ) -> Result<Vec<Recommendation>, MatchError> {
+        let si = input.shift_index(shift)?;
+        let screen = input
+            .shifts
+            .get(si)
+            .and_then(|s| ShiftScreen::new(self.eligibility, s, input.activity(s.activity()), at));
+        let Some(screen) = screen else {
+            return Ok(Vec::new());
+        };
+        // Counted over every volunteer, and only when someone is to be scored.
+        let mut scarcity = None;
+        let mut out = Vec::new();
+        for v in input.volunteers.iter().filter(|v| screen.admits(v)) {
+            let scarcity = scarcity.get_or_insert_with(|| Scarcity::new(input.volunteers.iter()));
+            if let Some(score) = self.edge_score(input, scarcity, v, si, at) {
+                out.push(Recommendation {
+                    volunteer: v.id(),
+                    shift,
+                    score,
+                });
+            }
+        }
+        out.sort_by(|a, b| {
+            b.score
+                .total()
+                .cmp(&a.score.total())
+                .then(a.volunteer.cmp(&b.volunteer))
+        });
+        out.truncate(k);
+        Ok(out)
+    }
+
+    /// [`recommend_volunteers`](Self::recommend_volunteers) by checking every volunteer (as it
+    /// was before the screen): the reference it is tested against.
+    #[cfg(test)]
+    fn recommend_volunteers_brute(
         &self,
         input: &MatchInput,
         shift: ShiftId,
@@ -2005,6 +2059,15 @@ impl<'a> Matcher<'a> {
     /// Every shift a volunteer may take (eligible against held shifts), best score first,
     /// then higher priority, then earlier start, then id.
     ///
+    /// One pass over the `S` shifts with the candidate index's pruning, as in
+    /// [`recommend_volunteers`](Self::recommend_volunteers): shifts that take nobody
+    /// (started, no activity, uninsured, no place point for a distance limit) and shifts whose
+    /// registration, distance, jurisdiction, tag, training, qualification, age or
+    /// availability rule the volunteer fails are skipped after cheap tests; only the rest get
+    /// the full check and a score. Cost: `O(S)` cheap tests, plus one `O(V)` count of
+    /// qualification holders over the `V` volunteers for the scores when any shift passes,
+    /// plus the full checks of those passing and sorting them.
+    ///
     /// # Errors
     /// [`MatchError::UnknownVolunteer`].
     ///
@@ -2015,15 +2078,63 @@ impl<'a> Matcher<'a> {
     /// let activity = fx::activity();
     /// let shift = Shift::new(ShiftId::from_parts(1, 1), activity.id(),
     ///     fx::span("2021-07-21T08:00:00+08:00", "2021-07-21T12:00:00+08:00"), 1, Requirements::none())?;
-    /// let input = MatchInput::new(vec![fx::volunteer()], vec![shift], vec![activity])?;
+    /// let started = Shift::new(ShiftId::from_parts(1, 2), activity.id(),
+    ///     fx::span("2021-07-20T07:00:00+08:00", "2021-07-20T11:00:00+08:00"), 1, Requirements::none())?;
+    /// let input = MatchInput::new(vec![fx::volunteer()], vec![shift, started], vec![activity])?;
     /// let (graph, policy) = (QualificationGraph::new(), MatchPolicy::default());
     /// let rules = EligibilityPolicy::default().with_registration(RegistrationRequirement::Registered);
     /// let matcher = Matcher::new(Eligibility::new(&graph, &rules), &policy);
     /// let shifts = matcher.recommend_shifts(&input, fx::volunteer().id(), fx::at("2021-07-20T08:00:00+08:00"))?;
+    /// assert_eq!(shifts.len(), 1); // shift (1, 2) has started
     /// assert_eq!(shifts[0].shift(), ShiftId::from_parts(1, 1));
     /// # Ok::<(), volunteer_service::Error>(())
     /// ```
     pub fn recommend_shifts(
+        &self,
+        input: &MatchInput,
+        volunteer: VolunteerId,
+        at: DateTime<FixedOffset>,
+    ) -> Result<Vec<Recommendation>, MatchError> {
+        let vi = input.volunteer_index(volunteer)?;
+        let Some(v) = input.volunteers.get(vi) else {
+            return Ok(Vec::new());
+        };
+        // Counted over every volunteer, and only when a shift is to be scored.
+        let mut scarcity = None;
+        let mut out = Vec::new();
+        for (si, s) in input.shifts.iter().enumerate() {
+            let screen = ShiftScreen::new(self.eligibility, s, input.activity(s.activity()), at);
+            if !screen.is_some_and(|screen| screen.admits(v)) {
+                continue;
+            }
+            let scarcity = scarcity.get_or_insert_with(|| Scarcity::new(input.volunteers.iter()));
+            if let Some(score) = self.edge_score(input, scarcity, v, si, at) {
+                out.push((
+                    input.priorities.get(si).copied().unwrap_or(1),
+                    s.span().start(),
+                    Recommendation {
+                        volunteer,
+                        shift: s.id(),
+                        score,
+                    },
+                ));
+            }
+        }
+        out.sort_by(|a, b| {
+            b.2.score
+                .total()
+                .cmp(&a.2.score.total())
+                .then(b.0.cmp(&a.0))
+                .then(a.1.cmp(&b.1))
+                .then(a.2.shift.cmp(&b.2.shift))
+        });
+        Ok(out.into_iter().map(|x| x.2).collect())
+    }
+
+    /// [`recommend_shifts`](Self::recommend_shifts) by checking every shift (as it was before
+    /// the screen): the reference it is tested against.
+    #[cfg(test)]
+    fn recommend_shifts_brute(
         &self,
         input: &MatchInput,
         volunteer: VolunteerId,
@@ -4622,6 +4733,134 @@ mod tests {
         assert_eq!(losers, brute);
     }
 
+    /// One `recommend_volunteers` (k = 10) and one `recommend_shifts` call at 20,000
+    /// volunteers × 2,000 shifts, city-wide, then the mean of 100 calls each over shifts and
+    /// volunteers spread through the input; each through the shift screen and by checking
+    /// every volunteer (resp. shift), which must agree. Also times what building a
+    /// [`CandidateIndex`] for the one query would cost, and the scarcity count (over every
+    /// volunteer) that scoring needs (run in release with `--ignored --nocapture`).
+    #[test]
+    #[ignore = "timing: cargo test --release --lib timing_recommend_city_20k -- --ignored --nocapture"]
+    fn timing_recommend_city_20k_by_2k() {
+        use std::time::Instant;
+        let ms = |t: Instant| t.elapsed().as_secs_f64() * 1e3;
+        let (g, input) = city_instance(20_000, 2_000);
+        let (rules, policy) = (EligibilityPolicy::default(), MatchPolicy::default());
+        let m = Matcher::new(Eligibility::new(&g, &rules), &policy);
+        let activity = |s: &Shift| input.activity(s.activity());
+        let shifts: Vec<ShiftId> = input.shifts().iter().step_by(20).map(Shift::id).collect();
+        let vols: Vec<VolunteerId> = input
+            .volunteers()
+            .iter()
+            .step_by(200)
+            .map(Volunteer::id)
+            .collect();
+        // The one call: the first sampled shift and volunteer with something to recommend.
+        let shift = shifts
+            .iter()
+            .copied()
+            .find(|&s| {
+                !m.recommend_volunteers(&input, s, 10, at())
+                    .unwrap()
+                    .is_empty()
+            })
+            .unwrap();
+        let volunteer = vols
+            .iter()
+            .copied()
+            .find(|&v| !m.recommend_shifts(&input, v, at()).unwrap().is_empty())
+            .unwrap();
+
+        let t = Instant::now();
+        let scarcity = Scarcity::new(input.volunteers.iter());
+        let t_scarcity = ms(t);
+        drop(scarcity);
+        println!("city 20k x 2k: scarcity count over every volunteer {t_scarcity:.2} ms");
+
+        let t = Instant::now();
+        let one = m.recommend_volunteers(&input, shift, 10, at()).unwrap();
+        let t_fast = ms(t);
+        let t = Instant::now();
+        let brute = m
+            .recommend_volunteers_brute(&input, shift, 10, at())
+            .unwrap();
+        let t_brute = ms(t);
+        assert_eq!(one, brute);
+        let t = Instant::now();
+        let everyone = vec![1_u32; input.volunteers.len()];
+        let mut through = 0_u32;
+        let si = input.shift_index(shift).unwrap();
+        CandidateIndex::new(m.eligibility, &input.volunteers, &everyone).for_each_candidate(
+            &input.shifts[si..=si],
+            activity,
+            at(),
+            |_, _| through += 1,
+        );
+        let t_index = ms(t);
+        println!(
+            "city 20k x 2k: recommend_volunteers one call {t_fast:.2} ms screened, {t_brute:.2} ms checking every volunteer ({} found); a candidate index for it alone {t_index:.2} ms ({through} through)",
+            one.len()
+        );
+        let t = Instant::now();
+        let fast: Vec<_> = shifts
+            .iter()
+            .map(|&s| m.recommend_volunteers(&input, s, 10, at()).unwrap())
+            .collect();
+        let t_fast = ms(t) / f64::from(u32::try_from(shifts.len()).unwrap());
+        let t = Instant::now();
+        let brute: Vec<_> = shifts
+            .iter()
+            .map(|&s| m.recommend_volunteers_brute(&input, s, 10, at()).unwrap())
+            .collect();
+        let t_brute = ms(t) / f64::from(u32::try_from(shifts.len()).unwrap());
+        assert_eq!(fast, brute);
+        println!(
+            "city 20k x 2k: recommend_volunteers mean of {} calls {t_fast:.2} ms screened, {t_brute:.2} ms checking every volunteer ({} found)",
+            shifts.len(),
+            fast.iter().map(Vec::len).sum::<usize>()
+        );
+
+        let t = Instant::now();
+        let one = m.recommend_shifts(&input, volunteer, at()).unwrap();
+        let t_fast = ms(t);
+        let t = Instant::now();
+        let brute = m.recommend_shifts_brute(&input, volunteer, at()).unwrap();
+        let t_brute = ms(t);
+        assert_eq!(one, brute);
+        let t = Instant::now();
+        let mut through = 0_u32;
+        let vi = input.volunteer_index(volunteer).unwrap();
+        CandidateIndex::new(m.eligibility, &input.volunteers[vi..=vi], &[1]).for_each_candidate(
+            &input.shifts,
+            activity,
+            at(),
+            |_, _| through += 1,
+        );
+        let t_index = ms(t);
+        println!(
+            "city 20k x 2k: recommend_shifts one call {t_fast:.2} ms screened, {t_brute:.2} ms checking every shift ({} found); a candidate index of that volunteer {t_index:.2} ms ({through} through)",
+            one.len()
+        );
+        let t = Instant::now();
+        let fast: Vec<_> = vols
+            .iter()
+            .map(|&v| m.recommend_shifts(&input, v, at()).unwrap())
+            .collect();
+        let t_fast = ms(t) / f64::from(u32::try_from(vols.len()).unwrap());
+        let t = Instant::now();
+        let brute: Vec<_> = vols
+            .iter()
+            .map(|&v| m.recommend_shifts_brute(&input, v, at()).unwrap())
+            .collect();
+        let t_brute = ms(t) / f64::from(u32::try_from(vols.len()).unwrap());
+        assert_eq!(fast, brute);
+        println!(
+            "city 20k x 2k: recommend_shifts mean of {} calls {t_fast:.2} ms screened, {t_brute:.2} ms checking every shift ({} found)",
+            vols.len(),
+            fast.iter().map(Vec::len).sum::<usize>()
+        );
+    }
+
     /// 20,000 volunteers × 2,000 shifts of the sparse uniform instance.
     #[test]
     #[ignore = "timing: cargo test --release --lib timing_sparse_20k -- --ignored --nocapture"]
@@ -4716,6 +4955,47 @@ mod tests {
             let indexed = m.passed_over(&sc.input, &out, sc.at);
             let brute = m.passed_over_brute(&sc.input, &out, sc.at);
             prop_assert_eq!(indexed, brute);
+        }
+
+        /// `recommend_volunteers` through the shift screen recommends the same volunteers, in
+        /// the same order, with the same scores, as checking every volunteer, for every shift
+        /// and any `k`; an unknown shift is the same error.
+        #[test]
+        fn recommend_volunteers_equals_checking_every_volunteer(
+            sc in super::super::candidates::tests::scenario::scenario(),
+            k in 0_usize..12,
+        ) {
+            let m = Matcher::new(Eligibility::new(&sc.graph, &sc.rules), &sc.policy);
+            let unknown = ShiftId::from_parts(99, 99);
+            for s in sc.input.shifts().iter().map(Shift::id).chain([unknown]) {
+                let screened = m.recommend_volunteers(&sc.input, s, k, sc.at);
+                let brute = m.recommend_volunteers_brute(&sc.input, s, k, sc.at);
+                prop_assert_eq!(screened, brute);
+            }
+            prop_assert_eq!(
+                m.recommend_volunteers(&sc.input, unknown, k, sc.at),
+                Err(MatchError::UnknownShift { shift: unknown })
+            );
+        }
+
+        /// `recommend_shifts` through the shift screen recommends the same shifts, in the same
+        /// order, with the same scores, as checking every shift, for every volunteer; an
+        /// unknown volunteer is the same error.
+        #[test]
+        fn recommend_shifts_equals_checking_every_shift(
+            sc in super::super::candidates::tests::scenario::scenario()
+        ) {
+            let m = Matcher::new(Eligibility::new(&sc.graph, &sc.rules), &sc.policy);
+            let unknown = VolunteerId::from_parts(99, 99);
+            for v in sc.input.volunteers().iter().map(Volunteer::id).chain([unknown]) {
+                let screened = m.recommend_shifts(&sc.input, v, sc.at);
+                let brute = m.recommend_shifts_brute(&sc.input, v, sc.at);
+                prop_assert_eq!(screened, brute);
+            }
+            prop_assert_eq!(
+                m.recommend_shifts(&sc.input, unknown, sc.at),
+                Err(MatchError::UnknownVolunteer { volunteer: unknown })
+            );
         }
     }
 }

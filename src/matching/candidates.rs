@@ -26,11 +26,15 @@
 //!
 //! Left to the full check: qualification and training validity dates, guardian consent and
 //! accompaniment, held shifts (overlap, rest, caps).
+//!
+//! A query about one shift or one volunteer makes a single pass, which costs less than
+//! building the index; [`ShiftScreen`] applies the same rules, with the same tests, to one
+//! pair at a time.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 
-use chrono::{DateTime, FixedOffset, Weekday};
+use chrono::{DateTime, FixedOffset, NaiveDate, Weekday};
 
 use crate::{
     Activity, Availability, DivisionCode, Eligibility, GeoPoint, Jurisdiction, QualificationId,
@@ -156,27 +160,17 @@ impl<'a> CandidateIndex<'a> {
         // Shifts that can take anyone, grouped by their static requirements.
         let mut groups: BTreeMap<GroupKey<'s>, Vec<(usize, &'s Activity)>> = BTreeMap::new();
         for (si, s) in shifts.iter().enumerate() {
-            let span = s.span();
             let Some(a) = activity(s) else { continue };
-            // ShiftStarted and Uninsured reject every volunteer.
-            if span.start() <= at || a.check_confirmable(&span).is_err() {
+            if !open(s, a, at) {
                 continue;
             }
             let req = s.requirements();
-            let jurisdiction = match req.jurisdiction() {
-                Jurisdiction::Required(d) => Some(d),
-                Jurisdiction::Any | Jurisdiction::Preferred(_) => None,
-            };
-            let distance = req.max_distance_m().map(|m| {
-                let place = s.location().unwrap_or_else(|| a.location());
-                (m, place.point())
-            });
             let key = GroupKey {
                 qualifications: req.qualifications(),
                 trainings: req.trainings(),
                 tags: req.tags(),
-                jurisdiction,
-                distance,
+                jurisdiction: required_division(s),
+                distance: distance_rule(s, a),
             };
             groups.entry(key).or_default().push((si, a));
         }
@@ -256,15 +250,13 @@ impl<'a> CandidateIndex<'a> {
         if let Some(required) = key.jurisdiction {
             pool.retain(|&vi| {
                 self.volunteer(vi)
-                    .and_then(Volunteer::home_division)
-                    .is_some_and(|h| required.contains(h))
+                    .is_some_and(|v| lives_within(v, required))
             });
         }
         if let Some((max_m, Some(there))) = key.distance {
             pool.retain(|&vi| {
                 self.volunteer(vi)
-                    .and_then(Volunteer::home_point)
-                    .is_some_and(|home| home.distance_m(there) <= max_m)
+                    .is_some_and(|v| lives_near(v, max_m, there))
             });
         }
         pool
@@ -288,15 +280,10 @@ impl<'a> CandidateIndex<'a> {
         out
     }
 
-    /// Active volunteers with a home point whose latitude lies within `max_m` (plus a margin)
-    /// of `there`'s, sorted by index: no point outside the band is within `max_m`, since a
-    /// great-circle distance is at least the latitude difference along a meridian.
+    /// Active volunteers with a home point whose latitude lies within [`latitude_bounds`],
+    /// sorted by index.
     fn latitude_band(&self, max_m: u32, there: GeoPoint) -> Vec<u32> {
-        let half = (u64::from(max_m) + 1) * METRES_PER_MICRO_DEN / METRES_PER_MICRO_NUM + 1;
-        let half = i64::try_from(half).unwrap_or(i64::MAX);
-        let lat = i64::from(there.lat_micro());
-        let lo = lat.saturating_sub(half);
-        let hi = lat.saturating_add(half);
+        let (lo, hi) = latitude_bounds(max_m, there);
         let from = self
             .by_latitude
             .partition_point(|&(l, _)| i64::from(l) < lo);
@@ -318,17 +305,7 @@ impl<'a> CandidateIndex<'a> {
     /// shift's minimum age, the minor policy's minimum age and, for hazardous work, the
     /// hazardous minimum age, on the shift's first local day (as the check counts it).
     fn age_cut(&self, shift: &Shift, activity: &Activity) -> u32 {
-        let minors = self.eligibility.policy().minors();
-        let hazardous = activity
-            .hazard()
-            .is_hazardous()
-            .then_some(minors.hazardous_min_age());
-        let min_age = shift
-            .requirements()
-            .effective_min_age()
-            .max(minors.min_age())
-            .max(hazardous);
-        let Some(min_age) = min_age else {
+        let Some(min_age) = min_age(self.eligibility, shift, activity) else {
             return u32::MAX;
         };
         let first_day = shift.span().start().date_naive();
@@ -355,6 +332,145 @@ impl<'a> CandidateIndex<'a> {
     fn volunteer(&self, vi: u32) -> Option<&'a Volunteer> {
         self.volunteers.get(vi as usize)
     }
+}
+
+/// One shift's part of the index's rules, to screen volunteers one at a time: what a single
+/// query (one shift against every volunteer, one volunteer against every shift) uses instead
+/// of a [`CandidateIndex`], whose sorted lists of every volunteer cost more to build than the
+/// one pass such a query makes. It admits exactly the pairs the index lets through when
+/// every volunteer's cap is above zero (caps are the index's only other rule); like the
+/// index it never accepts a pair, it only spares the full check.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ShiftScreen<'a, 's> {
+    eligibility: Eligibility<'a>,
+    shift: &'s Shift,
+    /// The shift's first local day, on which ages are counted.
+    first_day: NaiveDate,
+    min_age: Option<u8>,
+    jurisdiction: Option<DivisionCode>,
+    /// The distance limit, the place and the latitude band around it (µ°, inclusive).
+    distance: Option<(u32, GeoPoint, i64, i64)>,
+}
+
+impl<'a, 's> ShiftScreen<'a, 's> {
+    /// The screen of `shift`, or `None` when the shift takes nobody: no activity, started by
+    /// `at`, uninsured hazardous work, or a distance limit with no point for the place.
+    pub(super) fn new(
+        eligibility: Eligibility<'a>,
+        shift: &'s Shift,
+        activity: Option<&Activity>,
+        at: DateTime<FixedOffset>,
+    ) -> Option<Self> {
+        let activity = activity?;
+        if !open(shift, activity, at) {
+            return None;
+        }
+        let distance = match distance_rule(shift, activity) {
+            None => None,
+            // DistanceUnknown for every volunteer.
+            Some((_, None)) => return None,
+            Some((max_m, Some(there))) => {
+                let (lo, hi) = latitude_bounds(max_m, there);
+                Some((max_m, there, lo, hi))
+            }
+        };
+        Some(Self {
+            eligibility,
+            shift,
+            first_day: shift.span().start().date_naive(),
+            min_age: min_age(eligibility, shift, activity),
+            jurisdiction: required_division(shift),
+            distance,
+        })
+    }
+
+    /// Whether `v` passes the index's rules for the shift: registration, the latitude band
+    /// and distance, jurisdiction, tags, trainings, qualifications (through the hierarchy),
+    /// age and availability, cheapest first.
+    pub(super) fn admits(&self, v: &Volunteer) -> bool {
+        let req = self.shift.requirements();
+        let graph = self.eligibility.graph();
+        registration_allows(self.eligibility.policy().registration(), v)
+            && self.distance.is_none_or(|(max_m, there, lo, hi)| {
+                v.home_point()
+                    .is_some_and(|home| (lo..=hi).contains(&i64::from(home.lat_micro())))
+                    && lives_near(v, max_m, there)
+            })
+            && self.jurisdiction.is_none_or(|d| lives_within(v, d))
+            && req.tags().iter().all(|t| v.tags().contains(t))
+            && req
+                .trainings()
+                .iter()
+                .all(|&t| v.trainings().iter().any(|r| r.training() == t))
+            && req.qualifications().iter().all(|&q| {
+                v.qualifications()
+                    .iter()
+                    .any(|g| graph.includes(g.qualification(), q))
+            })
+            && self
+                .min_age
+                .is_none_or(|m| v.age_on(self.first_day) >= u32::from(m))
+            && v.availability().covers(&self.shift.span())
+    }
+}
+
+/// Whether `shift` can take anybody at all: not started by `at` (`ShiftStarted`) and, if
+/// hazardous, insured (`Uninsured`); both reject every volunteer.
+fn open(shift: &Shift, activity: &Activity, at: DateTime<FixedOffset>) -> bool {
+    let span = shift.span();
+    span.start() > at && activity.check_confirmable(&span).is_ok()
+}
+
+/// The division a shift requires its volunteers to live in (属地化, required only).
+fn required_division(shift: &Shift) -> Option<DivisionCode> {
+    match shift.requirements().jurisdiction() {
+        Jurisdiction::Required(d) => Some(d),
+        Jurisdiction::Any | Jurisdiction::Preferred(_) => None,
+    }
+}
+
+/// A shift's distance limit and its place's point (`None`: unknown, so nobody qualifies).
+fn distance_rule(shift: &Shift, activity: &Activity) -> Option<(u32, Option<GeoPoint>)> {
+    shift.requirements().max_distance_m().map(|m| {
+        let place = shift.location().unwrap_or_else(|| activity.location());
+        (m, place.point())
+    })
+}
+
+/// The minimum age for `shift`: the largest of the shift's minimum age, the minor policy's
+/// minimum age and, for hazardous work, the hazardous minimum age.
+fn min_age(eligibility: Eligibility<'_>, shift: &Shift, activity: &Activity) -> Option<u8> {
+    let minors = eligibility.policy().minors();
+    let hazardous = activity
+        .hazard()
+        .is_hazardous()
+        .then_some(minors.hazardous_min_age());
+    shift
+        .requirements()
+        .effective_min_age()
+        .max(minors.min_age())
+        .max(hazardous)
+}
+
+/// The latitudes (µ°, inclusive) within `max_m` (plus a margin) of `there`'s: no point outside
+/// is within `max_m`, since a great-circle distance is at least the latitude difference along
+/// a meridian.
+fn latitude_bounds(max_m: u32, there: GeoPoint) -> (i64, i64) {
+    let half = (u64::from(max_m) + 1) * METRES_PER_MICRO_DEN / METRES_PER_MICRO_NUM + 1;
+    let half = i64::try_from(half).unwrap_or(i64::MAX);
+    let lat = i64::from(there.lat_micro());
+    (lat.saturating_sub(half), lat.saturating_add(half))
+}
+
+/// Whether `v`'s home division lies within `required`, as the check decides jurisdiction.
+fn lives_within(v: &Volunteer, required: DivisionCode) -> bool {
+    v.home_division().is_some_and(|h| required.contains(h))
+}
+
+/// Whether `v`'s home point is within `max_m` of `there`, as the check decides distance.
+fn lives_near(v: &Volunteer, max_m: u32, there: GeoPoint) -> bool {
+    v.home_point()
+        .is_some_and(|home| home.distance_m(there) <= max_m)
 }
 
 /// Whether the registration state allows service, as [`Eligibility::check`] decides it.
@@ -574,6 +690,29 @@ pub(super) mod tests {
         out
     }
 
+    /// Pairs [`ShiftScreen`] admits.
+    fn screened(
+        e: Eligibility<'_>,
+        vols: &[Volunteer],
+        shifts: &[Shift],
+        acts: &[Activity],
+        at: DateTime<FixedOffset>,
+    ) -> BTreeSet<(u32, u32)> {
+        let mut out = BTreeSet::new();
+        for (si, s) in shifts.iter().enumerate() {
+            let a = acts.iter().find(|a| a.id() == s.activity());
+            let Some(screen) = ShiftScreen::new(e, s, a, at) else {
+                continue;
+            };
+            for (vi, v) in vols.iter().enumerate() {
+                if screen.admits(v) {
+                    out.insert((vi as u32, si as u32));
+                }
+            }
+        }
+        out
+    }
+
     /// Pairs the full check accepts (no held shifts, unaccompanied), among volunteers with a
     /// positive cap.
     fn eligible(
@@ -615,6 +754,11 @@ pub(super) mod tests {
         let e = Eligibility::new(graph, policy);
         let caps = vec![1; vols.len()];
         let got = indexed(e, vols, &caps, shifts, acts, at());
+        assert_eq!(
+            screened(e, vols, shifts, acts, at()),
+            got,
+            "the screen and the index disagree"
+        );
         let want = eligible(e, vols, &caps, shifts, acts, at());
         assert!(
             want.is_subset(&got),
@@ -1251,6 +1395,28 @@ pub(super) mod tests {
                         }
                     },
                 )
+        }
+    }
+
+    #[cfg(feature = "proptest")]
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// [`ShiftScreen`] admits exactly the pairs the index lets through when every cap is
+        /// above zero.
+        #[test]
+        fn the_screen_admits_what_the_index_lets_through(sc in scenario::scenario()) {
+            let e = Eligibility::new(&sc.graph, &sc.rules);
+            let (vols, shifts) = (sc.input.volunteers(), sc.input.shifts());
+            let acts: Vec<Activity> = shifts
+                .iter()
+                .filter_map(|s| sc.input.activity(s.activity()).cloned())
+                .collect();
+            let caps = vec![1; vols.len()];
+            proptest::prop_assert_eq!(
+                screened(e, vols, shifts, &acts, sc.at),
+                indexed(e, vols, &caps, shifts, &acts, sc.at)
+            );
         }
     }
 }

@@ -1023,14 +1023,15 @@ impl Scarcity {
         let mut s = Self::default();
         for v in volunteers {
             s.volunteers = s.volunteers.saturating_add(1);
-            let mut seen: Vec<_> = v
-                .qualifications()
-                .iter()
-                .map(crate::QualificationGrant::qualification)
-                .collect();
-            seen.sort_unstable();
-            seen.dedup();
-            for q in seen {
+            let grants = v.qualifications();
+            for (i, g) in grants.iter().enumerate() {
+                let q = g.qualification();
+                // Each kind once per volunteer, however many grants of it: a volunteer holds a
+                // handful, so looking back costs less than sorting a copy (recommendations
+                // count every volunteer on each call).
+                if grants.iter().take(i).any(|h| h.qualification() == q) {
+                    continue;
+                }
                 *s.holders.entry(q).or_insert(0) += 1;
             }
         }
@@ -1181,6 +1182,35 @@ mod tests {
         assert_eq!(jurisdiction_points(Some(code("320104001")), t), 10);
         assert_eq!(jurisdiction_points(Some(code("110101001")), t), 0);
         assert_eq!(jurisdiction_points(None, t), 0);
+    }
+
+    #[test]
+    fn scarcity_counts_each_holder_of_a_kind_once() {
+        use crate::{QualificationGrant, QualificationId, doc_fixtures as fx};
+        let q = |k| QualificationId::from_parts(9, k);
+        let from = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+        let holder = |kinds: &[u64]| {
+            let mut v = fx::volunteer();
+            assert!(v.qualifications().is_empty());
+            for &k in kinds {
+                v.add_qualification(QualificationGrant::new(q(k), from, None, None).unwrap())
+                    .unwrap();
+            }
+            v
+        };
+        // Two grants of kind 1 (renewed), then kind 2, then kind 1 again.
+        let vols = [
+            holder(&[1, 1, 2, 1]),
+            holder(&[2]),
+            holder(&[]),
+            holder(&[3, 1]),
+        ];
+        let s = Scarcity::new(vols.iter());
+        assert_eq!(s.volunteers, 4);
+        assert_eq!(
+            s.holders.into_iter().collect::<Vec<_>>(),
+            [(q(1), 2), (q(2), 2), (q(3), 1)]
+        );
     }
 
     #[test]
