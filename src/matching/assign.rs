@@ -2064,9 +2064,10 @@ impl<'a> Matcher<'a> {
     /// (started, no activity, uninsured, no place point for a distance limit) and shifts whose
     /// registration, distance, jurisdiction, tag, training, qualification, age or
     /// availability rule the volunteer fails are skipped after cheap tests; only the rest get
-    /// the full check and a score. Cost: `O(S)` cheap tests, plus one `O(V)` count of
-    /// qualification holders over the `V` volunteers for the scores when any shift passes,
-    /// plus the full checks of those passing and sorting them.
+    /// the full check and a score. Cost: `O(S)` cheap tests, plus, when any shift passes and
+    /// the volunteer holds qualifications, one pass over the `V` volunteers counting the
+    /// holders of its kinds for the scores, plus the full checks of those passing and sorting
+    /// them.
     ///
     /// # Errors
     /// [`MatchError::UnknownVolunteer`].
@@ -2099,7 +2100,8 @@ impl<'a> Matcher<'a> {
         let Some(v) = input.volunteers.get(vi) else {
             return Ok(Vec::new());
         };
-        // Counted over every volunteer, and only when a shift is to be scored.
+        // The holders of the volunteer's own kinds (all its score looks up), counted only when
+        // a shift is to be scored.
         let mut scarcity = None;
         let mut out = Vec::new();
         for (si, s) in input.shifts.iter().enumerate() {
@@ -2107,7 +2109,8 @@ impl<'a> Matcher<'a> {
             if !screen.is_some_and(|screen| screen.admits(v)) {
                 continue;
             }
-            let scarcity = scarcity.get_or_insert_with(|| Scarcity::new(input.volunteers.iter()));
+            let scarcity =
+                scarcity.get_or_insert_with(|| Scarcity::for_volunteer(&input.volunteers, v));
             if let Some(score) = self.edge_score(input, scarcity, v, si, at) {
                 out.push((
                     input.priorities.get(si).copied().unwrap_or(1),

@@ -1020,6 +1020,30 @@ pub(crate) struct Scarcity {
 
 impl Scarcity {
     pub(crate) fn new<'v>(volunteers: impl Iterator<Item = &'v Volunteer>) -> Self {
+        Self::counting(volunteers, |_| true)
+    }
+
+    /// The counts that scoring `volunteer` needs, among `volunteers`: every volunteer, but
+    /// the holders of `volunteer`'s own kinds only ([`score`] looks up no other kind). No
+    /// pass over `volunteers` when it holds none.
+    pub(crate) fn for_volunteer(volunteers: &[Volunteer], volunteer: &Volunteer) -> Self {
+        let own = volunteer.qualifications();
+        if own.is_empty() {
+            return Self {
+                holders: std::collections::BTreeMap::new(),
+                volunteers: u32::try_from(volunteers.len()).unwrap_or(u32::MAX),
+            };
+        }
+        Self::counting(volunteers.iter(), |q| {
+            own.iter().any(|g| g.qualification() == q)
+        })
+    }
+
+    /// Counts every volunteer, and the holders of each kind that `keep` accepts.
+    fn counting<'v>(
+        volunteers: impl Iterator<Item = &'v Volunteer>,
+        keep: impl Fn(crate::QualificationId) -> bool,
+    ) -> Self {
         let mut s = Self::default();
         for v in volunteers {
             s.volunteers = s.volunteers.saturating_add(1);
@@ -1029,7 +1053,7 @@ impl Scarcity {
                 // Each kind once per volunteer, however many grants of it: a volunteer holds a
                 // handful, so looking back costs less than sorting a copy (recommendations
                 // count every volunteer on each call).
-                if grants.iter().take(i).any(|h| h.qualification() == q) {
+                if !keep(q) || grants.iter().take(i).any(|h| h.qualification() == q) {
                     continue;
                 }
                 *s.holders.entry(q).or_insert(0) += 1;
@@ -1211,6 +1235,15 @@ mod tests {
             s.holders.into_iter().collect::<Vec<_>>(),
             [(q(1), 2), (q(2), 2), (q(3), 1)]
         );
+        // For one volunteer: its own kinds only, every volunteer counted.
+        let s = Scarcity::for_volunteer(&vols, &vols[3]);
+        assert_eq!(s.volunteers, 4);
+        assert_eq!(
+            s.holders.into_iter().collect::<Vec<_>>(),
+            [(q(1), 2), (q(3), 1)]
+        );
+        let s = Scarcity::for_volunteer(&vols, &vols[2]);
+        assert_eq!((s.volunteers, s.holders.len()), (4, 0));
     }
 
     #[test]
