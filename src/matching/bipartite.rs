@@ -181,8 +181,8 @@ struct Solver<'a> {
     slots: Vec<Slot>,
     /// Index in canonical order of each slot's arc.
     sarc: Vec<u32>,
-    // Volunteer side, CSR in arc order: arc i.
-    vfirst: Vec<u32>,
+    // Volunteer side, CSR in arc order: arc i (the problem's own CSR by source, borrowed).
+    vfirst: &'a [u32],
     /// Shift of each arc: the problem's own column, borrowed rather than copied (the
     /// problem already holds it, 4 bytes an arc).
     sinks: &'a [u32],
@@ -301,7 +301,7 @@ impl<'a> Solver<'a> {
         let m = input.arcs.len();
         let arcs = input.arcs;
         let mut deg = vec![0_u32; ns + 1];
-        let vfirst = arcs.first().to_vec();
+        let vfirst = arcs.first();
         for &s in arcs.sinks() {
             deg[idx(s)] += 1;
         }
@@ -1039,8 +1039,7 @@ impl<'a> Solver<'a> {
     /// The bucket search of [`Solver::price_update`], from the deficits already queued.
     #[allow(
         clippy::too_many_lines,
-        clippy::too_many_arguments,
-        reason = "one search over the three kinds of node, on scratch borrowed apart"
+        reason = "one search over the three kinds of node"
     )]
     fn search(
         &mut self,
