@@ -466,6 +466,13 @@ impl<'a> Solver<'a> {
 
     /// Flow `delta` more units on slot `k`, whose arc is `i`.
     fn add_flow_on(&mut self, k: usize, i: usize, delta: u32) {
+        if self.unit && delta > 0 {
+            // Written without reading the arc's flow (a random access): it was 0.
+            self.slots[k].res = 0;
+            self.vflow[i] = 1;
+            self.mark(idx(self.slots[k].vol), i, true);
+            return;
+        }
         self.slots[k].res -= delta;
         if self.vflow[i] == 0 && delta > 0 {
             self.mark(idx(self.slots[k].vol), i, true);
@@ -508,12 +515,19 @@ impl<'a> Solver<'a> {
         }
     }
 
-    /// Returns `delta` units of arc `i` (slot `k`, shift `s`) to the shift.
-    fn return_flow(&mut self, i: usize, k: usize, s: usize, delta: u32) {
-        self.slots[k].res += delta;
-        self.vflow[i] -= delta;
-        if self.vflow[i] == 0 && delta > 0 {
-            self.mark(idx(self.slots[k].vol), i, false);
+    /// Volunteer `v` returns `delta` units of arc `i` (slot `k`, shift `s`) to the shift.
+    fn return_flow(&mut self, v: usize, i: usize, k: usize, s: usize, delta: u32) {
+        if self.unit && delta > 0 {
+            // Written without reading the slot (a random access): its residual was 0.
+            self.slots[k].res = 1;
+            self.vflow[i] = 0;
+            self.mark(v, i, false);
+        } else {
+            self.slots[k].res += delta;
+            self.vflow[i] -= delta;
+            if self.vflow[i] == 0 && delta > 0 {
+                self.mark(v, i, false);
+            }
         }
         self.gain(s, k, delta);
     }
@@ -708,7 +722,7 @@ impl<'a> Solver<'a> {
                 let i = idx(i);
                 let k = idx(self.vslot[i]);
                 let s = idx(self.sinks[i]);
-                self.return_flow(i, k, s, d);
+                self.return_flow(v, i, k, s, d);
                 self.raise_excess(nv + s, d);
             }
         }
