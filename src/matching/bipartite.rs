@@ -64,6 +64,44 @@ const MASK_DEGREE: u32 = 64;
 /// Marks the hub arc in a candidate list.
 const HUB_REF: u32 = u32::MAX;
 
+/// Units a volunteer's [`Hand`] can describe: the one it keeps and the one it just received.
+const HAND: usize = 2;
+
+/// A [`Hand`] that does not describe its volunteer's flow.
+const UNKNOWN: u8 = u8::MAX;
+
+/// One unit a volunteer holds, with what its step needs to weigh and return it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Held {
+    /// Scaled cost of the arc.
+    cost: i64,
+    arc: u32,
+    slot: u32,
+    shift: u32,
+}
+
+/// With unit arcs, the units a volunteer holds, when there are at most [`HAND`] of them and
+/// they are known (`len` is [`UNKNOWN`] otherwise): a volunteer's step then reads this one
+/// record instead of three arc columns for each unit (a volunteer of capacity 1 holds one
+/// unit and receives one at a time, so this is the common step of a tight instance).
+#[derive(Debug, Clone, Copy)]
+struct Hand {
+    units: [Held; HAND],
+    len: u8,
+}
+
+impl Hand {
+    const UNKNOWN: Self = Self {
+        units: [Held {
+            cost: 0,
+            arc: 0,
+            slot: 0,
+            shift: 0,
+        }; HAND],
+        len: UNKNOWN,
+    };
+}
+
 /// The transportation problem as the solver reads it.
 pub(crate) struct Input<'a> {
     /// Capacity of each volunteer (source).
@@ -197,6 +235,8 @@ struct Solver<'a> {
     /// volunteer's step, the phase start and the price update read one word instead of a
     /// cache line per sixteen arcs).
     vmask: Vec<u64>,
+    /// The units each volunteer holds, when known (with unit arcs only).
+    hands: Vec<Hand>,
     cap: Vec<u32>,
     vout: Vec<u32>,
     demand: Vec<u32>,
@@ -364,6 +404,11 @@ impl<'a> Solver<'a> {
             vslot,
             vflow: vec![0; m],
             vmask: vec![0; nv],
+            hands: if arcs.unit() {
+                vec![Hand::UNKNOWN; nv]
+            } else {
+                Vec::new()
+            },
             cap: input.capacities.to_vec(),
             vout: vec![0; nv],
             demand: input.demands.to_vec(),
@@ -421,6 +466,13 @@ impl<'a> Solver<'a> {
 
     /// Flow `delta` more units on slot `k`, whose arc is `i`.
     fn add_flow_on(&mut self, k: usize, i: usize, delta: u32) {
+        if self.unit && delta > 0 {
+            // Written without reading the arc's flow (a random access): it was 0.
+            self.slots[k].res = 0;
+            self.vflow[i] = 1;
+            self.mark(idx(self.slots[k].vol), i, true);
+            return;
+        }
         self.slots[k].res -= delta;
         if self.vflow[i] == 0 && delta > 0 {
             self.mark(idx(self.slots[k].vol), i, true);
@@ -463,12 +515,19 @@ impl<'a> Solver<'a> {
         }
     }
 
-    /// Returns `delta` units of arc `i` (slot `k`, shift `s`) to the shift.
-    fn return_flow(&mut self, i: usize, k: usize, s: usize, delta: u32) {
-        self.slots[k].res += delta;
-        self.vflow[i] -= delta;
-        if self.vflow[i] == 0 && delta > 0 {
-            self.mark(idx(self.slots[k].vol), i, false);
+    /// Volunteer `v` returns `delta` units of arc `i` (slot `k`, shift `s`) to the shift.
+    fn return_flow(&mut self, v: usize, i: usize, k: usize, s: usize, delta: u32) {
+        if self.unit && delta > 0 {
+            // Written without reading the slot (a random access): its residual was 0.
+            self.slots[k].res = 1;
+            self.vflow[i] = 0;
+            self.mark(v, i, false);
+        } else {
+            self.slots[k].res += delta;
+            self.vflow[i] -= delta;
+            if self.vflow[i] == 0 && delta > 0 {
+                self.mark(v, i, false);
+            }
         }
         self.gain(s, k, delta);
     }
@@ -492,6 +551,8 @@ impl<'a> Solver<'a> {
     fn refine(&mut self, eps: i64) -> Result<(), EngineError> {
         let (nv, ns, hub) = (self.nv, self.ns, self.hub);
         self.cache.valid.fill(false);
+        // The phase start moves flow without recording it in the hands.
+        self.hands.fill(Hand::UNKNOWN);
         self.hub_heap.clear();
         self.hub_heap_live = false;
         self.queue.clear();
@@ -622,6 +683,12 @@ impl<'a> Solver<'a> {
 
     /// A volunteer with excess returns its least valuable units (or sends them to the hub).
     fn discharge_volunteer(&mut self, v: usize, eps: i64) -> Result<(), EngineError> {
+        if self.unit && usize::from(self.hands[v].len) <= HAND {
+            self.discharge_hand(v, eps)?;
+            #[cfg(test)]
+            self.check_hand(v);
+            return Ok(());
+        }
         let (nv, hub) = (self.nv, self.hub);
         let e = u64::try_from(self.excess[v]).unwrap_or(0);
         let mut buf = std::mem::take(&mut self.buf);
@@ -655,12 +722,155 @@ impl<'a> Solver<'a> {
                 let i = idx(i);
                 let k = idx(self.vslot[i]);
                 let s = idx(self.sinks[i]);
-                self.return_flow(i, k, s, d);
+                self.return_flow(v, i, k, s, d);
                 self.raise_excess(nv + s, d);
             }
         }
+        if self.unit {
+            self.hands[v] = self.hand_of(&buf[p.used..]);
+            #[cfg(test)]
+            self.check_hand(v);
+        }
         self.buf = buf;
         Ok(())
+    }
+
+    /// The hand of a volunteer whose flowing arcs (unit arcs) are the arcs among `kept`.
+    fn hand_of(&self, kept: &[Cand]) -> Hand {
+        let mut hand = Hand::UNKNOWN;
+        let mut len = 0;
+        for &(_, _, i) in kept {
+            if i == HUB_REF {
+                continue;
+            }
+            if len == HAND {
+                return Hand::UNKNOWN;
+            }
+            let a = idx(i);
+            hand.units[len] = Held {
+                cost: self.arc_cost(a),
+                arc: i,
+                slot: self.vslot[a],
+                shift: self.sinks[a],
+            };
+            len += 1;
+        }
+        hand.len = u8::try_from(len).unwrap_or(UNKNOWN);
+        hand
+    }
+
+    /// [`Solver::discharge_volunteer`] for a volunteer whose hand is known: the same choice,
+    /// made from the hand instead of the arc columns.
+    fn discharge_hand(&mut self, v: usize, eps: i64) -> Result<(), EngineError> {
+        let (nv, hub) = (self.nv, self.hub);
+        let e = u64::try_from(self.excess[v]).unwrap_or(0);
+        let hand = self.hands[v];
+        let units = &hand.units[..usize::from(hand.len)];
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        // Referenced by arc, as in the general step, so that ties break the same way.
+        for u in units {
+            buf.push((self.price[nv + idx(u.shift)] + u.cost, 1, u.arc));
+        }
+        if self.vout[v] < self.cap[v] {
+            buf.push((self.price[hub], self.cap[v] - self.vout[v], HUB_REF));
+        }
+        order(&mut buf, e);
+        let p = plan(&buf, e);
+        let q = self.new_price(v, &p, i64::MIN, eps)?;
+        self.price[v] = q;
+        let mut left = e;
+        let mut returned = [false; HAND];
+        for &(_, r, j) in &buf[..p.used] {
+            let d = u32::try_from(left.min(u64::from(r))).unwrap_or(r);
+            left -= u64::from(d);
+            self.excess[v] -= i64::from(d);
+            if j == HUB_REF {
+                if self.vout[v] == 0 && self.hub_heap_live {
+                    self.hub_heap.push((self.price[v], Reverse(u32_of(v)?)));
+                }
+                self.vout[v] += d;
+                self.raise_excess(hub, d);
+            } else if let Some(j) = units.iter().position(|u| u.arc == j) {
+                // A unit arc: `d` is 1.
+                returned[j] = true;
+                self.return_unit(v, units[j]);
+            }
+        }
+        let mut kept = hand;
+        let mut len = 0;
+        for (j, u) in units.iter().enumerate() {
+            if !returned[j] {
+                kept.units[len] = *u;
+                len += 1;
+            }
+        }
+        kept.len = u8::try_from(len).unwrap_or(UNKNOWN);
+        self.hands[v] = kept;
+        self.buf = buf;
+        Ok(())
+    }
+
+    /// Volunteer `v` returns the unit `u` of its hand to the unit's shift. Writes without
+    /// reading the arc's records: with unit arcs, the slot's residual becomes 1 and the
+    /// arc's flow 0.
+    fn return_unit(&mut self, v: usize, u: Held) {
+        let (k, i, s) = (idx(u.slot), idx(u.arc), idx(u.shift));
+        self.slots[k].res = 1;
+        self.vflow[i] = 0;
+        self.mark(v, i, false);
+        self.gain_with(s, k, 1, |_| Entry {
+            cost: u.cost,
+            vol: u32::try_from(v).unwrap_or(u32::MAX),
+            slot: u.slot,
+            res: 1,
+            arc: u.arc,
+        });
+        self.raise_excess(self.nv + s, 1);
+    }
+
+    /// Shift `s` sends a unit on slot `k` (arc `i`, scaled cost `cost`) to volunteer `v`;
+    /// unit arcs only, so the slot's residual was 1 and the arc's flow 0.
+    fn push_unit(&mut self, k: usize, i: usize, v: usize, s: usize, cost: i64) {
+        self.slots[k].res = 0;
+        self.vflow[i] = 1;
+        self.mark(v, i, true);
+        let hand = &mut self.hands[v];
+        let len = usize::from(hand.len);
+        if len < HAND {
+            hand.units[len] = Held {
+                cost,
+                arc: u32::try_from(i).unwrap_or(u32::MAX),
+                slot: u32::try_from(k).unwrap_or(u32::MAX),
+                shift: u32::try_from(s).unwrap_or(u32::MAX),
+            };
+            hand.len += 1;
+        } else {
+            hand.len = UNKNOWN;
+        }
+    }
+
+    /// Test check: a known hand lists exactly the volunteer's flowing arcs, with their data.
+    #[cfg(test)]
+    fn check_hand(&self, v: usize) {
+        let hand = self.hands[v];
+        if hand.len == UNKNOWN {
+            return;
+        }
+        let mut held = Vec::new();
+        self.flowing_of(v, &mut held);
+        let mut flowing: Vec<u32> = held.iter().map(|&(i, _)| i).collect();
+        flowing.sort_unstable();
+        let units = &hand.units[..usize::from(hand.len)];
+        let mut known: Vec<u32> = units.iter().map(|u| u.arc).collect();
+        known.sort_unstable();
+        assert_eq!(flowing, known, "hand of volunteer {v}");
+        for u in units {
+            let i = idx(u.arc);
+            assert_eq!(u.slot, self.vslot[i], "slot of arc {i}");
+            assert_eq!(u.shift, self.sinks[i], "shift of arc {i}");
+            assert_eq!(u.cost, self.arc_cost(i), "cost of arc {i}");
+        }
     }
 
     /// A shift with excess `e` takes its `e` best residual units and lowers its price to just
@@ -734,14 +944,21 @@ impl<'a> Solver<'a> {
                 self.sunf[s] += d;
                 self.raise_excess(self.hub, d);
             } else {
-                let (k, i, v) = if cached {
+                let (k, i, v, cost) = if cached {
                     let en = &mut self.cache.entries[base + idx(j)];
                     en.res -= d;
-                    (idx(en.slot), idx(en.arc), idx(en.vol))
+                    (idx(en.slot), idx(en.arc), idx(en.vol), en.cost)
                 } else {
-                    (idx(j), idx(self.sarc[idx(j)]), idx(self.slots[idx(j)].vol))
+                    let sl = self.slots[idx(j)];
+                    (idx(j), idx(self.sarc[idx(j)]), idx(sl.vol), sl.cost)
                 };
-                self.add_flow_on(k, i, d);
+                if self.unit {
+                    self.push_unit(k, i, v, s, cost);
+                    #[cfg(test)]
+                    self.check_hand(v);
+                } else {
+                    self.add_flow_on(k, i, d);
+                }
                 self.raise_excess(v, d);
             }
         }
@@ -834,6 +1051,21 @@ impl<'a> Solver<'a> {
 
     /// Slot `k` of shift `s` just gained `delta` residual units: keep the shift's cache true.
     fn gain(&mut self, s: usize, k: usize, delta: u32) {
+        self.gain_with(s, k, delta, |me| {
+            let sl = me.slots[k];
+            Entry {
+                cost: sl.cost,
+                vol: sl.vol,
+                slot: u32::try_from(k).unwrap_or(u32::MAX),
+                res: sl.res,
+                arc: me.sarc[k],
+            }
+        });
+    }
+
+    /// [`Solver::gain`], with the entry the slot would get if it is not cached (`fresh`,
+    /// called only then).
+    fn gain_with(&mut self, s: usize, k: usize, delta: u32, fresh: impl FnOnce(&Self) -> Entry) {
         let c = self.cache.id[s];
         if c == u32::MAX || !self.cache.valid[idx(c)] {
             return;
@@ -849,14 +1081,7 @@ impl<'a> Solver<'a> {
             en.res += delta;
             return;
         }
-        let sl = self.slots[k];
-        let fresh = Entry {
-            cost: sl.cost,
-            vol: sl.vol,
-            slot,
-            res: sl.res,
-            arc: self.sarc[k],
-        };
+        let fresh = fresh(self);
         if len < CACHE_K {
             self.cache.entries[base + len] = fresh;
             self.cache.len[c] += 1;
@@ -876,7 +1101,7 @@ impl<'a> Solver<'a> {
                 worst = j;
             }
         }
-        let new_val = self.price[idx(sl.vol)] - sl.cost;
+        let new_val = self.price[idx(fresh.vol)] - fresh.cost;
         if new_val > worst_val {
             self.cache.entries[worst] = fresh;
             self.cache.thr[c] = self.cache.thr[c].max(worst_val);
