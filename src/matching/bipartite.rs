@@ -216,6 +216,10 @@ struct Solver<'a> {
     scale: i64,
     /// Every arc has capacity 1 (then `vflow[i] == 0` means residual).
     unit: bool,
+    /// With unit arcs, while scaling runs: the flow of the arcs of a volunteer that has a
+    /// mask is kept in the mask only (no random write to `vflow` for each unit moved);
+    /// [`Solver::sync_flow`] brings `vflow` up to date before the finish.
+    lazy: bool,
     // Shift side, CSR by shift: slot k.
     sfirst: Vec<u32>,
     slots: Vec<Slot>,
@@ -329,6 +333,7 @@ pub(crate) fn solve(input: &Input<'_>) -> Result<EngineSolution, EngineError> {
         eps = (eps / ALPHA).max(1);
         s.refine(eps)?;
         if eps <= stop {
+            s.sync_flow();
             break s.finish()?;
         }
     };
@@ -397,6 +402,7 @@ impl<'a> Solver<'a> {
             arcs,
             scale,
             unit: arcs.unit(),
+            lazy: arcs.unit(),
             sfirst,
             slots,
             sarc,
@@ -471,8 +477,7 @@ impl<'a> Solver<'a> {
         if self.unit && delta > 0 {
             // Written without reading the arc's flow (a random access): it was 0.
             self.slots[k].res = 0;
-            self.vflow[i] = 1;
-            self.mark(idx(self.slots[k].vol), i, true);
+            self.unit_flow(idx(self.slots[k].vol), i, true);
             return;
         }
         self.slots[k].res -= delta;
@@ -480,6 +485,42 @@ impl<'a> Solver<'a> {
             self.mark(idx(self.slots[k].vol), i, true);
         }
         self.vflow[i] += delta;
+    }
+
+    /// With unit arcs, sets the flow of arc `i` of volunteer `v` to 1 (`on`) or 0: in the
+    /// volunteer's mask, and in `vflow` unless the flow is kept in the mask only.
+    fn unit_flow(&mut self, v: usize, i: usize, on: bool) {
+        let first = self.vfirst[v];
+        if self.vfirst[v + 1] - first <= MASK_DEGREE {
+            let bit = 1_u64 << (i - idx(first));
+            if on {
+                self.vmask[v] |= bit;
+            } else {
+                self.vmask[v] &= !bit;
+            }
+            if self.lazy {
+                return;
+            }
+        }
+        self.vflow[i] = u32::from(on);
+    }
+
+    /// Ends the lazy keeping of unit flows: writes every masked volunteer's flow from its
+    /// mask into `vflow`.
+    fn sync_flow(&mut self) {
+        if !self.lazy {
+            return;
+        }
+        for v in 0..self.nv {
+            let (first, end) = (idx(self.vfirst[v]), idx(self.vfirst[v + 1]));
+            if end - first <= MASK_DEGREE as usize {
+                let mask = self.vmask[v];
+                for (j, f) in self.vflow[first..end].iter_mut().enumerate() {
+                    *f = u32::from((mask >> j) & 1 == 1);
+                }
+            }
+        }
+        self.lazy = false;
     }
 
     /// Keeps volunteer `v`'s mask true after arc `i` starts (`on`) or stops carrying flow.
@@ -522,8 +563,7 @@ impl<'a> Solver<'a> {
         if self.unit && delta > 0 {
             // Written without reading the slot (a random access): its residual was 0.
             self.slots[k].res = 1;
-            self.vflow[i] = 0;
-            self.mark(v, i, false);
+            self.unit_flow(v, i, false);
         } else {
             self.slots[k].res += delta;
             self.vflow[i] -= delta;
@@ -571,8 +611,12 @@ impl<'a> Solver<'a> {
                 if -self.arc_cost(i) + pv - self.price[x] < 0 {
                     let k = idx(self.vslot[i]);
                     self.slots[k].res += f;
-                    self.vflow[i] = 0;
-                    self.mark(v, i, false);
+                    if self.unit {
+                        self.unit_flow(v, i, false);
+                    } else {
+                        self.vflow[i] = 0;
+                        self.mark(v, i, false);
+                    }
                     self.excess[v] -= i64::from(f);
                     self.excess[x] += i64::from(f);
                 }
@@ -819,8 +863,7 @@ impl<'a> Solver<'a> {
     fn return_unit(&mut self, v: usize, u: Held) {
         let (k, i, s) = (idx(u.slot), idx(u.arc), idx(u.shift));
         self.slots[k].res = 1;
-        self.vflow[i] = 0;
-        self.mark(v, i, false);
+        self.unit_flow(v, i, false);
         self.gain_with(s, k, 1, |_| Entry {
             cost: u.cost,
             vol: u32::try_from(v).unwrap_or(u32::MAX),
@@ -835,8 +878,7 @@ impl<'a> Solver<'a> {
     /// unit arcs only, so the slot's residual was 1 and the arc's flow 0.
     fn push_unit(&mut self, k: usize, i: usize, v: usize, s: usize, cost: i64) {
         self.slots[k].res = 0;
-        self.vflow[i] = 1;
-        self.mark(v, i, true);
+        self.unit_flow(v, i, true);
         let hand = &mut self.hands[v];
         let len = usize::from(hand.len);
         if len < HAND {
