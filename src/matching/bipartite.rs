@@ -143,8 +143,23 @@ struct Plan {
 /// Orders `buf` so that [`plan`] can place `e` units: sorted best first, or for one unit only
 /// the best and the second best moved to the front (no sort).
 fn order(buf: &mut [Cand], e: u64) {
-    if e != 1 || buf.len() <= 2 {
-        buf.sort_unstable_by(by_value);
+    if buf.len() == 2 {
+        // A volunteer of capacity 1: the unit it holds and the one it just received.
+        if by_value(&buf[1], &buf[0]).is_lt() {
+            buf.swap(0, 1);
+        }
+        return;
+    }
+    if e != 1 || buf.len() < 2 {
+        // `plan` reads at most the first `e + 1` candidates: select them, then sort only
+        // those (the same prefix as a full sort, since `by_value` is a total order).
+        let keep = usize::try_from(e).unwrap_or(usize::MAX).saturating_add(1);
+        if buf.len() > keep + 1 {
+            buf.select_nth_unstable_by(keep - 1, by_value);
+            buf[..keep].sort_unstable_by(by_value);
+        } else {
+            buf.sort_unstable_by(by_value);
+        }
         return;
     }
     let mut best = 0;
