@@ -347,6 +347,8 @@ pub(crate) fn solve(input: &Input<'_>) -> Result<EngineSolution, EngineError> {
     let potential = loop {
         eps = (eps / ALPHA).max(1);
         s.refine(eps)?;
+        #[cfg(test)]
+        s.check_eps_optimal(eps);
         if eps <= stop {
             s.sync_flow();
             break s.finish()?;
@@ -727,6 +729,44 @@ impl<'a> Solver<'a> {
             self.relabels += 1;
         }
         Ok(())
+    }
+
+    /// Test check: at the end of a phase the flow is `eps`-optimal: no residual arc has a
+    /// reduced cost below `−eps` (what each discharge's new price must keep true).
+    #[cfg(test)]
+    fn check_eps_optimal(&self, eps: i64) {
+        let (nv, hub) = (self.nv, self.hub);
+        let p = &self.price;
+        for s in 0..self.ns {
+            let x = nv + s;
+            for k in idx(self.sfirst[s])..idx(self.sfirst[s + 1]) {
+                let sl = self.slots[k];
+                let v = idx(sl.vol);
+                let rc = sl.cost + p[x] - p[v];
+                if sl.res > 0 {
+                    assert!(rc >= -eps, "arc {x} -> {v}: reduced cost {rc} < -{eps}");
+                }
+                if sl.res < self.slot_capacity(k) {
+                    assert!(-rc >= -eps, "arc {v} -> {x}: reduced cost {} < -{eps}", -rc);
+                }
+            }
+            let rc = self.pen[s] + p[x] - p[hub];
+            if self.sunf[s] < self.demand[s] {
+                assert!(rc >= -eps, "arc {x} -> hub: reduced cost {rc} < -{eps}");
+            }
+            if self.sunf[s] > 0 {
+                assert!(-rc >= -eps, "arc hub -> {x}: reduced cost {} < -{eps}", -rc);
+            }
+        }
+        for v in 0..nv {
+            let rc = p[v] - p[hub];
+            if self.vout[v] < self.cap[v] {
+                assert!(rc >= -eps, "arc {v} -> hub: reduced cost {rc} < -{eps}");
+            }
+            if self.vout[v] > 0 {
+                assert!(-rc >= -eps, "arc hub -> {v}: reduced cost {} < -{eps}", -rc);
+            }
+        }
     }
 
     fn new_price(&self, x: usize, p: &Plan, thr: i64, eps: i64) -> Result<i64, EngineError> {
