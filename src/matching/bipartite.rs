@@ -790,7 +790,7 @@ impl<'a> Solver<'a> {
             self.check_hand(v);
             return Ok(());
         }
-        let (nv, hub) = (self.nv, self.hub);
+        let nv = self.nv;
         let e = u64::try_from(self.excess[v]).unwrap_or(0);
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
@@ -801,24 +801,14 @@ impl<'a> Solver<'a> {
             buf.push((self.price[x] + self.arc_cost(idx(i)), f, i));
         }
         self.held = held;
-        if self.vout[v] < self.cap[v] {
-            buf.push((self.price[hub], self.cap[v] - self.vout[v], HUB_REF));
-        }
-        order(&mut buf, e);
-        let p = plan(&buf, e);
-        let q = self.new_price(v, &p, i64::MIN, eps)?;
-        self.price[v] = q;
+        let p = self.plan_volunteer(v, &mut buf, e, eps)?;
         let mut left = e;
         for &(_, r, i) in &buf[..p.used] {
             let d = u32::try_from(left.min(u64::from(r))).unwrap_or(r);
             left -= u64::from(d);
             self.excess[v] -= i64::from(d);
             if i == HUB_REF {
-                if self.vout[v] == 0 && self.hub_heap_live {
-                    self.hub_heap.push((self.price[v], Reverse(u32_of(v)?)));
-                }
-                self.vout[v] += d;
-                self.raise_excess(hub, d);
+                self.send_to_hub(v, d)?;
             } else {
                 let i = idx(i);
                 let k = idx(self.vslot[i]);
@@ -833,6 +823,34 @@ impl<'a> Solver<'a> {
             self.check_hand(v);
         }
         self.buf = buf;
+        Ok(())
+    }
+
+    /// A volunteer's step once its held units are in `buf`: adds its hub arc, orders the
+    /// candidates, plans `e` units and lowers its price (both kinds of step share this).
+    fn plan_volunteer(
+        &mut self,
+        v: usize,
+        buf: &mut Vec<Cand>,
+        e: u64,
+        eps: i64,
+    ) -> Result<Plan, EngineError> {
+        if self.vout[v] < self.cap[v] {
+            buf.push((self.price[self.hub], self.cap[v] - self.vout[v], HUB_REF));
+        }
+        order(buf, e);
+        let p = plan(buf, e);
+        self.price[v] = self.new_price(v, &p, i64::MIN, eps)?;
+        Ok(p)
+    }
+
+    /// Volunteer `v` sends `d` units to the hub.
+    fn send_to_hub(&mut self, v: usize, d: u32) -> Result<(), EngineError> {
+        if self.vout[v] == 0 && self.hub_heap_live {
+            self.hub_heap.push((self.price[v], Reverse(u32_of(v)?)));
+        }
+        self.vout[v] += d;
+        self.raise_excess(self.hub, d);
         Ok(())
     }
 
@@ -863,7 +881,7 @@ impl<'a> Solver<'a> {
     /// [`Solver::discharge_volunteer`] for a volunteer whose hand is known: the same choice,
     /// made from the hand instead of the arc columns.
     fn discharge_hand(&mut self, v: usize, eps: i64) -> Result<(), EngineError> {
-        let (nv, hub) = (self.nv, self.hub);
+        let nv = self.nv;
         let e = u64::try_from(self.excess[v]).unwrap_or(0);
         let hand = self.hands[v];
         let units = &hand.units[..usize::from(hand.len)];
@@ -873,13 +891,7 @@ impl<'a> Solver<'a> {
         for u in units {
             buf.push((self.price[nv + idx(u.shift)] + u.cost, 1, u.arc));
         }
-        if self.vout[v] < self.cap[v] {
-            buf.push((self.price[hub], self.cap[v] - self.vout[v], HUB_REF));
-        }
-        order(&mut buf, e);
-        let p = plan(&buf, e);
-        let q = self.new_price(v, &p, i64::MIN, eps)?;
-        self.price[v] = q;
+        let p = self.plan_volunteer(v, &mut buf, e, eps)?;
         let mut left = e;
         let mut returned = [false; HAND];
         for &(_, r, j) in &buf[..p.used] {
@@ -887,11 +899,7 @@ impl<'a> Solver<'a> {
             left -= u64::from(d);
             self.excess[v] -= i64::from(d);
             if j == HUB_REF {
-                if self.vout[v] == 0 && self.hub_heap_live {
-                    self.hub_heap.push((self.price[v], Reverse(u32_of(v)?)));
-                }
-                self.vout[v] += d;
-                self.raise_excess(hub, d);
+                self.send_to_hub(v, d)?;
             } else if let Some(j) = units.iter().position(|u| u.arc == j) {
                 // A unit arc: `d` is 1.
                 returned[j] = true;
