@@ -507,19 +507,9 @@ impl<'a> Solver<'a> {
     /// With unit arcs, sets the flow of arc `i` of volunteer `v` to 1 (`on`) or 0: in the
     /// volunteer's mask, and in `vflow` unless the flow is kept in the mask only.
     fn unit_flow(&mut self, v: usize, i: usize, on: bool) {
-        let first = self.vfirst[v];
-        if self.vfirst[v + 1] - first <= MASK_DEGREE {
-            let bit = 1_u64 << (i - idx(first));
-            if on {
-                self.vmask[v] |= bit;
-            } else {
-                self.vmask[v] &= !bit;
-            }
-            if self.lazy {
-                return;
-            }
+        if !(self.mark(v, i, on) && self.lazy) {
+            self.vflow[i] = u32::from(on);
         }
-        self.vflow[i] = u32::from(on);
     }
 
     /// Ends the lazy keeping of unit flows: writes every masked volunteer's flow from its
@@ -540,10 +530,12 @@ impl<'a> Solver<'a> {
         self.lazy = false;
     }
 
-    /// Keeps volunteer `v`'s mask true after arc `i` starts (`on`) or stops carrying flow.
-    fn mark(&mut self, v: usize, i: usize, on: bool) {
+    /// Keeps volunteer `v`'s mask true after arc `i` starts (`on`) or stops carrying flow;
+    /// returns whether the volunteer has a mask.
+    fn mark(&mut self, v: usize, i: usize, on: bool) -> bool {
         let first = self.vfirst[v];
-        if self.vfirst[v + 1] - first <= MASK_DEGREE {
+        let masked = self.vfirst[v + 1] - first <= MASK_DEGREE;
+        if masked {
             let bit = 1_u64 << (i - idx(first));
             if on {
                 self.vmask[v] |= bit;
@@ -551,6 +543,7 @@ impl<'a> Solver<'a> {
                 self.vmask[v] &= !bit;
             }
         }
+        masked
     }
 
     /// The arcs of volunteer `v` that carry flow, with their flow, in arc order, into `out`.
