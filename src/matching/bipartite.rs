@@ -26,6 +26,12 @@
 //! - a volunteer of at most [`MASK_DEGREE`] arcs keeps a bit mask of the arcs that carry its
 //!   flow: its step, the phase start, the gathering above and (with unit arcs) the residual
 //!   test of the search read that one word instead of the flow array, which is mostly zeros;
+//! - with unit arcs, a volunteer holding at most [`HAND`] units keeps their arc, slot, shift and
+//!   cost in one record (its hand), written by the shift that pushes a unit: its step then
+//!   reads that record instead of three arc columns per unit, and units move with writes that
+//!   need no read (with unit arcs the old residual and flow are known); while scaling runs, a
+//!   masked volunteer's flows live in its mask, and the flow array is written once before the
+//!   finish;
 //! - at the start of a phase, a volunteer with spare capacity has its price raised to the hub's
 //!   (instead of saturating its hub arc), so the hub never receives more than it can absorb in
 //!   practice; the general rule (the hub discharges like any node) still covers the rest.
