@@ -88,8 +88,8 @@ struct Held {
     shift: u32,
 }
 
-/// With unit arcs, the units a volunteer holds, when there are at most [`HAND`] of them and
-/// they are known (`len` is [`UNKNOWN`] otherwise): a volunteer's step then reads this one
+/// With unit arcs, the units a volunteer holds, in arc order, when there are at most
+/// [`HAND`] of them and they are known (`len` is [`UNKNOWN`] otherwise): a volunteer's step then reads this one
 /// record instead of three arc columns for each unit (a volunteer of capacity `c` holds `c`
 /// units and receives one at a time, so this is the common step of a tight instance).
 #[derive(Debug, Clone, Copy)]
@@ -149,6 +149,9 @@ struct Plan {
 /// Orders `buf` so that [`plan`] can place `e` units: sorted best first, or for one unit only
 /// the best and the second best moved to the front (no sort).
 fn order(buf: &mut [Cand], e: u64) {
+    if buf.len() < 2 {
+        return;
+    }
     if buf.len() == 2 {
         // A volunteer of capacity 1: the unit it holds and the one it just received.
         if by_value(&buf[1], &buf[0]).is_lt() {
@@ -156,7 +159,7 @@ fn order(buf: &mut [Cand], e: u64) {
         }
         return;
     }
-    if e != 1 || buf.len() < 2 {
+    if e != 1 {
         // `plan` reads at most the first `e + 1` candidates: select them, then sort only
         // those (the same prefix as a full sort, since `by_value` is a total order).
         let keep = usize::try_from(e).unwrap_or(usize::MAX).saturating_add(1);
@@ -500,7 +503,7 @@ impl<'a> Solver<'a> {
         if self.unit && delta > 0 {
             // Written without reading the arc's flow (a random access): it was 0.
             self.slots[k].res = 0;
-            self.unit_flow(idx(self.slots[k].vol), i, true);
+            self.set_flow(idx(self.slots[k].vol), i, true);
             return;
         }
         self.slots[k].res -= delta;
@@ -510,9 +513,9 @@ impl<'a> Solver<'a> {
         self.vflow[i] += delta;
     }
 
-    /// With unit arcs, sets the flow of arc `i` of volunteer `v` to 1 (`on`) or 0: in the
+    /// Sets the flow of arc `i` of volunteer `v` to 1 (`on`, unit arcs only) or 0: in the
     /// volunteer's mask, and in `vflow` unless the flow is kept in the mask only.
-    fn unit_flow(&mut self, v: usize, i: usize, on: bool) {
+    fn set_flow(&mut self, v: usize, i: usize, on: bool) {
         if !(self.mark(v, i, on) && self.lazy) {
             self.vflow[i] = u32::from(on);
         }
@@ -579,7 +582,7 @@ impl<'a> Solver<'a> {
         if self.unit && delta > 0 {
             // Written without reading the slot (a random access): its residual was 0.
             self.slots[k].res = 1;
-            self.unit_flow(v, i, false);
+            self.set_flow(v, i, false);
         } else {
             self.slots[k].res += delta;
             self.vflow[i] -= delta;
@@ -627,12 +630,7 @@ impl<'a> Solver<'a> {
                 if -self.arc_cost(i) + pv - self.price[x] < 0 {
                     let k = idx(self.vslot[i]);
                     self.slots[k].res += f;
-                    if self.unit {
-                        self.unit_flow(v, i, false);
-                    } else {
-                        self.vflow[i] = 0;
-                        self.mark(v, i, false);
-                    }
+                    self.set_flow(v, i, false);
                     self.excess[v] -= i64::from(f);
                     self.excess[x] += i64::from(f);
                 }
@@ -873,6 +871,7 @@ impl<'a> Solver<'a> {
             };
             len += 1;
         }
+        hand.units[..len].sort_unstable_by_key(|u| u.arc);
         hand.len = u8::try_from(len).unwrap_or(UNKNOWN);
         hand
     }
@@ -886,9 +885,10 @@ impl<'a> Solver<'a> {
         let units = &hand.units[..usize::from(hand.len)];
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
-        // Referenced by arc, as in the general step, so that ties break the same way.
-        for u in units {
-            buf.push((self.price[nv + idx(u.shift)] + u.cost, 1, u.arc));
+        // Referenced by position: the units are in arc order, so ties break as in the
+        // general step, which references them by arc.
+        for (j, u) in units.iter().enumerate() {
+            buf.push((self.price[nv + idx(u.shift)] + u.cost, 1, u32_of(j)?));
         }
         let p = self.plan_volunteer(v, &mut buf, e, eps)?;
         let mut left = e;
@@ -899,8 +899,9 @@ impl<'a> Solver<'a> {
             self.excess[v] -= i64::from(d);
             if j == HUB_REF {
                 self.send_to_hub(v, d)?;
-            } else if let Some(j) = units.iter().position(|u| u.arc == j) {
+            } else {
                 // A unit arc: `d` is 1.
+                let j = idx(j);
                 returned[j] = true;
                 self.return_unit(v, units[j]);
             }
@@ -925,7 +926,7 @@ impl<'a> Solver<'a> {
     fn return_unit(&mut self, v: usize, u: Held) {
         let (k, i, s) = (idx(u.slot), idx(u.arc), idx(u.shift));
         self.slots[k].res = 1;
-        self.unit_flow(v, i, false);
+        self.set_flow(v, i, false);
         self.gain_with(s, k, 1, |_| Entry {
             cost: u.cost,
             vol: u32::try_from(v).unwrap_or(u32::MAX),
@@ -940,13 +941,17 @@ impl<'a> Solver<'a> {
     /// unit arcs only, so the slot's residual was 1 and the arc's flow 0.
     fn push_unit(&mut self, k: usize, i: usize, v: usize, s: usize, cost: i64) {
         self.slots[k].res = 0;
-        self.unit_flow(v, i, true);
+        self.set_flow(v, i, true);
         let hand = &mut self.hands[v];
         let len = usize::from(hand.len);
         if len < HAND {
-            hand.units[len] = Held {
+            let arc = u32::try_from(i).unwrap_or(u32::MAX);
+            // Kept in arc order: the new unit goes before every unit of a later arc.
+            let at = hand.units[..len].partition_point(|u| u.arc < arc);
+            hand.units.copy_within(at..len, at + 1);
+            hand.units[at] = Held {
                 cost,
-                arc: u32::try_from(i).unwrap_or(u32::MAX),
+                arc,
                 slot: u32::try_from(k).unwrap_or(u32::MAX),
                 shift: u32::try_from(s).unwrap_or(u32::MAX),
             };
@@ -965,11 +970,10 @@ impl<'a> Solver<'a> {
         }
         let mut held = Vec::new();
         self.flowing_of(v, &mut held);
-        let mut flowing: Vec<u32> = held.iter().map(|&(i, _)| i).collect();
-        flowing.sort_unstable();
+        let flowing: Vec<u32> = held.iter().map(|&(i, _)| i).collect();
         let units = &hand.units[..usize::from(hand.len)];
-        let mut known: Vec<u32> = units.iter().map(|u| u.arc).collect();
-        known.sort_unstable();
+        let known: Vec<u32> = units.iter().map(|u| u.arc).collect();
+        // `flowing_of` lists in arc order, the order the hand keeps.
         assert_eq!(flowing, known, "hand of volunteer {v}");
         for u in units {
             let i = idx(u.arc);
