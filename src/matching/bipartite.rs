@@ -247,6 +247,8 @@ struct Solver<'a> {
     /// mask is kept in the mask only (no random write to `vflow` for each unit moved);
     /// [`Solver::sync_flow`] brings `vflow` up to date before the finish.
     lazy: bool,
+    /// Every volunteer has at most [`MASK_DEGREE`] arcs, hence a mask.
+    all_masked: bool,
     // Shift side, CSR by shift: slot k.
     sfirst: Vec<u32>,
     slots: Vec<Slot>,
@@ -432,6 +434,7 @@ impl<'a> Solver<'a> {
             scale,
             unit: arcs.unit(),
             lazy: arcs.unit(),
+            all_masked: (0..nv).all(|v| vfirst[v + 1] - vfirst[v] <= MASK_DEGREE),
             sfirst,
             slots,
             sarc,
@@ -658,11 +661,18 @@ impl<'a> Solver<'a> {
             }
         }
         self.held = held;
-        // Shifts: saturate every residual arc of negative reduced cost.
+        // Shifts: saturate every residual arc of negative reduced cost (into volunteers, on
+        // the volunteers' side when every volunteer has a mask: `flood_volunteers`).
+        let on_volunteers = self.lazy && self.all_masked;
         for s in 0..ns {
             let x = nv + s;
             let ps = self.price[x];
-            for k in idx(self.sfirst[s])..idx(self.sfirst[s + 1]) {
+            let slots = if on_volunteers {
+                0..0
+            } else {
+                idx(self.sfirst[s])..idx(self.sfirst[s + 1])
+            };
+            for k in slots {
                 let sl = self.slots[k];
                 let r = sl.res;
                 if r == 0 {
@@ -688,6 +698,9 @@ impl<'a> Solver<'a> {
                 self.excess[x] += i64::from(r);
                 self.excess[hub] -= i64::from(r);
             }
+        }
+        if on_volunteers {
+            self.flood_volunteers(eps)?;
         }
         for v in 0..nv {
             if self.excess[v] > 0 {
@@ -731,6 +744,78 @@ impl<'a> Solver<'a> {
                 self.discharge_shift(x - nv, eps)?;
             }
             self.relabels += 1;
+        }
+        Ok(())
+    }
+
+    /// The phase start's saturation of the arcs into volunteers, with unit arcs and every
+    /// volunteer masked, and the volunteers' first steps after it, in one pass over the
+    /// volunteers: each weighs the units it holds with those it would receive (the residual
+    /// arcs of negative reduced cost) and keeps the ones its step would keep; a unit that it
+    /// would receive and pass straight back is never moved. The flow, the excesses and the
+    /// volunteers' prices and hands end as after the saturation and those steps; the shifts
+    /// left with excess are queued afterwards, in index order.
+    fn flood_volunteers(&mut self, eps: i64) -> Result<(), EngineError> {
+        let nv = self.nv;
+        let mut buf = std::mem::take(&mut self.buf);
+        for v in 0..nv {
+            let (first, end) = (idx(self.vfirst[v]), idx(self.vfirst[v + 1]));
+            let pv = self.price[v];
+            let mask = self.vmask[v];
+            buf.clear();
+            let mut arriving = 0_i64;
+            for i in first..end {
+                let val = self.price[nv + idx(self.sinks[i])] + self.arc_cost(i);
+                let held = (mask >> (i - first)) & 1 == 1;
+                // A residual arc `s → v` of negative reduced cost: `cost + p(s) − p(v) < 0`.
+                if held || val < pv {
+                    buf.push((val, 1, u32_of(i)?));
+                    arriving += i64::from(!held);
+                }
+            }
+            self.excess[v] += arriving;
+            let Ok(e) = u64::try_from(self.excess[v]) else {
+                continue;
+            };
+            if e == 0 {
+                continue;
+            }
+            let p = self.plan_volunteer(v, &mut buf, e, eps)?;
+            let mut left = e;
+            for &(_, r, i) in &buf[..p.used] {
+                let d = u32::try_from(left.min(u64::from(r))).unwrap_or(r);
+                left -= u64::from(d);
+                self.excess[v] -= i64::from(d);
+                if i == HUB_REF {
+                    // Queued afterwards with the shifts; the hub's heap is not live yet.
+                    self.vout[v] += d;
+                    self.excess[self.hub] += i64::from(d);
+                } else if (mask >> (idx(i) - first)) & 1 == 1 {
+                    // A unit held before: back to its shift (the caches are not valid yet).
+                    let i = idx(i);
+                    let k = idx(self.vslot[i]);
+                    self.slots[k].res = 1;
+                    self.set_flow(v, i, false);
+                    self.excess[nv + idx(self.sinks[i])] += 1;
+                }
+                // Otherwise a unit it would receive and return at once: it stays put.
+            }
+            for &(_, _, i) in &buf[p.used..] {
+                if i != HUB_REF && (mask >> (idx(i) - first)) & 1 == 0 {
+                    // A unit received and kept: the shift's slot now flows.
+                    let i = idx(i);
+                    let k = idx(self.vslot[i]);
+                    self.slots[k].res = 0;
+                    self.set_flow(v, i, true);
+                    self.excess[nv + idx(self.sinks[i])] -= 1;
+                }
+            }
+            self.hands[v] = self.hand_of(&buf[p.used..]);
+        }
+        self.buf = buf;
+        #[cfg(test)]
+        for v in 0..nv {
+            self.check_hand(v);
         }
         Ok(())
     }
