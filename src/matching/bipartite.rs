@@ -247,8 +247,6 @@ struct Solver<'a> {
     /// mask is kept in the mask only (no random write to `vflow` for each unit moved);
     /// [`Solver::sync_flow`] brings `vflow` up to date before the finish.
     lazy: bool,
-    /// Every volunteer has at most [`MASK_DEGREE`] arcs, hence a mask.
-    all_masked: bool,
     // Shift side, CSR by shift: slot k.
     sfirst: Vec<u32>,
     slots: Vec<Slot>,
@@ -434,7 +432,6 @@ impl<'a> Solver<'a> {
             scale,
             unit: arcs.unit(),
             lazy: arcs.unit(),
-            all_masked: (0..nv).all(|v| vfirst[v + 1] - vfirst[v] <= MASK_DEGREE),
             sfirst,
             slots,
             sarc,
@@ -663,7 +660,8 @@ impl<'a> Solver<'a> {
         self.held = held;
         // Shifts: saturate every residual arc of negative reduced cost (into volunteers, on
         // the volunteers' side when every volunteer has a mask: `flood_volunteers`).
-        let on_volunteers = self.lazy && self.all_masked;
+        let on_volunteers =
+            self.lazy && (0..nv).all(|v| self.vfirst[v + 1] - self.vfirst[v] <= MASK_DEGREE);
         for s in 0..ns {
             let x = nv + s;
             let ps = self.price[x];
