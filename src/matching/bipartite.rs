@@ -174,20 +174,25 @@ fn order(buf: &mut [Cand], e: u64) {
         }
         return;
     }
-    let mut best = 0;
-    for j in 1..buf.len() {
-        if by_value(&buf[j], &buf[best]).is_lt() {
-            best = j;
+    // One unit: `plan` reads the best and the second best only, found in one pass.
+    let (mut best, mut second) = if by_value(&buf[1], &buf[0]).is_lt() {
+        (1, 0)
+    } else {
+        (0, 1)
+    };
+    for j in 2..buf.len() {
+        if by_value(&buf[j], &buf[second]).is_lt() {
+            if by_value(&buf[j], &buf[best]).is_lt() {
+                second = best;
+                best = j;
+            } else {
+                second = j;
+            }
         }
     }
     buf.swap(0, best);
-    let mut second = 1;
-    for j in 2..buf.len() {
-        if by_value(&buf[j], &buf[second]).is_lt() {
-            second = j;
-        }
-    }
-    buf.swap(1, second);
+    // The candidate at 0 moved to `best`.
+    buf.swap(1, if second == 0 { best } else { second });
 }
 
 fn plan(buf: &[Cand], e: u64) -> Plan {
