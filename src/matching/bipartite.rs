@@ -37,7 +37,13 @@
 //!   finish;
 //! - at the start of a phase, a volunteer with spare capacity has its price raised to the hub's
 //!   (instead of saturating its hub arc), so the hub never receives more than it can absorb in
-//!   practice; the general rule (the hub discharges like any node) still covers the rest.
+//!   practice; the general rule (the hub discharges like any node) still covers the rest;
+//! - with unit arcs and every volunteer masked, the phase start saturates the arcs into
+//!   volunteers on the volunteers' side ([`Solver::flood_volunteers`]): each volunteer weighs
+//!   the units it holds with those it would receive and keeps what its first step would keep,
+//!   so the millions of units a saturation would push and the step pass straight back (3.2–3.9
+//!   M of 5 M arcs on `s100k`) are never moved; the phase start then costs about a quarter
+//!   less, and the suite of tight instances ≈ 5 % less (BENCHMARKS.md, "Eighth round").
 //!
 //! Scaling stops once `ε` is at most `1/ALPHA` of a cost unit ([`Solver::finish`]): the prices
 //! are rounded to whole cost units, the few residual arcs the rounding leaves with a negative
