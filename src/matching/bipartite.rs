@@ -201,6 +201,17 @@ fn order(buf: &mut [Cand], e: u64) {
     buf.swap(1, if second == 0 { best } else { second });
 }
 
+/// The units each candidate of `buf` (the planned ones, best first) takes when `e` units
+/// leave, with its reference: `(units, reference)`.
+fn placed(buf: &[Cand], e: u64) -> impl Iterator<Item = (u32, u32)> + '_ {
+    let mut left = e;
+    buf.iter().map(move |&(_, r, reference)| {
+        let d = u32::try_from(left.min(u64::from(r))).unwrap_or(r);
+        left -= u64::from(d);
+        (d, reference)
+    })
+}
+
 fn plan(buf: &[Cand], e: u64) -> Plan {
     let mut left = e;
     let mut used = 0;
@@ -790,10 +801,7 @@ impl<'a> Solver<'a> {
                 continue;
             }
             let p = self.plan_volunteer(v, &mut buf, e, eps)?;
-            let mut left = e;
-            for &(_, r, i) in &buf[..p.used] {
-                let d = u32::try_from(left.min(u64::from(r))).unwrap_or(r);
-                left -= u64::from(d);
+            for (d, i) in placed(&buf[..p.used], e) {
                 self.excess[v] -= i64::from(d);
                 if i == HUB_REF {
                     // Queued afterwards with the shifts; the hub's heap is not live yet.
@@ -901,10 +909,7 @@ impl<'a> Solver<'a> {
         }
         self.held = held;
         let p = self.plan_volunteer(v, &mut buf, e, eps)?;
-        let mut left = e;
-        for &(_, r, i) in &buf[..p.used] {
-            let d = u32::try_from(left.min(u64::from(r))).unwrap_or(r);
-            left -= u64::from(d);
+        for (d, i) in placed(&buf[..p.used], e) {
             self.excess[v] -= i64::from(d);
             if i == HUB_REF {
                 self.send_to_hub(v, d)?;
@@ -993,11 +998,8 @@ impl<'a> Solver<'a> {
             buf.push((self.price[nv + idx(u.shift)] + u.cost, 1, u32_of(j)?));
         }
         let p = self.plan_volunteer(v, &mut buf, e, eps)?;
-        let mut left = e;
         let mut returned = [false; HAND];
-        for &(_, r, j) in &buf[..p.used] {
-            let d = u32::try_from(left.min(u64::from(r))).unwrap_or(r);
-            left -= u64::from(d);
+        for (d, j) in placed(&buf[..p.used], e) {
             self.excess[v] -= i64::from(d);
             if j == HUB_REF {
                 self.send_to_hub(v, d)?;
@@ -1142,11 +1144,8 @@ impl<'a> Solver<'a> {
         };
         let q = self.new_price(x, &p, thr, eps)?;
         self.price[x] = q;
-        let mut left = e;
         let base = if cached { idx(c) * CACHE_K } else { 0 };
-        for &(_, r, j) in &buf[..p.used] {
-            let d = u32::try_from(left.min(u64::from(r))).unwrap_or(r);
-            left -= u64::from(d);
+        for (d, j) in placed(&buf[..p.used], e) {
             self.excess[x] -= i64::from(d);
             if j == HUB_REF {
                 if self.sunf[s] == 0 && self.hub_heap_live {
@@ -1239,10 +1238,7 @@ impl<'a> Solver<'a> {
         let p = plan(&buf, e);
         let q = self.new_price(hub, &p, i64::MIN, eps)?;
         self.price[hub] = q;
-        let mut left = e;
-        for &(_, r, y) in &buf[..p.used] {
-            let d = u32::try_from(left.min(u64::from(r))).unwrap_or(r);
-            left -= u64::from(d);
+        for (d, y) in placed(&buf[..p.used], e) {
             self.excess[hub] -= i64::from(d);
             let y = idx(y);
             if y < nv {
