@@ -800,6 +800,7 @@ impl<'a> Solver<'a> {
             if e == 0 {
                 continue;
             }
+            let held_before = |i: u32| (mask >> (idx(i) - first)) & 1 == 1;
             let p = self.plan_volunteer(v, &mut buf, e, eps)?;
             for (d, i) in placed(&buf[..p.used], e) {
                 self.excess[v] -= i64::from(d);
@@ -807,23 +808,20 @@ impl<'a> Solver<'a> {
                     // Queued afterwards with the shifts; the hub's heap is not live yet.
                     self.vout[v] += d;
                     self.excess[self.hub] += i64::from(d);
-                } else if (mask >> (idx(i) - first)) & 1 == 1 {
-                    // A unit held before: back to its shift (the caches are not valid yet).
+                } else if held_before(i) {
+                    // A unit held before goes back to its shift.
                     let i = idx(i);
-                    let k = idx(self.vslot[i]);
-                    self.slots[k].res = 1;
-                    self.set_flow(v, i, false);
-                    self.excess[nv + idx(self.sinks[i])] += 1;
+                    let (k, s) = (idx(self.vslot[i]), idx(self.sinks[i]));
+                    self.return_flow(v, i, k, s, 1);
+                    self.excess[nv + s] += 1;
                 }
                 // Otherwise a unit it would receive and return at once: it stays put.
             }
             for &(_, _, i) in &buf[p.used..] {
-                if i != HUB_REF && (mask >> (idx(i) - first)) & 1 == 0 {
+                if i != HUB_REF && !held_before(i) {
                     // A unit received and kept: the shift's slot now flows.
                     let i = idx(i);
-                    let k = idx(self.vslot[i]);
-                    self.slots[k].res = 0;
-                    self.set_flow(v, i, true);
+                    self.add_flow_on(idx(self.vslot[i]), i, 1);
                     self.excess[nv + idx(self.sinks[i])] -= 1;
                 }
             }
