@@ -348,6 +348,13 @@ struct Flowing {
 /// than listing the flowing arcs.
 const FLOOD: usize = 8;
 
+/// A price update's flag: the node's distance is final.
+const DONE: u8 = 1;
+/// A price update's flag: the node has excess.
+const ACTIVE: u8 = 2;
+/// A price update's flag: the volunteer sends flow, so the hub's arc back into it is residual.
+const RETURNS: u8 = 4;
+
 #[derive(Default)]
 struct Scratch {
     /// Arcs carrying flow, grouped by shift: the residual arcs into volunteers.
@@ -355,7 +362,14 @@ struct Scratch {
     buckets: Vec<Vec<u32>>,
     far: BinaryHeap<Reverse<(u64, u32)>>,
     dist: Vec<u64>,
-    done: Vec<bool>,
+    /// By node: [`DONE`], [`ACTIVE`] and [`RETURNS`], in one byte, so that popping a node reads
+    /// one small array rather than three large ones (each a likely cache miss).
+    flags: Vec<u8>,
+    /// By shift: an upper bound on `(dist − 1)·ε − price` (`i64::MAX` while unlabelled,
+    /// `i64::MIN` once done), so that a volunteer at distance `d` can improve the shift's
+    /// label through an arc only if the arc's scaled cost is below this bound plus
+    /// `price(volunteer) − d·ε`: one comparison per arc rejects the many arcs that cannot.
+    limit: Vec<i64>,
 }
 
 /// Solves the transportation problem exactly; the solution is laid out like the general
@@ -1364,7 +1378,8 @@ impl<'a> Solver<'a> {
         if pu.buckets.len() < nb {
             pu.buckets.resize_with(nb, Vec::new);
             pu.dist.resize(n, u64::MAX);
-            pu.done.resize(n, false);
+            pu.flags.resize(n, 0);
+            pu.limit.resize(self.ns, i64::MAX);
         }
         let result = self.price_update_with(eps, &mut pu, nb as u64);
         for b in &mut pu.buckets {
@@ -1372,7 +1387,8 @@ impl<'a> Solver<'a> {
         }
         pu.far.clear();
         pu.dist.fill(u64::MAX);
-        pu.done.fill(false);
+        pu.flags.fill(0);
+        pu.limit.fill(i64::MAX);
         self.pu = pu;
         result
     }
@@ -1396,6 +1412,12 @@ impl<'a> Solver<'a> {
                 pu.buckets[0].push(u32_of(x)?);
             } else if self.excess[x] > 0 {
                 active += 1;
+                pu.flags[x] = ACTIVE;
+            }
+        }
+        for (f, &out) in pu.flags.iter_mut().zip(&self.vout) {
+            if out > 0 {
+                *f |= RETURNS;
             }
         }
         if active == 0 {
@@ -1489,22 +1511,20 @@ impl<'a> Solver<'a> {
         let mut b = 0_u64;
         let price = &self.price;
         let relax = |pu: &mut Scratch, max_bucket: &mut usize, d: u64, y: usize, rc: i64| {
-            if pu.done[y] {
-                return;
+            if pu.flags[y] & DONE != 0 {
+                return None;
             }
             let known = pu.dist[y];
             if known != u64::MAX {
                 // Improves only if ⌊rc/ε⌋ + 1 < known − d, i.e. rc < (known − d − 1)·ε: a
                 // multiplication instead of a division for the common case.
-                let Some(room) = known.checked_sub(d + 1) else {
-                    return;
-                };
+                let room = known.checked_sub(d + 1)?;
                 let limit = i64::try_from(room)
                     .ok()
                     .and_then(|r| r.checked_mul(eps))
                     .unwrap_or(i64::MAX);
                 if rc >= limit {
-                    return;
+                    return None;
                 }
             }
             let len = u64::try_from(rc.div_euclid(eps) + 1).unwrap_or(0);
@@ -1519,7 +1539,9 @@ impl<'a> Solver<'a> {
                 } else {
                     pu.far.push(Reverse((nd, yy)));
                 }
+                return Some(nd);
             }
+            None
         };
         // Stop once half of the nodes with excess are labelled (at least one).
         let stop_at = active / 2;
@@ -1542,12 +1564,15 @@ impl<'a> Solver<'a> {
                 }
             };
             let w = idx(w);
-            if pu.done[w] || d != pu.dist[w] {
+            if pu.flags[w] & DONE != 0 || d != pu.dist[w] {
                 continue;
             }
-            pu.done[w] = true;
+            pu.flags[w] |= DONE;
+            if let Some(l) = w.checked_sub(nv).and_then(|s| pu.limit.get_mut(s)) {
+                *l = i64::MIN;
+            }
             level = d;
-            if self.excess[w] > 0 {
+            if pu.flags[w] & ACTIVE != 0 {
                 active -= 1;
                 if active <= stop_at {
                     break;
@@ -1559,11 +1584,21 @@ impl<'a> Solver<'a> {
                 let (first, end) = (self.vfirst[w], self.vfirst[w + 1]);
                 // With unit arcs, an arc is residual exactly when its mask bit is clear.
                 let mask = (self.unit && end - first <= MASK_DEGREE).then(|| self.vmask[w]);
+                // An arc improves its shift's label only if its cost is below
+                // `limit[shift] + q` (see `Scratch::limit`); with `d·ε` at most
+                // `PRICE_LIMIT`, `q` and the sum cannot wrap (the sum saturates upwards).
+                let q = i64::try_from(d)
+                    .ok()
+                    .and_then(|d| d.checked_mul(eps))
+                    .filter(|&de| de <= PRICE_LIMIT)
+                    .map_or(i64::MAX, |de| pw - de);
                 for i in idx(first)..idx(end) {
-                    let y = nv + idx(self.sinks[i]);
-                    if pu.done[y] {
+                    let s = idx(self.sinks[i]);
+                    let cost = self.arc_cost(i);
+                    if q != i64::MAX && cost >= pu.limit[s].saturating_add(q) {
                         continue;
                     }
+                    let y = nv + s;
                     let residual = match mask {
                         Some(m) => (m >> (i - idx(first))) & 1 == 0,
                         None => self.arc_residual(i),
@@ -1571,10 +1606,16 @@ impl<'a> Solver<'a> {
                     if !residual {
                         continue;
                     }
-                    let rc = self.arc_cost(i) + price[y] - pw;
-                    relax(pu, &mut max_bucket, d, y, rc);
+                    let rc = cost + price[y] - pw;
+                    if let Some(nd) = relax(pu, &mut max_bucket, d, y, rc) {
+                        pu.limit[s] = i64::try_from(nd)
+                            .ok()
+                            .and_then(|nd| (nd - 1).checked_mul(eps))
+                            .and_then(|x| x.checked_sub(price[y]))
+                            .unwrap_or(i64::MAX);
+                    }
                 }
-                if self.vout[w] > 0 {
+                if pu.flags[w] & RETURNS != 0 {
                     relax(pu, &mut max_bucket, d, hub, price[hub] - pw);
                 }
             } else if w < hub {
@@ -1616,7 +1657,11 @@ impl<'a> Solver<'a> {
             }
         }
         for x in 0..n {
-            let rank = if pu.done[x] { pu.dist[x] } else { level };
+            let rank = if pu.flags[x] & DONE != 0 {
+                pu.dist[x]
+            } else {
+                level
+            };
             if rank > 0 {
                 let drop = i64::try_from(rank)
                     .ok()
