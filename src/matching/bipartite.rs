@@ -201,6 +201,27 @@ fn order(buf: &mut [Cand], e: u64) {
     buf.swap(1, if second == 0 { best } else { second });
 }
 
+/// [`order`] for a step that uses the planned candidates as a set (their order does not
+/// matter to it): when every candidate has one unit and more than `e` are given, selects the
+/// `e` best (in any order) with the worst of them last, and the next best right after them,
+/// which is all [`plan`] reads then; otherwise [`order`] itself.
+fn order_as_set(buf: &mut [Cand], e: u64) {
+    let Ok(n) = usize::try_from(e) else {
+        return order(buf, e);
+    };
+    if n < 2 || buf.len() <= n || buf.iter().any(|c| c.1 != 1) {
+        return order(buf, e);
+    }
+    buf.select_nth_unstable_by(n, by_value);
+    let mut worst = 0;
+    for j in 1..n {
+        if by_value(&buf[j], &buf[worst]).is_gt() {
+            worst = j;
+        }
+    }
+    buf.swap(worst, n - 1);
+}
+
 /// The units each candidate of `buf` (the planned ones, best first) takes when `e` units
 /// leave, with its reference: `(units, reference)`.
 fn placed(buf: &[Cand], e: u64) -> impl Iterator<Item = (u32, u32)> + '_ {
@@ -815,7 +836,8 @@ impl<'a> Solver<'a> {
                 continue;
             }
             let held_before = |i: u32| (mask >> (idx(i) - first)) & 1 == 1;
-            let p = self.plan_volunteer(v, &mut buf, e, eps)?;
+            // The shifts are queued afterwards, so the order of the returns does not matter.
+            let p = self.plan_volunteer(v, &mut buf, e, eps, order_as_set)?;
             for (d, i) in placed(&buf[..p.used], e) {
                 self.excess[v] -= i64::from(d);
                 if i == HUB_REF {
@@ -920,7 +942,7 @@ impl<'a> Solver<'a> {
             buf.push((self.price[x] + self.arc_cost(idx(i)), f, i));
         }
         self.held = held;
-        let p = self.plan_volunteer(v, &mut buf, e, eps)?;
+        let p = self.plan_volunteer(v, &mut buf, e, eps, order)?;
         for (d, i) in placed(&buf[..p.used], e) {
             self.excess[v] -= i64::from(d);
             if i == HUB_REF {
@@ -943,18 +965,21 @@ impl<'a> Solver<'a> {
     }
 
     /// A volunteer's step once its held units are in `buf`: adds its hub arc, orders the
-    /// candidates, plans `e` units and lowers its price (both kinds of step share this).
+    /// candidates (with `order_by`: [`order`], or [`order_as_set`] where the order in which
+    /// the units leave does not matter), plans `e` units and lowers its price (every kind of
+    /// step shares this).
     fn plan_volunteer(
         &mut self,
         v: usize,
         buf: &mut Vec<Cand>,
         e: u64,
         eps: i64,
+        order_by: fn(&mut [Cand], u64),
     ) -> Result<Plan, EngineError> {
         if self.vout[v] < self.cap[v] {
             buf.push((self.price[self.hub], self.cap[v] - self.vout[v], HUB_REF));
         }
-        order(buf, e);
+        order_by(buf, e);
         let p = plan(buf, e);
         self.price[v] = self.new_price(v, &p, i64::MIN, eps)?;
         Ok(p)
@@ -1009,7 +1034,7 @@ impl<'a> Solver<'a> {
         for (j, u) in units.iter().enumerate() {
             buf.push((self.price[nv + idx(u.shift)] + u.cost, 1, u32_of(j)?));
         }
-        let p = self.plan_volunteer(v, &mut buf, e, eps)?;
+        let p = self.plan_volunteer(v, &mut buf, e, eps, order)?;
         let mut returned = [false; HAND];
         for (d, j) in placed(&buf[..p.used], e) {
             self.excess[v] -= i64::from(d);
