@@ -1975,3 +1975,50 @@ impl Solver<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Cand, HUB_REF, order, order_as_set, placed, plan};
+    use proptest::prelude::*;
+
+    /// Candidates as a volunteer's step sees them: unit arcs with few distinct values (so
+    /// that ties are common), and sometimes the hub arc with `hub` units.
+    fn candidates() -> impl Strategy<Value = (Vec<Cand>, u64)> {
+        (
+            prop::collection::vec(-4_i64..4, 1..40),
+            prop::option::of((-4_i64..4, 1_u32..4)),
+        )
+            .prop_flat_map(|(vals, hub)| {
+                let mut buf: Vec<Cand> = vals
+                    .iter()
+                    .enumerate()
+                    .map(|(j, &v)| (v, 1, u32::try_from(j * 3 % 97).unwrap()))
+                    .collect();
+                if let Some((v, r)) = hub {
+                    buf.push((v, r, HUB_REF));
+                }
+                let units: u32 = buf.iter().map(|c| c.1).sum();
+                (Just(buf), 1..=u64::from(units))
+            })
+    }
+
+    proptest! {
+        /// A step that uses its planned candidates as a set plans the same units from
+        /// [`order_as_set`] as from [`order`]: the same count, last and next values, and
+        /// the same units on the same candidates.
+        #[test]
+        fn ordering_as_a_set_plans_the_same_units((buf, e) in candidates()) {
+            let mut sorted = buf.clone();
+            order(&mut sorted, e);
+            let mut as_set = buf;
+            order_as_set(&mut as_set, e);
+            let (a, b) = (plan(&sorted, e), plan(&as_set, e));
+            prop_assert_eq!((a.used, a.last, a.next), (b.used, b.last, b.next));
+            let mut units_a: Vec<_> = placed(&sorted[..a.used], e).collect();
+            let mut units_b: Vec<_> = placed(&as_set[..b.used], e).collect();
+            units_a.sort_unstable();
+            units_b.sort_unstable();
+            prop_assert_eq!(units_a, units_b);
+        }
+    }
+}
