@@ -665,6 +665,27 @@ impl<'a> Solver<'a> {
         }
     }
 
+    /// Test check: a valid cache describes its slots as they are (residual units, head, cost
+    /// and arc).
+    #[cfg(test)]
+    fn check_cache(&self, s: usize) {
+        let c = self.cache.id[s];
+        if c == u32::MAX || !self.cache.valid[idx(c)] {
+            return;
+        }
+        let base = idx(c) * CACHE_K;
+        for en in &self.cache.entries[base..base + usize::from(self.cache.len[idx(c)])] {
+            let k = idx(en.slot);
+            let sl = self.slots[k];
+            assert_eq!(en.res, sl.res, "residual of slot {k} of shift {s}");
+            assert_eq!(
+                (en.vol, en.cost, en.arc),
+                (sl.vol, sl.cost, self.sarc[k]),
+                "slot {k} of shift {s}"
+            );
+        }
+    }
+
     #[allow(
         clippy::too_many_lines,
         reason = "the phase start (three kinds of node) and the discharge loop share their state"
@@ -1161,6 +1182,10 @@ impl<'a> Solver<'a> {
                 self.cache.valid[c] = false;
             }
         } else {
+            if c != u32::MAX {
+                // The units move on slots, not through the cache entries: it goes stale.
+                self.cache.valid[idx(c)] = false;
+            }
             buf.clear();
             for k in idx(self.sfirst[s])..idx(self.sfirst[s + 1]) {
                 let sl = self.slots[k];
@@ -1211,6 +1236,8 @@ impl<'a> Solver<'a> {
             }
         }
         self.buf = buf;
+        #[cfg(test)]
+        self.check_cache(s);
         Ok(())
     }
 
