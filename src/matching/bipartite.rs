@@ -666,7 +666,7 @@ impl<'a> Solver<'a> {
     }
 
     /// Test check: a valid cache describes its slots as they are (residual units, head, cost
-    /// and arc).
+    /// and arc), and its bound is at least the value of every residual arc it does not hold.
     #[cfg(test)]
     fn check_cache(&self, s: usize) {
         let c = self.cache.id[s];
@@ -674,7 +674,18 @@ impl<'a> Solver<'a> {
             return;
         }
         let base = idx(c) * CACHE_K;
-        for en in &self.cache.entries[base..base + usize::from(self.cache.len[idx(c)])] {
+        let entries = &self.cache.entries[base..base + usize::from(self.cache.len[idx(c)])];
+        let thr = self.cache.thr[idx(c)];
+        for k in idx(self.sfirst[s])..idx(self.sfirst[s + 1]) {
+            let sl = self.slots[k];
+            let cached = entries.iter().any(|en| idx(en.slot) == k);
+            let val = self.price[idx(sl.vol)] - sl.cost;
+            assert!(
+                cached || sl.res == 0 || val <= thr,
+                "slot {k} of shift {s}: value {val} above the cache's bound {thr}"
+            );
+        }
+        for en in entries {
             let k = idx(en.slot);
             let sl = self.slots[k];
             assert_eq!(en.res, sl.res, "residual of slot {k} of shift {s}");
@@ -1395,8 +1406,10 @@ impl<'a> Solver<'a> {
             }
         }
         let thr = if buf.len() > CACHE_K {
+            // The candidate selected at `CACHE_K` ranks before every later one, so it has
+            // the largest value among them.
             buf.select_nth_unstable_by(CACHE_K, by_value);
-            buf[CACHE_K..].iter().map(|x| x.0).max().unwrap_or(i64::MIN)
+            buf[CACHE_K].0
         } else {
             i64::MIN
         };
