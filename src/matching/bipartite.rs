@@ -25,7 +25,10 @@
 //!   labelled: every node not labelled then drops by the distance reached, which keeps the
 //!   flow `ε`-optimal (no such node is nearer). Labelling the far half read most of the
 //!   graph for a few nodes; stopping at half was ≈ 10 % faster over twelve tight instances
-//!   (geometric mean; BENCHMARKS.md, "Eighth round");
+//!   (geometric mean; BENCHMARKS.md, "Eighth round"). Each shift keeps a bound on the label
+//!   an arc into it would have to beat, so the search rejects most of a volunteer's arcs
+//!   with one comparison, and a node's excess, label state and hub arc are read from one
+//!   byte (the same labels, ≈ 5 % off the suite; "Ninth round");
 //! - a volunteer of at most [`MASK_DEGREE`] arcs keeps a bit mask of the arcs that carry its
 //!   flow: its step, the phase start, the gathering above and (with unit arcs) the residual
 //!   test of the search read that one word instead of the flow array, which is mostly zeros;
