@@ -2025,7 +2025,7 @@ mod tests {
     use proptest::prelude::*;
 
     /// Candidates as a volunteer's step sees them: unit arcs with few distinct values (so
-    /// that ties are common), and sometimes the hub arc with `hub` units.
+    /// that ties are common), and sometimes the hub arc with one to three units.
     fn candidates() -> impl Strategy<Value = (Vec<Cand>, u64)> {
         (
             prop::collection::vec(-4_i64..4, 1..40),
