@@ -1483,13 +1483,13 @@ impl<'a> Solver<'a> {
                 pu.flags[x] = ACTIVE;
             }
         }
+        if active == 0 {
+            return Ok(());
+        }
         for (f, &out) in pu.flags.iter_mut().zip(&self.vout) {
             if out > 0 {
                 *f |= RETURNS;
             }
-        }
-        if active == 0 {
-            return Ok(());
         }
         let mut flowing = std::mem::take(&mut pu.flowing);
         self.gather_flowing(&mut flowing)?;
