@@ -50,7 +50,7 @@ use crate::{
     Shift, ShiftId, TeamId, Verdict, Volunteer, VolunteerId,
 };
 
-use super::candidates::{CandidateIndex, ShiftScreen};
+use super::candidates::{Availabilities, CandidateIndex, Miss, ShiftScreen};
 use super::score::{MAX_PRIORITY, Scarcity, score};
 use super::{
     FlowBuilder, MatchError, MatchPolicy, MatchingError, ScoreBreakdown, SinkIndex,
@@ -2807,6 +2807,8 @@ impl<'a> Matcher<'a> {
         let mut seen_shift = vec![false; n];
         let mut seen_vol = vec![false; input.volunteers.len()];
         let mut out = Vec::new();
+        // Built at the first short shift.
+        let mut availabilities = None;
         for root in 0..n {
             let open = |s: usize| {
                 input.shifts.get(s).map_or(0, |sh| {
@@ -2855,7 +2857,9 @@ impl<'a> Matcher<'a> {
             let mut fixes = Vec::new();
             for &s in &set {
                 if open(s) > 0 {
-                    fixes.extend(self.fixes_for(input, s, open(s), at));
+                    let availabilities = availabilities
+                        .get_or_insert_with(|| Availabilities::new(&input.volunteers));
+                    fixes.extend(self.fixes_for(input, s, open(s), at, availabilities));
                 }
             }
             fixes.sort_by(|a: &FixHint, b| {
@@ -2881,7 +2885,71 @@ impl<'a> Matcher<'a> {
 
     /// Aggregates the fixes of volunteers who fail exactly one rule for shift `s`; distance
     /// fixes become one hint: the radius that admits `open` more volunteers (or all there are).
+    ///
+    /// The shift's [`ShiftScreen`] sorts the volunteers first: those failing two of its rules
+    /// are skipped; those failing only the distance are checked nearest first until `open` of
+    /// them are near misses (only the `open` nearest make the hint); the rest get the full
+    /// check. Same hints as checking every volunteer (a property test compares them).
     fn fixes_for(
+        &self,
+        input: &MatchInput,
+        s: usize,
+        open: u32,
+        at: DateTime<FixedOffset>,
+        availabilities: &mut Availabilities<'_>,
+    ) -> Vec<FixHint> {
+        let Some(shift) = input.shifts.get(s) else {
+            return Vec::new();
+        };
+        let Some(activity) = input.activity(shift.activity()) else {
+            return Vec::new();
+        };
+        let Some(screen) = ShiftScreen::new(self.eligibility, shift, Some(activity), at) else {
+            // The shift takes nobody (started, uninsured, or no point for its place): every
+            // volunteer fails that rule, so only the full check tells who fails nothing else.
+            return self.fixes_for_every(input, s, open, at);
+        };
+        let single = |v: &Volunteer| {
+            self.eligibility.single_failure(
+                v,
+                shift,
+                activity,
+                input.held(v.id()),
+                at,
+                input.accompaniment(v.id()),
+            )
+        };
+        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+        let mut far: Vec<(u32, usize)> = Vec::new();
+        for (vi, v) in input.volunteers.iter().enumerate() {
+            match screen.miss(v, || availabilities.covers(vi, shift.span())) {
+                Miss::Several => {}
+                Miss::OnlyDistance(d) => far.push((d, vi)),
+                Miss::Check => {
+                    if let Some(fix) = single(v).and_then(|only| only.fix()) {
+                        *counts.entry(fix).or_insert(0) += 1;
+                    }
+                }
+            }
+        }
+        far.sort_unstable();
+        let mut distances = Vec::new();
+        for &(_, vi) in &far {
+            if open > 0 && distances.len() >= open as usize {
+                break;
+            }
+            let Some(v) = input.volunteers.get(vi) else {
+                continue;
+            };
+            if let Some(Ineligibility::TooFar { distance_m, .. }) = single(v) {
+                distances.push(distance_m);
+            }
+        }
+        hints(shift, counts, distances, open)
+    }
+
+    /// [`fixes_for`](Self::fixes_for) by the full check of every volunteer.
+    fn fixes_for_every(
         &self,
         input: &MatchInput,
         s: usize,
@@ -2913,25 +2981,37 @@ impl<'a> Matcher<'a> {
                 }
             }
         }
-        let mut out: Vec<FixHint> = counts
-            .into_iter()
-            .map(|(fix, n)| FixHint::new(shift.id(), fix, n))
-            .collect();
-        if !distances.is_empty() {
-            distances.sort_unstable();
-            let take = distances.len().min(open as usize);
-            if let Some(&r) = distances.get(take.saturating_sub(1)) {
-                let fix = Ineligibility::TooFar {
-                    distance_m: r,
-                    max_m: shift.requirements().max_distance_m().unwrap_or(0),
-                }
-                .fix()
-                .unwrap_or_default();
-                out.push(FixHint::new(shift.id(), fix, idx(take)));
-            }
-        }
-        out
+        hints(shift, counts, distances, open)
     }
+}
+
+/// The fix hints for `shift`: one per fix with the volunteers it would admit, then the radius
+/// that admits `open` more (or all there are) from the distances of the volunteers who fail
+/// only the distance.
+fn hints(
+    shift: &Shift,
+    counts: BTreeMap<String, u32>,
+    mut distances: Vec<u32>,
+    open: u32,
+) -> Vec<FixHint> {
+    let mut out: Vec<FixHint> = counts
+        .into_iter()
+        .map(|(fix, n)| FixHint::new(shift.id(), fix, n))
+        .collect();
+    if !distances.is_empty() {
+        distances.sort_unstable();
+        let take = distances.len().min(open as usize);
+        if let Some(&r) = distances.get(take.saturating_sub(1)) {
+            let fix = Ineligibility::TooFar {
+                distance_m: r,
+                max_m: shift.requirements().max_distance_m().unwrap_or(0),
+            }
+            .fix()
+            .unwrap_or_default();
+            out.push(FixHint::new(shift.id(), fix, idx(take)));
+        }
+    }
+    out
 }
 
 /// The cost scaling of the module docs: `S`, `P` and the unfilled penalty of each shift.
@@ -4922,6 +5002,26 @@ mod tests {
                 edges.iter().map(|e| (e.v, e.s)).collect::<Vec<_>>(),
                 brute.iter().map(|e| (e.v, e.s)).collect::<Vec<_>>()
             );
+        }
+
+        /// The screened search for shortage fixes gives the hints of checking every
+        /// volunteer, for every shift and a few numbers of open slots (one nearest volunteer
+        /// beyond the limit, two, three, all).
+        #[test]
+        fn screened_fixes_equal_checking_every_volunteer(
+            sc in super::super::candidates::tests::scenario::scenario()
+        ) {
+            let m = Matcher::new(Eligibility::new(&sc.graph, &sc.rules), &sc.policy);
+            let mut availabilities = Availabilities::new(&sc.input.volunteers);
+            for s in 0..sc.input.shifts.len() {
+                for open in [1, 2, 3, 100] {
+                    prop_assert_eq!(
+                        m.fixes_for(&sc.input, s, open, sc.at, &mut availabilities),
+                        m.fixes_for_every(&sc.input, s, open, sc.at),
+                        "shift {}, {} open", s, open
+                    );
+                }
+            }
         }
 
         /// The near-miss check behind shortage fixes reports the only failure of the full

@@ -414,6 +414,126 @@ impl<'a, 's> ShiftScreen<'a, 's> {
     }
 }
 
+/// What a [`ShiftScreen`] tells of one volunteer in a search for near misses (volunteers
+/// who fail exactly one rule of the full check).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Miss {
+    /// Two of the screen's rules fail, so the full check fails at least two: not a near
+    /// miss.
+    Several,
+    /// Of the screen's rules, only the distance fails: the volunteer is `distance_m` from
+    /// the place, beyond the limit. A near miss exactly when the full check fails nothing
+    /// else, and then its one failure is [`Ineligibility::TooFar`](crate::Ineligibility)
+    /// at this distance.
+    OnlyDistance(u32),
+    /// At most one of the screen's rules fails, and not the distance as a known distance:
+    /// only the full check tells.
+    Check,
+}
+
+impl ShiftScreen<'_, '_> {
+    /// Sorts `v` for a near-miss search: the screen's rules, each decided as
+    /// [`admits`](Self::admits) decides it, counted by rule (each failing rule is at least one
+    /// failure of the full check, which reports every rule it checks) until two fail;
+    /// `available` answers the availability rule (memoised by the caller). The latitude
+    /// band decides most distances first; a distance is computed only when it can matter.
+    pub(super) fn miss(&self, v: &Volunteer, available: impl FnOnce() -> bool) -> Miss {
+        /// Counts a failed rule; whether two have failed.
+        fn two(failed: &mut u32, passes: bool) -> bool {
+            *failed += u32::from(!passes);
+            *failed >= 2
+        }
+        let req = self.shift.requirements();
+        let graph = self.eligibility.graph();
+        let home = v.home_point();
+        // The distance rule fails for sure, before any distance is computed: no home point,
+        // or a latitude outside the band.
+        let surely_far = self.distance.is_some_and(|(_, _, lo, hi)| {
+            home.is_none_or(|h| !(lo..=hi).contains(&i64::from(h.lat_micro())))
+        });
+        let mut failed = u32::from(surely_far);
+        let several = two(
+            &mut failed,
+            registration_allows(self.eligibility.policy().registration(), v),
+        ) || two(
+            &mut failed,
+            self.jurisdiction.is_none_or(|d| lives_within(v, d)),
+        ) || two(&mut failed, req.tags().iter().all(|t| v.tags().contains(t)))
+            || two(
+                &mut failed,
+                req.trainings()
+                    .iter()
+                    .all(|&t| v.trainings().iter().any(|r| r.training() == t)),
+            )
+            || two(
+                &mut failed,
+                self.min_age
+                    .is_none_or(|m| v.age_on(self.first_day) >= u32::from(m)),
+            )
+            || two(&mut failed, available())
+            || two(
+                &mut failed,
+                req.qualifications().iter().all(|&q| {
+                    v.qualifications()
+                        .iter()
+                        .any(|g| graph.includes(g.qualification(), q))
+                }),
+            );
+        if several {
+            return Miss::Several;
+        }
+        let (Some((max_m, there, _, _)), Some(home)) = (self.distance, home) else {
+            // No distance rule, or `DistanceUnknown` (a failure, but not one with a
+            // distance): at most one failure.
+            return Miss::Check;
+        };
+        let others = failed - u32::from(surely_far);
+        let distance_m = home.distance_m(there);
+        if distance_m <= max_m {
+            Miss::Check
+        } else if others == 0 {
+            Miss::OnlyDistance(distance_m)
+        } else {
+            Miss::Several
+        }
+    }
+}
+
+/// [`Availability::covers`] for many volunteers and one span at a time, answered once per
+/// class of equal availability (what a near-miss search over every volunteer asks for each
+/// short shift).
+#[derive(Debug)]
+pub(super) struct Availabilities<'a> {
+    class: Vec<u32>,
+    classes: Vec<&'a Availability>,
+    memo: AvailabilityMemo,
+}
+
+impl<'a> Availabilities<'a> {
+    /// The classes of `volunteers`' availabilities.
+    pub(super) fn new(volunteers: &'a [Volunteer]) -> Self {
+        let (class, classes) = availability_classes(volunteers);
+        let memo = AvailabilityMemo::new(classes.len());
+        Self {
+            class,
+            classes,
+            memo,
+        }
+    }
+
+    /// Whether volunteer `vi`'s availability covers `span`; `false` for an unknown index.
+    pub(super) fn covers(&mut self, vi: usize, span: TimeSpan) -> bool {
+        let Some(&class) = self.class.get(vi) else {
+            return false;
+        };
+        let Some(a) = self.classes.get(class as usize) else {
+            return false;
+        };
+        self.memo.start(span);
+        self.memo.covers(class, a)
+    }
+}
+
 /// Whether `shift` can take anybody at all: not started by `at` (`ShiftStarted`) and, if
 /// hazardous, insured (`Uninsured`); both reject every volunteer.
 fn open(shift: &Shift, activity: &Activity, at: DateTime<FixedOffset>) -> bool {
