@@ -50,7 +50,7 @@ use crate::{
     Shift, ShiftId, TeamId, Verdict, Volunteer, VolunteerId,
 };
 
-use super::candidates::{Availabilities, CandidateIndex, Miss, ShiftScreen};
+use super::candidates::{CandidateIndex, NearMisses, ShiftScreen};
 use super::score::{MAX_PRIORITY, Scarcity, score};
 use super::{
     FlowBuilder, MatchError, MatchPolicy, MatchingError, ScoreBreakdown, SinkIndex,
@@ -2808,7 +2808,7 @@ impl<'a> Matcher<'a> {
         let mut seen_vol = vec![false; input.volunteers.len()];
         let mut out = Vec::new();
         // Built at the first short shift.
-        let mut availabilities = None;
+        let mut near = None;
         for root in 0..n {
             let open = |s: usize| {
                 input.shifts.get(s).map_or(0, |sh| {
@@ -2857,9 +2857,8 @@ impl<'a> Matcher<'a> {
             let mut fixes = Vec::new();
             for &s in &set {
                 if open(s) > 0 {
-                    let availabilities = availabilities
-                        .get_or_insert_with(|| Availabilities::new(&input.volunteers));
-                    fixes.extend(self.fixes_for(input, s, open(s), at, availabilities));
+                    let near = near.get_or_insert_with(|| NearMisses::new(&input.volunteers));
+                    fixes.extend(self.fixes_for(input, s, open(s), at, near));
                 }
             }
             fixes.sort_by(|a: &FixHint, b| {
@@ -2886,17 +2885,19 @@ impl<'a> Matcher<'a> {
     /// Aggregates the fixes of volunteers who fail exactly one rule for shift `s`; distance
     /// fixes become one hint: the radius that admits `open` more volunteers (or all there are).
     ///
-    /// The shift's [`ShiftScreen`] sorts the volunteers first: those failing two of its rules
-    /// are skipped; those failing only the distance are checked nearest first until `open` of
-    /// them are near misses (only the `open` nearest make the hint); the rest get the full
-    /// check. Same hints as checking every volunteer (a property test compares them).
+    /// The shift's [`ShiftScreen`] sorts the volunteers first ([`NearMisses::search`]):
+    /// those failing two of its rules are skipped; those failing only the distance are checked
+    /// nearest first until `open` of them are near misses (only the `open` nearest make the
+    /// hint), so the search visits the volunteers beyond the latitude band only that far;
+    /// the rest get the full check. Same hints as checking every volunteer (a property test
+    /// compares them).
     fn fixes_for(
         &self,
         input: &MatchInput,
         s: usize,
         open: u32,
         at: DateTime<FixedOffset>,
-        availabilities: &mut Availabilities<'_>,
+        near: &mut NearMisses<'_>,
     ) -> Vec<FixHint> {
         let Some(shift) = input.shifts.get(s) else {
             return Vec::new();
@@ -2909,7 +2910,8 @@ impl<'a> Matcher<'a> {
             // volunteer fails that rule, so only the full check tells who fails nothing else.
             return self.fixes_for_every(input, s, open, at);
         };
-        let single = |v: &Volunteer| {
+        let single = |vi: usize| {
+            let v = input.volunteers.get(vi)?;
             self.eligibility.single_failure(
                 v,
                 shift,
@@ -2920,31 +2922,21 @@ impl<'a> Matcher<'a> {
             )
         };
         let mut counts: BTreeMap<String, u32> = BTreeMap::new();
-        let mut far: Vec<(u32, usize)> = Vec::new();
-        for (vi, v) in input.volunteers.iter().enumerate() {
-            match screen.miss(v, || availabilities.covers(vi, shift.span())) {
-                Miss::Several => {}
-                Miss::OnlyDistance(d) => far.push((d, vi)),
-                Miss::Check => {
-                    if let Some(fix) = single(v).and_then(|only| only.fix()) {
-                        *counts.entry(fix).or_insert(0) += 1;
-                    }
-                }
-            }
-        }
-        far.sort_unstable();
         let mut distances = Vec::new();
-        for &(_, vi) in &far {
-            if open > 0 && distances.len() >= open as usize {
-                break;
-            }
-            let Some(v) = input.volunteers.get(vi) else {
-                continue;
-            };
-            if let Some(Ineligibility::TooFar { distance_m, .. }) = single(v) {
-                distances.push(distance_m);
-            }
-        }
+        near.search(
+            &screen,
+            |vi| {
+                if let Some(fix) = single(vi).and_then(|only| only.fix()) {
+                    *counts.entry(fix).or_insert(0) += 1;
+                }
+            },
+            |vi, _| {
+                if let Some(Ineligibility::TooFar { distance_m, .. }) = single(vi) {
+                    distances.push(distance_m);
+                }
+                open == 0 || distances.len() < open as usize
+            },
+        );
         hints(shift, counts, distances, open)
     }
 
@@ -3873,6 +3865,39 @@ mod tests {
             .parse()
             .unwrap();
         assert!((2_900..=3_100).contains(&metres), "{}", fix.fix());
+    }
+
+    /// The near-miss search visits the volunteers beyond the latitude band nearest first:
+    /// on a grid of volunteers 1 km apart around a place with a 1 km limit (so that one 2 km
+    /// north, outside the band, is nearer than one 3 km east, inside it), the radius hint
+    /// for every number of open slots is the one checking every volunteer gives.
+    #[test]
+    fn radius_hints_on_a_grid_equal_checking_every_volunteer() {
+        let (g, r, p) = matcher_parts();
+        let m = Matcher::new(Eligibility::new(&g, &r), &p);
+        let vols: Vec<Volunteer> = (-10..=10)
+            .flat_map(|dy| (-10..=10).map(move |dx| (dx, dy)))
+            .enumerate()
+            .map(|(n, (dx, dy))| vol(n as u64 + 1, dx, dy))
+            .collect();
+        let req = Requirements::builder()
+            .max_distance_m(1_000)
+            .build()
+            .unwrap();
+        let input =
+            MatchInput::new(vols, vec![shift(1, span(0, 0), 1, req)], vec![activity()]).unwrap();
+        let mut near = NearMisses::new(&input.volunteers);
+        for open in 1..=40 {
+            let screened = m.fixes_for(&input, 0, open, at(), &mut near);
+            assert_eq!(
+                screened,
+                m.fixes_for_every(&input, 0, open, at()),
+                "{open} open"
+            );
+            // Every volunteer beyond 1 km fails only the distance: `open` of them make the hint.
+            assert_eq!(screened.len(), 1);
+            assert_eq!(screened[0].volunteers(), open);
+        }
     }
 
     #[test]
@@ -5012,11 +5037,11 @@ mod tests {
             sc in super::super::candidates::tests::scenario::scenario()
         ) {
             let m = Matcher::new(Eligibility::new(&sc.graph, &sc.rules), &sc.policy);
-            let mut availabilities = Availabilities::new(&sc.input.volunteers);
+            let mut near = NearMisses::new(&sc.input.volunteers);
             for s in 0..sc.input.shifts.len() {
                 for open in [1, 2, 3, 100] {
                     prop_assert_eq!(
-                        m.fixes_for(&sc.input, s, open, sc.at, &mut availabilities),
+                        m.fixes_for(&sc.input, s, open, sc.at, &mut near),
                         m.fixes_for_every(&sc.input, s, open, sc.at),
                         "shift {}, {} open", s, open
                     );

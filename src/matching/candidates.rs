@@ -31,7 +31,8 @@
 //! building the index; [`ShiftScreen`] applies the same rules, with the same tests, to one
 //! pair at a time.
 
-use std::collections::{BTreeMap, HashMap};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::hash::{Hash, Hasher};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Weekday};
@@ -499,38 +500,139 @@ impl ShiftScreen<'_, '_> {
     }
 }
 
-/// [`Availability::covers`] for many volunteers and one span at a time, answered once per
-/// class of equal availability (what a near-miss search over every volunteer asks for each
-/// short shift).
+/// A match's volunteers arranged for near-miss searches (volunteers who fail exactly one
+/// rule for a short shift, for the fixes of [`Shortage`](super::Shortage)s): their
+/// availabilities by class and their home latitudes, sorted. Built once per match.
 #[derive(Debug)]
-pub(super) struct Availabilities<'a> {
+pub(super) struct NearMisses<'a> {
+    volunteers: &'a [Volunteer],
+    /// Each volunteer's availability class.
     class: Vec<u32>,
+    /// One availability per class.
     classes: Vec<&'a Availability>,
     memo: AvailabilityMemo,
+    /// Volunteers with a home point: `(latitude µ°, index)`, sorted.
+    by_latitude: Vec<(i32, u32)>,
+    /// Volunteers without one, by index.
+    homeless: Vec<u32>,
 }
 
-impl<'a> Availabilities<'a> {
-    /// The classes of `volunteers`' availabilities.
+impl<'a> NearMisses<'a> {
     pub(super) fn new(volunteers: &'a [Volunteer]) -> Self {
         let (class, classes) = availability_classes(volunteers);
         let memo = AvailabilityMemo::new(classes.len());
+        let mut by_latitude = Vec::with_capacity(volunteers.len());
+        let mut homeless = Vec::new();
+        for (i, v) in volunteers.iter().enumerate() {
+            match v.home_point() {
+                Some(p) => by_latitude.push((p.lat_micro(), idx(i))),
+                None => homeless.push(idx(i)),
+            }
+        }
+        by_latitude.sort_unstable();
         Self {
+            volunteers,
             class,
             classes,
             memo,
+            by_latitude,
+            homeless,
         }
     }
 
-    /// Whether volunteer `vi`'s availability covers `span`; `false` for an unknown index.
-    pub(super) fn covers(&mut self, vi: usize, span: TimeSpan) -> bool {
-        let Some(&class) = self.class.get(vi) else {
-            return false;
+    /// Sorts the volunteers for `screen`'s shift ([`ShiftScreen::miss`]): calls `check(i)`
+    /// for each one the full check must decide, then `far(i, distance)` for those who fail
+    /// only the distance, nearest first (ties by index), until `far` returns `false` or none
+    /// is left. Volunteers failing two of the screen's rules are skipped. With a distance
+    /// rule, the volunteers beyond the latitude band are visited outwards from it, only
+    /// as far as the nearest ones offered to `far` require: a volunteer's latitude
+    /// difference bounds its distance from below.
+    pub(super) fn search(
+        &mut self,
+        screen: &ShiftScreen<'_, '_>,
+        mut check: impl FnMut(usize),
+        mut far: impl FnMut(usize, u32) -> bool,
+    ) {
+        let Self {
+            volunteers,
+            class,
+            classes,
+            memo,
+            by_latitude,
+            homeless,
+        } = self;
+        memo.start(screen.shift.span());
+        let mut heap: BinaryHeap<Reverse<(u32, usize)>> = BinaryHeap::new();
+        let mut visit = |vi: usize, heap: &mut BinaryHeap<Reverse<(u32, usize)>>| {
+            let Some(v) = volunteers.get(vi) else { return };
+            let available = || {
+                let c = class.get(vi).copied().unwrap_or(u32::MAX);
+                classes.get(c as usize).is_some_and(|a| memo.covers(c, a))
+            };
+            match screen.miss(v, available) {
+                Miss::Several => {}
+                Miss::OnlyDistance(d) => heap.push(Reverse((d, vi))),
+                Miss::Check => check(vi),
+            }
         };
-        let Some(a) = self.classes.get(class as usize) else {
-            return false;
+        let Some((_, there, lo, hi)) = screen.distance else {
+            for vi in 0..volunteers.len() {
+                visit(vi, &mut heap);
+            }
+            return;
         };
-        self.memo.start(span);
-        self.memo.covers(class, a)
+        for &vi in homeless.iter() {
+            visit(vi as usize, &mut heap);
+        }
+        let from = by_latitude.partition_point(|&(l, _)| i64::from(l) < lo);
+        let to = by_latitude.partition_point(|&(l, _)| i64::from(l) <= hi);
+        for &(_, vi) in by_latitude.get(from..to).unwrap_or(&[]) {
+            visit(vi as usize, &mut heap);
+        }
+        // Outwards from the band: `down` is one past the next below, `up` the next above.
+        let lat = i64::from(there.lat_micro());
+        let (mut down, mut up) = (from, to);
+        loop {
+            let below = down
+                .checked_sub(1)
+                .and_then(|k| by_latitude.get(k))
+                .map(|&(l, _)| lat - i64::from(l));
+            let above = by_latitude.get(up).map(|&(l, _)| i64::from(l) - lat);
+            let next = match (below, above) {
+                (Some(b), Some(a)) => Some((b.min(a), b <= a)),
+                (Some(b), None) => Some((b, true)),
+                (None, Some(a)) => Some((a, false)),
+                (None, None) => None,
+            };
+            // No volunteer not yet visited is nearer than this (metres, rounded down).
+            let bound = next.map(|(gap, _)| {
+                let m =
+                    u64::try_from(gap).unwrap_or(0) * METRES_PER_MICRO_NUM / METRES_PER_MICRO_DEN;
+                u32::try_from(m.saturating_sub(1)).unwrap_or(u32::MAX)
+            });
+            while let Some(&Reverse((d, vi))) = heap.peek() {
+                if bound.is_some_and(|b| d > b) {
+                    break;
+                }
+                heap.pop();
+                if !far(vi, d) {
+                    return;
+                }
+            }
+            let Some((_, is_below)) = next else {
+                return;
+            };
+            let k = if is_below {
+                down -= 1;
+                down
+            } else {
+                up += 1;
+                up - 1
+            };
+            if let Some(&(_, vi)) = by_latitude.get(k) {
+                visit(vi as usize, &mut heap);
+            }
+        }
     }
 }
 
