@@ -542,11 +542,11 @@ impl<'a> NearMisses<'a> {
 
     /// Sorts the volunteers for `screen`'s shift ([`ShiftScreen::miss`]): calls `check(i)`
     /// for each one the full check must decide, then `far(i, distance)` for those who fail
-    /// only the distance, nearest first (in order of distance), until `far` returns `false` or none
-    /// is left. Volunteers failing two of the screen's rules are skipped. With a distance
-    /// rule, the volunteers beyond the latitude band are visited outwards from it, only
-    /// as far as the nearest ones offered to `far` require: a volunteer's latitude
-    /// difference bounds its distance from below.
+    /// only the distance, in order of distance, until `far` returns `false` or none is left.
+    /// Volunteers failing two of the screen's rules are skipped. With a distance rule, the
+    /// volunteers beyond the latitude band are visited outwards from it, only as far as the
+    /// nearest ones offered to `far` require: a volunteer's latitude difference bounds its
+    /// distance from below.
     pub(super) fn search(
         &mut self,
         screen: &ShiftScreen<'_, '_>,
