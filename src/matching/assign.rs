@@ -2912,14 +2912,7 @@ impl<'a> Matcher<'a> {
         };
         let single = |vi: usize| {
             let v = input.volunteers.get(vi)?;
-            self.eligibility.single_failure(
-                v,
-                shift,
-                activity,
-                input.held(v.id()),
-                at,
-                input.accompaniment(v.id()),
-            )
+            self.single_failure(input, v, shift, activity, at)
         };
         let mut counts: BTreeMap<String, u32> = BTreeMap::new();
         let mut distances = Vec::new();
@@ -2957,15 +2950,7 @@ impl<'a> Matcher<'a> {
         let mut counts: BTreeMap<String, u32> = BTreeMap::new();
         let mut distances = Vec::new();
         for v in &input.volunteers {
-            let only = self.eligibility.single_failure(
-                v,
-                shift,
-                activity,
-                input.held(v.id()),
-                at,
-                input.accompaniment(v.id()),
-            );
-            if let Some(only) = only {
+            if let Some(only) = self.single_failure(input, v, shift, activity, at) {
                 if let Ineligibility::TooFar { distance_m, .. } = only {
                     distances.push(distance_m);
                 } else if let Some(fix) = only.fix() {
@@ -2974,6 +2959,26 @@ impl<'a> Matcher<'a> {
             }
         }
         hints(shift, counts, distances, open)
+    }
+
+    /// The one rule `v` fails for `shift`, with its held shifts and accompaniment from
+    /// `input`, if it fails exactly one.
+    fn single_failure(
+        &self,
+        input: &MatchInput,
+        v: &Volunteer,
+        shift: &Shift,
+        activity: &Activity,
+        at: DateTime<FixedOffset>,
+    ) -> Option<Ineligibility> {
+        self.eligibility.single_failure(
+            v,
+            shift,
+            activity,
+            input.held(v.id()),
+            at,
+            input.accompaniment(v.id()),
+        )
     }
 }
 

@@ -518,6 +518,7 @@ pub(super) struct NearMisses<'a> {
 }
 
 impl<'a> NearMisses<'a> {
+    /// Arranges `volunteers` (the match's, by index) for [`search`](Self::search).
     pub(super) fn new(volunteers: &'a [Volunteer]) -> Self {
         let (class, classes) = availability_classes(volunteers);
         let memo = AvailabilityMemo::new(classes.len());
