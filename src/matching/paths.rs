@@ -42,9 +42,10 @@
 //!    price by `D − d`, which keeps every reduced cost `>= 0` and makes the path tight; the
 //!    path's bottleneck is sent.
 //!
-//! The searches count their work (arcs read, and [`POP_WORK`] per heap pop) and give up as
-//! the general engine does ([`SSP_BUDGET`] times its residual graph's slots, or a pace that
-//! projects past it): then [`solve`] reports [`EngineError::GaveUp`].
+//! The searches count their work (arcs read, and [`POP_WORK`] per heap pop) and give up at
+//! [`SSP_BUDGET`] times the general engine's residual slots (a search in progress stops
+//! there too), or once a scan of the graph is spent at a pace that projects past it: then
+//! [`solve`] reports [`EngineError::GaveUp`].
 //!
 //! # Warm start
 //! [`resolve`] (热启动, used first by [`super::TransportProblem::resolve_from`]) loads a
@@ -54,7 +55,8 @@
 //! at the first node with a deficit it settles (a search through a hub without deficit reads
 //! the hub's reverse arcs). The searches first get about one scan of the graph; if that runs
 //! out, one exact global price update (a Dijkstra from the deficits on the reversed residual
-//! graph: a volunteer's candidate arcs are read in canonical order, a shift's in its slots)
+//! graph: a volunteer's candidate arcs are read in canonical order, the residual ones told
+//! from its few held arcs, and a shift's flowing arcs from its slots)
 //! makes every shortest path to a deficit tight, a tight-arc pass sends what it can, and the
 //! searches go on with the engine's warm budget.
 //!
@@ -1454,8 +1456,9 @@ mod tests {
     ) -> Result<EngineSolution, EngineError> {
         let (flow, potential) = p.warm_start(before, carry).unwrap();
         let sol = resolve(&p.bipartite_input(), &flow, &potential);
-        // With no budget before it, the global price update runs (unless no unit is left
-        // after the first search): the same optimum.
+        // With no budget before it, the first search gives up at its first step (a search
+        // stopped midway must leave the state valid) and the global price update runs: the
+        // same optimum.
         let updated = resolve_within(&p.bipartite_input(), &flow, &potential, 0);
         assert_eq!(
             sol.as_ref().map(objective(p)),
