@@ -254,7 +254,7 @@ fn solve_within(input: &Input<'_>, budget: usize) -> Result<EngineSolution, Engi
     let saturated = s.greedy()?;
     s.hold(&saturated)?;
     s.tight()?;
-    s.paths(budget)?;
+    s.paths(budget, usize::MAX)?;
     s.finish(input)
 }
 
@@ -306,12 +306,13 @@ fn resolve_within(
     s.price.copy_from_slice(potential);
     let flowing = s.load(input, flow)?;
     s.hold(&flowing)?;
-    // Searches from the old prices first, for about the work of one global update: after a
-    // few withdrawals with spare capacity they finish well within it. Otherwise (a tight
+    // Searches from the old prices first, for about the work of one global update (and a
+    // quarter of it in one search): after a few withdrawals with spare capacity they finish
+    // well within it (a quarter of it for 1,011 units on `s100k_spare`). Otherwise (a tight
     // problem: the old prices leave a gap of about the penalty at the hub, and each search
     // would settle most of the graph) the state is still valid; one exact global update
     // then makes every shortest path to a deficit tight, and the searches go on from there.
-    match s.paths(first) {
+    match s.paths(first, first / 4) {
         Ok(()) => {}
         Err(EngineError::GaveUp) => {
             s.global_update(input)?;
@@ -320,6 +321,7 @@ fn resolve_within(
                 residual_slots(input)
                     .saturating_mul(WARM_SSP_BUDGET)
                     .max(MIN_BUDGET),
+                usize::MAX,
             )?;
         }
         Err(e) => return Err(e),
@@ -901,8 +903,9 @@ impl<'a> Solver<'a> {
         Ok(())
     }
 
-    /// One search per unit left, from each node with units, in index order.
-    fn paths(&mut self, budget: usize) -> Result<(), EngineError> {
+    /// One search per unit left, from each node with units, in index order; gives up past
+    /// `budget` units of work in all, or `per_search` in one search.
+    fn paths(&mut self, budget: usize, per_search: usize) -> Result<(), EngineError> {
         let n = self.hub + 1;
         let mut sc = Search {
             dist: vec![i64::MAX; n],
@@ -938,7 +941,8 @@ impl<'a> Solver<'a> {
                 if work > budget || projected_over {
                     return Err(EngineError::GaveUp);
                 }
-                let reach = self.search(&mut sc, src, &mut work, budget)?;
+                let limit = budget.min(work.saturating_add(per_search));
+                let reach = self.search(&mut sc, src, &mut work, limit)?;
                 self.lower_prices(&sc, reach)?;
                 left -= self.augment(&sc, src)?;
             }
