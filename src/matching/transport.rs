@@ -975,7 +975,7 @@ impl TransportProblem {
     /// This pays off when augmenting paths stay short: volunteers to spare, or few changes.
     /// In a tight problem (capacity equal to demand) every withdrawal leaves a slot unfilled
     /// and moves the prices of its whole component, each search then scans the component,
-    /// and after about two scans of the network the warm start gives up and solves cold
+    /// and after two or three scans of the network the warm start gives up and solves cold
     /// ([`solve`](Self::solve)); the result is exact either way.
     ///
     /// The objective equals [`solve`](Self::solve)'s (both are exact); when several
