@@ -360,21 +360,33 @@ impl Solver<'_> {
 impl Solver<'_> {
     /// Loads a previous flow (engine layout, clipped to the capacities) and saturates every
     /// residual arc of negative reduced cost under the current prices (or empties the arc
-    /// whose reverse is negative). Returns the flowing slots with their shifts.
+    /// whose reverse is negative). Returns the flowing slots with their shifts, by slot.
     fn load(&mut self, input: &Input<'_>, flow: &[u32]) -> Result<Vec<(u32, u32)>, EngineError> {
         let (nv, ns, m, hub) = (self.nv, self.ns, self.m, self.hub);
         let mut pos: Vec<u32> = self.sfirst[..ns].to_vec();
+        let mut flowing = Vec::new();
+        // In canonical order: the volunteers' prices are read in sequence, the shifts' (a
+        // small array) at random, and a slot is written only when its arc carries flow.
         for (a, &f) in input.arcs.iter().zip(flow) {
             let sh = idx(a.sink().get());
-            let k = idx(pos[sh]);
+            let v = idx(a.source().get());
+            let k = pos[sh];
             pos[sh] += 1;
-            let f = f.min(a.capacity());
+            let cap = a.capacity();
+            let rc = a.cost() + self.price[nv + sh] - self.price[v];
+            let f = match rc.cmp(&0) {
+                std::cmp::Ordering::Less => cap,
+                std::cmp::Ordering::Greater => 0,
+                std::cmp::Ordering::Equal => f.min(cap),
+            };
             if f > 0 {
-                self.slots[k].res -= f;
-                self.excess[idx(a.source().get())] += i64::from(f);
+                self.slots[idx(k)].res = cap - f;
+                self.excess[v] += i64::from(f);
                 self.excess[nv + sh] -= i64::from(f);
+                flowing.push((k, u32_of(sh)?));
             }
         }
+        flowing.sort_unstable();
         for v in 0..nv {
             let f = flow.get(m + v).copied().unwrap_or(0).min(self.cap[v]);
             self.out[v] = f;
@@ -392,30 +404,9 @@ impl Solver<'_> {
             self.excess[hub] += i64::from(f);
         }
         let ph = self.price[hub];
-        let mut flowing = Vec::new();
         for sh in 0..ns {
             let x = nv + sh;
             let px = self.price[x];
-            let sh32 = u32_of(sh)?;
-            for k in idx(self.sfirst[sh])..idx(self.sfirst[sh + 1]) {
-                let cap = self.slot_cap(k);
-                let sl = self.slots[k];
-                let v = idx(sl.vol);
-                let rc = sl.cost + px - self.price[v];
-                if rc < 0 && sl.res > 0 {
-                    self.excess[v] += i64::from(sl.res);
-                    self.excess[x] -= i64::from(sl.res);
-                    self.slots[k].res = 0;
-                } else if rc > 0 && sl.res < cap {
-                    let f = cap - sl.res;
-                    self.excess[v] -= i64::from(f);
-                    self.excess[x] += i64::from(f);
-                    self.slots[k].res = cap;
-                }
-                if self.slots[k].res < cap {
-                    flowing.push((u32_of(k)?, sh32));
-                }
-            }
             let rc = self.pen[sh] + px - ph;
             let (unf, d) = (self.unf[sh], self.demand[sh]);
             if rc < 0 && unf < d {
