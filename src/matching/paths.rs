@@ -21,12 +21,15 @@
 //!   when an arc's flow returns to 0: a volunteer's step of a search reads those and its hub
 //!   arc, never its other candidate arcs.
 //! - A shift with many candidates keeps a cache of its [`CACHE_K`] best residual arcs (value
-//!   `price(volunteer) − cost`) and a bound on the value of every other one (volunteer prices
-//!   only fall, and an arc that becomes residual again is inserted). When a search settles
-//!   the shift, it orders the cached arcs by reduced cost, relaxes the best, and queues each
-//!   next one as a heap entry at its exact distance (a search that reaches the hub first
-//!   pushes no more of them); the uncached arcs wait for a deferred heap entry keyed at their
-//!   bound, which relaxes them all and has the cache rebuilt at the shift's next step.
+//!   `price(volunteer) − cost`; each entry copies the arc's cost and volunteer, so a search
+//!   reads no slot) and a bound on the value of every other one (volunteer prices only fall,
+//!   an arc that stops being residual leaves the cache, and one that becomes residual again
+//!   is inserted). The greedy start fills the caches from its own selection. When a search
+//!   settles the shift, it orders the cached arcs by reduced cost, relaxes the best, and
+//!   queues each next one as a heap entry at its exact distance (a search that reaches the
+//!   hub first pushes no more of them); the uncached arcs wait for a deferred heap entry keyed
+//!   at their bound, which relaxes them [`TIER`] at a time in order of reduced cost and has
+//!   the cache rebuilt at the shift's next step.
 //! - The flows are read back from the volunteers' lists (each flowing arc's canonical
 //!   position is a binary search among its volunteer's arcs), not from every slot.
 //!
@@ -87,7 +90,10 @@ const CACHE_MIN_DEGREE: u32 = 32;
 /// small problem would save nothing.
 const MIN_BUDGET: usize = 1 << 20;
 
-/// Marks a heap entry that relaxes the uncached arcs of a shift.
+/// Arcs a deferred entry of a cached shift relaxes at a time ([`Solver::relax_tier`]).
+const TIER: usize = 32;
+
+/// Marks a heap entry that relaxes the uncached arcs of a shift, by tiers.
 const LATER: u32 = 1 << 31;
 
 /// Marks a heap entry that relaxes the next arc of a shift's cache, in order of reduced cost.
@@ -122,11 +128,21 @@ struct Held {
     shift: u32,
 }
 
-/// Best arcs of each high-degree shift: up to `CACHE_K` slots, and `thr`, an upper bound on
-/// the value of every residual arc not cached (`i64::MIN` when every residual arc is cached).
+/// A cached arc: its cost and volunteer copied from its slot, so that a search reads the
+/// cache and the volunteer's price, not the slot.
+#[derive(Debug, Clone, Copy, Default)]
+struct Entry {
+    cost: i64,
+    vol: u32,
+    slot: u32,
+}
+
+/// Best arcs of each high-degree shift: up to `CACHE_K` residual arcs (an arc that stops
+/// being residual leaves its shift's cache), and `thr`, an upper bound on the value of every
+/// residual arc not cached (`i64::MIN` when every residual arc is cached).
 struct Cache {
     id: Vec<u32>,
-    slots: Vec<u32>,
+    arcs: Vec<Entry>,
     len: Vec<u8>,
     thr: Vec<i64>,
     valid: Vec<bool>,
@@ -144,6 +160,9 @@ struct Search {
     heap: BinaryHeap<Reverse<(i64, u32)>>,
     /// Position in its cache of the next arc a settled shift relaxes.
     cursor: Vec<u8>,
+    /// Largest reduced cost among the arcs a settled cached shift has relaxed in tiers
+    /// ([`Solver::relax_tier`]): the next tier reads only the arcs above it.
+    tier: Vec<i64>,
     /// The node with a deficit the last search reached (the hub, but for a warm start).
     target: u32,
 }
@@ -687,7 +706,10 @@ impl<'a> Solver<'a> {
             excess,
             cache: Cache {
                 id,
-                slots: vec![0; count.checked_mul(CACHE_K).ok_or(EngineError::Overflow)?],
+                arcs: vec![
+                    Entry::default();
+                    count.checked_mul(CACHE_K).ok_or(EngineError::Overflow)?
+                ],
                 len: vec![0; count],
                 thr: vec![i64::MIN; count],
                 valid: vec![false; count],
@@ -711,28 +733,45 @@ impl<'a> Solver<'a> {
                 continue;
             }
             let (lo, hi) = (idx(self.sfirst[s]), idx(self.sfirst[s + 1]));
-            // Prices are all 0 here: reduced costs are the costs.
+            let cached = self.cache.id[s] != u32::MAX;
+            // Prices are all 0 here: reduced costs are the costs. Entries are (cost, slot),
+            // the penalty arc's slot is `u32::MAX`.
             self.buf.clear();
-            self.buf
-                .extend(self.slots[lo..hi].iter().map(|sl| (sl.cost, sl.res)));
-            self.buf.push((self.pen[s], self.demand[s]));
-            let units: u64 = self.buf.iter().map(|x| u64::from(x.1)).sum();
+            for k in lo..hi {
+                self.buf.push((self.slots[k].cost, u32_of(k)?));
+            }
+            self.buf.push((self.pen[s], u32::MAX));
+            let units = self.slots[lo..hi]
+                .iter()
+                .map(|sl| u64::from(sl.res))
+                .sum::<u64>()
+                + e;
+            // Entries at the head of `buf` in order, when a cached shift can take its cache
+            // from them.
+            let mut sorted = 0;
             let t = if units <= e {
                 self.buf.iter().map(|x| x.0).max().unwrap_or(0)
             } else {
                 // Every arc holds at least one unit, so the `e` cheapest arcs hold at least
-                // `e` units: select them, then sort only those.
+                // `e` units: select them (and a cache's worth more for a cached shift),
+                // then sort only those.
                 let k = usize::try_from(e).unwrap_or(usize::MAX).min(self.buf.len());
-                if k < self.buf.len() {
-                    self.buf.select_nth_unstable(k);
+                let wide = if cached {
+                    k.saturating_add(CACHE_K + 2).min(self.buf.len())
+                } else {
+                    k
+                };
+                if wide < self.buf.len() {
+                    self.buf.select_nth_unstable(wide);
                 }
-                let head = &mut self.buf[..k];
+                let head = &mut self.buf[..wide];
                 head.sort_unstable();
+                sorted = wide;
                 let mut acc = 0_u64;
                 let mut t = 0_i64;
-                for &(rc, r) in &*head {
+                for &(rc, slot) in &head[..k] {
                     t = rc;
-                    acc += u64::from(r);
+                    acc += self.slots.get(idx(slot)).map_or(e, |sl| u64::from(sl.res));
                     if acc >= e {
                         break;
                     }
@@ -756,9 +795,49 @@ impl<'a> Solver<'a> {
                     self.ties.push(u32_of(k)?);
                 }
             }
+            if cached && !self.cache_from_greedy(s, t, sorted) {
+                // Volunteers' prices are still 0: no random read of a price.
+                self.rebuild(s, true);
+            }
         }
         self.tfirst[self.ns] = u32_of(self.ties.len())?;
         Ok(saturated)
+    }
+
+    /// Fills cached shift `s`'s cache from the first `sorted` entries of `buf` (the
+    /// cheapest of its arcs and penalty arc, in order of cost and slot) after the greedy
+    /// start saturated the arcs cheaper than `t`: the residual ones are the arcs from `t` up,
+    /// and the 17th of them bounds the rest. Returns whether they sufficed.
+    fn cache_from_greedy(&mut self, s: usize, t: i64, sorted: usize) -> bool {
+        let c = idx(self.cache.id[s]);
+        let base = c * CACHE_K;
+        let mut len = 0;
+        let mut thr = i64::MIN;
+        for &(cost, slot) in &self.buf[..sorted] {
+            let Some(sl) = self.slots.get(idx(slot)) else {
+                continue;
+            };
+            if cost < t || sl.res == 0 {
+                continue;
+            }
+            if len == CACHE_K {
+                thr = -cost;
+                break;
+            }
+            self.cache.arcs[base + len] = Entry {
+                cost,
+                vol: sl.vol,
+                slot,
+            };
+            len += 1;
+        }
+        if thr == i64::MIN && sorted < self.buf.len() {
+            return false;
+        }
+        self.cache.len[c] = u8::try_from(len).unwrap_or(0);
+        self.cache.thr[c] = thr;
+        self.cache.valid[c] = true;
+        true
     }
 
     /// Lays out the volunteers' lists of flowing arcs and enters the greedy start's arcs.
@@ -808,6 +887,9 @@ impl<'a> Solver<'a> {
             )?;
         }
         self.slots[k].res -= d;
+        if self.slots[k].res == 0 {
+            self.lose(idx(shift), u32_of(k)?);
+        }
         self.out[v] += d;
         self.excess[x] -= i64::from(d);
         self.excess[self.hub] += i64::from(d);
@@ -906,6 +988,7 @@ impl<'a> Solver<'a> {
             done: Vec::new(),
             heap: BinaryHeap::new(),
             cursor: vec![0; n],
+            tier: vec![i64::MIN; n],
             target: u32::MAX,
         };
         let total: i64 = self.excess.iter().filter(|&&e| e > 0).sum();
@@ -971,7 +1054,7 @@ impl<'a> Solver<'a> {
             if code & LATER != 0 {
                 // The rest of a cached shift's arcs, no shorter than this key.
                 let x = idx(code & !LATER);
-                self.relax_all(sc, x, work);
+                self.relax_tier(sc, x, work);
                 continue;
             }
             if code & NEXT != 0 {
@@ -1013,41 +1096,35 @@ impl<'a> Solver<'a> {
                     let c = idx(c);
                     if !self.cache.valid[c] {
                         *work += idx(self.sfirst[s + 1] - self.sfirst[s]);
-                        self.rebuild(s);
+                        self.rebuild(s, false);
                     }
                     let len = usize::from(self.cache.len[c]);
                     *work += len;
                     let base = c * CACHE_K;
-                    // Order the residual cached arcs by reduced cost (dropping the others,
-                    // which `gain` re-enters if they become residual): the best is relaxed
+                    // Order the cached arcs (all residual) by reduced cost: the best is relaxed
                     // now, each next one by a heap entry at its distance, so a search that
                     // ends first pushes no more of them.
-                    let mut live = [(0_i64, 0_u32); CACHE_K];
-                    let mut nl = 0;
-                    for i in 0..len {
-                        let k = self.cache.slots[base + i];
-                        let sl = self.slots[idx(k)];
-                        if sl.res > 0 {
-                            live[nl] = (sl.cost + px - self.price[idx(sl.vol)], k);
-                            nl += 1;
-                        }
+                    let arcs = &mut self.cache.arcs[base..base + len];
+                    let mut order = [(0_i64, 0_u32, Entry::default()); CACHE_K];
+                    for (o, &e) in order.iter_mut().zip(arcs.iter()) {
+                        *o = (e.cost + px - self.price[idx(e.vol)], e.slot, e);
                     }
-                    let live = &mut live[..nl];
-                    live.sort_unstable();
-                    for (i, &(_, k)) in live.iter().enumerate() {
-                        self.cache.slots[base + i] = k;
+                    let order = &mut order[..len];
+                    order.sort_unstable_by_key(|o| (o.0, o.1));
+                    for (a, o) in arcs.iter_mut().zip(order.iter()) {
+                        *a = o.2;
                     }
-                    self.cache.len[c] = u8::try_from(nl).unwrap_or(0);
-                    if let Some(&(rc, k)) = live.first() {
-                        sc.relax(self.slots[idx(k)].vol, d + rc, code, k);
+                    if let Some(&(rc, k, e)) = order.first() {
+                        sc.relax(e.vol, d + rc, code, k);
                     }
-                    if let Some(&(rc, _)) = live.get(1) {
+                    if let Some(&(rc, _, _)) = order.get(1) {
                         sc.cursor[x] = 1;
                         sc.heap.push(Reverse((d + rc, code | NEXT)));
                     }
                     let thr = self.cache.thr[c];
                     if thr != i64::MIN {
                         let bound = (px - thr).max(0);
+                        sc.tier[x] = i64::MIN;
                         sc.heap.push(Reverse((d + bound, code | LATER)));
                     }
                 }
@@ -1101,14 +1178,55 @@ impl<'a> Solver<'a> {
         }
     }
 
-    /// A deferred entry of cached shift node `x`: relaxes all its arcs, and has its cache
-    /// rebuilt at its next step (not now: its ordered arcs may still be in use).
-    fn relax_all(&mut self, sc: &mut Search, x: usize, work: &mut usize) {
-        let d = sc.dist[x];
-        self.relax_range(sc, x, d, work);
-        let c = self.cache.id[x - self.nv];
+    /// A deferred entry of cached shift node `x`: relaxes its next [`TIER`] residual arcs by
+    /// reduced cost (with any tied with the last) and queues one more entry at the reduced
+    /// cost of the next arc, or relaxes all that are left; has its cache rebuilt at its next
+    /// step (not now: its ordered arcs may still be in use). Most searches end before a
+    /// second tier, and relax (write the distance of, and queue) [`TIER`] volunteers rather
+    /// than every candidate.
+    fn relax_tier(&mut self, sc: &mut Search, x: usize, work: &mut usize) {
+        let s = x - self.nv;
+        let c = self.cache.id[s];
         if let Some(v) = self.cache.valid.get_mut(idx(c)) {
             *v = false;
+        }
+        let d = sc.dist[x];
+        let done = sc.tier[x];
+        let (lo, hi) = (idx(self.sfirst[s]), idx(self.sfirst[s + 1]));
+        *work += hi - lo;
+        let px = self.price[x];
+        let code = u32::try_from(x).unwrap_or(u32::MAX);
+        self.buf.clear();
+        for k in lo..hi {
+            let sl = self.slots[k];
+            if sl.res > 0 {
+                let rc = sl.cost + px - self.price[idx(sl.vol)];
+                if rc > done {
+                    self.buf.push((rc, u32::try_from(k).unwrap_or(u32::MAX)));
+                }
+            }
+        }
+        let mut next = i64::MAX;
+        if self.buf.len() > TIER {
+            self.buf.select_nth_unstable(TIER - 1);
+            let top = self.buf[TIER - 1].0;
+            sc.tier[x] = top;
+            for &(rc, _) in &self.buf[TIER..] {
+                if rc > top {
+                    next = next.min(rc);
+                }
+            }
+        } else {
+            sc.tier[x] = i64::MAX;
+        }
+        let top = sc.tier[x];
+        for &(rc, k) in &self.buf {
+            if rc <= top {
+                sc.relax(self.slots[idx(k)].vol, d + rc, code, k);
+            }
+        }
+        if next != i64::MAX {
+            sc.heap.push(Reverse((d + next, code | LATER)));
         }
     }
 
@@ -1122,27 +1240,33 @@ impl<'a> Solver<'a> {
         let px = self.price[x];
         let code = u32::try_from(x).unwrap_or(u32::MAX);
         if i < len {
-            let k = self.cache.slots[base + i];
-            let sl = self.slots[idx(k)];
-            sc.relax(sl.vol, d + sl.cost + px - self.price[idx(sl.vol)], code, k);
+            let e = self.cache.arcs[base + i];
+            sc.relax(
+                e.vol,
+                d + e.cost + px - self.price[idx(e.vol)],
+                code,
+                e.slot,
+            );
         }
         if i + 1 < len {
-            let sl = self.slots[idx(self.cache.slots[base + i + 1])];
-            let rc = sl.cost + px - self.price[idx(sl.vol)];
+            let e = self.cache.arcs[base + i + 1];
+            let rc = e.cost + px - self.price[idx(e.vol)];
             sc.cursor[x] = u8::try_from(i + 1).unwrap_or(u8::MAX);
             sc.heap.push(Reverse((d + rc, code | NEXT)));
         }
     }
 
-    /// Full scan of shift `s`: caches its best residual arcs and bounds the rest.
-    fn rebuild(&mut self, s: usize) {
+    /// Full scan of shift `s`: caches its best residual arcs and bounds the rest. With
+    /// `zero`, every volunteer's price is known to be 0 (the greedy start), and none is read.
+    fn rebuild(&mut self, s: usize, zero: bool) {
         let c = idx(self.cache.id[s]);
         self.buf.clear();
         for k in idx(self.sfirst[s])..idx(self.sfirst[s + 1]) {
             let sl = self.slots[k];
             if sl.res > 0 {
                 let slot = u32::try_from(k).unwrap_or(u32::MAX);
-                self.buf.push((self.price[idx(sl.vol)] - sl.cost, slot));
+                let price = if zero { 0 } else { self.price[idx(sl.vol)] };
+                self.buf.push((price - sl.cost, slot));
             }
         }
         let base = c * CACHE_K;
@@ -1159,20 +1283,16 @@ impl<'a> Solver<'a> {
         };
         let len = self.buf.len().min(CACHE_K);
         for (i, x) in self.buf[..len].iter().enumerate() {
-            self.cache.slots[base + i] = x.1;
+            let sl = self.slots[idx(x.1)];
+            self.cache.arcs[base + i] = Entry {
+                cost: sl.cost,
+                vol: sl.vol,
+                slot: x.1,
+            };
         }
         self.cache.len[c] = u8::try_from(len).unwrap_or(0);
         self.cache.thr[c] = thr;
         self.cache.valid[c] = true;
-    }
-
-    fn value(&self, k: usize) -> i64 {
-        let sl = self.slots[k];
-        if sl.res > 0 {
-            self.price[idx(sl.vol)] - sl.cost
-        } else {
-            i64::MIN
-        }
     }
 
     /// Slot `k` of shift `s` just became residual: keep the shift's cache true.
@@ -1184,30 +1304,50 @@ impl<'a> Solver<'a> {
         let c = idx(c);
         let base = c * CACHE_K;
         let len = usize::from(self.cache.len[c]);
-        if self.cache.slots[base..base + len].contains(&k) {
-            return;
-        }
+        let sl = self.slots[idx(k)];
+        let new = Entry {
+            cost: sl.cost,
+            vol: sl.vol,
+            slot: k,
+        };
         if len < CACHE_K {
-            self.cache.slots[base + len] = k;
+            self.cache.arcs[base + len] = new;
             self.cache.len[c] += 1;
             return;
         }
         // Full: evict the lowest-valued entry (or drop the newcomer), raising the bound.
+        let value = |e: &Entry| self.price[idx(e.vol)] - e.cost;
         let mut worst = base;
         let mut worst_val = i64::MAX;
         for i in base..base + len {
-            let val = self.value(idx(self.cache.slots[i]));
+            let val = value(&self.cache.arcs[i]);
             if val < worst_val {
                 worst_val = val;
                 worst = i;
             }
         }
-        let new_val = self.value(idx(k));
+        let new_val = value(&new);
         if new_val > worst_val {
-            self.cache.slots[worst] = k;
+            self.cache.arcs[worst] = new;
             self.cache.thr[c] = self.cache.thr[c].max(worst_val);
         } else {
             self.cache.thr[c] = self.cache.thr[c].max(new_val);
+        }
+    }
+
+    /// Slot `k` of shift `s` just stopped being residual: it leaves the shift's cache.
+    fn lose(&mut self, s: usize, k: u32) {
+        let c = self.cache.id[s];
+        if c == u32::MAX || !self.cache.valid[idx(c)] {
+            return;
+        }
+        let c = idx(c);
+        let base = c * CACHE_K;
+        let len = usize::from(self.cache.len[c]);
+        let arcs = &mut self.cache.arcs[base..base + len];
+        if let Some(i) = arcs.iter().position(|e| e.slot == k) {
+            arcs.swap(i, len - 1);
+            self.cache.len[c] -= 1;
         }
     }
 
@@ -1293,6 +1433,9 @@ impl<'a> Solver<'a> {
                 let before = sl.res;
                 sl.res -= d;
                 let cost = sl.cost;
+                if sl.res == 0 {
+                    self.lose(u - nv, k);
+                }
                 if before == cap {
                     self.push_held(
                         w,
