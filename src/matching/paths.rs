@@ -119,6 +119,19 @@ struct Slot {
     res: u32,
 }
 
+/// What a search's step at a volunteer reads of it, in one place.
+#[derive(Debug, Clone, Copy)]
+struct Vol {
+    /// Start of its entries in `held`.
+    first: u32,
+    /// Entries in use (its flowing arcs).
+    len: u32,
+    /// Capacity of its hub arc.
+    cap: u32,
+    /// Flow on its hub arc.
+    out: u32,
+}
+
 /// A flowing arc seen from its volunteer.
 #[derive(Debug, Clone, Copy, Default)]
 struct Held {
@@ -148,13 +161,19 @@ struct Cache {
     valid: Vec<bool>,
 }
 
+/// A node's label in a search, in one place: relaxing an arc reads and writes one line.
+#[derive(Debug, Clone, Copy)]
+struct Label {
+    dist: i64,
+    /// Node the search came from.
+    parent: u32,
+    /// Slot of the arc it came along, or [`VIA_HUB`].
+    via: u32,
+}
+
 /// Scratch space of the searches, reset through `seen` rather than in full.
 struct Search {
-    dist: Vec<i64>,
-    /// Node the search came from.
-    parent: Vec<u32>,
-    /// Slot of the arc it came along, or [`VIA_HUB`].
-    via: Vec<u32>,
+    label: Vec<Label>,
     seen: Vec<u32>,
     done: Vec<u32>,
     heap: BinaryHeap<Reverse<(i64, u32)>>,
@@ -171,14 +190,16 @@ impl Search {
     #[allow(clippy::inline_always, reason = "the hottest step of the searches")]
     #[inline(always)]
     fn relax(&mut self, w: u32, nd: i64, from: u32, via: u32) {
-        let wi = idx(w);
-        if nd < self.dist[wi] {
-            if self.dist[wi] == i64::MAX {
+        let l = &mut self.label[idx(w)];
+        if nd < l.dist {
+            if l.dist == i64::MAX {
                 self.seen.push(w);
             }
-            self.dist[wi] = nd;
-            self.parent[wi] = from;
-            self.via[wi] = via;
+            *l = Label {
+                dist: nd,
+                parent: from,
+                via,
+            };
             self.heap.push(Reverse((nd, w)));
         }
     }
@@ -198,11 +219,10 @@ struct Solver<'a> {
     ties: Vec<u32>,
     tfirst: Vec<u32>,
     vdeg: Vec<u32>,
+    /// Bounds of each volunteer's entries in `held` (`nv + 1` of them).
     hfirst: Vec<u32>,
-    hlen: Vec<u32>,
     held: Vec<Held>,
-    cap: &'a [u32],
-    out: Vec<u32>,
+    vol: Vec<Vol>,
     demand: &'a [u32],
     pen: &'a [i64],
     unf: Vec<u32>,
@@ -247,16 +267,14 @@ fn check(input: &Input<'_>) -> Result<(), EngineError> {
         return Err(EngineError::Overflow);
     }
     u32_of(input.arcs.len())?;
-    let costs = input.arcs.costs().iter().copied();
-    let max_cost = costs
-        .clone()
-        .chain(input.penalties.iter().copied())
-        .max()
-        .unwrap_or(0);
-    let min_cost = costs
-        .chain(input.penalties.iter().copied())
-        .min()
-        .unwrap_or(0);
+    // One pass per slice, each a plain reduction (a chained iterator is not vectorised).
+    let span = |xs: &[i64]| {
+        xs.iter()
+            .fold((0_i64, 0_i64), |(lo, hi), &c| (lo.min(c), hi.max(c)))
+    };
+    let (lo_arc, hi_arc) = span(input.arcs.costs());
+    let (lo_pen, hi_pen) = span(input.penalties);
+    let (min_cost, max_cost) = (lo_arc.min(lo_pen), hi_arc.max(hi_pen));
     if min_cost < 0 {
         return Err(EngineError::GaveUp);
     }
@@ -360,8 +378,8 @@ impl Solver<'_> {
         for v in 0..nv {
             let end = first + idx(s.vdeg[v]);
             let mine = &input.arcs.sinks()[first..end];
-            let lo = idx(s.hfirst[v]);
-            for h in &s.held[lo..lo + idx(s.hlen[v])] {
+            let lo = idx(s.vol[v].first);
+            for h in &s.held[lo..lo + idx(s.vol[v].len)] {
                 let i = mine
                     .binary_search(&h.shift)
                     .map_err(|_| EngineError::Overflow)?;
@@ -407,8 +425,8 @@ impl Solver<'_> {
         }
         flowing.sort_unstable();
         for v in 0..nv {
-            let f = flow.get(m + v).copied().unwrap_or(0).min(self.cap[v]);
-            self.out[v] = f;
+            let f = flow.get(m + v).copied().unwrap_or(0).min(self.vol[v].cap);
+            self.vol[v].out = f;
             self.excess[v] -= i64::from(f);
             self.excess[hub] += i64::from(f);
         }
@@ -440,15 +458,15 @@ impl Solver<'_> {
         }
         for v in 0..nv {
             let rc = self.price[v] - ph;
-            let (out, cap) = (self.out[v], self.cap[v]);
+            let (out, cap) = (self.vol[v].out, self.vol[v].cap);
             if rc < 0 && out < cap {
                 self.excess[v] -= i64::from(cap - out);
                 self.excess[hub] += i64::from(cap - out);
-                self.out[v] = cap;
+                self.vol[v].out = cap;
             } else if rc > 0 && out > 0 {
                 self.excess[v] += i64::from(out);
                 self.excess[hub] -= i64::from(out);
-                self.out[v] = 0;
+                self.vol[v].out = 0;
             }
         }
         Ok(flowing)
@@ -498,7 +516,7 @@ impl Solver<'_> {
             let pw = self.price[w];
             if w == hub {
                 for v in 0..nv {
-                    if self.out[v] < self.cap[v] {
+                    if self.vol[v].out < self.vol[v].cap {
                         relax(&mut dist, &mut heap, v, d + self.price[v] - pw);
                     }
                 }
@@ -516,7 +534,7 @@ impl Solver<'_> {
             } else if w < nv {
                 // The volunteer's arcs in canonical order (read in sequence): residual unless
                 // flowing at full capacity, which only its few held arcs can be.
-                let held = &self.held[idx(self.hfirst[w])..][..idx(self.hlen[w])];
+                let held = &self.held[idx(self.vol[w].first)..][..idx(self.vol[w].len)];
                 for i in idx(vfirst[w])..idx(vfirst[w + 1]) {
                     let sh = sinks[i];
                     let residual = match held.iter().find(|h| h.shift == sh) {
@@ -528,7 +546,7 @@ impl Solver<'_> {
                         relax(&mut dist, &mut heap, x, d + costs[i] + self.price[x] - pw);
                     }
                 }
-                if self.out[w] > 0 {
+                if self.vol[w].out > 0 {
                     relax(&mut dist, &mut heap, hub, d + self.price[hub] - pw);
                 }
             } else {
@@ -573,9 +591,9 @@ impl Solver<'_> {
             let Ok(e) = u32::try_from(self.excess[v]) else {
                 continue;
             };
-            let d = e.min(self.cap[v] - self.out[v]).min(room);
+            let d = e.min(self.vol[v].cap - self.vol[v].out).min(room);
             if d > 0 && self.price[v] == ph {
-                self.out[v] += d;
+                self.vol[v].out += d;
                 self.excess[v] -= i64::from(d);
                 self.excess[hub] += i64::from(d);
             }
@@ -600,11 +618,14 @@ impl Solver<'_> {
                 if sl.res == 0
                     || sl.cost + px != self.price[v]
                     || self.price[v] != ph
-                    || self.out[v] == self.cap[v]
+                    || self.vol[v].out == self.vol[v].cap
                 {
                     continue;
                 }
-                let d = e.min(sl.res).min(self.cap[v] - self.out[v]).min(room);
+                let d = e
+                    .min(sl.res)
+                    .min(self.vol[v].cap - self.vol[v].out)
+                    .min(room);
                 self.send_to_hub(x, k, sh32, d)?;
             }
             let room = u32::try_from(-self.excess[hub]).unwrap_or(0);
@@ -695,10 +716,17 @@ impl<'a> Solver<'a> {
             tfirst: Vec::new(),
             vdeg,
             hfirst: Vec::new(),
-            hlen: vec![0; nv],
             held: Vec::new(),
-            cap: input.capacities,
-            out: vec![0; nv],
+            vol: input
+                .capacities
+                .iter()
+                .map(|&cap| Vol {
+                    first: 0,
+                    len: 0,
+                    cap,
+                    out: 0,
+                })
+                .collect(),
             demand: input.demands,
             pen: input.penalties,
             unf: vec![0; ns],
@@ -851,10 +879,13 @@ impl<'a> Solver<'a> {
         for v in 0..nv {
             hfirst[v] = acc;
             let extra = u32::try_from(self.excess[v]).unwrap_or(u32::MAX);
-            let room = self.vdeg[v].min(self.cap[v].saturating_add(extra));
+            let room = self.vdeg[v].min(self.vol[v].cap.saturating_add(extra));
             acc = acc.checked_add(room).ok_or(EngineError::Overflow)?;
         }
         hfirst[nv] = acc;
+        for (x, &first) in self.vol.iter_mut().zip(&hfirst) {
+            x.first = first;
+        }
         self.hfirst = hfirst;
         self.held = vec![Held::default(); idx(acc)];
         for &(k, s) in saturated {
@@ -890,30 +921,30 @@ impl<'a> Solver<'a> {
         if self.slots[k].res == 0 {
             self.lose(idx(shift), u32_of(k)?);
         }
-        self.out[v] += d;
+        self.vol[v].out += d;
         self.excess[x] -= i64::from(d);
         self.excess[self.hub] += i64::from(d);
         Ok(())
     }
 
     fn push_held(&mut self, v: usize, h: Held) -> Result<(), EngineError> {
-        let len = self.hlen[v];
-        let at = self.hfirst[v] + len;
+        let len = self.vol[v].len;
+        let at = self.vol[v].first + len;
         if at >= self.hfirst[v + 1] {
             // The bound of `hold` is broken: a bug, reported rather than hidden.
             return Err(EngineError::Overflow);
         }
         self.held[idx(at)] = h;
-        self.hlen[v] = len + 1;
+        self.vol[v].len = len + 1;
         Ok(())
     }
 
     fn remove_held(&mut self, v: usize, slot: u32) {
-        let lo = idx(self.hfirst[v]);
-        let len = idx(self.hlen[v]);
+        let lo = idx(self.vol[v].first);
+        let len = idx(self.vol[v].len);
         if let Some(j) = self.held[lo..lo + len].iter().position(|h| h.slot == slot) {
             self.held.swap(lo + j, lo + len - 1);
-            self.hlen[v] -= 1;
+            self.vol[v].len -= 1;
         }
     }
 
@@ -926,9 +957,9 @@ impl<'a> Solver<'a> {
             let Ok(e) = u32::try_from(self.excess[v]) else {
                 continue;
             };
-            let d = e.min(self.cap[v] - self.out[v]);
+            let d = e.min(self.vol[v].cap - self.vol[v].out);
             if d > 0 {
-                self.out[v] += d;
+                self.vol[v].out += d;
                 self.excess[v] -= i64::from(d);
                 self.excess[hub] += i64::from(d);
             }
@@ -953,12 +984,12 @@ impl<'a> Solver<'a> {
                 // Cheapest test first: volunteers' prices are all the hub's here.
                 if sl.cost + px != self.price[v]
                     || sl.res == 0
-                    || self.out[v] == self.cap[v]
+                    || self.vol[v].out == self.vol[v].cap
                     || self.price[v] != self.price[hub]
                 {
                     continue;
                 }
-                let d = e.min(sl.res).min(self.cap[v] - self.out[v]);
+                let d = e.min(sl.res).min(self.vol[v].cap - self.vol[v].out);
                 self.send_to_hub(x, k, s32, d)?;
             }
             let open = self.demand[s] - self.unf[s];
@@ -981,9 +1012,14 @@ impl<'a> Solver<'a> {
     fn paths(&mut self, budget: usize, per_search: usize) -> Result<(), EngineError> {
         let n = self.hub + 1;
         let mut sc = Search {
-            dist: vec![i64::MAX; n],
-            parent: vec![u32::MAX; n],
-            via: vec![VIA_HUB; n],
+            label: vec![
+                Label {
+                    dist: i64::MAX,
+                    parent: u32::MAX,
+                    via: VIA_HUB,
+                };
+                n
+            ],
             seen: Vec::new(),
             done: Vec::new(),
             heap: BinaryHeap::new(),
@@ -1037,13 +1073,13 @@ impl<'a> Solver<'a> {
         let (nv, hub) = (self.nv, self.hub);
         let hub32 = u32_of(hub)?;
         for &v in &sc.seen {
-            sc.dist[idx(v)] = i64::MAX;
+            sc.label[idx(v)].dist = i64::MAX;
         }
         sc.seen.clear();
         sc.done.clear();
         sc.heap.clear();
         let src32 = u32_of(src)?;
-        sc.dist[src] = 0;
+        sc.label[src].dist = 0;
         sc.seen.push(src32);
         sc.heap.push(Reverse((0, src32)));
         while let Some(Reverse((d, code))) = sc.heap.pop() {
@@ -1064,7 +1100,7 @@ impl<'a> Solver<'a> {
                 continue;
             }
             let x = idx(code);
-            if d > sc.dist[x] {
+            if d > sc.label[x].dist {
                 continue;
             }
             if self.excess[x] < 0 {
@@ -1077,14 +1113,14 @@ impl<'a> Solver<'a> {
                 // Only a warm start reaches a hub without deficit: its reverse arcs.
                 self.relax_hub(sc, d, work)?;
             } else if x < nv {
-                let (lo, len) = (idx(self.hfirst[x]), idx(self.hlen[x]));
+                let (lo, len) = (idx(self.vol[x].first), idx(self.vol[x].len));
                 *work += len + 1;
                 for h in &self.held[lo..lo + len] {
                     let w = nv + idx(h.shift);
                     let rc = -h.cost + px - self.price[w];
                     sc.relax(u32_of(w)?, d + rc, code, h.slot);
                 }
-                if self.out[x] < self.cap[x] {
+                if self.vol[x].out < self.vol[x].cap {
                     sc.relax(hub32, d + px - self.price[hub], code, VIA_HUB);
                 }
             } else {
@@ -1144,7 +1180,7 @@ impl<'a> Solver<'a> {
         let ph = self.price[hub];
         *work += hub;
         for v in 0..nv {
-            if self.out[v] > 0 {
+            if self.vol[v].out > 0 {
                 sc.relax(u32_of(v)?, d + ph - self.price[v], hub32, VIA_HUB);
             }
         }
@@ -1190,7 +1226,7 @@ impl<'a> Solver<'a> {
         if let Some(v) = self.cache.valid.get_mut(idx(c)) {
             *v = false;
         }
-        let d = sc.dist[x];
+        let d = sc.label[x].dist;
         let done = sc.tier[x];
         let (lo, hi) = (idx(self.sfirst[s]), idx(self.sfirst[s + 1]));
         *work += hi - lo;
@@ -1236,7 +1272,7 @@ impl<'a> Solver<'a> {
         let base = c * CACHE_K;
         let len = usize::from(self.cache.len[c]);
         let i = usize::from(sc.cursor[x]);
-        let d = sc.dist[x];
+        let d = sc.label[x].dist;
         let px = self.price[x];
         let code = u32::try_from(x).unwrap_or(u32::MAX);
         if i < len {
@@ -1355,7 +1391,7 @@ impl<'a> Solver<'a> {
     fn lower_prices(&mut self, sc: &Search, reach: i64) -> Result<(), EngineError> {
         for &x in &sc.done {
             let x = idx(x);
-            let d = sc.dist[x];
+            let d = sc.label[x].dist;
             if d < reach {
                 let p = self.price[x]
                     .checked_sub(reach - d)
@@ -1374,17 +1410,17 @@ impl<'a> Solver<'a> {
         let mut delta = self.excess[src].min(-self.excess[target]);
         let mut w = target;
         while w != src {
-            let u = idx(sc.parent[w]);
-            let k = sc.via[w];
+            let u = idx(sc.label[w].parent);
+            let k = sc.label[w].via;
             let r = if u == hub {
                 if w < nv {
-                    self.out[w]
+                    self.vol[w].out
                 } else {
                     self.unf[w - nv]
                 }
             } else if u < nv {
                 if w == hub {
-                    self.cap[u] - self.out[u]
+                    self.vol[u].cap - self.vol[u].out
                 } else {
                     self.slot_cap(idx(k)) - self.slots[idx(k)].res
                 }
@@ -1402,17 +1438,17 @@ impl<'a> Solver<'a> {
         }
         let mut w = target;
         while w != src {
-            let u = idx(sc.parent[w]);
-            let k = sc.via[w];
+            let u = idx(sc.label[w].parent);
+            let k = sc.label[w].via;
             if u == hub {
                 if w < nv {
-                    self.out[w] -= d;
+                    self.vol[w].out -= d;
                 } else {
                     self.unf[w - nv] -= d;
                 }
             } else if u < nv {
                 if w == hub {
-                    self.out[u] += d;
+                    self.vol[u].out += d;
                 } else {
                     let cap = self.slot_cap(idx(k));
                     let sl = &mut self.slots[idx(k)];

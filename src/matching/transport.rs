@@ -1205,9 +1205,10 @@ impl TransportProblem {
         let (first, sinks, costs) = (arcs.first(), arcs.sinks(), arcs.costs());
         for v in 0..nv {
             let mine = first[v] as usize..first[v + 1] as usize;
-            let flows = sol.flow[mine.clone()].iter();
-            for ((&f, &s), &c) in flows.zip(&sinks[mine.clone()]).zip(&costs[mine]) {
+            // Few arcs carry flow: read an arc's sink and cost only when it does.
+            for (i, &f) in sol.flow[mine.clone()].iter().enumerate() {
                 if f > 0 {
+                    let (s, c) = (sinks[mine.start + i], costs[mine.start + i]);
                     filled[s as usize] += f;
                     objective += i128::from(c) * i128::from(f);
                     assignment.push(UsedArc {
