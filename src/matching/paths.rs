@@ -28,8 +28,8 @@
 //!   settles the shift, it orders the cached arcs by reduced cost, relaxes the best, and
 //!   queues each next one as a heap entry at its exact distance (a search that reaches the
 //!   hub first pushes no more of them); the uncached arcs wait for a deferred heap entry keyed
-//!   at their bound, which relaxes them [`TIER`] at a time in order of reduced cost and has
-//!   the cache rebuilt at the shift's next step.
+//!   at their bound, which relaxes the [`TIER`] best of them (a second entry, at the next
+//!   one's distance, relaxes the rest) and has the cache rebuilt at the shift's next step.
 //! - The flows are read back from the volunteers' lists (each flowing arc's canonical
 //!   position is a binary search among its volunteer's arcs), not from every slot.
 //!
@@ -90,7 +90,7 @@ const CACHE_MIN_DEGREE: u32 = 32;
 /// small problem would save nothing.
 const MIN_BUDGET: usize = 1 << 20;
 
-/// Arcs a deferred entry of a cached shift relaxes at a time ([`Solver::relax_tier`]).
+/// Arcs the first deferred entry of a cached shift relaxes ([`Solver::relax_tier`]).
 const TIER: usize = 32;
 
 /// Marks a heap entry that relaxes the uncached arcs of a shift, by tiers.
@@ -179,8 +179,9 @@ struct Search {
     heap: BinaryHeap<Reverse<(i64, u32)>>,
     /// Position in its cache of the next arc a settled shift relaxes.
     cursor: Vec<u8>,
-    /// Largest reduced cost among the arcs a settled cached shift has relaxed in tiers
-    /// ([`Solver::relax_tier`]): the next tier reads only the arcs above it.
+    /// Largest reduced cost among the arcs a settled cached shift's first deferred entry
+    /// relaxed ([`Solver::relax_tier`]; `i64::MIN` before it): the second reads only the
+    /// arcs above it.
     tier: Vec<i64>,
     /// The node with a deficit the last search reached (the hub, but for a warm start).
     target: u32,
@@ -1214,12 +1215,12 @@ impl<'a> Solver<'a> {
         }
     }
 
-    /// A deferred entry of cached shift node `x`: relaxes its next [`TIER`] residual arcs by
-    /// reduced cost (with any tied with the last) and queues one more entry at the reduced
-    /// cost of the next arc, or relaxes all that are left; has its cache rebuilt at its next
-    /// step (not now: its ordered arcs may still be in use). Most searches end before a
-    /// second tier, and relax (write the distance of, and queue) [`TIER`] volunteers rather
-    /// than every candidate.
+    /// A deferred entry of cached shift node `x`. The first relaxes its [`TIER`] residual
+    /// arcs of least reduced cost (with any tied with the last) and queues a second entry at
+    /// the reduced cost of the next arc; the second relaxes all that are left. Has its cache
+    /// rebuilt at its next step (not now: its ordered arcs may still be in use). Most
+    /// searches end before a second entry, and relax (write the distance of, and queue)
+    /// [`TIER`] volunteers rather than every candidate.
     fn relax_tier(&mut self, sc: &mut Search, x: usize, work: &mut usize) {
         let s = x - self.nv;
         let c = self.cache.id[s];
@@ -1242,27 +1243,31 @@ impl<'a> Solver<'a> {
                 }
             }
         }
-        let mut next = i64::MAX;
-        if self.buf.len() > TIER {
+        // A first tier of `TIER` arcs, then all the rest: a search reads the arcs twice at
+        // most.
+        if done == i64::MIN && self.buf.len() > TIER {
             self.buf.select_nth_unstable(TIER - 1);
             let top = self.buf[TIER - 1].0;
             sc.tier[x] = top;
-            for &(rc, _) in &self.buf[TIER..] {
-                if rc > top {
+            let (head, tail) = self.buf.split_at(TIER);
+            for &(rc, k) in head {
+                sc.relax(self.slots[idx(k)].vol, d + rc, code, k);
+            }
+            let mut next = i64::MAX;
+            for &(rc, k) in tail {
+                if rc == top {
+                    sc.relax(self.slots[idx(k)].vol, d + rc, code, k);
+                } else {
                     next = next.min(rc);
                 }
             }
+            if next != i64::MAX {
+                sc.heap.push(Reverse((d + next, code | LATER)));
+            }
         } else {
-            sc.tier[x] = i64::MAX;
-        }
-        let top = sc.tier[x];
-        for &(rc, k) in &self.buf {
-            if rc <= top {
+            for &(rc, k) in &self.buf {
                 sc.relax(self.slots[idx(k)].vol, d + rc, code, k);
             }
-        }
-        if next != i64::MAX {
-            sc.heap.push(Reverse((d + next, code | LATER)));
         }
     }
 
