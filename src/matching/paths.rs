@@ -1712,6 +1712,25 @@ mod tests {
     }
 
     #[test]
+    fn a_cached_shift_whose_cheapest_arcs_carry_nothing_fills_from_the_rest() {
+        // One shift of two slots with 40 candidates (a cached shift): the 30 cheapest arcs have
+        // capacity 0, so the greedy start's selection holds no residual arc to cache, and the
+        // cache is rebuilt from every arc; the slots go to the two cheapest usable arcs.
+        let mut arcs: Vec<(u32, u32, i64, u32)> =
+            (0..30).map(|v| (v, 0, i64::from(v) + 1, 0)).collect();
+        arcs.extend((30..40).map(|v| (v, 0, 70 + i64::from(v), 1)));
+        let raw = Raw {
+            caps: vec![1; 40],
+            sinks: vec![(2, 1_000)],
+            arcs,
+        };
+        let (p, sol) = paths(&raw);
+        assert_eq!(sol.objective(), 100 + 101);
+        assert_eq!(sol.unfilled(), &[0]);
+        assert_eq!(verify(&p, &sol), Ok(()));
+    }
+
+    #[test]
     fn a_shift_without_candidates_and_a_free_penalty_stays_unfilled() {
         let raw = Raw {
             caps: vec![2],
