@@ -1336,15 +1336,18 @@ impl<'a> Solver<'a> {
         self.cache.valid[c] = true;
     }
 
+    /// Shift `s`'s cache if it has a valid one: its index, first entry and length.
+    fn valid_cache(&self, s: usize) -> Option<(usize, usize, usize)> {
+        let c = idx(self.cache.id[s]);
+        let valid = self.cache.valid.get(c).copied().unwrap_or(false);
+        valid.then(|| (c, c * CACHE_K, usize::from(self.cache.len[c])))
+    }
+
     /// Slot `k` of shift `s` just became residual: keep the shift's cache true.
     fn gain(&mut self, s: usize, k: u32) {
-        let c = self.cache.id[s];
-        if c == u32::MAX || !self.cache.valid[idx(c)] {
+        let Some((c, base, len)) = self.valid_cache(s) else {
             return;
-        }
-        let c = idx(c);
-        let base = c * CACHE_K;
-        let len = usize::from(self.cache.len[c]);
+        };
         let sl = self.slots[idx(k)];
         let new = Entry {
             cost: sl.cost,
@@ -1378,13 +1381,9 @@ impl<'a> Solver<'a> {
 
     /// Slot `k` of shift `s` just stopped being residual: it leaves the shift's cache.
     fn lose(&mut self, s: usize, k: u32) {
-        let c = self.cache.id[s];
-        if c == u32::MAX || !self.cache.valid[idx(c)] {
+        let Some((c, base, len)) = self.valid_cache(s) else {
             return;
-        }
-        let c = idx(c);
-        let base = c * CACHE_K;
-        let len = usize::from(self.cache.len[c]);
+        };
         let arcs = &mut self.cache.arcs[base..base + len];
         if let Some(i) = arcs.iter().position(|e| e.slot == k) {
             arcs.swap(i, len - 1);
