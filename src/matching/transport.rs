@@ -591,7 +591,7 @@ impl TransportProblem {
             // Shortest paths on the transportation layout; if they run out of budget, the
             // general engine's cost scaling (its own shortest paths would give up too).
             TransportMethod::ShortestPaths => match self.paths_solution() {
-                Ok(sol) => self.solution_from(&sol),
+                Ok(sol) => self.solution_from_flows(&sol),
                 Err(_) => self.solve_with(engine::Start::ScalingOnly),
             },
             TransportMethod::BipartiteScaling => self.solve_bipartite(),
@@ -622,7 +622,7 @@ impl TransportProblem {
         if self.prefers_shortest_paths()
             && let Ok(sol) = self.paths_solution()
         {
-            return self.solution_from(&sol);
+            return self.solution_from_flows(&sol);
         }
         self.solve_bipartite()
     }
@@ -638,7 +638,7 @@ impl TransportProblem {
     }
 
     /// Successive shortest paths on the transportation layout ([`paths::solve`]).
-    pub(super) fn paths_solution(&self) -> Result<EngineSolution, EngineError> {
+    pub(super) fn paths_solution(&self) -> Result<paths::Flows, EngineError> {
         paths::solve(&self.bipartite_input())
     }
 
@@ -1036,7 +1036,7 @@ impl TransportProblem {
         // A state outside its reach (a negative cost, prices out of its range) goes to the
         // general engine's warm start, then cold.
         match paths::resolve(&self.bipartite_input(), &flow, &potential) {
-            Ok(sol) => return self.solution_from(&sol),
+            Ok(sol) => return self.solution_from_flows(&sol),
             Err(EngineError::GaveUp) if self.costs_non_negative() => {
                 return self.solve();
             }
@@ -1185,9 +1185,37 @@ impl TransportProblem {
         arcs.max(self.penalties.iter().copied().max()).unwrap_or(0)
     }
 
+    /// The solution of a flow given per arc (the engine's and the bipartite solver's layout).
     pub(super) fn solution_from(
         &self,
         sol: &EngineSolution,
+    ) -> Result<TransportSolution, MatchingError> {
+        let first = self.arcs().first();
+        let flow = &sol.flow;
+        // Few arcs carry flow: the solution reads an arc's sink and cost only when it does.
+        let used = (0..self.sources()).flat_map(|v| {
+            (first[v] as usize..first[v + 1] as usize)
+                .filter(|&i| flow[i] > 0)
+                .map(move |i| (index_u32(v), i, flow[i]))
+        });
+        self.solution_of(used, &sol.potential)
+    }
+
+    /// The solution of a flow given by the arcs that carry it ([`paths::Flows`]).
+    pub(super) fn solution_from_flows(
+        &self,
+        sol: &paths::Flows,
+    ) -> Result<TransportSolution, MatchingError> {
+        let used = sol.used.iter().map(|&(v, i, f)| (v, i as usize, f));
+        self.solution_of(used, &sol.potential)
+    }
+
+    /// The solution of a flow given as `(source, arc, units)` for each arc with flow, in
+    /// canonical arc order, and its potentials in the engine's convention.
+    fn solution_of(
+        &self,
+        used: impl Iterator<Item = (u32, usize, u32)>,
+        potential: &[i64],
     ) -> Result<TransportSolution, MatchingError> {
         let nv = self.sources();
         let ns = self.sinks();
@@ -1197,27 +1225,21 @@ impl TransportProblem {
             nodes: hub + 1,
             max_cost,
         };
-        let phi_hub = sol.potential[hub];
+        let phi_hub = potential[hub];
         let mut filled = vec![0_u32; ns];
         let mut assignment = Vec::new();
         let mut objective = 0_i128;
         let arcs = self.arcs();
-        let (first, sinks, costs) = (arcs.first(), arcs.sinks(), arcs.costs());
-        for v in 0..nv {
-            let mine = first[v] as usize..first[v + 1] as usize;
-            // Few arcs carry flow: read an arc's sink and cost only when it does.
-            for (i, &f) in sol.flow[mine.clone()].iter().enumerate() {
-                if f > 0 {
-                    let (s, c) = (sinks[mine.start + i], costs[mine.start + i]);
-                    filled[s as usize] += f;
-                    objective += i128::from(c) * i128::from(f);
-                    assignment.push(UsedArc {
-                        source: SourceIndex(index_u32(v)),
-                        sink: SinkIndex(s),
-                        units: f,
-                    });
-                }
-            }
+        let (sinks, costs) = (arcs.sinks(), arcs.costs());
+        for (v, i, f) in used {
+            let (s, c) = (sinks[i], costs[i]);
+            filled[s as usize] += f;
+            objective += i128::from(c) * i128::from(f);
+            assignment.push(UsedArc {
+                source: SourceIndex(v),
+                sink: SinkIndex(s),
+                units: f,
+            });
         }
         let unfilled: Vec<u32> = self
             .demands
@@ -1231,11 +1253,11 @@ impl TransportProblem {
         let objective = i64::try_from(objective).map_err(|_| overflow.clone())?;
         // The network is reversed, so the LP duals are the negated potentials: with
         // φ = −potential, rent = max(0, φ(v) − φ(hub)) and price = min(penalty, φ(s) − φ(hub)).
-        let source_rent = sol.potential[..nv]
+        let source_rent = potential[..nv]
             .iter()
             .map(|&p| (phi_hub - p).max(0))
             .collect();
-        let sink_price = sol.potential[nv..hub]
+        let sink_price = potential[nv..hub]
             .iter()
             .zip(&self.penalties)
             .map(|(&p, &pen)| (phi_hub - p).min(pen))
