@@ -842,8 +842,7 @@ impl<'a> Solver<'a> {
                 }
             }
             if cached && !self.cache_from_greedy(s, t, sorted) {
-                // Volunteers' prices are still 0: no random read of a price.
-                self.rebuild(s, true);
+                self.rebuild(s);
             }
         }
         self.tfirst[self.ns] = u32_of(self.ties.len())?;
@@ -1150,7 +1149,7 @@ impl<'a> Solver<'a> {
                     let c = idx(c);
                     if !self.cache.valid[c] {
                         *work += idx(self.sfirst[s + 1] - self.sfirst[s]);
-                        self.rebuild(s, false);
+                        self.rebuild(s);
                     }
                     let len = usize::from(self.cache.len[c]);
                     *work += len;
@@ -1234,16 +1233,16 @@ impl<'a> Solver<'a> {
 
     /// A deferred entry of cached shift node `x`. The first relaxes its [`TIER`] residual
     /// arcs of least reduced cost (with any tied with the last) and queues a second entry at
-    /// the reduced cost of the next arc; the second relaxes all that are left. Has its cache
-    /// rebuilt at its next step (not now: its ordered arcs may still be in use). Most
-    /// searches end before a second entry, and relax (write the distance of, and queue)
-    /// [`TIER`] volunteers rather than every candidate.
+    /// the reduced cost of the next arc; the second relaxes all that are left. Most searches
+    /// end before a second entry, and relax (write the distance of, and queue) [`TIER`]
+    /// volunteers rather than every candidate.
+    ///
+    /// The first entry has read every residual arc at its exact reduced cost: it refills the
+    /// shift's cache from the best of them, so that the shift's next step needs no rebuild.
+    /// The cache's ordered arcs need no more heap entries in this search (they are among
+    /// those the tiers relax), so its cursor is moved past them.
     fn relax_tier(&mut self, sc: &mut Search, x: usize, work: &mut usize) {
         let s = x - self.nv;
-        let c = self.cache.id[s];
-        if let Some(v) = self.cache.valid.get_mut(idx(c)) {
-            *v = false;
-        }
         let d = sc.label[x].dist;
         let done = sc.tier[x];
         let (lo, hi) = (idx(self.sfirst[s]), idx(self.sfirst[s + 1]));
@@ -1260,9 +1259,15 @@ impl<'a> Solver<'a> {
                 }
             }
         }
+        if done != i64::MIN {
+            for &(rc, k) in &self.buf {
+                sc.relax(self.slots[idx(k)].vol, d + rc, code, k);
+            }
+            return;
+        }
         // A first tier of `TIER` arcs, then all the rest: a search reads the arcs twice at
         // most.
-        if done == i64::MIN && self.buf.len() > TIER {
+        if self.buf.len() > TIER {
             self.buf.select_nth_unstable(TIER - 1);
             let top = self.buf[TIER - 1].0;
             sc.tier[x] = top;
@@ -1281,11 +1286,17 @@ impl<'a> Solver<'a> {
             if next != i64::MAX {
                 sc.heap.push(Reverse((d + next, code | LATER)));
             }
+            // The `TIER` least reduced costs hold the cache's `CACHE_K` and the next one.
+            self.buf.truncate(TIER);
         } else {
             for &(rc, k) in &self.buf {
                 sc.relax(self.slots[idx(k)].vol, d + rc, code, k);
             }
         }
+        // The reduced cost of arc `s → v` is `px - (price(v) - cost)`: the cache's value.
+        let c = idx(self.cache.id[s]);
+        self.cache_from_buf(c, px);
+        sc.cursor[x] = u8::MAX;
     }
 
     /// Relaxes the next arc of settled shift node `x`'s ordered cache, and queues the one after.
@@ -1314,32 +1325,32 @@ impl<'a> Solver<'a> {
         }
     }
 
-    /// Full scan of shift `s`: caches its best residual arcs and bounds the rest. With
-    /// `zero`, every volunteer's price is known to be 0 (the greedy start), and none is read.
-    fn rebuild(&mut self, s: usize, zero: bool) {
-        let c = idx(self.cache.id[s]);
+    /// Full scan of shift `s`: caches its best residual arcs and bounds the rest.
+    fn rebuild(&mut self, s: usize) {
         self.buf.clear();
         for k in idx(self.sfirst[s])..idx(self.sfirst[s + 1]) {
             let sl = self.slots[k];
             if sl.res > 0 {
                 let slot = u32::try_from(k).unwrap_or(u32::MAX);
-                let price = if zero { 0 } else { self.price[idx(sl.vol)] };
-                self.buf.push((price - sl.cost, slot));
+                self.buf.push((sl.cost - self.price[idx(sl.vol)], slot));
             }
         }
-        let base = c * CACHE_K;
+        self.cache_from_buf(idx(self.cache.id[s]), 0);
+    }
+
+    /// Fills cache `c` from `buf`, which holds `(key, slot)` for residual arcs of its shift,
+    /// the arc's value being `offset − key` (`price(volunteer) − cost`), and every residual
+    /// arc not in `buf` of value below the least value not cached: caches the [`CACHE_K`]
+    /// of least key (ties by slot) and bounds the rest by the value of the next.
+    fn cache_from_buf(&mut self, c: usize, offset: i64) {
         let thr = if self.buf.len() > CACHE_K {
-            self.buf
-                .select_nth_unstable_by(CACHE_K, |x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
-            self.buf[CACHE_K..]
-                .iter()
-                .map(|x| x.0)
-                .max()
-                .unwrap_or(i64::MIN)
+            self.buf.select_nth_unstable(CACHE_K);
+            offset - self.buf[CACHE_K].0
         } else {
             i64::MIN
         };
         let len = self.buf.len().min(CACHE_K);
+        let base = c * CACHE_K;
         for (i, x) in self.buf[..len].iter().enumerate() {
             let sl = self.slots[idx(x.1)];
             self.cache.arcs[base + i] = Entry {
