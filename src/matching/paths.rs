@@ -29,9 +29,11 @@
 //!   queues each next one as a heap entry at its exact distance (a search that reaches the
 //!   hub first pushes no more of them); the uncached arcs wait for a deferred heap entry keyed
 //!   at their bound, which relaxes the [`TIER`] best of them (a second entry, at the next
-//!   one's distance, relaxes the rest) and has the cache rebuilt at the shift's next step.
-//! - The flows are read back from the volunteers' lists (each flowing arc's canonical
-//!   position is a binary search among its volunteer's arcs), not from every slot.
+//!   one's distance, relaxes the rest) and refills the cache from the reduced costs it has
+//!   read. A warm start's caches are built at their shift's first step.
+//! - The result lists the arcs that carry flow, read from the volunteers' lists (each
+//!   flowing arc's canonical position is a binary search among its volunteer's arcs), not
+//!   from every slot; no flow per arc is laid out.
 //!
 //! # Method
 //! 1. **Greedy start**: a shift with `e` slots lowers its price so that its `e` cheapest
