@@ -125,13 +125,50 @@ fn u32_of(x: usize) -> Result<u32, EngineError> {
     u32::try_from(x).map_err(|_| EngineError::Overflow)
 }
 
-/// One arc seen from its shift (16 bytes: the searches and scans read these).
+/// One arc seen from its shift (12 bytes: the scans read these, and a city's five million
+/// of them are the layout's largest array). Its residual units are in [`Residual`].
 #[derive(Debug, Clone, Copy, Default)]
+#[repr(C, packed(4))]
 struct Slot {
     cost: i64,
     vol: u32,
-    /// Residual units (capacity minus flow).
-    res: u32,
+}
+
+/// Residual units (capacity minus flow) of each slot's arc: a bit a slot when every arc has
+/// capacity 1 (the usual problem), else a count.
+#[derive(Debug)]
+enum Residual {
+    /// Bit `k % 64` of word `k / 64`: whether slot `k`'s arc is residual.
+    Bits(Vec<u64>),
+    Units(Vec<u32>),
+}
+
+impl Residual {
+    /// Residual units of slot `k`'s arc.
+    #[inline]
+    fn get(&self, k: usize) -> u32 {
+        match self {
+            Self::Bits(b) => u32::from((b[k >> 6] >> (k & 63)) & 1 == 1),
+            Self::Units(u) => u[k],
+        }
+    }
+
+    /// Sets the residual units of slot `k`'s arc (at most its capacity).
+    #[inline]
+    fn set(&mut self, k: usize, r: u32) {
+        match self {
+            Self::Bits(b) => {
+                debug_assert!(r <= 1, "a unit arc's residual is 0 or 1");
+                let bit = 1_u64 << (k & 63);
+                if r > 0 {
+                    b[k >> 6] |= bit;
+                } else {
+                    b[k >> 6] &= !bit;
+                }
+            }
+            Self::Units(u) => u[k] = r,
+        }
+    }
 }
 
 /// What a search's step at a volunteer reads of it, in one place.
@@ -228,6 +265,7 @@ struct Solver<'a> {
     m: usize,
     sfirst: Vec<u32>,
     slots: Vec<Slot>,
+    res: Residual,
     /// Capacity of each slot's arc, empty when every arc has capacity 1.
     scap: Vec<u32>,
     /// Slots left tight by the greedy start (cost equal to the shift's threshold), by shift
@@ -399,7 +437,7 @@ impl Solver<'_> {
                 let i = mine
                     .binary_search(&h.shift)
                     .map_err(|_| EngineError::Overflow)?;
-                let units = s.slot_cap(idx(h.slot)) - s.slots[idx(h.slot)].res;
+                let units = s.slot_cap(idx(h.slot)) - s.res.get(idx(h.slot));
                 if units > 0 {
                     used.push((u32_of(v)?, u32_of(first + i)?, units));
                 }
@@ -437,7 +475,7 @@ impl Solver<'_> {
                 std::cmp::Ordering::Equal => f.min(cap),
             };
             if f > 0 {
-                self.slots[idx(k)].res = cap - f;
+                self.res.set(idx(k), cap - f);
                 self.excess[v] += i64::from(f);
                 self.excess[nv + sh] -= i64::from(f);
                 flowing.push((k, u32_of(sh)?));
@@ -558,7 +596,7 @@ impl Solver<'_> {
                 for i in idx(vfirst[w])..idx(vfirst[w + 1]) {
                     let sh = sinks[i];
                     let residual = match held.iter().find(|h| h.shift == sh) {
-                        Some(h) => self.slots[idx(h.slot)].res > 0,
+                        Some(h) => self.res.get(idx(h.slot)) > 0,
                         None => input.arcs.capacity_at(i) > 0,
                     };
                     if residual {
@@ -573,7 +611,7 @@ impl Solver<'_> {
                 let sh = w - nv;
                 for k in idx(self.sfirst[sh])..idx(self.sfirst[sh + 1]) {
                     let sl = self.slots[k];
-                    if sl.res < self.slot_cap(k) {
+                    if self.res.get(k) < self.slot_cap(k) {
                         let v = idx(sl.vol);
                         relax(&mut dist, &mut heap, v, d - sl.cost + self.price[v] - pw);
                     }
@@ -635,7 +673,8 @@ impl Solver<'_> {
                 }
                 let sl = self.slots[k];
                 let v = idx(sl.vol);
-                if sl.res == 0
+                let res = self.res.get(k);
+                if res == 0
                     || sl.cost + px != self.price[v]
                     || self.price[v] != ph
                     || self.vol[v].out == self.vol[v].cap
@@ -643,7 +682,7 @@ impl Solver<'_> {
                     continue;
                 }
                 let d = e
-                    .min(sl.res)
+                    .min(res)
                     .min(self.vol[v].cap - self.vol[v].out)
                     .min(room);
                 self.send_to_hub(x, k, sh32, d)?;
@@ -701,7 +740,6 @@ impl<'a> Solver<'a> {
                 slots[k] = Slot {
                     cost: costs[i],
                     vol,
-                    res: capacity,
                 };
                 if !unit {
                     scap[k] = capacity;
@@ -731,6 +769,11 @@ impl<'a> Solver<'a> {
             m,
             sfirst,
             slots,
+            res: if unit {
+                Residual::Bits(vec![u64::MAX; m.div_ceil(64)])
+            } else {
+                Residual::Units(scap.clone())
+            },
             scap,
             ties: Vec::new(),
             tfirst: Vec::new(),
@@ -789,11 +832,7 @@ impl<'a> Solver<'a> {
                 self.buf.push((self.slots[k].cost, u32_of(k)?));
             }
             self.buf.push((self.pen[s], u32::MAX));
-            let units = self.slots[lo..hi]
-                .iter()
-                .map(|sl| u64::from(sl.res))
-                .sum::<u64>()
-                + e;
+            let units = (lo..hi).map(|k| u64::from(self.res.get(k))).sum::<u64>() + e;
             // Entries at the head of `buf` in order, when a cached shift can take its cache
             // from them.
             let mut sorted = 0;
@@ -819,7 +858,11 @@ impl<'a> Solver<'a> {
                 let mut t = 0_i64;
                 for &(rc, slot) in &head[..k] {
                     t = rc;
-                    acc += self.slots.get(idx(slot)).map_or(e, |sl| u64::from(sl.res));
+                    acc += if idx(slot) < hi {
+                        u64::from(self.res.get(idx(slot)))
+                    } else {
+                        e
+                    };
                     if acc >= e {
                         break;
                     }
@@ -831,10 +874,10 @@ impl<'a> Solver<'a> {
             self.price[nv + s] = -t;
             let s32 = u32_of(s)?;
             for k in lo..hi {
-                let sl = &mut self.slots[k];
+                let sl = self.slots[k];
                 if sl.cost < t {
-                    let r = sl.res;
-                    sl.res = 0;
+                    let r = self.res.get(k);
+                    self.res.set(k, 0);
                     let v = idx(sl.vol);
                     self.excess[v] += i64::from(r);
                     self.excess[nv + s] -= i64::from(r);
@@ -864,7 +907,7 @@ impl<'a> Solver<'a> {
             let Some(sl) = self.slots.get(idx(slot)) else {
                 continue;
             };
-            if cost < t || sl.res == 0 {
+            if cost < t || self.res.get(idx(slot)) == 0 {
                 continue;
             }
             if len == CACHE_K {
@@ -926,7 +969,8 @@ impl<'a> Solver<'a> {
     fn send_to_hub(&mut self, x: usize, k: usize, shift: u32, d: u32) -> Result<(), EngineError> {
         let sl = self.slots[k];
         let v = idx(sl.vol);
-        if sl.res == self.slot_cap(k) {
+        let res = self.res.get(k);
+        if res == self.slot_cap(k) {
             self.push_held(
                 v,
                 Held {
@@ -936,8 +980,8 @@ impl<'a> Solver<'a> {
                 },
             )?;
         }
-        self.slots[k].res -= d;
-        if self.slots[k].res == 0 {
+        self.res.set(k, res - d);
+        if res == d {
             self.lose(idx(shift), u32_of(k)?);
         }
         self.vol[v].out += d;
@@ -1002,13 +1046,15 @@ impl<'a> Solver<'a> {
                 let v = idx(sl.vol);
                 // Cheapest test first: volunteers' prices are all the hub's here.
                 if sl.cost + px != self.price[v]
-                    || sl.res == 0
+                    || self.res.get(k) == 0
                     || self.vol[v].out == self.vol[v].cap
                     || self.price[v] != self.price[hub]
                 {
                     continue;
                 }
-                let d = e.min(sl.res).min(self.vol[v].cap - self.vol[v].out);
+                let d = e
+                    .min(self.res.get(k))
+                    .min(self.vol[v].cap - self.vol[v].out);
                 self.send_to_hub(x, k, s32, d)?;
             }
             let open = self.demand[s] - self.unf[s];
@@ -1226,7 +1272,7 @@ impl<'a> Solver<'a> {
         let code = u32::try_from(x).unwrap_or(u32::MAX);
         for k in lo..hi {
             let sl = self.slots[k];
-            if sl.res > 0 {
+            if self.res.get(k) > 0 {
                 let rc = sl.cost + px - self.price[idx(sl.vol)];
                 sc.relax(sl.vol, d + rc, code, u32::try_from(k).unwrap_or(u32::MAX));
             }
@@ -1254,7 +1300,7 @@ impl<'a> Solver<'a> {
         self.buf.clear();
         for k in lo..hi {
             let sl = self.slots[k];
-            if sl.res > 0 {
+            if self.res.get(k) > 0 {
                 let rc = sl.cost + px - self.price[idx(sl.vol)];
                 if rc > done {
                     self.buf.push((rc, u32::try_from(k).unwrap_or(u32::MAX)));
@@ -1332,7 +1378,7 @@ impl<'a> Solver<'a> {
         self.buf.clear();
         for k in idx(self.sfirst[s])..idx(self.sfirst[s + 1]) {
             let sl = self.slots[k];
-            if sl.res > 0 {
+            if self.res.get(k) > 0 {
                 let slot = u32::try_from(k).unwrap_or(u32::MAX);
                 self.buf.push((sl.cost - self.price[idx(sl.vol)], slot));
             }
@@ -1456,12 +1502,12 @@ impl<'a> Solver<'a> {
                 if w == hub {
                     self.vol[u].cap - self.vol[u].out
                 } else {
-                    self.slot_cap(idx(k)) - self.slots[idx(k)].res
+                    self.slot_cap(idx(k)) - self.res.get(idx(k))
                 }
             } else if w == hub {
                 self.demand[u - nv] - self.unf[u - nv]
             } else {
-                self.slots[idx(k)].res
+                self.res.get(idx(k))
             };
             delta = delta.min(i64::from(r));
             w = u;
@@ -1485,10 +1531,10 @@ impl<'a> Solver<'a> {
                     self.vol[u].out += d;
                 } else {
                     let cap = self.slot_cap(idx(k));
-                    let sl = &mut self.slots[idx(k)];
-                    let was_full = sl.res == 0;
-                    sl.res += d;
-                    if sl.res == cap {
+                    let before = self.res.get(idx(k));
+                    let was_full = before == 0;
+                    self.res.set(idx(k), before + d);
+                    if before + d == cap {
                         self.remove_held(u, k);
                     }
                     if was_full {
@@ -1499,11 +1545,10 @@ impl<'a> Solver<'a> {
                 self.unf[u - nv] += d;
             } else {
                 let cap = self.slot_cap(idx(k));
-                let sl = &mut self.slots[idx(k)];
-                let before = sl.res;
-                sl.res -= d;
-                let cost = sl.cost;
-                if sl.res == 0 {
+                let before = self.res.get(idx(k));
+                self.res.set(idx(k), before - d);
+                let cost = self.slots[idx(k)].cost;
+                if before == d {
                     self.lose(u - nv, k);
                 }
                 if before == cap {
