@@ -273,8 +273,7 @@ struct Solver<'a> {
     ties: Vec<u32>,
     tfirst: Vec<u32>,
     vdeg: Vec<u32>,
-    /// Bounds of each volunteer's entries in `held` (`nv + 1` of them).
-    hfirst: Vec<u32>,
+    /// Each volunteer's flowing arcs, from its `Vol::first` up to the next volunteer's.
     held: Vec<Held>,
     vol: Vec<Vol>,
     demand: &'a [u32],
@@ -778,7 +777,6 @@ impl<'a> Solver<'a> {
             ties: Vec::new(),
             tfirst: Vec::new(),
             vdeg,
-            hfirst: Vec::new(),
             held: Vec::new(),
             vol: input
                 .capacities
@@ -886,7 +884,7 @@ impl<'a> Solver<'a> {
                     self.ties.push(u32_of(k)?);
                 }
             }
-            if cached && !self.cache_from_greedy(s, t, sorted) {
+            if cached && !self.cache_from_greedy(s, sorted) {
                 self.rebuild(s);
             }
         }
@@ -896,9 +894,10 @@ impl<'a> Solver<'a> {
 
     /// Fills cached shift `s`'s cache from the first `sorted` entries of `buf` (the
     /// cheapest of its arcs and penalty arc, in order of cost and slot) after the greedy
-    /// start saturated the arcs cheaper than `t`: the residual ones are the arcs from `t` up,
-    /// and the 17th of them bounds the rest. Returns whether they sufficed.
-    fn cache_from_greedy(&mut self, s: usize, t: i64, sorted: usize) -> bool {
+    /// start saturated the arcs cheaper than its threshold: the residual ones are the arcs
+    /// from the threshold up, and the 17th of them bounds the rest. Returns whether they
+    /// sufficed.
+    fn cache_from_greedy(&mut self, s: usize, sorted: usize) -> bool {
         let c = idx(self.cache.id[s]);
         let base = c * CACHE_K;
         let mut len = 0;
@@ -907,7 +906,8 @@ impl<'a> Solver<'a> {
             let Some(sl) = self.slots.get(idx(slot)) else {
                 continue;
             };
-            if cost < t || self.res.get(idx(slot)) == 0 {
+            // The greedy start has just emptied every arc cheaper than its threshold.
+            if self.res.get(idx(slot)) == 0 {
                 continue;
             }
             if len == CACHE_K {
@@ -936,19 +936,13 @@ impl<'a> Solver<'a> {
     /// more than its degree, always suffice.
     fn hold(&mut self, saturated: &[(u32, u32)]) -> Result<(), EngineError> {
         let nv = self.nv;
-        let mut hfirst = vec![0_u32; nv + 1];
         let mut acc = 0_u32;
         for v in 0..nv {
-            hfirst[v] = acc;
+            self.vol[v].first = acc;
             let extra = u32::try_from(self.excess[v]).unwrap_or(u32::MAX);
             let room = self.vdeg[v].min(self.vol[v].cap.saturating_add(extra));
             acc = acc.checked_add(room).ok_or(EngineError::Overflow)?;
         }
-        hfirst[nv] = acc;
-        for (x, &first) in self.vol.iter_mut().zip(&hfirst) {
-            x.first = first;
-        }
-        self.hfirst = hfirst;
         self.held = vec![Held::default(); idx(acc)];
         for &(k, s) in saturated {
             let sl = self.slots[idx(k)];
@@ -993,7 +987,9 @@ impl<'a> Solver<'a> {
     fn push_held(&mut self, v: usize, h: Held) -> Result<(), EngineError> {
         let len = self.vol[v].len;
         let at = self.vol[v].first + len;
-        if at >= self.hfirst[v + 1] {
+        // The list ends where the next volunteer's starts (the last one's, at the end).
+        let end = self.vol.get(v + 1).map_or(self.held.len(), |x| idx(x.first));
+        if idx(at) >= end {
             // The bound of `hold` is broken: a bug, reported rather than hidden.
             return Err(EngineError::Overflow);
         }
