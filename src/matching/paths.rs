@@ -78,9 +78,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::bipartite::Input;
-use super::engine::{
-    self, EngineError, POP_WORK, PRICE_LIMIT, SSP_BUDGET, WARM_SSP_BUDGET,
-};
+use super::engine::{self, EngineError, POP_WORK, PRICE_LIMIT, SSP_BUDGET, WARM_SSP_BUDGET};
 
 /// An optimal flow, as the arcs that carry it, and its exact potentials: what [`solve`] and
 /// [`resolve`] return. Few of a city's arcs carry flow (100,068 of 5 million on
@@ -680,10 +678,7 @@ impl Solver<'_> {
                 {
                     continue;
                 }
-                let d = e
-                    .min(res)
-                    .min(self.vol[v].cap - self.vol[v].out)
-                    .min(room);
+                let d = e.min(res).min(self.vol[v].cap - self.vol[v].out).min(room);
                 self.send_to_hub(x, k, sh32, d)?;
             }
             let room = u32::try_from(-self.excess[hub]).unwrap_or(0);
@@ -988,7 +983,10 @@ impl<'a> Solver<'a> {
         let len = self.vol[v].len;
         let at = self.vol[v].first + len;
         // The list ends where the next volunteer's starts (the last one's, at the end).
-        let end = self.vol.get(v + 1).map_or(self.held.len(), |x| idx(x.first));
+        let end = self
+            .vol
+            .get(v + 1)
+            .map_or(self.held.len(), |x| idx(x.first));
         if idx(at) >= end {
             // The bound of `hold` is broken: a bug, reported rather than hidden.
             return Err(EngineError::Overflow);
