@@ -1600,11 +1600,17 @@ mod tests {
         )
     }
 
-    /// The problem and its solution by this solver without a work budget: the tests check
-    /// the method's result; giving up (a designed fallback, tested on its own) is not in play.
+    /// The problem and its solution by this solver with 64 times the work budget of a
+    /// solve: the tests check the method's result, and giving up (a designed fallback, tested
+    /// on its own) is not in play. The budget is still finite, so that a bug that breaks the
+    /// reduced costs (a search would then loop) fails a test instead of hanging it.
     fn paths(raw: &Raw) -> (TransportProblem, TransportSolution) {
         let p = build(raw);
-        let sol = solve_within(&p.bipartite_input(), usize::MAX).unwrap();
+        let input = p.bipartite_input();
+        let budget = residual_slots(&input)
+            .saturating_mul(SSP_BUDGET * 64)
+            .max(MIN_BUDGET * 64);
+        let sol = solve_within(&input, budget).unwrap();
         let sol = p.solution_from_flows(&sol).unwrap();
         (p, sol)
     }
