@@ -132,8 +132,8 @@ struct Slot {
     vol: u32,
 }
 
-/// Residual units (capacity minus flow) of each slot's arc: a bit a slot when every arc has
-/// capacity 1 (the usual problem), else a count.
+/// Residual units (capacity minus flow) of each slot's arc: one bit per slot when every arc
+/// has capacity 1 (the usual problem), else a count per slot.
 #[derive(Debug)]
 enum Residual {
     /// Bit `k % 64` of word `k / 64`: whether slot `k`'s arc is residual.
@@ -1381,9 +1381,10 @@ impl<'a> Solver<'a> {
     }
 
     /// Fills cache `c` from `buf`, which holds `(key, slot)` for residual arcs of its shift,
-    /// the arc's value being `offset − key` (`price(volunteer) − cost`), and every residual
-    /// arc not in `buf` of value below the least value not cached: caches the [`CACHE_K`]
-    /// of least key (ties by slot) and bounds the rest by the value of the next.
+    /// an arc's value being `offset − key` (`price(volunteer) − cost`): caches the
+    /// [`CACHE_K`] of least key (ties by slot), and bounds the value of every other residual
+    /// arc by that of the next one in `buf`. A residual arc missing from `buf` must be worth
+    /// no more than that next one.
     fn cache_from_buf(&mut self, c: usize, offset: i64) {
         let thr = if self.buf.len() > CACHE_K {
             self.buf.select_nth_unstable(CACHE_K);
