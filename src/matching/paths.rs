@@ -15,7 +15,9 @@
 //!
 //! # Layout
 //! - Arcs are stored once, by shift (CSR built by counting, in canonical order within a
-//!   shift): cost, volunteer, arc index, flow and capacity side by side.
+//!   shift): a 12-byte slot of cost and volunteer. Residual units are held apart, one bit
+//!   per slot when every arc has capacity 1, else a count per slot (with the capacities
+//!   beside them).
 //! - Each volunteer keeps a compact list of its flowing arcs (cost, slot, shift), at most
 //!   `min(degree, capacity + units received by the greedy start)` entries, with swap-remove
 //!   when an arc's flow returns to 0: a volunteer's step of a search reads those and its hub
