@@ -15,9 +15,9 @@
 //!
 //! # Layout
 //! - Arcs are stored once, by shift (CSR built by counting, in canonical order within a
-//!   shift): a 12-byte slot of cost and volunteer. Residual units are held apart, one bit
-//!   per slot when every arc has capacity 1, else a count per slot (with the capacities
-//!   beside them).
+//!   shift): an 8-byte slot of cost (32 bits) and volunteer. Residual units are held apart,
+//!   one bit per slot when every arc has capacity 1, else a count per slot (with the
+//!   capacities beside them).
 //! - Each volunteer keeps a compact list of its flowing arcs (cost, slot, shift), at most
 //!   `min(degree, capacity + units received by the greedy start)` entries, with swap-remove
 //!   when an arc's flow returns to 0: a volunteer's step of a search reads those and its hub
@@ -125,13 +125,22 @@ fn u32_of(x: usize) -> Result<u32, EngineError> {
     u32::try_from(x).map_err(|_| EngineError::Overflow)
 }
 
-/// One arc seen from its shift (12 bytes: the scans read these, and a city's five million
+/// One arc seen from its shift (8 bytes: the scans read these, and a city's five million
 /// of them are the layout's largest array). Its residual units are in [`Residual`].
+///
+/// The cost is held in 32 bits ([`check`] hands a problem with a larger cost to the other
+/// solvers): with 12-byte slots, `s100k_spare`'s build spent ≈ 0.045 s of its 0.11 s
+/// faulting in and filling the 60 MB array (3–5 µs a page on the benchmark machine).
 #[derive(Debug, Clone, Copy, Default)]
-#[repr(C, packed(4))]
 struct Slot {
-    cost: i64,
+    cost: u32,
     vol: u32,
+}
+
+impl Slot {
+    fn cost(self) -> i64 {
+        i64::from(self.cost)
+    }
 }
 
 /// Residual units (capacity minus flow) of each slot's arc: one bit per slot when every arc
@@ -285,12 +294,13 @@ struct Solver<'a> {
     buf: Vec<(i64, u32)>,
 }
 
-/// Solves the transportation problem exactly by successive shortest paths; the solution is
-/// laid out like the general engine's on the network described in [`super::transport`]: flow
-/// per arc in canonical order, potentials for volunteers, then shifts, then the hub.
+/// Solves the transportation problem exactly by successive shortest paths, on the network
+/// described in [`super::transport`]: the arcs that carry flow and the potentials
+/// ([`Flows`]).
 ///
 /// Reports [`EngineError::GaveUp`] when the searches run out of budget (or a cost or penalty
-/// is negative), and [`EngineError::Overflow`] when prices would leave their range.
+/// is negative), and [`EngineError::Overflow`] when prices would leave their range or an arc
+/// cost does not fit 32 bits.
 pub(crate) fn solve(input: &Input<'_>) -> Result<Flows, EngineError> {
     solve_within(
         input,
@@ -313,7 +323,8 @@ fn residual_slots(input: &Input<'_>) -> usize {
 
 /// The checks [`solve`] and [`resolve`] share: node and arc counts within the layout's
 /// indices ([`EngineError::Overflow`]), no negative cost or penalty ([`EngineError::GaveUp`]:
-/// the greedy start assumes none), costs within the solver's bound (`Overflow`).
+/// the greedy start assumes none), costs within the solver's bound and arc costs within the
+/// slots' 32 bits (`Overflow`).
 fn check(input: &Input<'_>) -> Result<(), EngineError> {
     let n = input.capacities.len() + input.demands.len() + 1;
     if n >= idx(NEXT) {
@@ -331,7 +342,7 @@ fn check(input: &Input<'_>) -> Result<(), EngineError> {
     if min_cost < 0 {
         return Err(EngineError::GaveUp);
     }
-    if !engine::fits(n, max_cost) {
+    if !engine::fits(n, max_cost) || u32::try_from(hi_arc).is_err() {
         return Err(EngineError::Overflow);
     }
     Ok(())
@@ -361,7 +372,8 @@ fn solve_within(input: &Input<'_>, budget: usize) -> Result<Flows, EngineError> 
 ///
 /// Reports [`EngineError::GaveUp`] when the searches run out of their warm budget (or a
 /// cost or penalty is negative), and
-/// [`EngineError::Overflow`] when prices would leave their range; the caller then falls back.
+/// [`EngineError::Overflow`] when prices would leave their range or an arc cost does not fit
+/// 32 bits; the caller then falls back.
 pub(crate) fn resolve(
     input: &Input<'_>,
     flow: &[u32],
@@ -612,7 +624,7 @@ impl Solver<'_> {
                     let sl = self.slots[k];
                     if self.res.get(k) < self.slot_cap(k) {
                         let v = idx(sl.vol);
-                        relax(&mut dist, &mut heap, v, d - sl.cost + self.price[v] - pw);
+                        relax(&mut dist, &mut heap, v, d - sl.cost() + self.price[v] - pw);
                     }
                 }
                 if self.unf[sh] > 0 {
@@ -674,7 +686,7 @@ impl Solver<'_> {
                 let v = idx(sl.vol);
                 let res = self.res.get(k);
                 if res == 0
-                    || sl.cost + px != self.price[v]
+                    || sl.cost() + px != self.price[v]
                     || self.price[v] != ph
                     || self.vol[v].out == self.vol[v].cap
                 {
@@ -734,7 +746,7 @@ impl<'a> Solver<'a> {
                 pos[s] += 1;
                 let capacity = input.arcs.capacity_at(i);
                 slots[k] = Slot {
-                    cost: costs[i],
+                    cost: u32::try_from(costs[i]).map_err(|_| EngineError::Overflow)?,
                     vol,
                 };
                 if !unit {
@@ -824,7 +836,7 @@ impl<'a> Solver<'a> {
             // the penalty arc's slot is `u32::MAX`.
             self.buf.clear();
             for k in lo..hi {
-                self.buf.push((self.slots[k].cost, u32_of(k)?));
+                self.buf.push((self.slots[k].cost(), u32_of(k)?));
             }
             self.buf.push((self.pen[s], u32::MAX));
             let units = (lo..hi).map(|k| u64::from(self.res.get(k))).sum::<u64>() + e;
@@ -870,14 +882,14 @@ impl<'a> Solver<'a> {
             let s32 = u32_of(s)?;
             for k in lo..hi {
                 let sl = self.slots[k];
-                if sl.cost < t {
+                if sl.cost() < t {
                     let r = self.res.get(k);
                     self.res.set(k, 0);
                     let v = idx(sl.vol);
                     self.excess[v] += i64::from(r);
                     self.excess[nv + s] -= i64::from(r);
                     saturated.push((u32_of(k)?, s32));
-                } else if sl.cost == t {
+                } else if sl.cost() == t {
                     self.ties.push(u32_of(k)?);
                 }
             }
@@ -946,7 +958,7 @@ impl<'a> Solver<'a> {
             self.push_held(
                 idx(sl.vol),
                 Held {
-                    cost: sl.cost,
+                    cost: sl.cost(),
                     slot: k,
                     shift: s,
                 },
@@ -965,7 +977,7 @@ impl<'a> Solver<'a> {
             self.push_held(
                 v,
                 Held {
-                    cost: sl.cost,
+                    cost: sl.cost(),
                     slot: u32_of(k)?,
                     shift,
                 },
@@ -1041,7 +1053,7 @@ impl<'a> Solver<'a> {
                 let sl = self.slots[k];
                 let v = idx(sl.vol);
                 // Cheapest test first: volunteers' prices are all the hub's here.
-                if sl.cost + px != self.price[v]
+                if sl.cost() + px != self.price[v]
                     || self.res.get(k) == 0
                     || self.vol[v].out == self.vol[v].cap
                     || self.price[v] != self.price[hub]
@@ -1269,7 +1281,7 @@ impl<'a> Solver<'a> {
         for k in lo..hi {
             let sl = self.slots[k];
             if self.res.get(k) > 0 {
-                let rc = sl.cost + px - self.price[idx(sl.vol)];
+                let rc = sl.cost() + px - self.price[idx(sl.vol)];
                 sc.relax(sl.vol, d + rc, code, u32::try_from(k).unwrap_or(u32::MAX));
             }
         }
@@ -1297,7 +1309,7 @@ impl<'a> Solver<'a> {
         for k in lo..hi {
             let sl = self.slots[k];
             if self.res.get(k) > 0 {
-                let rc = sl.cost + px - self.price[idx(sl.vol)];
+                let rc = sl.cost() + px - self.price[idx(sl.vol)];
                 if rc > done {
                     self.buf.push((rc, u32::try_from(k).unwrap_or(u32::MAX)));
                 }
@@ -1376,7 +1388,7 @@ impl<'a> Solver<'a> {
             let sl = self.slots[k];
             if self.res.get(k) > 0 {
                 let slot = u32::try_from(k).unwrap_or(u32::MAX);
-                self.buf.push((sl.cost - self.price[idx(sl.vol)], slot));
+                self.buf.push((sl.cost() - self.price[idx(sl.vol)], slot));
             }
         }
         self.cache_from_buf(idx(self.cache.id[s]), 0);
@@ -1399,7 +1411,7 @@ impl<'a> Solver<'a> {
         for (i, x) in self.buf[..len].iter().enumerate() {
             let sl = self.slots[idx(x.1)];
             self.cache.arcs[base + i] = Entry {
-                cost: sl.cost,
+                cost: sl.cost(),
                 vol: sl.vol,
                 slot: x.1,
             };
@@ -1423,7 +1435,7 @@ impl<'a> Solver<'a> {
         };
         let sl = self.slots[idx(k)];
         let new = Entry {
-            cost: sl.cost,
+            cost: sl.cost(),
             vol: sl.vol,
             slot: k,
         };
@@ -1544,7 +1556,7 @@ impl<'a> Solver<'a> {
                 let cap = self.slot_cap(idx(k));
                 let before = self.res.get(idx(k));
                 self.res.set(idx(k), before - d);
-                let cost = self.slots[idx(k)].cost;
+                let cost = self.slots[idx(k)].cost();
                 if before == d {
                     self.lose(u - nv, k);
                 }
@@ -1828,6 +1840,33 @@ mod tests {
         let (p, sol) = paths(&raw);
         assert_eq!(sol.objective(), 20);
         assert_eq!(sol.unfilled(), &[3, 0]);
+        assert_eq!(verify(&p, &sol), Ok(()));
+    }
+
+    #[test]
+    fn an_arc_cost_past_32_bits_goes_to_another_solver() {
+        // The slots hold costs in 32 bits: a larger one is an overflow here, and
+        // `TransportMethod::ShortestPaths` then solves with the general engine, to the same
+        // optimum as bipartite scaling.
+        let big = i64::from(u32::MAX) + 1;
+        let raw = Raw {
+            caps: vec![1, 1],
+            sinks: vec![(1, 3 * big)],
+            arcs: vec![(0, 0, big, 1), (1, 0, 7, 1)],
+        };
+        let p = build(&raw);
+        assert_eq!(solve_raw(&p, usize::MAX), Err(EngineError::Overflow));
+        let sol = p.solve_with_method(TransportMethod::ShortestPaths).unwrap();
+        assert_eq!(sol.objective(), 7);
+        assert_eq!(verify(&p, &sol), Ok(()));
+        // The largest cost that fits is kept.
+        let raw = Raw {
+            caps: vec![1],
+            sinks: vec![(1, 3 * big)],
+            arcs: vec![(0, 0, big - 1, 1)],
+        };
+        let (p, sol) = paths(&raw);
+        assert_eq!(sol.objective(), big - 1);
         assert_eq!(verify(&p, &sol), Ok(()));
     }
 

@@ -357,13 +357,14 @@ pub enum TransportMethod {
     /// is 0 or 1, the padded square matrix (side `max(sources of capacity 1, sinks of demand 1)`)
     /// has at most 2²² entries (32 MiB of costs), and at least half of its entries are arcs.
     /// Otherwise shortest paths first when volunteers are plentiful or the problem is dense (a
-    /// bounded attempt), otherwise — or when that attempt runs out of budget — bipartite
-    /// scaling.
+    /// bounded attempt, for arc costs up to `u32::MAX`), otherwise — or when that attempt runs
+    /// out of budget — bipartite scaling.
     #[default]
     Auto,
     /// Successive shortest paths from a price-consistent greedy start (best with volunteers to
     /// spare, and for small changes), falling back to general cost scaling after a bounded
-    /// amount of work.
+    /// amount of work, or at once when an arc costs more than `u32::MAX` (the method's layout
+    /// holds arc costs in 32 bits).
     ShortestPaths,
     /// Cost scaling built for the bipartite shape (shifts bid for volunteers, a volunteer passes
     /// a unit on at once, best-arc caches, global price updates): best on tight problems,
