@@ -125,6 +125,18 @@ fn u32_of(x: usize) -> Result<u32, EngineError> {
     u32::try_from(x).map_err(|_| EngineError::Overflow)
 }
 
+/// The greedy start's sort key of an arc of cost `cost` in slot `slot`: ordered by cost, then
+/// slot, in one `u64` comparison (a penalty arc has slot `u32::MAX`; one above `u32::MAX`
+/// costs more than every arc and is keyed at `u32::MAX`, still last).
+fn greedy_key(cost: u32, slot: u32) -> u64 {
+    u64::from(cost) << 32 | u64::from(slot)
+}
+
+/// The slot of a [`greedy_key`].
+fn key_slot(key: u64) -> u32 {
+    u32::try_from(key & u64::from(u32::MAX)).unwrap_or(u32::MAX)
+}
+
 /// One arc seen from its shift (8 bytes: the scans read these, and a city's five million
 /// of them are the layout's largest array). Its residual units are in [`Residual`].
 ///
@@ -824,6 +836,7 @@ impl<'a> Solver<'a> {
         let mut saturated = Vec::new();
         self.ties.clear();
         self.tfirst = vec![0; self.ns + 1];
+        let mut keys: Vec<u64> = Vec::new();
         for s in 0..self.ns {
             self.tfirst[s] = u32_of(self.ties.len())?;
             let e = u64::from(self.demand[s]);
@@ -832,41 +845,50 @@ impl<'a> Solver<'a> {
             }
             let (lo, hi) = (idx(self.sfirst[s]), idx(self.sfirst[s + 1]));
             let cached = self.cache.id[s] != u32::MAX;
-            // Prices are all 0 here: reduced costs are the costs. Entries are (cost, slot),
-            // the penalty arc's slot is `u32::MAX`.
-            self.buf.clear();
+            // Prices are all 0 here: reduced costs are the costs. Entries are `(cost, slot)`
+            // keys ([`greedy_key`]), the penalty arc's slot is `u32::MAX`.
+            keys.clear();
             for k in lo..hi {
-                self.buf.push((self.slots[k].cost(), u32_of(k)?));
+                keys.push(greedy_key(self.slots[k].cost, u32_of(k)?));
             }
-            self.buf.push((self.pen[s], u32::MAX));
+            keys.push(greedy_key(
+                u32::try_from(self.pen[s]).unwrap_or(u32::MAX),
+                u32::MAX,
+            ));
+            let pen = self.pen[s];
+            let cost_of = |key: u64| match key_slot(key) {
+                u32::MAX => pen,
+                _ => i64::try_from(key >> 32).unwrap_or(i64::MAX),
+            };
             let units = (lo..hi).map(|k| u64::from(self.res.get(k))).sum::<u64>() + e;
-            // Entries at the head of `buf` in order, when a cached shift can take its cache
+            // Keys at the head of `keys` in order, when a cached shift can take its cache
             // from them.
             let mut sorted = 0;
             let t = if units <= e {
-                self.buf.iter().map(|x| x.0).max().unwrap_or(0)
+                keys.iter().map(|&x| cost_of(x)).max().unwrap_or(0)
             } else {
                 // Every arc holds at least one unit, so the `e` cheapest arcs hold at least
                 // `e` units: select them (and a cache's worth more for a cached shift),
                 // then sort only those.
-                let k = usize::try_from(e).unwrap_or(usize::MAX).min(self.buf.len());
+                let k = usize::try_from(e).unwrap_or(usize::MAX).min(keys.len());
                 let wide = if cached {
-                    k.saturating_add(CACHE_K + 2).min(self.buf.len())
+                    k.saturating_add(CACHE_K + 2).min(keys.len())
                 } else {
                     k
                 };
-                if wide < self.buf.len() {
-                    self.buf.select_nth_unstable(wide);
+                if wide < keys.len() {
+                    keys.select_nth_unstable(wide);
                 }
-                let head = &mut self.buf[..wide];
+                let head = &mut keys[..wide];
                 head.sort_unstable();
                 sorted = wide;
                 let mut acc = 0_u64;
                 let mut t = 0_i64;
-                for &(rc, slot) in &head[..k] {
-                    t = rc;
-                    acc += if idx(slot) < hi {
-                        u64::from(self.res.get(idx(slot)))
+                for &key in &head[..k] {
+                    t = cost_of(key);
+                    let slot = idx(key_slot(key));
+                    acc += if slot < hi {
+                        u64::from(self.res.get(slot))
                     } else {
                         e
                     };
@@ -893,7 +915,7 @@ impl<'a> Solver<'a> {
                     self.ties.push(u32_of(k)?);
                 }
             }
-            if cached && !self.cache_from_greedy(s, sorted) {
+            if cached && !self.cache_from_greedy(s, &keys[..sorted], sorted < keys.len()) {
                 self.rebuild(s);
             }
         }
@@ -901,17 +923,19 @@ impl<'a> Solver<'a> {
         Ok(saturated)
     }
 
-    /// Fills cached shift `s`'s cache from the first `sorted` entries of `buf` (the
-    /// cheapest of its arcs and penalty arc, in order of cost and slot) after the greedy
-    /// start saturated the arcs cheaper than its threshold: the residual ones are the arcs
-    /// from the threshold up, and the 17th of them bounds the rest. Returns whether they
-    /// sufficed.
-    fn cache_from_greedy(&mut self, s: usize, sorted: usize) -> bool {
+    /// Fills cached shift `s`'s cache from `head`, the keys ([`greedy_key`]) of the cheapest
+    /// of its arcs and penalty arc in order of cost and slot (`more` when it has others), after
+    /// the greedy start saturated the arcs cheaper than its threshold: the residual ones are
+    /// the arcs from the threshold up, and the 17th of them bounds the rest. Returns whether
+    /// they sufficed.
+    fn cache_from_greedy(&mut self, s: usize, head: &[u64], more: bool) -> bool {
         let c = idx(self.cache.id[s]);
         let base = c * CACHE_K;
         let mut len = 0;
         let mut thr = i64::MIN;
-        for &(cost, slot) in &self.buf[..sorted] {
+        for &key in head {
+            let slot = key_slot(key);
+            // The penalty arc's key has no slot.
             let Some(sl) = self.slots.get(idx(slot)) else {
                 continue;
             };
@@ -920,17 +944,17 @@ impl<'a> Solver<'a> {
                 continue;
             }
             if len == CACHE_K {
-                thr = -cost;
+                thr = -sl.cost();
                 break;
             }
             self.cache.arcs[base + len] = Entry {
-                cost,
+                cost: sl.cost(),
                 vol: sl.vol,
                 slot,
             };
             len += 1;
         }
-        if thr == i64::MIN && sorted < self.buf.len() {
+        if thr == i64::MIN && more {
             return false;
         }
         self.cache.len[c] = u8::try_from(len).unwrap_or(0);
