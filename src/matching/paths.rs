@@ -1870,8 +1870,8 @@ mod tests {
     #[test]
     fn an_arc_cost_past_32_bits_goes_to_another_solver() {
         // The slots hold costs in 32 bits: a larger one is an overflow here, and
-        // `TransportMethod::ShortestPaths` then solves with the general engine, to the same
-        // optimum as bipartite scaling.
+        // `TransportMethod::ShortestPaths` then solves with the general engine, to the
+        // optimum (the cheap arc fills the slot).
         let big = i64::from(u32::MAX) + 1;
         let raw = Raw {
             caps: vec![1, 1],
