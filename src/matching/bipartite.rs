@@ -12,7 +12,8 @@
 //! 1-optimal flow is optimal.
 //!
 //! # Method
-//! Goldberg's refine, phase by phase (`ε` divided by [`ALPHA`]), on compact arrays:
+//! Goldberg's refine, phase by phase (`ε` divided by [`ALPHA`] while it is above
+//! [`FINE_ABOVE`] cost units, then by [`ALPHA_FINE`]), on compact arrays:
 //! - a shift with `e` units of excess takes its `e` best residual units in one step and lowers
 //!   its price to just below the next best (an auction bid for several slots at once), through
 //!   a cache of its best arcs (a shift has hundreds of candidates);
@@ -48,7 +49,7 @@
 //!   M of 5 M arcs on `s100k`) are never moved; the phase start then costs about a quarter
 //!   less, and the suite of tight instances ≈ 5 % less (BENCHMARKS.md, "Eighth round").
 //!
-//! Scaling stops once `ε` is at most `1/ALPHA` of a cost unit ([`Solver::finish`]): the prices
+//! Scaling stops once `ε` is at most `1/ALPHA_FINE` of a cost unit ([`Solver::finish`]): the prices
 //! are rounded to whole cost units, the few residual arcs the rounding leaves with a negative
 //! reduced cost are saturated, and the resulting excesses are sent to the deficits along
 //! shortest paths from that warm start (primal-dual), which yields exact integer potentials.
@@ -68,6 +69,17 @@ use std::collections::{BinaryHeap, VecDeque};
 // Prices stay within the general engine's `±PRICE_LIMIT`, scaled by the same factor.
 use super::engine::{ALPHA, EngineError, EngineSolution, PRICE_LIMIT, fits_scaled};
 use super::transport_arcs::TransportArcs;
+
+/// `ε`, in cost units, above which a phase divides it by [`ALPHA`] (the coarse phases, cheap
+/// auctions); from there on each phase divides it by [`ALPHA_FINE`].
+const FINE_ABOVE: i64 = 16;
+
+/// The ratio of the fine phases, and the end of scaling: `ε` at most `1 / ALPHA_FINE` of a
+/// cost unit. Two fine phases of 32 instead of three of 16 on the usual instances (`s100k`:
+/// ε from 14 cost units to 0.44 and 0.014 instead of 0.88 and 0.055), and the finish starts
+/// from prices four times finer, so it routes far less excess: `s100k` ≈ 0.7–0.9× the time
+/// and the suite of twelve tight instances ≈ 0.95× (BENCHMARKS.md, "Fifteenth round").
+const ALPHA_FINE: i64 = 32;
 
 /// Entries in a shift's best-arc cache (32 rather than 16: a shift of 10 slots keeps enough
 /// candidates past its first bid that it rebuilds far less often; s100k ≈ 17 % less CPU).
@@ -415,9 +427,11 @@ pub(crate) fn solve(input: &Input<'_>) -> Result<EngineSolution, EngineError> {
     }
     let mut s = Solver::build(input, scale)?;
     let mut eps = max_cost.checked_mul(scale).ok_or(EngineError::Overflow)?;
-    let stop = (scale / ALPHA).max(1);
+    let stop = (scale / ALPHA_FINE).max(1);
+    let coarse = scale.saturating_mul(FINE_ABOVE);
     let potential = loop {
-        eps = (eps / ALPHA).max(1);
+        let ratio = if eps > coarse { ALPHA } else { ALPHA_FINE };
+        eps = (eps / ratio).max(1);
         s.refine(eps)?;
         #[cfg(test)]
         s.check_eps_optimal(eps);
