@@ -75,10 +75,11 @@ use super::transport_arcs::TransportArcs;
 const FINE_ABOVE: i64 = 16;
 
 /// The ratio of the fine phases, and the end of scaling: `ε` at most `1 / ALPHA_FINE` of a
-/// cost unit. Two fine phases of 32 instead of three of 16 on the usual instances (`s100k`:
-/// ε from 14 cost units to 0.44 and 0.014 instead of 0.88 and 0.055), and the finish starts
-/// from prices four times finer, so it routes far less excess: `s100k` ≈ 0.7–0.9× the time
-/// and the suite of twelve tight instances ≈ 0.95× (BENCHMARKS.md, "Fifteenth round").
+/// cost unit. On the usual instances there are still two phases below 16 cost units, but
+/// ending four times finer (`s100k`: from 14 cost units to 0.44 and 0.014 instead of 0.88
+/// and 0.055), so the finish routes far less excess (≈ 0.25 s instead of ≈ 1 s there):
+/// `s100k` ≈ 0.9× the time in alternated runs, −6.5 % instructions, and the suite of twelve
+/// tight instances ≈ 0.95× (BENCHMARKS.md, "Fifteenth round").
 const ALPHA_FINE: i64 = 32;
 
 /// Entries in a shift's best-arc cache (32 rather than 16: a shift of 10 slots keeps enough
