@@ -49,9 +49,9 @@
 //!   M of 5 M arcs on `s100k`) are never moved; the phase start then costs about a quarter
 //!   less, and the suite of tight instances ≈ 5 % less (BENCHMARKS.md, "Eighth round").
 //!
-//! Scaling stops once `ε` is at most `1/ALPHA_FINE` of a cost unit ([`Solver::finish`]): the prices
-//! are rounded to whole cost units, the few residual arcs the rounding leaves with a negative
-//! reduced cost are saturated, and the resulting excesses are sent to the deficits along
+//! Scaling stops once `ε` is at most `1/ALPHA_FINE` of a cost unit ([`Solver::finish`]): the
+//! prices are rounded to whole cost units, the few residual arcs the rounding leaves with a
+//! negative reduced cost are saturated, and the resulting excesses are sent to the deficits along
 //! shortest paths from that warm start (primal-dual), which yields exact integer potentials.
 //!
 //! Determinism: every loop runs in index order, the queue is FIFO, and ties between equally
@@ -428,21 +428,34 @@ pub(crate) fn solve(input: &Input<'_>) -> Result<EngineSolution, EngineError> {
     }
     let mut s = Solver::build(input, scale)?;
     let mut eps = max_cost.checked_mul(scale).ok_or(EngineError::Overflow)?;
-    let stop = (scale / ALPHA_FINE).max(1);
-    let coarse = scale.saturating_mul(FINE_ABOVE);
     let potential = loop {
-        let ratio = if eps > coarse { ALPHA } else { ALPHA_FINE };
-        eps = (eps / ratio).max(1);
+        eps = next_eps(eps, scale);
         s.refine(eps)?;
         #[cfg(test)]
         s.check_eps_optimal(eps);
-        if eps <= stop {
+        if last_phase(eps, scale) {
             s.sync_flow();
             break s.finish()?;
         }
     };
     let flow = s.vflow;
     Ok(EngineSolution { flow, potential })
+}
+
+/// The `ε` of the phase after one at `eps` (scaled units, `scale` to a cost unit): divided by
+/// [`ALPHA`] while above [`FINE_ABOVE`] cost units, then by [`ALPHA_FINE`]; at least 1.
+fn next_eps(eps: i64, scale: i64) -> i64 {
+    let ratio = if eps > scale.saturating_mul(FINE_ABOVE) {
+        ALPHA
+    } else {
+        ALPHA_FINE
+    };
+    (eps / ratio).max(1)
+}
+
+/// Whether scaling ends after the phase at `eps`: at most `1 / ALPHA_FINE` of a cost unit.
+fn last_phase(eps: i64, scale: i64) -> bool {
+    eps <= (scale / ALPHA_FINE).max(1)
 }
 
 impl<'a> Solver<'a> {
@@ -2036,8 +2049,34 @@ impl Solver<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Cand, HUB_REF, order, order_as_set, placed, plan};
+    use super::{
+        ALPHA, ALPHA_FINE, Cand, FINE_ABOVE, HUB_REF, last_phase, next_eps, order, order_as_set,
+        placed, plan,
+    };
     use proptest::prelude::*;
+
+    /// The phases of a problem whose largest cost is `max_cost`, in scaled units.
+    fn phases(max_cost: i64, scale: i64) -> Vec<i64> {
+        let mut eps = max_cost * scale;
+        let mut out = Vec::new();
+        loop {
+            eps = next_eps(eps, scale);
+            out.push(eps);
+            if last_phase(eps, scale) {
+                return out;
+            }
+        }
+    }
+
+    /// `s100k` (largest cost 3,599, `n + 1` = 110,002): ε of 225 and 14 cost units, then
+    /// 0.44 and 0.014 (BENCHMARKS.md, "Fifteenth round").
+    #[test]
+    fn the_schedule_of_s100k_has_two_coarse_and_two_fine_phases() {
+        assert_eq!(
+            phases(3_599, 110_002),
+            [24_743_574, 1_546_473, 48_327, 1_510]
+        );
+    }
 
     /// Candidates as a volunteer's step sees them: unit arcs with few distinct values (so
     /// that ties are common), and sometimes the hub arc with one to three units.
@@ -2061,6 +2100,24 @@ mod tests {
     }
 
     proptest! {
+        /// Every schedule divides `ε` by `ALPHA` above `FINE_ABOVE` cost units and by
+        /// `ALPHA_FINE` below, and ends at the first phase at most `1/ALPHA_FINE` of a unit.
+        #[test]
+        fn the_schedule_is_coarse_then_fine_and_ends_below_a_fraction_of_a_unit(
+            max_cost in 1_i64..2_000_000,
+            scale in 2_i64..500_000,
+        ) {
+            let eps = phases(max_cost, scale);
+            let mut before = max_cost * scale;
+            for (j, &e) in eps.iter().enumerate() {
+                let ratio = if before > scale * FINE_ABOVE { ALPHA } else { ALPHA_FINE };
+                prop_assert_eq!(e, (before / ratio).max(1));
+                prop_assert_eq!(last_phase(e, scale), j + 1 == eps.len());
+                before = e;
+            }
+            prop_assert!(before * ALPHA_FINE <= scale.max(ALPHA_FINE));
+        }
+
         /// A step that uses its planned candidates as a set plans the same units from
         /// [`order_as_set`] as from [`order`]: the same count, last and next values, and
         /// the same units on the same candidates.

@@ -35,8 +35,8 @@
 //! capacity passes its least valuable unit back at once (a double push); the hub's arcs are
 //! implicit (a lazy heap when the hub must return units); arcs are stored once per side in
 //! packed arrays. Its `ε` is divided by 16 per phase while above 16 cost units, then by 32
-//! down to 1/32 of a unit (fewer fine phases, and prices fine enough that the exact finish has
-//! little left to route); it finishes with shortest paths from those prices (exact potentials).
+//! down to 1/32 of a unit (the last phases end fine enough that the exact finish has little
+//! left to route); it finishes with shortest paths from those prices (exact potentials).
 //! [`TransportMethod::Auto`] (what [`TransportProblem::solve`] uses) tries shortest paths first
 //! when volunteers are plentiful or the problem is dense, and bipartite scaling otherwise or
 //! when that attempt runs out of budget.
