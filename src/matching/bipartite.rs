@@ -458,8 +458,10 @@ pub(crate) fn solve(input: &Input<'_>) -> Result<EngineSolution, EngineError> {
 
 /// The volunteers in breadth-first order over the network: `old[v]` is the problem's index of
 /// the solver's volunteer `v`. The search starts at volunteer 0, goes through its shifts to
-/// their volunteers (read from the shifts' `slots`, by the problem's index), and so on, then
-/// starts again at the first volunteer not reached.
+/// their volunteers, and so on, then starts again at the first volunteer not reached. The arcs
+/// are read from both sides: `vfirst` and `sinks`, the problem's CSR by volunteer, and
+/// `sfirst` with `svol(k)`, the volunteer (by the problem's index) of slot `k` in a CSR by
+/// shift.
 ///
 /// Volunteers who share shifts get nearby indices, so a shift's step reads its candidates'
 /// prices from a few cache lines rather than from all over the volunteers' arrays. The
@@ -471,7 +473,7 @@ fn locality_order(
     vfirst: &[u32],
     sinks: &[u32],
     sfirst: &[u32],
-    slots: &[Slot],
+    svol: impl Fn(usize) -> u32,
 ) -> Result<Vec<u32>, EngineError> {
     let nv = vfirst.len().saturating_sub(1);
     let ns = sfirst.len().saturating_sub(1);
@@ -494,10 +496,11 @@ fn locality_order(
                     continue;
                 }
                 reached[s] = true;
-                for sl in &slots[idx(sfirst[s])..idx(sfirst[s + 1])] {
-                    if !seen[idx(sl.vol)] {
-                        seen[idx(sl.vol)] = true;
-                        old.push(sl.vol);
+                for k in idx(sfirst[s])..idx(sfirst[s + 1]) {
+                    let w = svol(k);
+                    if !seen[idx(w)] {
+                        seen[idx(w)] = true;
+                        old.push(w);
                     }
                 }
             }
@@ -517,7 +520,7 @@ fn renumber(
     sfirst: &[u32],
     slots: &mut [Slot],
 ) -> Result<(Vec<u32>, Vec<ArcRange>), EngineError> {
-    let old = locality_order(vfirst, sinks, sfirst, slots)?;
+    let old = locality_order(vfirst, sinks, sfirst, |k| slots[k].vol)?;
     let mut new = vec![0_u32; old.len()];
     for (v, &o) in old.iter().enumerate() {
         new[idx(o)] = u32_of(v)?;
@@ -2190,7 +2193,7 @@ mod tests {
             slots[pos[s as usize] as usize].vol = v;
             pos[s as usize] += 1;
         }
-        locality_order(&vfirst, &sinks, &sfirst, &slots).unwrap()
+        locality_order(&vfirst, &sinks, &sfirst, |k| slots[k].vol).unwrap()
     }
 
     /// From volunteer 0 through shift 1 to volunteer 3, through shift 2 to volunteer 4; then
