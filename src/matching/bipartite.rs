@@ -447,11 +447,7 @@ pub(crate) fn solve(input: &Input<'_>) -> Result<EngineSolution, EngineError> {
         }
     };
     // Back to the problem's numbering of volunteers (the arcs kept theirs).
-    let mut potential = potential;
-    let solver_order = potential[..nv].to_vec();
-    for (v, &o) in s.old.iter().enumerate() {
-        potential[idx(o)] = solver_order[v];
-    }
+    let potential = in_problem_order(&s.old, &potential);
     let flow = s.vflow;
     Ok(EngineSolution { flow, potential })
 }
@@ -469,7 +465,7 @@ pub(crate) fn solve(input: &Input<'_>) -> Result<EngineSolution, EngineError> {
 /// `s100k` this cut the L1 and 512 KiB L2 misses that cachegrind simulates by a third and
 /// 29 %, with the same instruction count; the wall time on the slow development machine
 /// did not change measurably (BENCHMARKS.md, "Sixteenth round").
-fn locality_order(
+pub(super) fn locality_order(
     vfirst: &[u32],
     sinks: &[u32],
     sfirst: &[u32],
@@ -509,6 +505,25 @@ fn locality_order(
     Ok(old)
 }
 
+/// The inverse of a renumbering: `new[old[v]] == v`.
+pub(super) fn inverse(old: &[u32]) -> Result<Vec<u32>, EngineError> {
+    let mut new = vec![0_u32; old.len()];
+    for (v, &o) in old.iter().enumerate() {
+        new[idx(o)] = u32_of(v)?;
+    }
+    Ok(new)
+}
+
+/// Potentials by the solver's numbering (volunteers renumbered by `old`, then the other
+/// nodes) in the problem's numbering.
+pub(super) fn in_problem_order(old: &[u32], potential: &[i64]) -> Vec<i64> {
+    let mut out = potential.to_vec();
+    for (v, &o) in old.iter().enumerate() {
+        out[idx(o)] = potential[v];
+    }
+    out
+}
+
 /// The first and end index, in canonical order, of one volunteer's arcs.
 type ArcRange = (u32, u32);
 
@@ -521,10 +536,7 @@ fn renumber(
     slots: &mut [Slot],
 ) -> Result<(Vec<u32>, Vec<ArcRange>), EngineError> {
     let old = locality_order(vfirst, sinks, sfirst, |k| slots[k].vol)?;
-    let mut new = vec![0_u32; old.len()];
-    for (v, &o) in old.iter().enumerate() {
-        new[idx(o)] = u32_of(v)?;
-    }
+    let new = inverse(&old)?;
     for sl in slots {
         sl.vol = new[idx(sl.vol)];
     }

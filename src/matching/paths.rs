@@ -33,6 +33,11 @@
 //!   at their bound, which relaxes the [`TIER`] best of them (a second entry, at the next
 //!   one's distance, relaxes the rest) and refills the cache from the reduced costs it has
 //!   read. A warm start's caches are built at their shift's first step.
+//! - The solver numbers the volunteers in breadth-first order over the network
+//!   ([`locality_order`]), so that a search that settles a shift reads its volunteers'
+//!   prices and lists from a few cache lines; the slots stay in canonical order within a
+//!   shift, the arcs keep their index, and the result and potentials go back to the
+//!   problem's numbering.
 //! - The result lists the arcs that carry flow, read from the volunteers' lists (each
 //!   flowing arc's canonical position is a binary search among its volunteer's arcs), not
 //!   from every slot; no flow per arc is laid out.
@@ -79,7 +84,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::bipartite::Input;
+use super::bipartite::{Input, in_problem_order, inverse, locality_order};
 use super::engine::{self, EngineError, POP_WORK, PRICE_LIMIT, SSP_BUDGET, WARM_SSP_BUDGET};
 
 /// An optimal flow, as the arcs that carry it, and its exact potentials: what [`solve`] and
@@ -294,6 +299,12 @@ struct Solver<'a> {
     ties: Vec<u32>,
     tfirst: Vec<u32>,
     vdeg: Vec<u32>,
+    /// The problem's index of each volunteer, by the solver's index: the solver numbers the
+    /// volunteers in breadth-first order over the network ([`locality_order`]), so that a
+    /// search that settles a shift reads its volunteers' prices and lists from a few cache
+    /// lines. The arcs keep their canonical index (a volunteer's are
+    /// `first[old[v]]..first[old[v] + 1]` in the problem's CSR).
+    old: Vec<u32>,
     /// Each volunteer's flowing arcs, from its `Vol::first` up to the next volunteer's.
     held: Vec<Held>,
     vol: Vec<Vol>,
@@ -417,7 +428,10 @@ fn resolve_within(
         return Err(EngineError::Overflow);
     }
     let mut s = Solver::build(input)?;
-    s.price.copy_from_slice(potential);
+    s.price[nv..].copy_from_slice(&potential[nv..]);
+    for (v, &o) in s.old.iter().enumerate() {
+        s.price[v] = potential[idx(o)];
+    }
     let flowing = s.load(input, flow)?;
     s.hold(&flowing)?;
     // Searches from the old prices first, for about the work of one global update (and a
@@ -450,27 +464,27 @@ impl Solver<'_> {
         // Every arc with flow is on its volunteer's list; its canonical position is found among
         // the volunteer's arcs (sorted by shift), so the slots are not read again.
         let mut used = Vec::with_capacity(s.vol.iter().map(|x| idx(x.len)).sum());
-        let mut first = 0_usize;
+        let vfirst = input.arcs.first();
         for v in 0..s.nv {
-            let end = first + idx(s.vdeg[v]);
-            let mine = &input.arcs.sinks()[first..end];
+            let o = s.old[v];
+            let first = idx(vfirst[idx(o)]);
+            let mine = &input.arcs.sinks()[first..first + idx(s.vdeg[v])];
             let lo = idx(s.vol[v].first);
-            let start = used.len();
             for h in &s.held[lo..lo + idx(s.vol[v].len)] {
                 let i = mine
                     .binary_search(&h.shift)
                     .map_err(|_| EngineError::Overflow)?;
                 let units = s.slot_cap(idx(h.slot)) - s.res.get(idx(h.slot));
                 if units > 0 {
-                    used.push((u32_of(v)?, u32_of(first + i)?, units));
+                    used.push((o, u32_of(first + i)?, units));
                 }
             }
-            used[start..].sort_unstable_by_key(|&(_, i, _)| i);
-            first = end;
         }
+        // Canonical order (which is by volunteer in the problem's numbering, then shift).
+        used.sort_unstable_by_key(|&(_, i, _)| i);
         Ok(Flows {
             used,
-            potential: s.price.clone(),
+            potential: in_problem_order(&s.old, &s.price),
         })
     }
 }
@@ -482,12 +496,13 @@ impl Solver<'_> {
     fn load(&mut self, input: &Input<'_>, flow: &[u32]) -> Result<Vec<(u32, u32)>, EngineError> {
         let (nv, ns, m, hub) = (self.nv, self.ns, self.m, self.hub);
         let mut pos: Vec<u32> = self.sfirst[..ns].to_vec();
+        let new = inverse(&self.old)?;
         let mut flowing = Vec::new();
         // In canonical order: the volunteers' prices are read in sequence, the shifts' (a
         // small array) at random, and a slot is written only when its arc carries flow.
         for (a, &f) in input.arcs.iter().zip(flow) {
             let sh = idx(a.sink().get());
-            let v = idx(a.source().get());
+            let v = idx(new[idx(a.source().get())]);
             let k = pos[sh];
             pos[sh] += 1;
             let cap = a.capacity();
@@ -506,7 +521,11 @@ impl Solver<'_> {
         }
         flowing.sort_unstable();
         for v in 0..nv {
-            let f = flow.get(m + v).copied().unwrap_or(0).min(self.vol[v].cap);
+            let f = flow
+                .get(m + idx(self.old[v]))
+                .copied()
+                .unwrap_or(0)
+                .min(self.vol[v].cap);
             self.vol[v].out = f;
             self.excess[v] -= i64::from(f);
             self.excess[hub] += i64::from(f);
@@ -616,7 +635,8 @@ impl Solver<'_> {
                 // The volunteer's arcs in canonical order (read in sequence): residual unless
                 // flowing at full capacity, which only its few held arcs can be.
                 let held = &self.held[idx(self.vol[w].first)..][..idx(self.vol[w].len)];
-                for i in idx(vfirst[w])..idx(vfirst[w + 1]) {
+                let o = idx(self.old[w]);
+                for i in idx(vfirst[o])..idx(vfirst[o + 1]) {
                     let sh = sinks[i];
                     let residual = match held.iter().find(|h| h.shift == sh) {
                         Some(h) => self.res.get(idx(h.slot)) > 0,
@@ -736,12 +756,8 @@ impl<'a> Solver<'a> {
         let m = input.arcs.len();
         let (first, sinks, costs) = (input.arcs.first(), input.arcs.sinks(), input.arcs.costs());
         let mut sfirst = vec![0_u32; ns + 1];
-        let mut vdeg = vec![0_u32; nv];
         for &s in sinks {
             sfirst[idx(s) + 1] += 1;
-        }
-        for v in 0..nv {
-            vdeg[v] = first[v + 1] - first[v];
         }
         for s in 0..ns {
             sfirst[s + 1] += sfirst[s];
@@ -766,6 +782,17 @@ impl<'a> Solver<'a> {
                 }
             }
         }
+        // Slots stay in canonical order within a shift (ties break as in the problem's
+        // order); only the volunteers are renumbered.
+        let old = locality_order(first, sinks, &sfirst, |k| slots[k].vol)?;
+        let new = inverse(&old)?;
+        for sl in &mut slots {
+            sl.vol = new[idx(sl.vol)];
+        }
+        let vdeg = old
+            .iter()
+            .map(|&o| first[idx(o) + 1] - first[idx(o)])
+            .collect();
         let mut id = vec![u32::MAX; ns];
         let mut count = 0_usize;
         for s in 0..ns {
@@ -799,16 +826,16 @@ impl<'a> Solver<'a> {
             tfirst: Vec::new(),
             vdeg,
             held: Vec::new(),
-            vol: input
-                .capacities
+            vol: old
                 .iter()
-                .map(|&cap| Vol {
+                .map(|&o| Vol {
                     first: 0,
                     len: 0,
-                    cap,
+                    cap: input.capacities[idx(o)],
                     out: 0,
                 })
                 .collect(),
+            old,
             demand: input.demands,
             pen: input.penalties,
             unf: vec![0; ns],
