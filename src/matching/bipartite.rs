@@ -47,8 +47,7 @@
 //!   the units it holds with those it would receive and keeps what its first step would keep,
 //!   so the millions of units a saturation would push and the step pass straight back (3.2–3.9
 //!   M of 5 M arcs on `s100k`) are never moved; the phase start then costs about a quarter
-//!   less, and the suite of tight instances ≈ 5 % less (BENCHMARKS.md, "Eighth round").
-//!
+//!   less, and the suite of tight instances ≈ 5 % less (BENCHMARKS.md, "Eighth round");
 //! - the solver numbers the volunteers in breadth-first order over the network
 //!   ([`locality_order`]), so that a shift's candidates sit close together in the volunteers'
 //!   arrays; the arcs keep their index, and the potentials go back to the problem's numbering.
@@ -461,10 +460,12 @@ pub(crate) fn solve(input: &Input<'_>) -> Result<EngineSolution, EngineError> {
 ///
 /// Volunteers who share shifts get nearby indices, so a shift's step reads its candidates'
 /// prices from a few cache lines rather than from all over the volunteers' arrays. The
-/// problem's own order (registration, say) says nothing about where volunteers live. On
-/// `s100k` this cut the L1 and 512 KiB L2 misses that cachegrind simulates by a third and
-/// 29 %, with the same instruction count; the wall time on the slow development machine
-/// did not change measurably (BENCHMARKS.md, "Sixteenth round").
+/// problem's own order (registration, say) says nothing about where volunteers live. In
+/// bipartite scaling on `s100k` this cut the L1 and 512 KiB L2 misses that cachegrind
+/// simulates by a third and 29 %, with the same instruction count, though the wall time on
+/// the slow development machine did not change measurably; in the shortest paths
+/// (`super::paths`) it took the spare 100k solve to 0.90× and the 1 % repair of `s100k` to
+/// 0.73× (BENCHMARKS.md, "Sixteenth round").
 pub(super) fn locality_order(
     vfirst: &[u32],
     sinks: &[u32],
