@@ -285,6 +285,13 @@ struct Slot {
     res: u32,
 }
 
+impl Slot {
+    /// The slot's volunteer, for [`renumber`].
+    fn vol_mut(&mut self) -> &mut u32 {
+        &mut self.vol
+    }
+}
+
 /// A cached candidate of a shift: its slot, head, scaled cost and residual units.
 #[derive(Debug, Clone, Copy, Default)]
 struct Entry {
@@ -466,11 +473,11 @@ pub(crate) fn solve(input: &Input<'_>) -> Result<EngineSolution, EngineError> {
 /// the slow development machine did not change measurably; in the shortest paths
 /// (`super::paths`) it took the spare 100k solve to 0.90× and the 1 % repair of `s100k` to
 /// 0.73× (BENCHMARKS.md, "Sixteenth round").
-pub(super) fn locality_order(
+fn locality_order(
     vfirst: &[u32],
     sinks: &[u32],
     sfirst: &[u32],
-    svol: impl Fn(usize) -> u32,
+    mut svol: impl FnMut(usize) -> u32,
 ) -> Result<Vec<u32>, EngineError> {
     let nv = vfirst.len().saturating_sub(1);
     let ns = sfirst.len().saturating_sub(1);
@@ -515,6 +522,16 @@ pub(super) fn inverse(old: &[u32]) -> Result<Vec<u32>, EngineError> {
     Ok(new)
 }
 
+/// Potentials by the problem's numbering in the solver's (volunteers renumbered by `old`,
+/// then the other nodes): the inverse of [`in_problem_order`].
+pub(super) fn in_solver_order(old: &[u32], potential: &[i64]) -> Vec<i64> {
+    let mut out = potential.to_vec();
+    for (v, &o) in old.iter().enumerate() {
+        out[v] = potential[idx(o)];
+    }
+    out
+}
+
 /// Potentials by the solver's numbering (volunteers renumbered by `old`, then the other
 /// nodes) in the problem's numbering.
 pub(super) fn in_problem_order(old: &[u32], potential: &[i64]) -> Vec<i64> {
@@ -528,24 +545,31 @@ pub(super) fn in_problem_order(old: &[u32], potential: &[i64]) -> Vec<i64> {
 /// The first and end index, in canonical order, of one volunteer's arcs.
 type ArcRange = (u32, u32);
 
-/// Renumbers the volunteers in [`locality_order`]: rewrites the slots' volunteers, and returns
-/// the problem's index of each volunteer and the range of its arcs, by the solver's index.
-fn renumber(
+/// Renumbers the volunteers in [`locality_order`], for both solvers: `slots` is the CSR by
+/// shift (`sfirst`), and `vol` gives a slot's volunteer, by the problem's index on entry and
+/// by the solver's on return. Returns the problem's index of each volunteer, by the solver's
+/// index.
+pub(super) fn renumber<S>(
     vfirst: &[u32],
     sinks: &[u32],
     sfirst: &[u32],
-    slots: &mut [Slot],
-) -> Result<(Vec<u32>, Vec<ArcRange>), EngineError> {
-    let old = locality_order(vfirst, sinks, sfirst, |k| slots[k].vol)?;
+    slots: &mut [S],
+    vol: impl Fn(&mut S) -> &mut u32,
+) -> Result<Vec<u32>, EngineError> {
+    let old = locality_order(vfirst, sinks, sfirst, |k| *vol(&mut slots[k]))?;
     let new = inverse(&old)?;
     for sl in slots {
-        sl.vol = new[idx(sl.vol)];
+        let v = vol(sl);
+        *v = new[idx(*v)];
     }
-    let vrange = old
-        .iter()
+    Ok(old)
+}
+
+/// The range of each volunteer's arcs in the problem's CSR (`vfirst`), by the solver's index.
+fn ranges(vfirst: &[u32], old: &[u32]) -> Vec<ArcRange> {
+    old.iter()
         .map(|&o| (vfirst[idx(o)], vfirst[idx(o) + 1]))
-        .collect();
-    Ok((old, vrange))
+        .collect()
 }
 
 /// The `ε` of the phase after one at `eps` (scaled units, `scale` to a cost unit): divided by
@@ -600,7 +624,7 @@ impl<'a> Solver<'a> {
             sarc[idx(k)] = u32_of(i)?;
             vslot[i] = k;
         }
-        let (old, vrange) = renumber(vfirst, arcs.sinks(), &sfirst, &mut slots)?;
+        let old = renumber(vfirst, arcs.sinks(), &sfirst, &mut slots, Slot::vol_mut)?;
         let pen = input
             .penalties
             .iter()
@@ -633,7 +657,7 @@ impl<'a> Solver<'a> {
             sfirst,
             slots,
             sarc,
-            vrange,
+            vrange: ranges(vfirst, &old),
             sinks: arcs.sinks(),
             costs: arcs.costs(),
             vslot,

@@ -34,7 +34,7 @@
 //!   one's distance, relaxes the rest) and refills the cache from the reduced costs it has
 //!   read. A warm start's caches are built at their shift's first step.
 //! - The solver numbers the volunteers in breadth-first order over the network
-//!   ([`locality_order`]), so that a search that settles a shift reads its volunteers'
+//!   ([`renumber`]), so that a search that settles a shift reads its volunteers'
 //!   prices and lists from a few cache lines; the slots stay in canonical order within a
 //!   shift, the arcs keep their index, and the result and potentials go back to the
 //!   problem's numbering.
@@ -84,7 +84,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::bipartite::{Input, in_problem_order, inverse, locality_order};
+use super::bipartite::{Input, in_problem_order, in_solver_order, inverse, renumber};
 use super::engine::{self, EngineError, POP_WORK, PRICE_LIMIT, SSP_BUDGET, WARM_SSP_BUDGET};
 
 /// An optimal flow, as the arcs that carry it, and its exact potentials: what [`solve`] and
@@ -300,7 +300,7 @@ struct Solver<'a> {
     tfirst: Vec<u32>,
     vdeg: Vec<u32>,
     /// The problem's index of each volunteer, by the solver's index: the solver numbers the
-    /// volunteers in breadth-first order over the network ([`locality_order`]), so that a
+    /// volunteers in breadth-first order over the network ([`renumber`]), so that a
     /// search that settles a shift reads its volunteers' prices and lists from a few cache
     /// lines. The arcs keep their canonical index (a volunteer's are
     /// `first[old[v]]..first[old[v] + 1]` in the problem's CSR).
@@ -428,10 +428,7 @@ fn resolve_within(
         return Err(EngineError::Overflow);
     }
     let mut s = Solver::build(input)?;
-    s.price[nv..].copy_from_slice(&potential[nv..]);
-    for (v, &o) in s.old.iter().enumerate() {
-        s.price[v] = potential[idx(o)];
-    }
+    s.price = in_solver_order(&s.old, potential);
     let flowing = s.load(input, flow)?;
     s.hold(&flowing)?;
     // Searches from the old prices first, for about the work of one global update (and a
@@ -784,11 +781,9 @@ impl<'a> Solver<'a> {
         }
         // Slots stay in canonical order within a shift (ties break as in the problem's
         // order); only the volunteers are renumbered.
-        let old = locality_order(first, sinks, &sfirst, |k| slots[k].vol)?;
-        let new = inverse(&old)?;
-        for sl in &mut slots {
-            sl.vol = new[idx(sl.vol)];
-        }
+        let old = renumber(first, sinks, &sfirst, &mut slots, |sl: &mut Slot| {
+            &mut sl.vol
+        })?;
         let vdeg = old
             .iter()
             .map(|&o| first[idx(o) + 1] - first[idx(o)])
