@@ -1045,6 +1045,10 @@ impl<'a> Solver<'a> {
                 continue;
             };
             if e == 0 {
+                // No excess, so nothing arrives (the phase start leaves no volunteer with a
+                // deficit): `buf` is the units it holds. Their hand makes this volunteer's
+                // next price updates read one record instead of the arc columns.
+                self.hands[v] = self.hand_of(&buf);
                 continue;
             }
             let held_before = |i: u32| (mask >> (idx(i) - first)) & 1 == 1;
@@ -1686,8 +1690,8 @@ impl<'a> Solver<'a> {
         } = flowing;
         first.clear();
         first.resize(ns + 2, 0);
-        self.each_flowing(|_, i| {
-            first[idx(self.sinks[i]) + 2] += 1;
+        self.each_flowing::<false>(|_, s, _| {
+            first[idx(s) + 2] += 1;
             Ok(())
         })?;
         for s in 0..ns {
@@ -1702,33 +1706,45 @@ impl<'a> Solver<'a> {
         vol.resize(len, 0);
         val.clear();
         val.resize(len, 0);
-        self.each_flowing(|v, i| {
-            let slot = &mut first[idx(self.sinks[i]) + 1];
+        self.each_flowing::<true>(|v, s, cost| {
+            let slot = &mut first[idx(s) + 1];
             vol[idx(*slot)] = u32_of(v)?;
-            val[idx(*slot)] = self.price[v] - self.arc_cost(i);
+            val[idx(*slot)] = self.price[v] - cost;
             *slot += 1;
             Ok(())
         })
     }
 
-    /// Calls `f(volunteer, arc)` for every arc that carries flow, in arc order: through the
-    /// volunteers' masks, so that the flow array is read only for volunteers of many arcs.
-    fn each_flowing(
+    /// Calls `f(volunteer, shift, scaled cost)` for every arc that carries flow, by volunteer
+    /// and in arc order (the cost is 0 unless `COST`). A volunteer whose hand is known is read
+    /// from its hand: one record, in volunteer order, where the arc columns would cost two
+    /// reads at the volunteer's place in the 5 M-arc columns. The others are read through
+    /// their masks, so that the flow array is read only for volunteers of many arcs.
+    fn each_flowing<const COST: bool>(
         &self,
-        mut f: impl FnMut(usize, usize) -> Result<(), EngineError>,
+        mut f: impl FnMut(usize, u32, i64) -> Result<(), EngineError>,
     ) -> Result<(), EngineError> {
+        let cost = |i: usize| if COST { self.arc_cost(i) } else { 0 };
         for v in 0..self.nv {
+            // Hands are kept with unit arcs only: each unit is its arc's whole flow.
+            if let Some(hand) = self.hands.get(v).filter(|h| h.len != UNKNOWN) {
+                for u in &hand.units[..usize::from(hand.len)] {
+                    f(v, u.shift, u.cost)?;
+                }
+                continue;
+            }
             let (first, end) = self.arcs_of(v);
             if end - first <= MASK_DEGREE {
                 let mut mask = self.vmask[v];
                 while mask != 0 {
-                    f(v, idx(first + mask.trailing_zeros()))?;
+                    let i = idx(first + mask.trailing_zeros());
+                    f(v, self.sinks[i], cost(i))?;
                     mask &= mask - 1;
                 }
             } else {
                 for i in idx(first)..idx(end) {
                     if self.vflow[i] > 0 {
-                        f(v, i)?;
+                        f(v, self.sinks[i], cost(i))?;
                     }
                 }
             }
