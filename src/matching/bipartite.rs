@@ -299,9 +299,6 @@ struct Entry {
     vol: u32,
     slot: u32,
     res: u32,
-    /// Index of the arc in canonical order (the slot's and the volunteer side's flow are
-    /// then updated from two independent addresses).
-    arc: u32,
 }
 
 struct Solver<'a> {
@@ -867,8 +864,8 @@ impl<'a> Solver<'a> {
             let sl = self.slots[k];
             assert_eq!(en.res, sl.res, "residual of slot {k} of shift {s}");
             assert_eq!(
-                (en.vol, en.cost, en.arc),
-                (sl.vol, sl.cost, self.sarc[k]),
+                (en.vol, en.cost),
+                (sl.vol, sl.cost),
                 "slot {k} of shift {s}"
             );
         }
@@ -1289,7 +1286,6 @@ impl<'a> Solver<'a> {
             vol: u32::try_from(v).unwrap_or(u32::MAX),
             slot: u.slot,
             res: 1,
-            arc: u.arc,
         });
         self.raise_excess(self.nv + s, 1);
     }
@@ -1415,7 +1411,8 @@ impl<'a> Solver<'a> {
                 let (k, i, v, cost) = if cached {
                     let en = &mut self.cache.entries[base + idx(j)];
                     en.res -= d;
-                    (idx(en.slot), idx(en.arc), idx(en.vol), en.cost)
+                    let k = idx(en.slot);
+                    (k, idx(self.sarc[k]), idx(en.vol), en.cost)
                 } else {
                     let sl = self.slots[idx(j)];
                     (idx(j), idx(self.sarc[idx(j)]), idx(sl.vol), sl.cost)
@@ -1525,7 +1522,6 @@ impl<'a> Solver<'a> {
                 vol: sl.vol,
                 slot: u32::try_from(k).unwrap_or(u32::MAX),
                 res: sl.res,
-                arc: me.sarc[k],
             }
         });
     }
@@ -1606,7 +1602,6 @@ impl<'a> Solver<'a> {
                 vol: sl.vol,
                 slot: x.2,
                 res: x.1,
-                arc: self.sarc[idx(x.2)],
             };
         }
         self.cache.len[c] = u8::try_from(len).unwrap_or(0);
