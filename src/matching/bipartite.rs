@@ -49,7 +49,7 @@
 //!   M of 5 M arcs on `s100k`) are never moved; the phase start then costs about a quarter
 //!   less, and the suite of tight instances ≈ 5 % less (BENCHMARKS.md, "Eighth round");
 //! - the solver numbers the volunteers in breadth-first order over the network
-//!   ([`locality_order`]), so that a shift's candidates sit close together in the volunteers'
+//!   ([`renumber`]), so that a shift's candidates sit close together in the volunteers'
 //!   arrays; the arcs keep their index, and the potentials go back to the problem's numbering.
 //!
 //! Scaling stops once `ε` is at most `1/ALPHA_FINE` of a cost unit ([`Solver::finish`]): the
@@ -320,7 +320,7 @@ struct Solver<'a> {
     sarc: Vec<u32>,
     /// Volunteer side: the arcs of volunteer `v` are `vrange[v].0..vrange[v].1` in the
     /// problem's own CSR by source (borrowed columns). Volunteers are renumbered in
-    /// breadth-first order ([`locality_order`]); the arcs keep their canonical index.
+    /// breadth-first order ([`renumber`]); the arcs keep their canonical index.
     vrange: Vec<ArcRange>,
     /// The problem's index of each volunteer (`old[v]` for the solver's `v`).
     old: Vec<u32>,
@@ -455,12 +455,17 @@ pub(crate) fn solve(input: &Input<'_>) -> Result<EngineSolution, EngineError> {
     Ok(EngineSolution { flow, potential })
 }
 
-/// The volunteers in breadth-first order over the network: `old[v]` is the problem's index of
-/// the solver's volunteer `v`. The search starts at volunteer 0, goes through its shifts to
-/// their volunteers, and so on, then starts again at the first volunteer not reached. The arcs
-/// are read from both sides: `vfirst` and `sinks`, the problem's CSR by volunteer, and
-/// `sfirst` with `svol(k)`, the volunteer (by the problem's index) of slot `k` in a CSR by
-/// shift.
+/// Renumbers the volunteers in breadth-first order over the network, for both solvers. The
+/// search starts at volunteer 0, goes through its shifts to their volunteers, and so on, then
+/// starts again at the first volunteer not reached. The arcs are read from both sides:
+/// `vfirst` and `sinks`, the problem's CSR by volunteer, and `sfirst` with `slots`, a CSR by
+/// shift, where `vol` gives a slot's volunteer: by the problem's index on entry, by the
+/// solver's on return. Returns `old`, the problem's index of each volunteer by the solver's
+/// index, and its inverse `new` (`new[old[v]] == v`).
+///
+/// Every volunteer of a shift is numbered by the end of the shift's scan, so the scan
+/// relabels the shift's slots as it goes: one pass over the slots instead of two, and no
+/// separate inversion (BENCHMARKS.md, "Seventeenth round").
 ///
 /// Volunteers who share shifts get nearby indices, so a shift's step reads its candidates'
 /// prices from a few cache lines rather than from all over the volunteers' arrays. The
@@ -470,23 +475,24 @@ pub(crate) fn solve(input: &Input<'_>) -> Result<EngineSolution, EngineError> {
 /// the slow development machine did not change measurably; in the shortest paths
 /// (`super::paths`) it took the spare 100k solve to 0.90× and the 1 % repair of `s100k` to
 /// 0.73× (BENCHMARKS.md, "Sixteenth round").
-fn locality_order(
+pub(super) fn renumber<S>(
     vfirst: &[u32],
     sinks: &[u32],
     sfirst: &[u32],
-    mut svol: impl FnMut(usize) -> u32,
-) -> Result<Vec<u32>, EngineError> {
+    slots: &mut [S],
+    vol: impl Fn(&mut S) -> &mut u32,
+) -> Result<(Vec<u32>, Vec<u32>), EngineError> {
     let nv = vfirst.len().saturating_sub(1);
     let ns = sfirst.len().saturating_sub(1);
-    let mut seen = vec![false; nv];
+    let mut new = vec![u32::MAX; nv];
     let mut reached = vec![false; ns];
     let mut old = Vec::with_capacity(nv);
     let mut head = 0;
     for root in 0..nv {
-        if seen[root] {
+        if new[root] != u32::MAX {
             continue;
         }
-        seen[root] = true;
+        new[root] = u32_of(old.len())?;
         old.push(u32_of(root)?);
         while let Some(&v) = old.get(head) {
             head += 1;
@@ -497,26 +503,19 @@ fn locality_order(
                     continue;
                 }
                 reached[s] = true;
-                for k in idx(sfirst[s])..idx(sfirst[s + 1]) {
-                    let w = svol(k);
-                    if !seen[idx(w)] {
-                        seen[idx(w)] = true;
-                        old.push(w);
+                for sl in &mut slots[idx(sfirst[s])..idx(sfirst[s + 1])] {
+                    let w = vol(sl);
+                    let o = idx(*w);
+                    if new[o] == u32::MAX {
+                        new[o] = u32_of(old.len())?;
+                        old.push(*w);
                     }
+                    *w = new[o];
                 }
             }
         }
     }
-    Ok(old)
-}
-
-/// The inverse of a renumbering: `new[old[v]] == v`.
-pub(super) fn inverse(old: &[u32]) -> Result<Vec<u32>, EngineError> {
-    let mut new = vec![0_u32; old.len()];
-    for (v, &o) in old.iter().enumerate() {
-        new[idx(o)] = u32_of(v)?;
-    }
-    Ok(new)
+    Ok((old, new))
 }
 
 /// Potentials by the problem's numbering in the solver's (volunteers renumbered by `old`,
@@ -541,26 +540,6 @@ pub(super) fn in_problem_order(old: &[u32], potential: &[i64]) -> Vec<i64> {
 
 /// The first and end index, in canonical order, of one volunteer's arcs.
 type ArcRange = (u32, u32);
-
-/// Renumbers the volunteers in [`locality_order`], for both solvers: `slots` is the CSR by
-/// shift (`sfirst`), and `vol` gives a slot's volunteer, by the problem's index on entry and
-/// by the solver's on return. Returns the problem's index of each volunteer, by the solver's
-/// index.
-pub(super) fn renumber<S>(
-    vfirst: &[u32],
-    sinks: &[u32],
-    sfirst: &[u32],
-    slots: &mut [S],
-    vol: impl Fn(&mut S) -> &mut u32,
-) -> Result<Vec<u32>, EngineError> {
-    let old = locality_order(vfirst, sinks, sfirst, |k| *vol(&mut slots[k]))?;
-    let new = inverse(&old)?;
-    for sl in slots {
-        let v = vol(sl);
-        *v = new[idx(*v)];
-    }
-    Ok(old)
-}
 
 /// The range of each volunteer's arcs in the problem's CSR (`vfirst`), by the solver's index.
 fn ranges(vfirst: &[u32], old: &[u32]) -> Vec<ArcRange> {
@@ -621,7 +600,7 @@ impl<'a> Solver<'a> {
             sarc[idx(k)] = u32_of(i)?;
             vslot[i] = k;
         }
-        let old = renumber(vfirst, arcs.sinks(), &sfirst, &mut slots, Slot::vol_mut)?;
+        let (old, _) = renumber(vfirst, arcs.sinks(), &sfirst, &mut slots, Slot::vol_mut)?;
         let pen = input
             .penalties
             .iter()
@@ -2213,14 +2192,15 @@ impl Solver<'_> {
 #[cfg(test)]
 mod tests {
     use super::{
-        ALPHA, ALPHA_FINE, Cand, FINE_ABOVE, HUB_REF, Slot, last_phase, locality_order, next_eps,
-        order, order_as_set, placed, plan,
+        ALPHA, ALPHA_FINE, Cand, FINE_ABOVE, HUB_REF, Slot, last_phase, next_eps, order,
+        order_as_set, placed, plan, renumber,
     };
     use proptest::prelude::*;
 
-    /// [`locality_order`] of `nv` volunteers and `ns` shifts joined by `arcs` (volunteer,
-    /// shift), given in canonical order: the CSR by volunteer and the shifts' slots built
-    /// as [`super::Solver::build`] builds them.
+    /// [`renumber`] of `nv` volunteers and `ns` shifts joined by `arcs` (volunteer, shift),
+    /// given in canonical order: the CSR by volunteer and the shifts' slots built as
+    /// [`super::Solver::build`] builds them. Returns `old`, after checking `new` and the
+    /// relabelled slots against it.
     fn bfs(nv: usize, ns: usize, arcs: &[(u32, u32)]) -> Vec<u32> {
         let mut vfirst = vec![0_u32; nv + 1];
         let mut sfirst = vec![0_u32; ns + 1];
@@ -2241,7 +2221,18 @@ mod tests {
             slots[pos[s as usize] as usize].vol = v;
             pos[s as usize] += 1;
         }
-        locality_order(&vfirst, &sinks, &sfirst, |k| slots[k].vol).unwrap()
+        let before: Vec<u32> = slots.iter().map(|sl| sl.vol).collect();
+        let (old, new) = renumber(&vfirst, &sinks, &sfirst, &mut slots, Slot::vol_mut).unwrap();
+        for (v, &o) in old.iter().enumerate() {
+            assert_eq!(new[o as usize] as usize, v, "new is the inverse of old");
+        }
+        for (sl, &o) in slots.iter().zip(&before) {
+            assert_eq!(
+                sl.vol, new[o as usize],
+                "a slot of volunteer {o} relabelled"
+            );
+        }
+        old
     }
 
     /// From volunteer 0 through shift 1 to volunteer 3, through shift 2 to volunteer 4; then

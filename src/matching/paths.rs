@@ -84,7 +84,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::bipartite::{Input, in_problem_order, in_solver_order, inverse, renumber};
+use super::bipartite::{Input, in_problem_order, in_solver_order, renumber};
 use super::engine::{self, EngineError, POP_WORK, PRICE_LIMIT, SSP_BUDGET, WARM_SSP_BUDGET};
 
 /// An optimal flow, as the arcs that carry it, and its exact potentials: what [`solve`] and
@@ -305,6 +305,8 @@ struct Solver<'a> {
     /// lines. The arcs keep their canonical index (a volunteer's are
     /// `first[old[v]]..first[old[v] + 1]` in the problem's CSR).
     old: Vec<u32>,
+    /// The inverse of `old`: the solver's index of each volunteer, by the problem's index.
+    new: Vec<u32>,
     /// Each volunteer's flowing arcs, from its `Vol::first` up to the next volunteer's.
     held: Vec<Held>,
     vol: Vec<Vol>,
@@ -462,8 +464,11 @@ impl Solver<'_> {
         // the volunteer's arcs (sorted by shift), so the slots are not read again.
         let mut used = Vec::with_capacity(s.vol.iter().map(|x| idx(x.len)).sum());
         let vfirst = input.arcs.first();
-        for v in 0..s.nv {
-            let o = s.old[v];
+        // Volunteers in the problem's order, so that the list comes out in canonical order
+        // (by volunteer in the problem's numbering, then shift) with one short sort each.
+        for (o, &v) in s.new.iter().enumerate() {
+            let (o, v) = (u32_of(o)?, idx(v));
+            let start = used.len();
             let first = idx(vfirst[idx(o)]);
             let mine = &input.arcs.sinks()[first..first + idx(s.vdeg[v])];
             let lo = idx(s.vol[v].first);
@@ -476,9 +481,8 @@ impl Solver<'_> {
                     used.push((o, u32_of(first + i)?, units));
                 }
             }
+            used[start..].sort_unstable_by_key(|&(_, i, _)| i);
         }
-        // Canonical order (which is by volunteer in the problem's numbering, then shift).
-        used.sort_unstable_by_key(|&(_, i, _)| i);
         Ok(Flows {
             used,
             potential: in_problem_order(&s.old, &s.price),
@@ -493,7 +497,7 @@ impl Solver<'_> {
     fn load(&mut self, input: &Input<'_>, flow: &[u32]) -> Result<Vec<(u32, u32)>, EngineError> {
         let (nv, ns, m, hub) = (self.nv, self.ns, self.m, self.hub);
         let mut pos: Vec<u32> = self.sfirst[..ns].to_vec();
-        let new = inverse(&self.old)?;
+        let new = &self.new;
         let mut flowing = Vec::new();
         // In canonical order: the volunteers' prices are read in sequence, the shifts' (a
         // small array) at random, and a slot is written only when its arc carries flow.
@@ -781,7 +785,7 @@ impl<'a> Solver<'a> {
         }
         // Slots stay in canonical order within a shift (ties break as in the problem's
         // order); only the volunteers are renumbered.
-        let old = renumber(first, sinks, &sfirst, &mut slots, |sl: &mut Slot| {
+        let (old, new) = renumber(first, sinks, &sfirst, &mut slots, |sl: &mut Slot| {
             &mut sl.vol
         })?;
         let vdeg = old
@@ -831,6 +835,7 @@ impl<'a> Solver<'a> {
                 })
                 .collect(),
             old,
+            new,
             demand: input.demands,
             pen: input.penalties,
             unf: vec![0; ns],
