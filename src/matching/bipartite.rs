@@ -19,17 +19,18 @@
 //!   a cache of its best arcs (a shift has hundreds of candidates);
 //! - a volunteer who receives a unit (over its capacity, or when the hub is not admissible)
 //!   immediately returns the least valuable unit it holds, and lowers its price the same way;
-//! - a global price update (Dial buckets, distances to the nearest deficit in units of `ε`)
-//!   runs at the start of each phase and after every `n` relabels; the arcs carrying flow are
-//!   gathered by shift first, so a shift's step of the search reads its few flowing arcs
-//!   rather than all of its slots. The search stops once half of the nodes with excess are
-//!   labelled: every node not labelled then drops by the distance reached, which keeps the
-//!   flow `ε`-optimal (no such node is nearer). Labelling the far half read most of the
-//!   graph for a few nodes; stopping at half was ≈ 10 % faster over twelve tight instances
-//!   (geometric mean; BENCHMARKS.md, "Eighth round"). Each shift keeps a bound on the label
-//!   an arc into it would have to beat, so the search rejects most of a volunteer's arcs
-//!   with one comparison, and a node's excess, label state and hub arc are read from one
-//!   byte (the same labels, ≈ 5 % off the suite; "Ninth round");
+//! - a global price update (Dial buckets, distances to the nearest deficit in units of `ε`) runs at
+//!   the start of each phase and after every `n` relabels; the arcs carrying flow are gathered by
+//!   shift first, so a shift's step of the search reads its few flowing arcs rather than all of its
+//!   slots, and each volunteer's flowing arcs are read from its hand (below) where it is known
+//!   rather than from the arc columns. The search stops once half of the nodes with excess are
+//!   labelled: every node not labelled then drops by the distance reached, which keeps the flow
+//!   `ε`-optimal (no such node is nearer). Labelling the far half read most of the graph for a few
+//!   nodes; stopping at half was ≈ 10 % faster over twelve tight instances (geometric mean;
+//!   BENCHMARKS.md, "Eighth round"). Each shift keeps a bound on the label an arc into it would
+//!   have to beat, so the search rejects most of a volunteer's arcs with one comparison, and a
+//!   node's excess, label state and hub arc are read from one byte (the same labels, ≈ 5 % off the
+//!   suite; "Ninth round");
 //! - a volunteer of at most [`MASK_DEGREE`] arcs keeps a bit mask of the arcs that carry its
 //!   flow: its step, the phase start, the gathering above and (with unit arcs) the residual
 //!   test of the search read that one word instead of the flow array, which is mostly zeros;
@@ -38,7 +39,7 @@
 //!   reads that record instead of three arc columns per unit, and units move with writes that
 //!   need no read (with unit arcs the old residual and flow are known); while scaling runs, a
 //!   masked volunteer's flows live in its mask, and the flow array is written once before the
-//!   finish;
+//!   finish; the phase start gives every volunteer it leaves without excess its hand too;
 //! - at the start of a phase, a volunteer with spare capacity has its price raised to the hub's
 //!   (instead of saturating its hub arc), so the hub never receives more than it can absorb in
 //!   practice; the general rule (the hub discharges like any node) still covers the rest;
