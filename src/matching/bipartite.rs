@@ -858,8 +858,6 @@ impl<'a> Solver<'a> {
     fn refine(&mut self, eps: i64) -> Result<(), EngineError> {
         let (nv, ns, hub) = (self.nv, self.ns, self.hub);
         self.cache.valid.fill(false);
-        // The phase start moves flow without recording it in the hands.
-        self.hands.fill(Hand::UNKNOWN);
         self.hub_heap.clear();
         self.hub_heap_live = false;
         self.queue.clear();
@@ -869,16 +867,22 @@ impl<'a> Solver<'a> {
         let mut held = std::mem::take(&mut self.held);
         for v in 0..nv {
             let pv = self.price[v];
-            self.flowing_of(v, &mut held);
-            for &(i, f) in &held {
-                let i = idx(i);
-                let x = nv + idx(self.sinks[i]);
-                if -self.arc_cost(i) + pv - self.price[x] < 0 {
-                    let k = idx(self.vslot[i]);
-                    self.slots[k].res += f;
-                    self.set_flow(v, i, false);
-                    self.excess[v] -= i64::from(f);
-                    self.excess[x] += i64::from(f);
+            if let Some(hand) = self.hands.get(v).filter(|h| h.len != UNKNOWN).copied() {
+                // Read from the hand (unit arcs), not from the arc columns.
+                for u in &hand.units[..usize::from(hand.len)] {
+                    let x = nv + idx(u.shift);
+                    if -u.cost + pv - self.price[x] < 0 {
+                        self.return_at_start(v, idx(u.arc), idx(u.slot), x, 1);
+                    }
+                }
+            } else {
+                self.flowing_of(v, &mut held);
+                for &(i, f) in &held {
+                    let i = idx(i);
+                    let x = nv + idx(self.sinks[i]);
+                    if -self.arc_cost(i) + pv - self.price[x] < 0 {
+                        self.return_at_start(v, i, idx(self.vslot[i]), x, f);
+                    }
                 }
             }
             let ph = self.price[hub];
@@ -901,6 +905,8 @@ impl<'a> Solver<'a> {
             }
         }
         self.held = held;
+        // The rest of the phase start moves flow without recording it in the hands.
+        self.hands.fill(Hand::UNKNOWN);
         // Shifts: saturate every residual arc of negative reduced cost (into volunteers, on
         // the volunteers' side when every volunteer has a mask: `flood_volunteers`).
         let on_volunteers = self.lazy
@@ -990,6 +996,15 @@ impl<'a> Solver<'a> {
             self.relabels += 1;
         }
         Ok(())
+    }
+
+    /// At a phase start, volunteer `v` returns the `f` units of arc `i` (slot `k`) to its
+    /// shift, node `x`.
+    fn return_at_start(&mut self, v: usize, i: usize, k: usize, x: usize, f: u32) {
+        self.slots[k].res += f;
+        self.set_flow(v, i, false);
+        self.excess[v] -= i64::from(f);
+        self.excess[x] += i64::from(f);
     }
 
     /// The phase start's saturation of the arcs into volunteers, with unit arcs and every
