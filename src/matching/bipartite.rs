@@ -867,8 +867,8 @@ impl<'a> Solver<'a> {
         let mut held = std::mem::take(&mut self.held);
         for v in 0..nv {
             let pv = self.price[v];
-            if let Some(hand) = self.hands.get(v).filter(|h| h.len != UNKNOWN).copied() {
-                // Read from the hand (unit arcs), not from the arc columns.
+            if let Some(hand) = self.known_hand(v).copied() {
+                // Read from the hand, not from the arc columns.
                 for u in &hand.units[..usize::from(hand.len)] {
                     let x = nv + idx(u.shift);
                     if -u.cost + pv - self.price[x] < 0 {
@@ -1201,6 +1201,12 @@ impl<'a> Solver<'a> {
         self.vout[v] += d;
         self.raise_excess(self.hub, d);
         Ok(())
+    }
+
+    /// Volunteer `v`'s hand when it is known (unit arcs only): it then lists exactly the
+    /// volunteer's flowing arcs.
+    fn known_hand(&self, v: usize) -> Option<&Hand> {
+        self.hands.get(v).filter(|h| h.len != UNKNOWN)
     }
 
     /// The hand of a volunteer whose flowing arcs (unit arcs) are the arcs among `kept`.
@@ -1717,7 +1723,7 @@ impl<'a> Solver<'a> {
         let cost = |i: usize| if COST { self.arc_cost(i) } else { 0 };
         for v in 0..self.nv {
             // Hands are kept with unit arcs only: each unit is its arc's whole flow.
-            if let Some(hand) = self.hands.get(v).filter(|h| h.len != UNKNOWN) {
+            if let Some(hand) = self.known_hand(v) {
                 for u in &hand.units[..usize::from(hand.len)] {
                     f(v, u.shift, u.cost)?;
                 }
