@@ -129,8 +129,11 @@ struct Lap<'a> {
     y: Vec<usize>,
     /// Column duals.
     v: Vec<i64>,
-    /// Shortest-path scratch: distances, predecessor rows, and the column partition.
+    /// Shortest-path scratch: the column partition `cols`; by position in it, each column's
+    /// distance `d` and dual `vp` (moved with the column, so that a scan reads both in
+    /// sequence and gathers only the row's cost); by column, the predecessor rows.
     d: Vec<i64>,
+    vp: Vec<i64>,
     pred: Vec<usize>,
     cols: Vec<usize>,
 }
@@ -144,6 +147,7 @@ impl<'a> Lap<'a> {
             y: vec![NONE; n],
             v: vec![0; n],
             d: vec![0; n],
+            vp: vec![0; n],
             pred: vec![0; n],
             cols: (0..n).collect(),
         }
@@ -284,6 +288,7 @@ impl<'a> Lap<'a> {
             self.cols[j] = j;
             self.pred[j] = start;
             self.d[j] = row[j] - self.v[j];
+            self.vp[j] = self.v[j];
         }
         // cols[..lo] are scanned, cols[lo..hi] are at the current minimum distance and wait to
         // be scanned, cols[hi..] are the rest; `ready` columns are final.
@@ -300,29 +305,29 @@ impl<'a> Lap<'a> {
                 break j;
             }
         };
-        let mind = self.d[self.cols[lo]];
+        let mind = self.d[lo];
         for k in 0..ready {
             let j = self.cols[k];
-            self.v[j] = bounded(self.v[j].checked_add(self.d[j] - mind))?;
+            self.v[j] = bounded(self.v[j].checked_add(self.d[k] - mind))?;
         }
         Ok(final_j)
     }
 
     /// Moves the columns of least distance among `cols[lo..]` to `cols[lo..hi]`; returns `hi`.
     fn collect_minimum(&mut self, lo: usize) -> usize {
-        let (cols, d) = (&mut self.cols[..], &self.d[..]);
+        let (cols, d, vp) = (&mut self.cols[..], &mut self.d[..], &mut self.vp[..]);
         let mut hi = lo + 1;
-        let mut mind = d[cols[lo]];
+        let mut mind = d[lo];
         for k in hi..cols.len() {
-            let j = cols[k];
-            let dj = d[j];
-            if dj <= mind {
-                if dj < mind {
+            let dk = d[k];
+            if dk <= mind {
+                if dk < mind {
                     hi = lo;
-                    mind = dj;
+                    mind = dk;
                 }
-                cols[k] = cols[hi];
-                cols[hi] = j;
+                cols.swap(k, hi);
+                d.swap(k, hi);
+                vp.swap(k, hi);
                 hi += 1;
             }
         }
@@ -339,32 +344,39 @@ impl<'a> Lap<'a> {
         let Self {
             cols,
             d,
+            vp,
             pred,
-            v,
             y,
             ..
         } = self;
-        let (cols, d, pred, v, y) = (&mut cols[..], &mut d[..], &mut pred[..], &v[..], &y[..]);
+        let (cols, d, vp, pred, y) = (
+            &mut cols[..],
+            &mut d[..],
+            &mut vp[..],
+            &mut pred[..],
+            &y[..],
+        );
         let (mut lo, mut hi) = (*plo, *phi);
         while lo != hi {
             let j = cols[lo];
-            lo += 1;
             let i = y[j];
-            let mind = d[j];
+            let mind = d[lo];
             let row = &cost[i * n..(i + 1) * n];
-            let h = row[j] - v[j] - mind;
+            let h = row[j] - vp[lo] - mind;
+            lo += 1;
             for k in hi..n {
                 let j = cols[k];
-                let cred = row[j] - v[j] - h;
-                if cred < d[j] {
-                    d[j] = cred;
+                let cred = row[j] - vp[k] - h;
+                if cred < d[k] {
+                    d[k] = cred;
                     pred[j] = i;
                     if cred == mind {
                         if y[j] == NONE {
                             return Some(j);
                         }
-                        cols[k] = cols[hi];
-                        cols[hi] = j;
+                        cols.swap(k, hi);
+                        d.swap(k, hi);
+                        vp.swap(k, hi);
                         hi += 1;
                     }
                 }
