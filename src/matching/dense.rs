@@ -17,6 +17,9 @@
 //! 4. **Shortest augmenting paths** for the rows still free: Dijkstra on reduced costs over the
 //!    dense matrix (columns kept in one array partitioned into scanned / at the current minimum /
 //!    the rest), then the duals of the scanned columns are updated and the path is flipped.
+//!    Each column's distance, and a copy of its dual, are kept by the column's position in that
+//!    array and move with it, so that a scan reads them in sequence and gathers only the row's
+//!    cost.
 //!
 //! Throughout, every assigned row's column minimises its reduced cost `c[i][j] − v[j]`; at the
 //! end `u[i] = c[i][x[i]] − v[x[i]]`, so `c[i][j] − u[i] − v[j] ≥ 0` for every pair, with
