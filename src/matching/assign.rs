@@ -1684,7 +1684,7 @@ impl RepairOutcome {
 /// then the highest total score (see [`ScoreBreakdown`]).
 ///
 /// # Model
-/// One min-cost flow network per match, built with [`FlowBuilder`](super::FlowBuilder): a hub
+/// One min-cost flow network per match, built with [`FlowBuilder`]: a hub
 /// supplies every slot; a slot is filled through a volunteer (hub → volunteer, capacity = the
 /// volunteer's remaining shift cap; volunteer → window, capacity 1; window → shift, cost of the
 /// edge) or left unfilled (hub → shift, the unfilled penalty). A *window* is a group of
