@@ -708,17 +708,44 @@ impl TransportProblem {
         for (t, &s) in template.iter_mut().zip(&layout.col_sink) {
             *t = self.penalties.get(s).copied().unwrap_or(0);
         }
-        let mut cost = Vec::with_capacity(n * n);
-        for _ in 0..n {
-            cost.extend_from_slice(&template);
+        // Every entry is at most its column's template entry, so `i32` entries suffice when the
+        // template's do (the usual case), and the scans then gather half the bytes.
+        let narrow: Option<Vec<i32>> = template.iter().map(|&t| i32::try_from(t).ok()).collect();
+        let sol = match narrow {
+            Some(template) => dense::solve(n, &self.dense_matrix(layout, &template)),
+            None => dense::solve(n, &self.dense_matrix(layout, &template)),
         }
-        // Arcs come grouped by source: look the row up once per source.
+        .ok()?;
+        Some(self.dense_solution(layout, &sol).map_err(|()| overflow()))
+    }
+
+    /// The dense core's row-major `n × n` matrix: each row starts as `template` and takes
+    /// `min(entry, cost)` for every arc of its source with capacity (an arc whose cost does not
+    /// fit `C` is dearer than any entry, so it leaves the entry unchanged). Built row by row,
+    /// so that each row is filled while it is in the cache.
+    fn dense_matrix<C: Copy + Ord + TryFrom<i64>>(
+        &self,
+        layout: &DenseLayout,
+        template: &[C],
+    ) -> Vec<C> {
+        let n = layout.n;
+        let mut source_of_row = vec![NO_INDEX; n];
+        for (v, &r) in (0_u32..).zip(&layout.row_of) {
+            if let Some(slot) = source_of_row.get_mut(r as usize) {
+                *slot = v;
+            }
+        }
         let arcs = self.arcs();
         let (first, sinks, costs) = (arcs.first(), arcs.sinks(), arcs.costs());
-        for (v, &r) in layout.row_of.iter().enumerate() {
-            if r == NO_INDEX {
+        let mut cost = Vec::with_capacity(n * n);
+        for &v in &source_of_row {
+            let at = cost.len();
+            cost.extend_from_slice(template);
+            if v == NO_INDEX {
                 continue;
             }
+            let row = &mut cost[at..];
+            let v = v as usize;
             for i in first[v] as usize..first[v + 1] as usize {
                 let c = layout
                     .col_of
@@ -727,16 +754,15 @@ impl TransportProblem {
                     .unwrap_or(NO_INDEX);
                 if arcs.capacity_at(i) > 0
                     && c != NO_INDEX
-                    && let Some(e) = cost.get_mut(r as usize * n + c as usize)
-                    && costs[i] < *e
+                    && let Some(e) = row.get_mut(c as usize)
+                    && let Ok(arc_cost) = C::try_from(costs[i])
+                    && arc_cost < *e
                 {
-                    *e = costs[i];
+                    *e = arc_cost;
                 }
             }
         }
-        let sol = dense::solve(n, &cost).ok()?;
-        drop(cost);
-        Some(self.dense_solution(layout, &sol).map_err(|()| overflow()))
+        cost
     }
 
     /// The transportation solution and certificate from the dense core's assignment and duals.
@@ -2975,6 +3001,52 @@ pub(super) mod tests {
         ];
         bad.objective = 1 + 9 + 100;
         assert!(verify(&p, &bad).is_err());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Entries fit `i32` here; scaled by 2^32 they do not, and the dense core runs on
+        /// `i64` entries. Its steps compare sums and differences of entries only, so scaling
+        /// every cost and penalty by the same factor must give the same assignment.
+        #[test]
+        fn dense_assignment_is_the_same_on_wide_and_narrow_entries(raw in unit_problem()) {
+            const SCALE: i64 = 1 << 32;
+            let p = build(&raw);
+            let layout = p.dense_layout(DENSE_MAX_ENTRIES).unwrap();
+            let narrow = p.solve_dense(&layout).unwrap().unwrap();
+            let mut wide = raw.clone();
+            for sink in &mut wide.sinks {
+                sink.1 *= SCALE;
+            }
+            for arc in &mut wide.arcs {
+                arc.2 *= SCALE;
+            }
+            let wp = build(&wide);
+            let layout = wp.dense_layout(DENSE_MAX_ENTRIES).unwrap();
+            let wide_sol = wp.solve_dense(&layout).unwrap().unwrap();
+            prop_assert_eq!(wide_sol.assignment(), narrow.assignment());
+            prop_assert_eq!(wide_sol.objective(), narrow.objective() * SCALE);
+            prop_assert_eq!(verify(&wp, &wide_sol), Ok(()));
+        }
+    }
+
+    #[test]
+    fn dense_assignment_ignores_an_arc_too_dear_for_narrow_entries() {
+        // Penalties fit `i32`, one arc does not: it is dearer than its slot's penalty, so the
+        // slot stays unfilled and the other volunteer takes the other shift.
+        let dear = i64::from(i32::MAX) + 1;
+        let raw = Raw {
+            caps: vec![1, 1],
+            sinks: vec![(1, 100), (1, 100)],
+            arcs: vec![(0, 0, dear, 1), (1, 1, 40, 1)],
+        };
+        let p = build(&raw);
+        let layout = p.dense_layout(DENSE_MAX_ENTRIES).unwrap();
+        let sol = p.solve_dense(&layout).unwrap().unwrap();
+        assert_eq!(sol.filled(), &[0, 1]);
+        assert_eq!(sol.objective(), 100 + 40);
+        assert_eq!(verify(&p, &sol), Ok(()));
     }
 
     #[test]
