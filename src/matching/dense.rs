@@ -166,7 +166,7 @@ impl<'a, C: Cost> Lap<'a, C> {
             d: vec![0; n],
             vp: vec![0; n],
             pred: vec![0; n],
-            cols: (0..n).zip(0_u32..).map(|(_, c)| c).collect(),
+            cols: (0_u32..).take(n).collect(),
         }
     }
 
