@@ -376,19 +376,19 @@ pub enum TransportMethod {
     /// of demand 1 columns, padded to a square (a dummy column is an idle volunteer at cost 0,
     /// a dummy row an unfilled slot at the sink's penalty); an entry is `min(cost, penalty)`
     /// and a missing arc costs the penalty, so unfilled slots are priced exactly. The duals of
-    /// the matrix give the certificate. Best on dense problems; memory is 8 bytes per entry of
-    /// the square. A problem that is not an assignment problem, or whose square would have
+    /// the matrix give the certificate. Best on dense problems; memory is 4 bytes per entry of
+    /// the square when every penalty fits in an `i32`, else 8. A problem that is not an assignment problem, or whose square would have
     /// more than 2²⁴ entries (side 4096), is solved as by [`Auto`](Self::Auto) without this
     /// method.
     DenseAssignment,
 }
 
-/// Most entries of the square matrix [`TransportMethod::DenseAssignment`] builds (128 MiB of
-/// `i64` costs).
+/// Most entries of the square matrix [`TransportMethod::DenseAssignment`] builds (64 MiB of
+/// `i32` entries, 128 MiB of `i64`).
 const DENSE_MAX_ENTRIES: usize = 1 << 24;
 
 /// Most entries of the square matrix [`TransportMethod::Auto`] lets the dense method build
-/// (32 MiB).
+/// (16 MiB of `i32` entries, 32 MiB of `i64`).
 const AUTO_DENSE_MAX_ENTRIES: usize = 1 << 22;
 
 /// Sentinel for "no row / no column" in a [`DenseLayout`].
