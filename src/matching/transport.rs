@@ -377,9 +377,9 @@ pub enum TransportMethod {
     /// a dummy row an unfilled slot at the sink's penalty); an entry is `min(cost, penalty)`
     /// and a missing arc costs the penalty, so unfilled slots are priced exactly. The duals of
     /// the matrix give the certificate. Best on dense problems; memory is 4 bytes per entry of
-    /// the square when every penalty fits in an `i32`, else 8. A problem that is not an assignment problem, or whose square would have
-    /// more than 2²⁴ entries (side 4096), is solved as by [`Auto`](Self::Auto) without this
-    /// method.
+    /// the square when every penalty fits in an `i32`, else 8. A problem that is not an
+    /// assignment problem, or whose square would have more than 2²⁴ entries (side 4096), is
+    /// solved as by [`Auto`](Self::Auto) without this method.
     DenseAssignment,
 }
 
